@@ -1,0 +1,122 @@
+package io.heddle.registry.internal;
+
+import io.heddle.api.registry.ClaimResult;
+import io.heddle.api.registry.ClearResult;
+import io.heddle.api.registry.DaemonRegistry;
+import io.heddle.api.registry.LiveServer;
+import io.heddle.api.registry.RefreshResult;
+import io.heddle.api.registry.RegistrySnapshot;
+import io.heddle.api.registry.ServerRecord;
+import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.storage.internal.HeddleHome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offers the user's registry ({@code <heddle.home>/daemon-registry.json}) as the
+ * {@link DaemonRegistry} service. Staleness comes from the {@code io.heddle.heartbeat}
+ * configuration, the same one the live-record heartbeat reads, so that servers and the
+ * launcher agree on what "fresh" means.
+ */
+@Component(service = DaemonRegistry.class, configurationPid = "io.heddle.heartbeat")
+@Designate(ocd = DaemonRegistryComponent.Configuration.class)
+public final class DaemonRegistryComponent implements DaemonRegistry {
+
+    @ObjectClassDefinition(name = "Heddle live-record heartbeat",
+            description = "How often a server refreshes its live record, and when a record counts as stale.")
+    @interface Configuration {
+        @AttributeDefinition(description = "Live-record heartbeat interval in milliseconds.")
+        long intervalMs() default 15_000L;
+
+        @AttributeDefinition(description = "A record whose last heartbeat is older than this is stale.")
+        long staleAfterMs() default 45_000L;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonRegistryComponent.class);
+
+    private final Path registryFile;
+    private volatile FileDaemonRegistry delegate;
+
+    @Activate
+    public DaemonRegistryComponent(BundleContext context, Configuration config) {
+        this.registryFile = HeddleHome.resolve(context::getProperty).resolve(HeddleHome.REGISTRY_FILE);
+        this.delegate = create(config);
+    }
+
+    @Modified
+    void modified(Configuration config) {
+        this.delegate = create(config);
+    }
+
+    private FileDaemonRegistry create(Configuration config) {
+        Duration staleAfter = Duration.ofMillis(config.staleAfterMs() > 0 ? config.staleAfterMs() : 45_000L);
+        return FileDaemonRegistry.open(registryFile, staleAfter, message -> LOG.warn("Registry: {}", message));
+    }
+
+    @Override
+    public Path path() {
+        return delegate.path();
+    }
+
+    @Override
+    public Duration staleAfter() {
+        return delegate.staleAfter();
+    }
+
+    @Override
+    public RegistrySnapshot read() {
+        return delegate.read();
+    }
+
+    @Override
+    public Optional<LiveServer> resolveLiveServer() {
+        return delegate.resolveLiveServer();
+    }
+
+    @Override
+    public LiveServer judge(ServerRecord record) {
+        return delegate.judge(record);
+    }
+
+    @Override
+    public ClaimResult claim(ServerRecord record) {
+        return delegate.claim(record);
+    }
+
+    @Override
+    public Optional<ServerRecord> takeOver(ServerRecord record) {
+        return delegate.takeOver(record);
+    }
+
+    @Override
+    public RefreshResult refresh(String serverId, Instant lastSeenAt) {
+        return delegate.refresh(serverId, lastSeenAt);
+    }
+
+    @Override
+    public ClearResult clear(String serverId) {
+        return delegate.clear(serverId);
+    }
+
+    @Override
+    public void registerWorkspaces(Collection<WorkspaceDescriptor> workspaces) {
+        delegate.registerWorkspaces(workspaces);
+    }
+
+    @Override
+    public DaemonRegistry forFile(Path file) {
+        return delegate.forFile(file);
+    }
+}

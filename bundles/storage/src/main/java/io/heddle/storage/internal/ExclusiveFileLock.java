@@ -1,0 +1,188 @@
+package io.heddle.storage.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An exclusive lock on a lock file that covers both the threads of this JVM and other
+ * processes: a JVM-wide {@link ReentrantLock} per file, then an OS file lock.
+ *
+ * <p>The holder writes its pid into the lock file so that a waiter that gives up can name
+ * it. Re-entry by the thread that holds the lock is allowed and costs nothing.
+ *
+ * <p>Several copies of this class may live in one JVM (each bundle embeds its own). Their
+ * thread locks are separate, so the OS lock may then answer {@link OverlappingFileLockException};
+ * that is treated as "busy" and retried like any other contention.
+ */
+public final class ExclusiveFileLock implements AutoCloseable {
+
+    private static final ConcurrentHashMap<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<java.util.Map<Path, ExclusiveFileLock>> HELD =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
+    private final Path lockFile;
+    private final ReentrantLock threadLock;
+    private final FileChannel channel;
+    private final FileLock osLock;
+    private int holds = 1;
+
+    private ExclusiveFileLock(Path lockFile, ReentrantLock threadLock, FileChannel channel, FileLock osLock) {
+        this.lockFile = lockFile;
+        this.threadLock = threadLock;
+        this.channel = channel;
+        this.osLock = osLock;
+    }
+
+    /**
+     * Acquires the lock, waiting at most {@code timeout}.
+     *
+     * @throws LockTimeoutException when the wait ran out; its message names the lock file and
+     *                              the pid recorded by the holder, if any
+     * @throws IOException          when the lock file cannot be created or opened
+     */
+    public static ExclusiveFileLock acquire(Path lockFile, Duration timeout) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        ExclusiveFileLock already = HELD.get().get(key);
+        if (already != null) {
+            already.holds++;
+            return already;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
+        try {
+            if (!threadLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw timeout(key, timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for the lock " + key, e);
+        }
+        FileChannel channel = null;
+        try {
+            PrivateFiles.createPrivateDirectories(key.getParent());
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock osLock = waitForOsLock(channel, deadline);
+            if (osLock == null) {
+                throw timeout(key, timeout);
+            }
+            recordHolder(channel);
+            ExclusiveFileLock held = new ExclusiveFileLock(key, threadLock, channel, osLock);
+            HELD.get().put(key, held);
+            return held;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            threadLock.unlock();
+            throw e;
+        }
+    }
+
+    private static FileLock waitForOsLock(FileChannel channel, long deadline) throws IOException {
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+            } catch (OverlappingFileLockException busyInThisJvm) {
+                // another copy of this class in this JVM holds it; wait like for another process
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            try {
+                Thread.sleep(Math.min(pauseMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for a file lock", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 16);
+        }
+    }
+
+    private static void recordHolder(FileChannel channel) throws IOException {
+        byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(pid), 0);
+    }
+
+    private static LockTimeoutException timeout(Path lockFile, Duration waited) {
+        String holder = readHolderPid(lockFile);
+        String who = holder == null ? "another process" : "process " + holder;
+        return new LockTimeoutException("Timed out after " + waited.toMillis() + " ms waiting for the lock "
+                + lockFile + " (held by " + who + "). If that process is hung, stop it and try again.",
+                lockFile, holder);
+    }
+
+    private static String readHolderPid(Path lockFile) {
+        try {
+            String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            return text.matches("\\d{1,10}") ? text : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The lock file this lock holds. */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (--holds > 0) {
+            return;
+        }
+        HELD.get().remove(lockFile);
+        try {
+            osLock.release();
+        } finally {
+            closeQuietly(channel);
+            threadLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a lock channel that failed to lock: nothing left to undo
+            }
+        }
+    }
+
+    /** The lock was not acquired in time. */
+    public static final class LockTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient Path lockFile;
+        private final String holderPid;
+
+        LockTimeoutException(String message, Path lockFile, String holderPid) {
+            super(message);
+            this.lockFile = lockFile;
+            this.holderPid = holderPid;
+        }
+
+        public Path lockFile() {
+            return lockFile;
+        }
+
+        /** The pid the holder recorded, or null when none was readable. */
+        public String holderPid() {
+            return holderPid;
+        }
+    }
+}
