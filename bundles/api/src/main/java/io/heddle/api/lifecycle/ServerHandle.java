@@ -1,0 +1,77 @@
+package io.heddle.api.lifecycle;
+
+import io.heddle.api.registry.ServerMode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A started control-plane server. {@link #close()} is idempotent, safe from any thread, and
+ * never exits the process.
+ */
+public interface ServerHandle extends AutoCloseable {
+
+    /** The request attribute under which the serving handle is put on every request of its endpoint. */
+    String REQUEST_ATTRIBUTE = "io.heddle.api.lifecycle.ServerHandle";
+
+    /** The name of the servlet context every Heddle endpoint selects. */
+    String CONTEXT_NAME = "heddle";
+
+    String serverId();
+
+    ServerMode mode();
+
+    /** The bound host. */
+    String host();
+
+    /** The real bound port (never 0). */
+    int port();
+
+    /** {@code http://host:port}. */
+    String endpointUrl();
+
+    /** The registry file this server records itself in. */
+    Path registryPath();
+
+    Path workspaceRoot();
+
+    Path stateRoot();
+
+    /** The web UI folder being served, if any. */
+    Optional<Path> assetsDir();
+
+    Instant startedAt();
+
+    /** The process that runs this server. */
+    long pid();
+
+    /** Whether this server holds the live record right now (as of its last heartbeat). */
+    boolean owner();
+
+    /** The per-start access token (also in {@code $HEDDLE_HOME/run/<serverId>.token}). */
+    String token();
+
+    /** The token file. */
+    Path tokenFile();
+
+    /** Whether {@link #close()} has begun. */
+    boolean closed();
+
+    /**
+     * Asks the host of this server to shut it down (e.g. {@code POST /api/admin/shutdown}).
+     * Calls the host's listener if one was set, else closes the handle.
+     */
+    void requestShutdown();
+
+    /** The host (e.g. the launcher) learns of shutdown requests through this listener. */
+    void onShutdownRequest(Runnable listener);
+
+    /**
+     * Stops the heartbeat and scheduler, closes the listener, clears only this server's own
+     * live record and deletes its token file.
+     *
+     * @throws ServerCloseException when a step failed; every other step still ran
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,100 @@
+package io.heddle.heartbeat.internal;
+
+import io.heddle.api.heartbeat.HeartbeatTarget;
+import io.heddle.api.heartbeat.LiveRecordHeartbeat;
+import io.heddle.api.heartbeat.LiveRecordHeartbeats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Offers {@link LiveRecordHeartbeats}: one ticking heartbeat per server handle, on one shared
+ * daemon thread. Ownership changes are posted on Event Admin as
+ * {@value #OWNERSHIP_TOPIC}.
+ */
+@Component(service = LiveRecordHeartbeats.class, configurationPid = "io.heddle.heartbeat")
+@Designate(ocd = LiveRecordHeartbeatsComponent.Configuration.class)
+public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats {
+
+    public static final String OWNERSHIP_TOPIC = "io/heddle/server/OWNERSHIP_CHANGED";
+
+    @ObjectClassDefinition(name = "Heddle live-record heartbeat",
+            description = "How often a server refreshes its live record, and when a record counts as stale.")
+    @interface Configuration {
+        @AttributeDefinition(description = "Live-record heartbeat interval in milliseconds.")
+        long intervalMs() default 15_000L;
+
+        @AttributeDefinition(description = "A record whose last heartbeat is older than this is stale.")
+        long staleAfterMs() default 45_000L;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private final ScheduledExecutorService executor;
+    private volatile Duration interval;
+
+    @Activate
+    public LiveRecordHeartbeatsComponent(Configuration config) {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "heddle-live-record-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.executor = Executors.unconfigurableScheduledExecutorService(pool);
+        this.interval = intervalOf(config);
+    }
+
+    @Modified
+    void modified(Configuration config) {
+        // Running heartbeats keep their interval; new handles get the new one.
+        this.interval = intervalOf(config);
+    }
+
+    private static Duration intervalOf(Configuration config) {
+        return Duration.ofMillis(config.intervalMs() > 0 ? config.intervalMs() : 15_000L);
+    }
+
+    @Deactivate
+    void deactivate() {
+        executor.shutdownNow();
+    }
+
+    @Override
+    public LiveRecordHeartbeat start(HeartbeatTarget target, boolean initiallyOwner) {
+        ScheduledLiveRecordHeartbeat heartbeat = new ScheduledLiveRecordHeartbeat(target,
+                new LiveRecordTick(Clock.systemUTC()), initiallyOwner, this::postOwnershipEvent);
+        heartbeat.scheduleOn(executor, interval);
+        return heartbeat;
+    }
+
+    private void postOwnershipEvent(HeartbeatTarget target, LiveRecordTick.Result result) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put("serverId", target.record().serverId());
+        props.put("owner", result.owner());
+        props.put("outcome", result.outcome().name());
+        result.currentOwner().ifPresent(r -> props.put("currentOwner", r.serverId()));
+        events.postEvent(new Event(OWNERSHIP_TOPIC, props));
+    }
+}

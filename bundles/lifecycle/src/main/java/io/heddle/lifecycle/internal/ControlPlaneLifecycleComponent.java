@@ -1,0 +1,253 @@
+package io.heddle.lifecycle.internal;
+
+import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
+import io.heddle.api.heartbeat.LiveRecordHeartbeats;
+import io.heddle.api.lifecycle.ControlPlaneLifecycle;
+import io.heddle.api.lifecycle.OwnershipPolicy;
+import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.lifecycle.ServerOptions;
+import io.heddle.api.lifecycle.ServerStartException;
+import io.heddle.api.lifecycle.ServerStartException.Reason;
+import io.heddle.api.registry.ClaimResult;
+import io.heddle.api.registry.DaemonRegistry;
+import io.heddle.api.registry.RegistryException;
+import io.heddle.api.registry.ServerRecord;
+import io.heddle.api.workspace.CatalogSnapshot;
+import io.heddle.api.workspace.WorkspaceCatalog;
+import io.heddle.api.workspace.WorkspaceCatalogException;
+import io.heddle.storage.internal.AtomicFileWriter;
+import io.heddle.storage.internal.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.context.ServletContextHelper;
+import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ControlPlaneLifecycle} service. A start runs, in order: validate the assets;
+ * write the token; bind a Felix HTTP instance of its own and read the real port; register
+ * the servlet context (access rules + server facts) targeted at that instance; register the
+ * workspaces; claim (or take over) the live record; start the live-record heartbeat and the
+ * scheduler host. Each step records its undo; a failure undoes the steps done so far in
+ * reverse and throws one {@link ServerStartException}.
+ */
+@Component(service = ControlPlaneLifecycle.class)
+public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLifecycleComponent.class);
+    private static final Duration BIND_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
+    private final DaemonRegistry registry;
+    private final WorkspaceCatalog catalog;
+    private final LiveRecordHeartbeats heartbeats;
+    private final Clock clock = Clock.systemUTC();
+    private final Set<LifecycleServerHandle> open = ConcurrentHashMap.newKeySet();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindSchedulerHost")
+    private volatile HeartbeatSchedulerHost schedulerHost;
+
+    @Activate
+    public ControlPlaneLifecycleComponent(BundleContext context, @Reference ConfigurationAdmin configAdmin,
+            @Reference DaemonRegistry registry, @Reference WorkspaceCatalog catalog,
+            @Reference LiveRecordHeartbeats heartbeats) {
+        this.context = context;
+        this.configAdmin = configAdmin;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.heartbeats = heartbeats;
+    }
+
+    void unbindSchedulerHost(HeartbeatSchedulerHost host) {
+        for (LifecycleServerHandle handle : open) {
+            handle.schedulerHostGone();
+        }
+    }
+
+    /** The lifecycle going away (bundle stopped or updated) closes every server it started. */
+    @Deactivate
+    void deactivate() {
+        for (LifecycleServerHandle handle : new ArrayList<>(open)) {
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing {} while the lifecycle stops failed", handle.serverId(), e);
+            }
+        }
+    }
+
+    @Override
+    public ServerHandle start(ServerOptions options) throws ServerStartException {
+        Path workspaceRoot = options.workspaceRoot().toAbsolutePath().normalize();
+        Path stateRoot = options.stateRoot().toAbsolutePath().normalize();
+        Optional<Path> assets = options.assetsDir().map(p -> p.toAbsolutePath().normalize());
+        validateAssets(assets);
+
+        long pid = ProcessHandle.current().pid();
+        Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String serverId = options.serverId().filter(s -> !s.isBlank())
+                .orElse(options.mode().wireName() + "-" + pid + "-" + startedAt.toEpochMilli());
+        DaemonRegistry serverRegistry = options.registryPath().map(registry::forFile).orElse(registry);
+        Path home = serverRegistry.path().getParent();
+        Path tokenFile = home.resolve("run").resolve(safeFileName(serverId) + ".token");
+        String token = newToken();
+        Instant processStart = ProcessHandle.current().info().startInstant().orElse(null);
+
+        HttpEndpoint http = new HttpEndpoint(context, configAdmin, "heddle-" + safeFileName(serverId), options.host());
+        List<Exception> undoFailures = new ArrayList<>();
+        LifecycleServerHandle[] handleRef = new LifecycleServerHandle[1];
+        // A placeholder record until the port is known; replaced below.
+        try {
+            writeToken(tokenFile, token);
+            int port;
+            try {
+                port = http.bind(options.port(), BIND_DEADLINE);
+            } catch (HttpEndpoint.BindFailure e) {
+                undoPartial(http, tokenFile);
+                throw new ServerStartException(e.portInUse ? Reason.PORT_IN_USE : Reason.HTTP_UNAVAILABLE,
+                        e.getMessage(), e);
+            }
+            ServerRecord record = new ServerRecord(serverId, options.mode(), options.host(), port, pid, processStart,
+                    startedAt, startedAt);
+            LifecycleServerHandle handle = new LifecycleServerHandle(record, serverRegistry.path(), workspaceRoot,
+                    stateRoot, assets, token, tokenFile, serverRegistry, catalog, () -> schedulerHost, open::remove);
+            handleRef[0] = handle;
+            handle.pushUndo("delete the token file", () -> Files.deleteIfExists(tokenFile));
+            handle.pushUndo("close the HTTP listener", () -> http.close(UNBIND_DEADLINE));
+
+            ServiceRegistration<ServletContextHelper> contextRegistration = registerContext(http, handle, options.host(),
+                    port, token);
+            handle.pushUndo("remove the servlet context", contextRegistration::unregister);
+
+            CatalogSnapshot workspaces = catalog.ensure(workspaceRoot, stateRoot);
+            serverRegistry.registerWorkspaces(workspaces.workspaces());
+
+            if (options.ownership() == OwnershipPolicy.TAKE_OVER) {
+                Optional<ServerRecord> replaced = serverRegistry.takeOver(record);
+                replaced.filter(r -> !r.serverId().equals(serverId)).ifPresent(r ->
+                        LOG.info("Server {} took the live record over from {}", serverId, r.serverId()));
+            } else {
+                ClaimResult claim = serverRegistry.claim(record);
+                if (!claim.isClaimed()) {
+                    ServerRecord live = claim.existing().orElseThrow();
+                    throw new ServerStartException(Reason.OWNER_CONFLICT, "Heddle control-plane server already running at "
+                            + live.endpointUrl() + " (serverId=" + live.serverId() + ")", null, live);
+                }
+            }
+            handle.pushUndo("clear the live record", () -> serverRegistry.clear(serverId));
+
+            handle.heartbeatStarted(heartbeats.start(handle, true));
+            handle.syncSchedulerHost();
+            open.add(handle);
+            LOG.info("Server {} ({}) listening at {} for workspace {}", serverId, options.mode().wireName(),
+                    record.endpointUrl(), workspaceRoot);
+            if (!AccessRules.isLoopback(options.host())) {
+                LOG.warn("Server {} is bound to {}, which is not a loopback address: every request needs the token",
+                        serverId, options.host());
+            }
+            return handle;
+        } catch (ServerStartException e) {
+            undoStarted(handleRef[0], undoFailures, e);
+            throw e;
+        } catch (RegistryException | WorkspaceCatalogException e) {
+            ServerStartException failure = new ServerStartException(Reason.REGISTRY_UNAVAILABLE, e.getMessage(), e);
+            undoStarted(handleRef[0], undoFailures, failure);
+            if (handleRef[0] == null) {
+                undoPartial(http, tokenFile);
+            }
+            throw failure;
+        } catch (IOException | RuntimeException e) {
+            ServerStartException failure = new ServerStartException(Reason.OTHER,
+                    "The server did not start: " + e.getMessage(), e);
+            undoStarted(handleRef[0], undoFailures, failure);
+            if (handleRef[0] == null) {
+                undoPartial(http, tokenFile);
+            }
+            throw failure;
+        }
+    }
+
+    private void undoStarted(LifecycleServerHandle handle, List<Exception> failures, Exception cause) {
+        if (handle == null) {
+            return;
+        }
+        handle.markAbandoned();
+        handle.runUndo(failures);
+        failures.forEach(cause::addSuppressed);
+    }
+
+    private static void undoPartial(HttpEndpoint http, Path tokenFile) {
+        try {
+            http.close(UNBIND_DEADLINE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Undoing a failed bind: {}", e.toString());
+        }
+        try {
+            Files.deleteIfExists(tokenFile);
+        } catch (IOException e) {
+            LOG.warn("Undoing a failed start: could not delete {}: {}", tokenFile, e.toString());
+        }
+    }
+
+    private static void validateAssets(Optional<Path> assets) throws ServerStartException {
+        if (assets.isPresent() && !Files.isRegularFile(assets.get().resolve("index.html"))) {
+            throw new ServerStartException(Reason.ASSETS_MISSING, "Web assets not found at " + assets.get()
+                    + " (no index.html). Pass --assets-dir with a folder that holds index.html, or --no-assets.", null);
+        }
+    }
+
+    private ServiceRegistration<ServletContextHelper> registerContext(HttpEndpoint http, LifecycleServerHandle handle,
+            String host, int port, String token) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME, ServerHandle.CONTEXT_NAME);
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, "/");
+        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET, http.targetFilter());
+        return context.registerService(ServletContextHelper.class,
+                new ServerContextHelper(new AccessRules(host, port, token), handle), props);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void writeToken(Path tokenFile, String token) throws IOException {
+        PrivateFiles.createPrivateDirectories(tokenFile.getParent());
+        AtomicFileWriter.write(tokenFile, (token + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Server ids become file and instance names: keep them to a safe alphabet. */
+    static String safeFileName(String serverId) {
+        return serverId.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,98 @@
+package io.heddle.lifecycle.internal;
+
+import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.storage.internal.JsonTree;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.osgi.service.servlet.context.ServletContextHelper;
+
+/**
+ * The servlet context of one server's HTTP runtime. It applies {@link AccessRules} before
+ * any endpoint runs and puts the serving {@link ServerHandle} on the request, so that one
+ * servlet serves every handle with that handle's own facts.
+ */
+final class ServerContextHelper extends ServletContextHelper {
+
+    static final String TOKEN_COOKIE = "heddle_token";
+
+    private final AccessRules rules;
+    private final ServerHandle handle;
+
+    ServerContextHelper(AccessRules rules, ServerHandle handle) {
+        this.rules = rules;
+        this.handle = handle;
+    }
+
+    @Override
+    public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (handle.closed()) {
+            sendError(response, 503, "not_ready", "This server is shutting down.");
+            return false;
+        }
+        String presented = AccessRules.bearer(request.getHeader("Authorization")).orElseGet(() -> cookie(request));
+        String queryToken = "GET".equals(request.getMethod()) ? request.getParameter("token") : null;
+        if (queryToken != null && rules.tokenMatches(queryToken)) {
+            presented = queryToken;
+        }
+        switch (rules.judge(request.getMethod(), request.getHeader("Host"), presented, request.getContentLengthLong())) {
+            case FORBIDDEN_HOST:
+                sendError(response, 403, "forbidden_host", "Requests must address this server as localhost, "
+                        + "127.0.0.1 or [::1] with port " + handle.port() + ".");
+                return false;
+            case TOKEN_REQUIRED:
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"heddle\"");
+                sendError(response, 401, "token_required", "This call needs the server's token: send "
+                        + "'Authorization: Bearer <token>' with the token from " + handle.tokenFile() + ".");
+                return false;
+            case BODY_TOO_LARGE:
+                sendError(response, 413, "body_too_large", "The request body is larger than 1 MiB.");
+                return false;
+            case ALLOW:
+            default:
+                break;
+        }
+        if (queryToken != null && rules.tokenMatches(queryToken)) {
+            // Opening /?token=... once trades the token for a cookie, then drops it from the URL.
+            Cookie cookie = new Cookie(TOKEN_COOKIE, queryToken);
+            cookie.setHttpOnly(true);
+            cookie.setPath("/");
+            cookie.setAttribute("SameSite", "Strict");
+            response.addCookie(cookie);
+            response.setStatus(303);
+            response.setHeader("Location", request.getRequestURI());
+            return false;
+        }
+        request.setAttribute(ServerHandle.REQUEST_ATTRIBUTE, handle);
+        return true;
+    }
+
+    private static String cookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (TOKEN_COOKIE.equals(c.getName())) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    static void sendError(HttpServletResponse response, int status, String code, String message) throws IOException {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        byte[] bytes = JsonTree.writeCompact(body).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json;charset=utf-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,304 @@
+package io.heddle.workspaces.internal;
+
+import static io.heddle.storage.internal.JsonFields.array;
+import static io.heddle.storage.internal.JsonFields.format;
+import static io.heddle.storage.internal.JsonFields.instant;
+import static io.heddle.storage.internal.JsonFields.object;
+import static io.heddle.storage.internal.JsonFields.strings;
+import static io.heddle.storage.internal.JsonFields.text;
+
+import io.heddle.api.workspace.CatalogSnapshot;
+import io.heddle.api.workspace.WorkspaceCatalog;
+import io.heddle.api.workspace.WorkspaceCatalogException;
+import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.storage.internal.AtomicFileWriter;
+import io.heddle.storage.internal.CorruptFiles;
+import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.JsonTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The file-backed {@link WorkspaceCatalog}, with the registry's rules: a lock around every
+ * read-modify-write, atomic replace, tolerant reads (a bad entry is dropped alone, an
+ * unparsable file is set aside as {@code workspaces.catalog.json.corrupt-<UTC>}).
+ */
+public final class FileWorkspaceCatalog implements WorkspaceCatalog {
+
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
+    private static final String LOCK_FILE = "workspaces.catalog.lock";
+
+    private final Clock clock;
+    private final Consumer<String> warnings;
+
+    public FileWorkspaceCatalog(Clock clock, Consumer<String> warnings) {
+        this.clock = clock;
+        this.warnings = warnings;
+    }
+
+    /** A stable id for a workspace root: the same folder always gets the same id. */
+    public static String workspaceId(Path workspaceRoot) {
+        String normalized = workspaceRoot.toAbsolutePath().normalize().toString();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder("ws-");
+            for (int i = 0; i < 8; i++) {
+                hex.append(String.format("%02x", digest[i]));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public CatalogSnapshot ensure(Path workspaceRoot, Path stateRoot) {
+        Path root = workspaceRoot.toAbsolutePath().normalize();
+        Path state = stateRoot.toAbsolutePath().normalize();
+        return mutate(state, current -> {
+            String id = workspaceId(root);
+            List<WorkspaceDescriptor> workspaces = new ArrayList<>(current.workspaces());
+            boolean changed = false;
+            if (current.find(id).isEmpty()) {
+                workspaces.add(descriptor(id, defaultName(root), root, state));
+                changed = true;
+            }
+            String active = current.activeWorkspaceId();
+            if (active == null || current.find(active).isEmpty()) {
+                active = id;
+                changed = true;
+            }
+            CatalogSnapshot next = new CatalogSnapshot(active, workspaces);
+            return new Change<>(changed ? next : null, next);
+        });
+    }
+
+    @Override
+    public CatalogSnapshot read(Path stateRoot) {
+        Path state = stateRoot.toAbsolutePath().normalize();
+        Path file = state.resolve(CATALOG_FILE);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException missing) {
+            return new CatalogSnapshot(null, List.of());
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + e.getMessage(), e);
+        }
+        Optional<CatalogSnapshot> decoded = decode(bytes);
+        return decoded.isPresent() ? decoded.get() : withLock(state, () -> readLocked(state));
+    }
+
+    @Override
+    public Optional<WorkspaceDescriptor> resolve(Path stateRoot, String workspaceId) {
+        return read(stateRoot).find(workspaceId);
+    }
+
+    @Override
+    public CatalogSnapshot setActive(Path stateRoot, String workspaceId) {
+        return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
+            current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
+            CatalogSnapshot next = new CatalogSnapshot(workspaceId, current.workspaces());
+            return new Change<>(next, next);
+        });
+    }
+
+    @Override
+    public WorkspaceDescriptor rename(Path stateRoot, String workspaceId, String name) {
+        return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
+            WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
+            WorkspaceDescriptor renamed = new WorkspaceDescriptor(old.id(), name, old.workspaceRoot(), old.repoRoots(),
+                    old.stateRoot(), old.createdAt(), now());
+            List<WorkspaceDescriptor> workspaces = new ArrayList<>();
+            for (WorkspaceDescriptor w : current.workspaces()) {
+                workspaces.add(w.id().equals(workspaceId) ? renamed : w);
+            }
+            return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), renamed);
+        });
+    }
+
+    @Override
+    public WorkspaceDescriptor create(Path stateRoot, Path workspaceRoot, String name, String stateDirName) {
+        Path root = workspaceRoot.toAbsolutePath().normalize();
+        return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
+            String id = workspaceId(root);
+            Optional<WorkspaceDescriptor> existing = current.find(id);
+            if (existing.isPresent()) {
+                return new Change<>(null, existing.get());
+            }
+            WorkspaceDescriptor created = descriptor(id, name == null || name.isBlank() ? defaultName(root) : name, root,
+                    root.resolve(stateDirName).normalize());
+            List<WorkspaceDescriptor> workspaces = new ArrayList<>(current.workspaces());
+            workspaces.add(created);
+            String active = current.activeWorkspaceId() == null ? id : current.activeWorkspaceId();
+            return new Change<>(new CatalogSnapshot(active, workspaces), created);
+        });
+    }
+
+    private WorkspaceDescriptor descriptor(String id, String name, Path root, Path state) {
+        Instant now = now();
+        return new WorkspaceDescriptor(id, name, root.toString(), List.of(root.toString()), state.toString(), now, now);
+    }
+
+    private static String defaultName(Path root) {
+        Path fileName = root.getFileName();
+        return fileName == null ? root.toString() : fileName.toString();
+    }
+
+    private static NoSuchElementException unknown(String id) {
+        return new NoSuchElementException("No workspace with id " + id + " in the catalog");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private <T> T mutate(Path state, Function<CatalogSnapshot, Change<T>> change) {
+        return withLock(state, () -> {
+            Change<T> c = change.apply(readLocked(state));
+            if (c.next != null) {
+                write(state, c.next);
+            }
+            return c.answer;
+        });
+    }
+
+    private CatalogSnapshot readLocked(Path state) {
+        Path file = state.resolve(CATALOG_FILE);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException missing) {
+            return new CatalogSnapshot(null, List.of());
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + e.getMessage(), e);
+        }
+        Optional<CatalogSnapshot> decoded = decode(bytes);
+        if (decoded.isPresent()) {
+            return decoded.get();
+        }
+        try {
+            Path aside = CorruptFiles.setAside(file, clock);
+            warnings.accept("the workspace catalog " + file + " was unreadable; moved it to " + aside
+                    + " and started a new catalog");
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException("The workspace catalog " + file
+                    + " is unreadable and could not be moved aside: " + e.getMessage() + ". Move it by hand.", e);
+        }
+        return new CatalogSnapshot(null, List.of());
+    }
+
+    /** Empty when the bytes are not a catalog at all; bad entries are dropped with a warning. */
+    private Optional<CatalogSnapshot> decode(byte[] bytes) {
+        Map<String, Object> root;
+        try {
+            root = object(JsonTree.parse(bytes));
+        } catch (JsonTree.MalformedJsonException e) {
+            return Optional.empty();
+        }
+        if (root == null) {
+            return Optional.empty();
+        }
+        List<WorkspaceDescriptor> workspaces = new ArrayList<>();
+        List<Object> entries = array(root.get("workspaces"));
+        if (entries != null) {
+            for (int i = 0; i < entries.size(); i++) {
+                WorkspaceDescriptor d = decodeDescriptor(object(entries.get(i)));
+                if (d == null) {
+                    warnings.accept("dropped workspace catalog entry #" + i + ": it lacks a valid id, workspaceRoot or stateRoot");
+                } else {
+                    workspaces.add(d);
+                }
+            }
+        }
+        return Optional.of(new CatalogSnapshot(text(root, "activeWorkspaceId"), workspaces));
+    }
+
+    private static WorkspaceDescriptor decodeDescriptor(Map<String, Object> m) {
+        if (m == null) {
+            return null;
+        }
+        String id = text(m, "id");
+        String workspaceRoot = text(m, "workspaceRoot");
+        String stateRoot = text(m, "stateRoot");
+        if (id == null || workspaceRoot == null || stateRoot == null) {
+            return null;
+        }
+        String name = text(m, "name");
+        Instant createdAt = instant(m, "createdAt");
+        Instant updatedAt = instant(m, "updatedAt");
+        List<String> repoRoots = strings(m, "repoRoots");
+        return new WorkspaceDescriptor(id, name == null ? defaultName(Path.of(workspaceRoot)) : name, workspaceRoot,
+                repoRoots == null ? List.of(workspaceRoot) : repoRoots, stateRoot,
+                createdAt == null ? Instant.EPOCH : createdAt, updatedAt == null ? Instant.EPOCH : updatedAt);
+    }
+
+    private void write(Path state, CatalogSnapshot snapshot) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", 1);
+        root.put("activeWorkspaceId", snapshot.activeWorkspaceId());
+        List<Object> list = new ArrayList<>();
+        for (WorkspaceDescriptor w : snapshot.workspaces()) {
+            list.add(encode(w));
+        }
+        root.put("workspaces", list);
+        Path file = state.resolve(CATALOG_FILE);
+        try {
+            AtomicFileWriter.write(file, JsonTree.write(root));
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException("Cannot write the workspace catalog " + file + ": " + e.getMessage()
+                    + ". Check that " + state + " is writable.", e);
+        }
+    }
+
+    /** The descriptor as JSON, the same shape the registry and the HTTP API use. */
+    public static Map<String, Object> encode(WorkspaceDescriptor w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        m.put("name", w.name());
+        m.put("workspaceRoot", w.workspaceRoot());
+        m.put("repoRoots", new ArrayList<Object>(w.repoRoots()));
+        m.put("stateRoot", w.stateRoot());
+        m.put("createdAt", format(w.createdAt()));
+        m.put("updatedAt", format(w.updatedAt()));
+        return m;
+    }
+
+    private <T> T withLock(Path state, Supplier<T> action) {
+        Path lockFile = state.resolve(LOCK_FILE);
+        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+            return action.get();
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException("Cannot lock the workspace catalog through " + lockFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static final class Change<T> {
+        final CatalogSnapshot next;
+        final T answer;
+
+        Change(CatalogSnapshot next, T answer) {
+            this.next = next;
+            this.answer = answer;
+        }
+    }
+}

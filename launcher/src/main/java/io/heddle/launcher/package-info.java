@@ -1,0 +1,2 @@
+/** The heddle command. */
+package io.heddle.launcher;
