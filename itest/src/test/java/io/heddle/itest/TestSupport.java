@@ -50,6 +50,60 @@ public final class TestSupport {
         return Arrays.stream(jars).sorted().map(f -> bundle(f.toURI().toString())).toArray(Option[]::new);
     }
 
+    /** The HTTP runtimes (Jetty instances) registered in the framework now. */
+    public static List<org.osgi.framework.ServiceReference<?>> httpRuntimes(org.osgi.framework.BundleContext context) {
+        try {
+            org.osgi.framework.ServiceReference<?>[] refs = context.getAllServiceReferences(
+                    "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            return refs == null ? List.of() : Arrays.asList(refs);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The {@code org.apache.felix.http~...} factory configurations that exist now. */
+    public static List<org.osgi.service.cm.Configuration> httpFactoryConfigurations(
+            org.osgi.service.cm.ConfigurationAdmin configAdmin) {
+        try {
+            org.osgi.service.cm.Configuration[] configs =
+                    configAdmin.listConfigurations("(service.factoryPid=org.apache.felix.http)");
+            return configs == null ? List.of() : Arrays.asList(configs);
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The token files under {@code <home>/run}. */
+    public static List<Path> tokenFiles(Path home) throws IOException {
+        Path run = home.resolve("run");
+        if (!Files.isDirectory(run)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(run)) {
+            return files.filter(p -> p.toString().endsWith(".token")).collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    /** The string value of the first {@code "field":"value"} in a JSON text (enough for tests). */
+    public static String jsonString(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(field)
+                + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no string field " + field + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:port. */
+    public static boolean listens(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A fresh folder for one test run's HEDDLE_HOME. */
     public static Path newHome(String name) {
         try {

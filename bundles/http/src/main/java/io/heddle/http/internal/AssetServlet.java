@@ -5,8 +5,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -54,7 +52,8 @@ public final class AssetServlet extends JsonApiServlet {
             throw HttpProblem.notFound("This server serves no web UI (it was started without assets).");
         }
         Path root = assets.get().toRealPath();
-        Path file = resolveInside(root, uri).orElseThrow(() -> HttpProblem.notFound("Not found: " + uri));
+        // the servlet path is already decoded and normalised by the container: never decode it twice
+        Path file = resolveInside(root, path).orElseThrow(() -> HttpProblem.notFound("Not found: " + uri));
         if (!Files.isRegularFile(file)) {
             file = root.resolve("index.html");
         }
@@ -62,14 +61,11 @@ public final class AssetServlet extends JsonApiServlet {
         return null;
     }
 
-    /** The file a request path names, if it stays inside {@code root} after decoding and links. */
-    static Optional<Path> resolveInside(Path root, String rawUri) {
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(rawUri.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /**
+     * The file a decoded request path names, if it stays inside {@code root}: no {@code ..}
+     * segment, no backslash or NUL, and no symbolic link that leads out.
+     */
+    static Optional<Path> resolveInside(Path root, String decoded) {
         if (decoded.indexOf('\0') >= 0 || decoded.contains("\\")) {
             return Optional.empty();
         }

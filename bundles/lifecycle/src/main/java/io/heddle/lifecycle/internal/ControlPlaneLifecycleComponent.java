@@ -62,6 +62,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLifecycleComponent.class);
     private static final Duration BIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration ENDPOINT_DEADLINE = Duration.ofSeconds(5);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BundleContext context;
@@ -147,6 +148,10 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             ServiceRegistration<ServletContextHelper> contextRegistration = registerContext(http, handle, options.host(),
                     port, token);
             handle.pushUndo("remove the servlet context", contextRegistration::unregister);
+            if (!http.awaitServlets(ServerHandle.CONTEXT_NAME, ENDPOINT_DEADLINE)) {
+                LOG.warn("Server {}: no HTTP endpoint registered within {} s; is the io.heddle.http bundle active?",
+                        serverId, ENDPOINT_DEADLINE.toSeconds());
+            }
 
             CatalogSnapshot workspaces = catalog.ensure(workspaceRoot, stateRoot);
             serverRegistry.registerWorkspaces(workspaces.workspaces());

@@ -100,9 +100,9 @@ final class HttpEndpoint {
             props.put("org.apache.felix.https.enable", false);
             props.put("org.apache.felix.http.jetty.sendServerHeader", false);
             configuration.update(props);
-            HttpServiceRuntime runtime = tracker.waitForService(deadline.toMillis());
-            ServiceReference<HttpServiceRuntime> ref = tracker.getServiceReference();
-            if (runtime == null || ref == null) {
+            long end = System.nanoTime() + deadline.toNanos();
+            ServiceReference<HttpServiceRuntime> ref = awaitSettledRuntime(end);
+            if (ref == null) {
                 boolean inUse = requestedPort != 0 && !canBind(host, requestedPort);
                 if (inUse) {
                     throw portInUse(requestedPort, null);
@@ -117,6 +117,33 @@ final class HttpEndpoint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BindFailure("Interrupted while starting the HTTP server", false, e);
+        }
+    }
+
+    /**
+     * Waits for our runtime and makes sure it stays: Felix HTTP may replace a just-registered
+     * runtime once while it settles, so a runtime counts only when its DTO can be read and the
+     * same service is still registered afterwards.
+     */
+    private ServiceReference<HttpServiceRuntime> awaitSettledRuntime(long endNanos) throws InterruptedException {
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
+            if (left <= 0) {
+                return null;
+            }
+            HttpServiceRuntime runtime = tracker.waitForService(left);
+            ServiceReference<HttpServiceRuntime> ref = tracker.getServiceReference();
+            if (runtime == null || ref == null) {
+                return null;
+            }
+            try {
+                runtime.getRuntimeDTO();
+            } catch (IllegalStateException replacedMeanwhile) {
+                continue;
+            }
+            if (ref.equals(tracker.getServiceReference())) {
+                return ref;
+            }
         }
     }
 
@@ -147,6 +174,39 @@ final class HttpEndpoint {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Waits, up to {@code deadline}, until at least one servlet serves the servlet context
+     * {@code contextName} on this instance. Declarative Services activates the endpoint
+     * components asynchronously; without this a request right after start could get a 404.
+     * Answers false when none appeared (e.g. no endpoint bundle is installed); that is not an error.
+     */
+    boolean awaitServlets(String contextName, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            HttpServiceRuntime runtime = tracker == null ? null : tracker.getService();
+            if (runtime != null) {
+                try {
+                    for (org.osgi.service.servlet.runtime.dto.ServletContextDTO dto : runtime.getRuntimeDTO().servletContextDTOs) {
+                        if (contextName.equals(dto.name) && dto.servletDTOs != null && dto.servletDTOs.length > 0) {
+                            return true;
+                        }
+                    }
+                } catch (IllegalStateException unregisteredMeanwhile) {
+                    // the instance is restarting; look again
+                }
+            }
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 
