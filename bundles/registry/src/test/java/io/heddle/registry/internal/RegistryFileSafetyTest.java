@@ -3,9 +3,13 @@ package io.heddle.registry.internal;
 import static io.heddle.registry.internal.RegistryTestData.REGISTRY_FILE;
 import static io.heddle.registry.internal.RegistryTestData.T0;
 import static io.heddle.registry.internal.RegistryTestData.copyFixture;
+import static io.heddle.registry.internal.RegistryTestData.fixtureBytes;
 import static io.heddle.registry.internal.RegistryTestData.server;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heddle.api.registry.ClearResult;
+import io.heddle.api.registry.RegistryException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the registry does to the file system around it. */
+/** What the registry does to the file system around it: permissions, and the lock between processes. */
 class RegistryFileSafetyTest {
+
+    @RegisterExtension
+    final ChildProcesses children = new ChildProcesses();
 
     @TempDir
     Path dir;
@@ -70,5 +78,35 @@ class RegistryFileSafetyTest {
         registryAt(shared.resolve(REGISTRY_FILE), Duration.ofSeconds(5)).claim(server("daemon-ours", 0, T0));
 
         assertThat(mode(shared)).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void lockTimeoutNamesTheLockFileAndTheHoldersPid() {
+        Path file = copyFixture("reference-format.json", dir);
+        FileDaemonRegistry registry = registryAt(file, Duration.ofMillis(300));
+        ChildProcesses.Child holder = children.startJava(LockHolderMain.class, registry.lockFile().toString());
+        assertThat(holder.readLine(Duration.ofSeconds(20))).isEqualTo("HELD " + holder.pid());
+
+        assertThatThrownBy(() -> registry.claim(server("daemon-ours", 0, T0)))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("Timed out after 300 ms")
+                .hasMessageContaining(registry.lockFile().toString())
+                .hasMessageContaining("held by process " + holder.pid());
+        assertThat(file).hasBinaryContent(fixtureBytes("reference-format.json"));
+
+        holder.closeStdin();
+        assertThat(holder.awaitExit(Duration.ofSeconds(10))).isZero();
+        assertThat(registry.clear("daemon-4242-1780000000000")).isEqualTo(ClearResult.cleared());
+    }
+
+    @Test
+    void readingNeverWaitsForTheLock() {
+        copyFixture("reference-format.json", dir);
+        FileDaemonRegistry registry = registryAt(dir.resolve(REGISTRY_FILE), Duration.ofMillis(300));
+        ChildProcesses.Child holder = children.startJava(LockHolderMain.class, registry.lockFile().toString());
+        holder.readLine(Duration.ofSeconds(20));
+
+        assertThat(registry.read().server()).isPresent();
+        assertThat(warnings).isEmpty();
     }
 }
