@@ -116,10 +116,11 @@ class ProcessLivenessTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void zombieProcessIsStale() {
-        // Java reaps its own children, so make a grandchild: the inner sh exits while its parent
-        // has exec'd into sleep, which never reaps it. It stays a zombie until the sleep is killed.
-        ChildProcesses.Child parent = children.start(
-                new ProcessBuilder("sh", "-c", "sh -c 'exit 0' & echo $!; exec sleep 60"));
+        // Java reaps its own children, so make a grandchild whose parent never reaps: the outer sh
+        // execs into sleep. The grandchild exits only once that exec is done (the shell itself might
+        // reap a child that exited earlier), and then stays a zombie until the sleep is killed.
+        ChildProcesses.Child parent = children.start(new ProcessBuilder("sh", "-c",
+                "sh -c 'until [ \"$(cat /proc/$1/comm)\" = sleep ]; do :; done' grandchild $$ & echo $!; exec sleep 60"));
         long zombie = Long.parseLong(parent.readLine(Duration.ofSeconds(10)).trim());
         Poll.until("process " + zombie + " is a zombie", Duration.ofSeconds(10), () -> isZombie(zombie));
 
