@@ -59,9 +59,9 @@ class RegistryCrossProcessTest {
                 new ProcessLiveness(), warnings::add, Duration.ofSeconds(5));
     }
 
-    /** Known workspaces the file starts with (about 35 KB), as on a machine that has served many. */
+    /** Known workspaces the file starts with, as on a machine that has served several. */
     private List<String> seedKnownWorkspaces() {
-        List<WorkspaceDescriptor> known = IntStream.range(0, 100)
+        List<WorkspaceDescriptor> known = IntStream.range(0, 20)
                 .mapToObj(i -> RegistryTestData.workspace("known-" + i,
                         dir.resolve("known").resolve("k" + i).resolve(".heddle").toString()))
                 .collect(Collectors.toList());
