@@ -19,10 +19,6 @@ final class MutableClock extends Clock {
         now = now.plus(by);
     }
 
-    void set(Instant instant) {
-        now = instant;
-    }
-
     @Override
     public Instant instant() {
         return now;
