@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -23,7 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Several copies of this class may live in one JVM (each bundle embeds its own). Their
  * thread locks are separate, so the OS lock may then answer {@link OverlappingFileLockException};
- * that is treated as "busy" and retried like any other contention.
+ * that is treated as "busy" and retried like any other contention. Caveat: an OS lock belongs
+ * to the process, and closing any descriptor of the file drops it, whichever channel took it.
+ * So a copy that gives up waiting can still drop the OS lock another copy holds (other
+ * processes could then get in); lock any one file through one copy per JVM.
  */
 public final class ExclusiveFileLock implements AutoCloseable {
 
@@ -62,7 +64,10 @@ public final class ExclusiveFileLock implements AutoCloseable {
         ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         try {
             if (!threadLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw timeout(key, timeout);
+                // Another thread here holds it. Do not open the lock file to read a pid: closing any
+                // descriptor of the file drops every POSIX lock this process holds on it, theirs too.
+                String self = Long.toString(ProcessHandle.current().pid());
+                throw timeout(key, timeout, "another thread of this process (pid " + self + ")", self);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,7 +79,8 @@ public final class ExclusiveFileLock implements AutoCloseable {
             channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock osLock = waitForOsLock(channel, deadline);
             if (osLock == null) {
-                throw timeout(key, timeout);
+                String holder = readHolderPid(channel);
+                throw timeout(key, timeout, holder == null ? "another process" : "process " + holder, holder);
             }
             recordHolder(channel);
             ExclusiveFileLock held = new ExclusiveFileLock(key, threadLock, channel, osLock);
@@ -118,17 +124,20 @@ public final class ExclusiveFileLock implements AutoCloseable {
         channel.write(ByteBuffer.wrap(pid), 0);
     }
 
-    private static LockTimeoutException timeout(Path lockFile, Duration waited) {
-        String holder = readHolderPid(lockFile);
-        String who = holder == null ? "another process" : "process " + holder;
+    private static LockTimeoutException timeout(Path lockFile, Duration waited, String who, String holderPid) {
         return new LockTimeoutException("Timed out after " + waited.toMillis() + " ms waiting for the lock "
                 + lockFile + " (held by " + who + "). If that process is hung, stop it and try again.",
-                lockFile, holder);
+                lockFile, holderPid);
     }
 
-    private static String readHolderPid(Path lockFile) {
+    /** The pid the holder recorded, read through our own channel (see the thread-lock timeout above). */
+    private static String readHolderPid(FileChannel channel) {
         try {
-            String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            ByteBuffer buffer = ByteBuffer.allocate(32);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // read the whole (short) file
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
             return text.matches("\\d{1,10}") ? text : null;
         } catch (IOException | RuntimeException e) {
             return null;
