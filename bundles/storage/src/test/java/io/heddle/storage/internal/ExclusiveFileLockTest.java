@@ -68,4 +68,48 @@ class ExclusiveFileLockTest {
             waiter.get(10, TimeUnit.SECONDS);
         }
     }
+
+    /** A second copy of the class, as another bundle embeds it: same bytes, another class loader. */
+    private static Class<?> secondCopy() throws Exception {
+        java.net.URL classes = ExclusiveFileLock.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader());
+        Class<?> copy = isolated.loadClass(ExclusiveFileLock.class.getName());
+        assertThat(copy).isNotSameAs(ExclusiveFileLock.class);
+        return copy;
+    }
+
+    @Test
+    void secondCopyInTheSameJvmWaitsAndItsTimeoutLeavesTheOsLockInPlace() throws Exception {
+        Path lockFile = dir.resolve("test.lock");
+        java.lang.reflect.Method acquire = secondCopy().getMethod("acquire", Path.class, Duration.class);
+        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> acquire.invoke(null, lockFile, Duration.ofMillis(200)))
+                    .hasRootCauseInstanceOf(IOException.class)
+                    .rootCause().hasMessageContaining("Timed out after 200 ms");
+
+            assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("LOCKED");
+        }
+        AutoCloseable fromSecondCopy = (AutoCloseable) acquire.invoke(null, lockFile, Duration.ofSeconds(5));
+        try {
+            assertThat(probeFromAnotherProcess(lockFile)).as("the second copy holds it now").isEqualTo("LOCKED");
+            assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(200)))
+                    .isInstanceOf(ExclusiveFileLock.LockTimeoutException.class);
+            assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("LOCKED");
+        } finally {
+            fromSecondCopy.close();
+        }
+        assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("FREE");
+    }
+
+    @Test
+    void lockFileDeletedBetweenUsesIsRecreatedAndLockedAgain() throws Exception {
+        Path lockFile = dir.resolve("test.lock");
+        ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5)).close();
+        java.nio.file.Files.delete(lockFile);
+
+        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5))) {
+            assertThat(lockFile).exists();
+            assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("LOCKED");
+        }
+    }
 }
