@@ -247,6 +247,9 @@ public final class ChatSessionsServlet extends JsonApiServlet {
             ChatTurns.Turn turn = turns.send(server.serverId(), server.workspaceRoot(), store, writer, id,
                     (String) text, noEngineHint(server), lines);
             Map<String, Object> result = new LinkedHashMap<>();
+            if (streaming) {
+                result.put("type", "done");
+            }
             result.put("sessionId", turn.sessionId());
             result.put("replyId", turn.replyId());
             result.put("outcome", turn.outcome());
@@ -257,7 +260,6 @@ public final class ChatSessionsServlet extends JsonApiServlet {
                 response.setStatus(201);
                 return result;
             }
-            result.put("type", "done");
             lines.write(result);
             return ALREADY_WRITTEN;
         } catch (ChatSessionStore.SessionNotFoundException e) {
