@@ -248,7 +248,8 @@ public class EmbeddedChatHostIT {
 
         Poll.until("the chat server closed", Duration.ofSeconds(20), chat::closed);
         assertThat(host.server()).isEmpty();
-        assertThat(liveServerId()).isEmpty();
+        Poll.until("the chat server's record is cleared", Duration.ofSeconds(20), () -> liveServerId().isEmpty());
+        Poll.until("the chat server's listener closed", Duration.ofSeconds(20), () -> !TestSupport.listens(chat.port()));
     }
 
     @Test

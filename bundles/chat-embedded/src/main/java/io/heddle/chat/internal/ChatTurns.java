@@ -209,8 +209,14 @@ final class ChatTurns {
             }
         };
         long period = Math.max(50, store.leaseDuration().toMillis() / 3);
-        ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> renew(store, writer, session.id()), period, period,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal;
+        try {
+            renewal = timers.scheduleAtFixedRate(() -> renew(store, writer, session.id()), period, period,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the component is going away; the reply below is cancelled anyway
+            renewal = null;
+        }
         try {
             engine.reply(new ChatConversation(session.id(), session.name(), workspaceRoot, conversation), stream);
         } catch (ChatEngineException e) {
@@ -219,7 +225,9 @@ final class ChatTurns {
             LOG.warn("Chat engine {} failed on session {}", engine.name(), session.id(), e);
             reply.failure = "the engine failed unexpectedly: " + e;
         } finally {
-            renewal.cancel(false);
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
         }
         if (flight.cancelled && reply.failure == null) {
             reply.failure = "the server stopped while the reply was produced.";
