@@ -5,6 +5,7 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 
 /**
@@ -31,8 +39,10 @@ import java.util.function.BiFunction;
  * heartbeat/revision                     changes with every task write, so pollers re-read only then
  * heartbeat/heartbeat.lock               held around every read-modify-write (threads and processes)
  * </pre>
- * Every write replaces its file atomically. Reads are tolerant: a file that does not decode is
- * set aside as {@code <name>.corrupt-<UTC>} and reported, and the others are read as usual.
+ * Every write replaces its file atomically. Tasks and runs are also forced to disk; leases and
+ * the revision are not (after a crash a lost lease only means the run counts as abandoned, and
+ * a lost revision only means one extra read). Reads are tolerant: a file that does not decode
+ * is set aside as {@code <name>.corrupt-<UTC>} and reported, and the others are read as usual.
  */
 final class FileTaskStore {
 
@@ -41,6 +51,10 @@ final class FileTaskStore {
         void setAside(Path file, Path movedTo);
 
         void cannotSetAside(Path file, IOException cause);
+    }
+
+    /** What identifies one version of a task file without reading it: a replaced file gets a new key. */
+    record FileStamp(FileTime modified, long size, Object fileKey) {
     }
 
     /** Work done while holding the store lock. */
@@ -113,6 +127,22 @@ final class FileTaskStore {
 
     // --- tasks ---
 
+    /** The stamp of every task file, by task id: enough to tell which files changed since the last read. */
+    Map<String, FileStamp> taskStamps() {
+        Map<String, FileStamp> out = new HashMap<>();
+        for (Path file : jsonFiles(tasks)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                out.put(idOf(file), new FileStamp(a.lastModifiedTime(), a.size(), a.fileKey()));
+            } catch (NoSuchFileException gone) {
+                // deleted between listing and stat
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     /** All readable tasks, by id. Corrupt files are set aside and reported. */
     List<HeartbeatTask> readTasks() {
         List<HeartbeatTask> out = new ArrayList<>();
@@ -136,6 +166,36 @@ final class FileTaskStore {
             bumpRevision();
             return null;
         });
+    }
+
+    /**
+     * Replaces the task file atomically but does not wait for the disk: the scheduler's timer
+     * thread claims with this, and the run's worker makes the claim durable with
+     * {@link #forceTask} before the runner starts.
+     */
+    void writeTaskWithoutSync(HeartbeatTask task) {
+        locked(() -> {
+            replaceWithoutSync(taskFile(task.id()), TaskCodec.encodeTask(task));
+            bumpRevision();
+            return null;
+        });
+    }
+
+    /** Forces the task file as it is now (and its folder entry) to disk. */
+    void forceTask(String taskId) {
+        Path file = taskFile(taskId);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (NoSuchFileException gone) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot force " + file + " to disk: " + e.getMessage(), e);
+        }
+        try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(tasks, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException notOnThisPlatform) {
+            // the rename is atomic anyway; only its durability across power loss is weaker
+        }
     }
 
     /** Deletes the task, its lease and its run history; false when there was no such task. */
@@ -163,7 +223,25 @@ final class FileTaskStore {
         for (byte x : b) {
             s.append(String.format("%02x", x));
         }
-        AtomicFileWriter.write(revisionFile, s.toString().getBytes(StandardCharsets.US_ASCII));
+        replaceWithoutSync(revisionFile, s.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Atomic replace without forcing to disk, for files whose loss in a crash is harmless
+     * (lease, revision): readers still never see a torn file.
+     */
+    private static void replaceWithoutSync(Path target, byte[] content) throws IOException {
+        Path dir = target.getParent();
+        PrivateFiles.createPrivateDirectories(dir);
+        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createFile(temp, PrivateFiles.privateFileAttributes());
+            Files.write(temp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     // --- leases ---
@@ -174,7 +252,7 @@ final class FileTaskStore {
 
     void writeLease(TaskLease lease) {
         locked(() -> {
-            AtomicFileWriter.write(leaseFile(lease.taskId()), TaskCodec.encodeLease(lease));
+            replaceWithoutSync(leaseFile(lease.taskId()), TaskCodec.encodeLease(lease));
             return null;
         });
     }
@@ -193,11 +271,38 @@ final class FileTaskStore {
 
     // --- runs ---
 
+    /** Writes a run record; it needs no lock, as only the run's owner (or a recovery under the lock) writes it. */
     void writeRun(HeartbeatRun run) {
-        locked(() -> {
+        try {
             AtomicFileWriter.write(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run));
-            return null;
-        });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + runFile(run.taskId(), run.id()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the record of a run that just started, without waiting for the disk: if it is lost
+     * in a crash, the recovery of the (durable) running task writes it again as interrupted.
+     */
+    void writeStartedRun(HeartbeatRun run) {
+        try {
+            replaceWithoutSync(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + runFile(run.taskId(), run.id()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes one run record (a run of a task deleted while it ran). */
+    void deleteRun(String taskId, String runId) {
+        try {
+            Files.deleteIfExists(runFile(taskId, runId));
+            Path dir = runs.resolve(taskId);
+            if (list(dir).isEmpty()) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + runFile(taskId, runId) + ": " + e.getMessage(), e);
+        }
     }
 
     /** The readable runs of a task, newest first. */

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param maxRetryBackoff the longest retry wait
  * @param leaseTtl       how long a run's lease lasts without renewal (renewed every third of it)
  * @param minInterval    the shortest task interval accepted
- * @param rescanInterval how often the task files are re-read even if the revision did not change
+ * @param rescanInterval how often the task files' stamps are checked even if the revision did not change
+ *                       (finds hand edits; only changed files are read)
  */
 record SchedulerSettings(
         Duration pollInterval,
@@ -29,7 +30,7 @@ record SchedulerSettings(
 
     static SchedulerSettings defaults() {
         return new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+                Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     SchedulerSettings {

@@ -61,6 +61,7 @@ final class WorkspaceScheduler {
 
     // Touched by the polling thread only.
     private Map<String, HeartbeatTask> cache = new HashMap<>();
+    private Map<String, FileTaskStore.FileStamp> stamps = new HashMap<>();
     private String revision;
     private Instant lastScan;
     private final Map<String, Instant> announcedDue = new HashMap<>();
@@ -178,15 +179,30 @@ final class WorkspaceScheduler {
         if (!reloadRequested && !rescanDue && rev.equals(revision)) {
             return;
         }
-        // Read the revision first: a write during the read then shows up as a new revision.
+        // Read the revision first: a write during the read then shows up as a new revision. Only
+        // files whose stamp changed are read again, so a change to one task costs one read.
         reloadRequested = false;
         revision = rev;
         lastScan = now;
+        Map<String, FileTaskStore.FileStamp> current = store.taskStamps();
         Map<String, HeartbeatTask> next = new HashMap<>();
-        for (HeartbeatTask t : store.readTasks()) {
-            next.put(t.id(), t);
+        Map<String, FileTaskStore.FileStamp> nextStamps = new HashMap<>();
+        for (Map.Entry<String, FileTaskStore.FileStamp> e : current.entrySet()) {
+            String id = e.getKey();
+            HeartbeatTask known = cache.get(id);
+            if (known != null && e.getValue().equals(stamps.get(id))) {
+                next.put(id, known);
+                nextStamps.put(id, e.getValue());
+                continue;
+            }
+            Optional<HeartbeatTask> read = store.readTask(id);
+            if (read.isPresent()) {
+                next.put(id, read.get());
+                nextStamps.put(id, e.getValue());
+            }
         }
         cache = next;
+        stamps = nextStamps;
         announcedDue.keySet().retainAll(next.keySet());
     }
 
@@ -217,11 +233,11 @@ final class WorkspaceScheduler {
             String trigger = TaskTransitions.trigger(t);
             String runId = TaskIds.newRunId(now);
             store.writeLease(new TaskLease(taskId, serverId, PID, runId, now, now.plus(cfg.leaseTtl())));
+            // the run record is written by the worker as the run starts, off this (timer) thread
             HeartbeatRun run = new HeartbeatRun(runId, taskId, workspaceId, serverId, t.runner(), trigger, dueAt, now,
                     null, HeartbeatRunStatus.RUNNING, null, null, null, null);
-            store.writeRun(run);
             HeartbeatTask running = TaskTransitions.started(t, runId, now);
-            store.writeTask(running);
+            store.writeTaskWithoutSync(running); // made durable by the worker before the runner starts
             cache.put(taskId, running);
             return new ActiveRun(running, run, now.plus(cfg.leaseTtl().dividedBy(3)));
         });
@@ -268,7 +284,11 @@ final class WorkspaceScheduler {
         Instant requestedAt = null;
         if (runId != null) {
             Optional<HeartbeatRun> run = store.readRun(t.id(), runId);
-            if (run.isPresent() && run.get().status() == HeartbeatRunStatus.RUNNING) {
+            if (run.isEmpty()) {
+                // the owner stopped before it wrote the run record: record the run from the task's state
+                store.writeRun(new HeartbeatRun(runId, t.id(), workspaceId, owner, t.runner(), null, null,
+                        t.state().runAt(), now, HeartbeatRunStatus.INTERRUPTED, null, null, null, why));
+            } else if (run.get().status() == HeartbeatRunStatus.RUNNING) {
                 store.writeRun(ended(run.get(), HeartbeatRunStatus.INTERRUPTED, null, why, null, now));
                 if (TaskTransitions.TRIGGER_REQUEST.equals(run.get().trigger())) {
                     requestedAt = run.get().dueAt();
@@ -365,6 +385,18 @@ final class WorkspaceScheduler {
     }
 
     private void execute(ActiveRun a, HeartbeatTaskRunner runner) {
+        synchronized (a) {
+            if (a.finalized.get()) {
+                return;
+            }
+            try {
+                store.forceTask(a.taskId()); // the claim, written by the timer thread without waiting for the disk
+                store.writeStartedRun(a.run);
+            } catch (RuntimeException e) {
+                LOG.warn("Workspace {}: could not record the start of run {} of heartbeat task {}: {}", workspaceId,
+                        a.runId(), a.taskId(), e.getMessage());
+            }
+        }
         a.enter(Thread.currentThread());
         HeartbeatRunResult result = null;
         String failure = null;
@@ -435,8 +467,17 @@ final class WorkspaceScheduler {
      */
     private void complete(ActiveRun a, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic,
             Object... extra) {
-        if (!a.finalized.compareAndSet(false, true)) {
-            return;
+        synchronized (a) {
+            if (!a.finalized.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                // first the run (so a crash never leaves a finished task with a run still "running")
+                store.writeRun(run);
+            } catch (RuntimeException e) {
+                LOG.warn("Workspace {}: could not record the end of run {} of heartbeat task {}: {}", workspaceId,
+                        a.runId(), a.taskId(), e.getMessage());
+            }
         }
         try {
             HeartbeatTask after = store.locked(() -> {
@@ -445,18 +486,22 @@ final class WorkspaceScheduler {
                     store.releaseLease(a.taskId(), serverId);
                     return null;
                 }
-                store.writeRun(run);
                 HeartbeatTask t = current.get();
                 if (t.state().status() != HeartbeatTaskStatus.RUNNING || !a.runId().equals(t.state().lastRunId())) {
                     // another server took the task over after our lease lapsed: its state is not ours to change
                     return t;
                 }
                 HeartbeatTask next = outcome.apply(t);
-                store.writeTask(next);
+                store.writeTaskWithoutSync(next);
                 store.releaseLease(a.taskId(), serverId);
                 return next;
             });
             if (after != null) {
+                store.forceTask(a.taskId()); // outside the lock, so claims in this workspace do not wait for the disk
+            }
+            if (after == null) {
+                store.deleteRun(a.taskId(), a.runId()); // the task was deleted while it ran
+            } else {
                 store.pruneRuns(a.taskId(), settings.get().historyLimit());
                 Object[] all = new Object[extra.length + 2];
                 System.arraycopy(extra, 0, all, 0, extra.length);
