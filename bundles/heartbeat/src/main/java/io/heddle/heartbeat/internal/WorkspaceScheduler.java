@@ -275,7 +275,10 @@ final class WorkspaceScheduler {
         }
     }
 
-    /** Under the lock: the abandoned run becomes interrupted, the task idle and due again. */
+    /**
+     * Under the lock: the abandoned run becomes interrupted, the task idle and due again. A run
+     * whose record says it ended (its task's new state was lost in a crash) stays as recorded.
+     */
     private HeartbeatTask recover(HeartbeatTask t, Optional<TaskLease> lease, Instant now) {
         String runId = t.state().lastRunId();
         String owner = lease.map(TaskLease::owner).orElse("(unknown)");
@@ -284,6 +287,13 @@ final class WorkspaceScheduler {
         Instant requestedAt = null;
         if (runId != null) {
             Optional<HeartbeatRun> run = store.readRun(t.id(), runId);
+            if (run.isPresent() && run.get().status() != HeartbeatRunStatus.RUNNING) {
+                HeartbeatTask recovered = TaskTransitions.interrupted(t, null, null, now);
+                store.writeTask(recovered);
+                LOG.warn("Workspace {}: heartbeat task {} still read as running after its run {} had ended; "
+                        + "it is idle again", workspaceId, t.id(), runId);
+                return recovered;
+            }
             if (run.isEmpty()) {
                 // the owner stopped before it wrote the run record: record the run from the task's state
                 store.writeRun(new HeartbeatRun(runId, t.id(), workspaceId, owner, t.runner(), null, null,
@@ -480,6 +490,9 @@ final class WorkspaceScheduler {
             }
         }
         try {
+            // The task's new state is not forced to disk: the run record above is. After a power
+            // loss the task may read "running" again; recovery then finds the finished run and
+            // lets the task run at its next chance, so nothing is lost but a repeat run.
             HeartbeatTask after = store.locked(() -> {
                 Optional<HeartbeatTask> current = store.readTask(a.taskId());
                 if (current.isEmpty()) {
@@ -496,9 +509,6 @@ final class WorkspaceScheduler {
                 store.releaseLease(a.taskId(), serverId);
                 return next;
             });
-            if (after != null) {
-                store.forceTask(a.taskId()); // outside the lock, so claims in this workspace do not wait for the disk
-            }
             if (after == null) {
                 store.deleteRun(a.taskId(), a.runId()); // the task was deleted while it ran
             } else {

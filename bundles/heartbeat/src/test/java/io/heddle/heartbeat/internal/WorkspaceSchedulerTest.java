@@ -297,6 +297,28 @@ class WorkspaceSchedulerTest {
     }
 
     @Test
+    void taskLeftRunningAfterItsRunHadEndedIsIdleAgainAndTheRunStaysAsRecorded() {
+        SchedulerFixture.ScriptedRunner runner = f.install("script");
+        HeartbeatTask t = f.create("script", MINUTE);
+        WorkspaceScheduler a = f.scheduler("server-a");
+        f.clock.advance(MINUTE);
+        a.poll();
+        HeartbeatRun finished = f.tasks.runs(f.workspace, t.id()).get(0);
+        // a power loss lost the task's new state: it reads "running" again, with no lease
+        HeartbeatTask done = f.task(t.id());
+        f.store().writeTask(TaskTransitions.started(done, finished.id(), done.state().runAt()));
+
+        f.scheduler("server-b").poll();
+
+        HeartbeatTask after = f.task(t.id());
+        assertThat(after.state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
+        assertThat(after.state().error()).isNull();
+        assertThat(f.tasks.run(f.workspace, t.id(), finished.id()).orElseThrow().status())
+                .isEqualTo(HeartbeatRunStatus.FINISHED);
+        assertThat(runner.runs()).isEqualTo(1);
+    }
+
+    @Test
     void leaseOwnerRenewsItsLeaseWhileTheRunLasts() {
         f.install("script");
         HeartbeatTask t = f.create("script", MINUTE);
