@@ -17,8 +17,10 @@ import java.util.Locale;
  * <ol>
  * <li><b>idle</b>: no task due; the CPU time the process (and the scheduler's threads alone)
  *     used over a wall interval, as a share of one core;</li>
- * <li><b>due</b>: 200 of the tasks have a 10 s interval with slots spread evenly (20 due per
- *     second), the other 800 stay idle; the latency from each slot to its runner being called.</li>
+ * <li><b>due</b>: some of the tasks have a 10 s interval with slots spread evenly, the others
+ *     stay idle; the latency from each slot to its claim (the run's {@code startedAt}) and to its
+ *     runner being called. Run twice: 20 due tasks (2 runs per second, a busy workstation) and
+ *     200 (20 runs per second, a stress load whose fsyncs compete with each other).</li>
  * </ol>
  * Arguments: {@code [idleSeconds] [dueSeconds]} (defaults 30 and 30). Not a JMH benchmark: both
  * figures are about background threads over wall time, which JMH's harness does not measure.
@@ -33,7 +35,8 @@ public final class SchedulerLoadProbe {
                 + SchedulerSettings.defaults().pollInterval().toMillis() + " ms, "
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
         idle(idleSeconds);
-        due(dueSeconds);
+        due(dueSeconds, 20);
+        due(dueSeconds, 200);
     }
 
     private static void idle(int seconds) throws Exception {
@@ -55,18 +58,18 @@ public final class SchedulerLoadProbe {
         }
     }
 
-    private static void due(int seconds) throws Exception {
-        int dueTasks = 200;
+    private static void due(int seconds, int dueTasks) throws Exception {
         long intervalMs = 10_000;
+        int stride = 1000 / dueTasks;
         Instant[] firstSlot = new Instant[1];
         BenchWorkspaces.TaskShape shape = (i, now) -> {
             if (firstSlot[0] == null) {
                 firstSlot[0] = now.plusSeconds(5);
             }
-            if (i % 5 != 0) { // 800 tasks stay idle
+            if (i % stride != 0) { // the others stay idle
                 return BenchWorkspaces.TaskShape.IDLE.schedule(i, now);
             }
-            int k = i / 5;
+            int k = i / stride;
             return new HeartbeatSchedule(intervalMs, firstSlot[0].plusMillis(k * intervalMs / dueTasks));
         };
         List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
