@@ -46,6 +46,7 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
     private final RunSlots slots;
     private final Map<String, WorkspaceScheduler> schedulers = new ConcurrentHashMap<>();
     private final Set<WorkspaceScheduler> retiring = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> pollFailures = new ConcurrentHashMap<>();
     private volatile TickTimer timer;
     private volatile boolean stopped;
     private volatile Duration interruptGrace = INTERRUPT_GRACE;
@@ -110,9 +111,14 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
             try {
                 Instant wanted = s.poll();
                 next = wanted.isBefore(next) ? wanted : next;
+                pollFailures.remove(s.workspaceId());
             } catch (RuntimeException e) {
-                LOG.warn("Heartbeat scheduler of workspace {} (server {}) failed to poll: {}", s.workspaceId(),
-                        serverId, e.getMessage());
+                // once per distinct failure, not once per poll
+                String message = String.valueOf(e.getMessage());
+                if (!message.equals(pollFailures.put(s.workspaceId(), message))) {
+                    LOG.warn("Heartbeat scheduler of workspace {} (server {}) failed to poll: {}", s.workspaceId(),
+                            serverId, message);
+                }
             }
         }
         for (WorkspaceScheduler s : new ArrayList<>(retiring)) {
