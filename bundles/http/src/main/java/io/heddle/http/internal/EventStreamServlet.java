@@ -40,10 +40,12 @@ import org.slf4j.LoggerFactory;
  * events it missed.
  *
  * <p>Writes are non-blocking (a {@link WriteListener}): the Event Admin thread only queues
- * frames and writes what the socket takes. A client that falls {@value #CLIENT_BACKLOG}
- * events behind is dropped. The Servlet API reports a disconnect only when a write fails, so
- * every client gets a keep-alive comment every {@code keepAliveMs}: a client that went away is
- * found by the next event or keep-alive, and its queue is freed at that moment.
+ * frames and writes what the socket takes. A client with more than a full replay plus
+ * {@value #CLIENT_BACKLOG} frames waiting is dropped (it reconnects and replays).
+ *
+ * <p>The Servlet API reports a disconnect only when a write fails, so every client gets a
+ * keep-alive comment every {@code keepAliveMs}: a client that went away is found by the next
+ * event or keep-alive, and its queue is freed at that moment.
  */
 @Component(service = {Servlet.class, EventHandler.class}, configurationPid = EventStreamServlet.PID,
         property = EventConstants.EVENT_TOPIC + "=" + EventStreamHub.PREFIX + "*")
@@ -192,8 +194,8 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
 
         @Override
         void dropped() {
-            LOG.debug("Event stream client of {} dropped (fell {} events behind or the endpoint closed)", serverId(),
-                    CLIENT_BACKLOG);
+            LOG.debug("Event stream client of {} dropped (fell {} events behind, or the endpoint closed)", serverId(),
+                    REPLAY_CAPACITY + CLIENT_BACKLOG);
             complete();
         }
 
