@@ -1,0 +1,105 @@
+package io.heddle.launcher;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+
+/**
+ * How a running daemon learns that it should stop: SIGINT, SIGTERM, or a shutdown request of
+ * its server ({@code POST /api/admin/shutdown}). All of them only wake the daemon's main
+ * thread, which closes the server, stops the framework and exits, once.
+ *
+ * <p>Signals are trapped with {@link Signal} rather than a shutdown hook: a hook runs only
+ * after the JVM has decided to exit with 128+signal, and the contract wants 0 after a clean
+ * close. A signal that arrives while the daemon is already stopping forces exit 1 after a
+ * short grace period.
+ */
+final class ShutdownRequests {
+
+    static final Duration FORCE_GRACE = Duration.ofSeconds(3);
+
+    private final Terminal terminal;
+    private final CountDownLatch requested = new CountDownLatch(1);
+    private final AtomicBoolean forcing = new AtomicBoolean();
+    private volatile String reason;
+
+    ShutdownRequests(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** Traps SIGINT and SIGTERM for the rest of this process's life. */
+    void trapSignals() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> signalled("SIG" + signal.getName()));
+            } catch (IllegalArgumentException unsupported) {
+                // this platform does not know the signal (or the JVM reserves it): nothing to trap
+            }
+        }
+    }
+
+    /** Asks the daemon to stop; later requests change nothing. */
+    void request(String why) {
+        if (requested.getCount() > 0) {
+            reason = why;
+            requested.countDown();
+        }
+    }
+
+    private void signalled(String name) {
+        if (requested.getCount() > 0) {
+            request(name);
+            return;
+        }
+        if (forcing.compareAndSet(false, true)) {
+            Thread forcer = new Thread(() -> {
+                try {
+                    Thread.sleep(FORCE_GRACE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                terminal.problem("heddle: " + name + " received while stopping; forced exit before the server closed. "
+                        + "Run 'heddle status' to check for a leftover record.");
+                Runtime.getRuntime().halt(Heddle.FAILURE);
+            }, "heddle-forced-exit");
+            forcer.setDaemon(true);
+            forcer.start();
+        }
+    }
+
+    boolean isRequested() {
+        return requested.getCount() == 0;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    /** Blocks until a stop is requested. */
+    void await() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                requested.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits at most {@code timeout}; true when a stop was requested. */
+    boolean await(Duration timeout) {
+        try {
+            return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return isRequested();
+        }
+    }
+}
