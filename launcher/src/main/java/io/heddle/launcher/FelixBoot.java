@@ -83,6 +83,9 @@ final class FelixBoot implements AutoCloseable {
         // fallback logger (System.out) only for errors.
         props.put("org.apache.felix.eventadmin.Timeout", "0");
         props.put("org.apache.felix.eventadmin.LogLevel", "1");
+        // A mostly idle local server: few threads (each costs stack and allocator arenas).
+        props.put("org.apache.felix.eventadmin.ThreadPoolSize", "2");
+        props.put("felix.resolver.parallelism", "1");
         // No JVM-wide URL handler factory: nothing here needs bundle: URLs outside Felix, and it costs start time.
         props.put("felix.service.urlhandlers", "false");
         props.put("felix.log.logger", log);
