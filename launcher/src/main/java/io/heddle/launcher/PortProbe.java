@@ -3,7 +3,6 @@ package io.heddle.launcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
 
@@ -13,9 +12,13 @@ final class PortProbe {
     private PortProbe() {
     }
 
-    /** True when {@code host:port} can be bound now (nobody listens on it). */
+    /**
+     * True when nobody listens on {@code host:port}. The probe binds a socket with
+     * {@code SO_REUSEADDR} and never listens: it cannot make a concurrent server's bind fail, and
+     * concurrent probes cannot see each other as "in use" (a listening probe would do both).
+     */
     static boolean canBind(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
+        try (Socket socket = new Socket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return true;

@@ -11,6 +11,7 @@ final class Terminal {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean debug;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Terminal(PrintStream out, PrintStream err, boolean debug) {
         this.out = out;
@@ -46,9 +47,11 @@ final class Terminal {
         err.flush();
     }
 
-    /** A warning on stderr (the command goes on). */
+    /** A warning on stderr (the command goes on); the same warning is printed once. */
     void warning(String text) {
-        problem("heddle: warning: " + text);
+        if (warned.add(text)) {
+            problem("heddle: warning: " + text);
+        }
     }
 
     /** The stack trace behind a problem, only with {@code HEDDLE_DEBUG=1}. */
