@@ -23,14 +23,18 @@ import picocli.CommandLine.Spec;
             "2:usage error"})
 final class DaemonCommand implements Callable<Integer> {
 
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final String DEFAULT_PORT = "8765";
+    static final String DEFAULT_STATE_DIR = ".heddle";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = DEFAULT_HOST,
             description = "Address to listen on (default: ${DEFAULT-VALUE}). A non-loopback address requires the token on every request.")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8765", converter = PortConverter.class,
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = DEFAULT_PORT, converter = PortConverter.class,
             description = "Port to listen on, 0 to 65535 (default: ${DEFAULT-VALUE}; 0 picks a free port).")
     int port;
 
@@ -38,7 +42,7 @@ final class DaemonCommand implements Callable<Integer> {
             description = "The workspace folder (default: the current folder).")
     Path workspace;
 
-    @Option(names = "--state-dir", paramLabel = "NAME", defaultValue = ".heddle",
+    @Option(names = "--state-dir", paramLabel = "NAME", defaultValue = DEFAULT_STATE_DIR,
             description = "The state folder inside the workspace (default: ${DEFAULT-VALUE}).")
     String stateDir;
 

@@ -32,8 +32,8 @@ record Distribution(Path root) {
         return root.resolve("bundles");
     }
 
-    /** The log4j2 configuration pax-logging reads; it takes the log file from {@code ${sys:heddle.log.file}}. */
+    /** The logging configuration pax-logging reads; it takes the log file from {@code ${heddle.log.file}}. */
     Path logConfig() {
-        return root.resolve("etc").resolve("log4j2.xml");
+        return root.resolve("etc").resolve("log4j2.properties");
     }
 }

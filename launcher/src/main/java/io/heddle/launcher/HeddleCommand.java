@@ -46,7 +46,7 @@ final class HeddleCommand implements Callable<Integer> {
         cl.setOut(new PrintWriter(terminal.out(), true));
         cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> usageError(ex, terminal));
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, terminal));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Heddle.failure(ex, terminal));
         return cl;
     }
 
@@ -76,19 +76,6 @@ final class HeddleCommand implements Callable<Integer> {
         cl.usage(terminal.err());
         terminal.err().flush();
         return Heddle.USAGE;
-    }
-
-    private static int failure(Exception ex, Terminal terminal) {
-        if (ex instanceof CommandFailure) {
-            CommandFailure failure = (CommandFailure) ex;
-            terminal.problem("heddle: " + failure.getMessage());
-            terminal.trace(failure.getCause() != null ? failure.getCause() : failure);
-            return failure.exitCode();
-        }
-        terminal.problem("heddle: unexpected failure: " + ex + ". Run again with HEDDLE_DEBUG=1 for the stack trace,"
-                + " and report it.");
-        terminal.trace(ex);
-        return Heddle.FAILURE;
     }
 
     private static String sentence(String message) {

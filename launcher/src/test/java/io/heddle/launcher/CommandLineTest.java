@@ -145,44 +145,46 @@ class CommandLineTest {
         assertThat(stderr()).isEmpty();
     }
 
-    /** The fast attach path must know exactly the daemon options that do not prevent attaching. */
+    /** The plain-Java daemon parser must know exactly the daemon options picocli knows. */
     @Test
-    void attachFastPathKnowsEveryDaemonOption() {
+    void daemonArgsKnowsEveryDaemonOption() {
         Set<String> names = new HashSet<>();
         for (OptionSpec option : new CommandLine(new DaemonCommand(terminal)).getCommandSpec().options()) {
             names.addAll(Set.of(option.names()));
-            if (AttachFastPath.VALUE_OPTIONS.contains(option.longestName())) {
+            if (DaemonArgs.VALUE_OPTIONS.contains(option.longestName())) {
                 assertThat(option.arity().min()).as(option.longestName()).isEqualTo(1);
             }
-            if (AttachFastPath.FLAG_OPTIONS.contains(option.longestName())) {
+            if (DaemonArgs.FLAG_OPTIONS.contains(option.longestName())) {
                 assertThat(option.arity().max()).as(option.longestName()).isZero();
             }
         }
-        Set<String> known = new HashSet<>(AttachFastPath.VALUE_OPTIONS);
-        known.addAll(AttachFastPath.FLAG_OPTIONS);
-        // the options that must always go through the full command line
-        known.addAll(Set.of("--force-owner-conflict", "-h", "--help", "-V", "--version"));
+        Set<String> known = new HashSet<>(DaemonArgs.VALUE_OPTIONS);
+        known.addAll(DaemonArgs.FLAG_OPTIONS);
+        // help and version always go through picocli
+        known.addAll(Set.of("-h", "--help", "-V", "--version"));
         assertThat(known).isEqualTo(names);
     }
 
     @Test
-    void attachFastPathAcceptsOnlyWhatThePicocliParserAccepts() {
+    void daemonArgsGivesExactlyWhatPicocliGives() {
         String[][] accepted = {
-            {"daemon"}, {"daemon", "--port", "8765"}, {"daemon", "--port=0"}, {"daemon", "--host", "localhost"},
-            {"daemon", "--workspace", "/tmp", "--state-dir", "x", "--assets-dir", "/ui"}, {"daemon", "--no-assets"}};
+            {"daemon"}, {"daemon", "--port", "8765"}, {"daemon", "--port=0"}, {"daemon", "--port", "08080"},
+            {"daemon", "--host", "localhost"}, {"daemon", "--host=0.0.0.0", "--port=65535"},
+            {"daemon", "--workspace", "/tmp", "--state-dir", "x", "--assets-dir", "/ui"}, {"daemon", "--no-assets"},
+            {"daemon", "--force-owner-conflict", "--workspace=rel/dir", "--state-dir=.state"}};
         for (String[] args : accepted) {
-            assertThat(AttachFastPath.accepts(args)).as(String.join(" ", args)).isTrue();
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            parseDaemon(rest); // must not throw
+            assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).contains(parseDaemon(rest));
         }
         String[][] declined = {
             {}, {"status"}, {"daemon", "--port", "abc"}, {"daemon", "--port", "70000"}, {"daemon", "--port", "0x1"},
-            {"daemon", "--bogus"}, {"daemon", "--force-owner-conflict"}, {"daemon", "--help"}, {"daemon", "-h"},
+            {"daemon", "--bogus"}, {"daemon", "--help"}, {"daemon", "-h"}, {"daemon", "-V"},
             {"daemon", "--port", "1", "--port", "2"}, {"daemon", "--assets-dir", "/ui", "--no-assets"},
-            {"daemon", "--host"}, {"daemon", "--host", "--port"}, {"daemon", "--host="}, {"daemon", "@args"},
-            {"daemon", "--no-assets=true"}, {"daemon", "extra"}, {"daemon", "--"}};
+            {"daemon", "--host"}, {"daemon", "--host", "--port"}, {"daemon", "--host="}, {"daemon", "--host", " x"},
+            {"daemon", "@args"}, {"daemon", "--no-assets=true"}, {"daemon", "extra"}, {"daemon", "--"},
+            {"daemon", "--no-assets", "--no-assets"}, {"daemon", "--state-dir", ""}};
         for (String[] args : declined) {
-            assertThat(AttachFastPath.accepts(args)).as(String.join(" ", args)).isFalse();
+            assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).isEmpty();
         }
     }
 }
