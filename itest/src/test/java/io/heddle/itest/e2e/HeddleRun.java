@@ -72,13 +72,23 @@ final class HeddleRun {
     }
 
     /** Waits for a stdout line matching {@code test}; empty when the process exits or the deadline passes first. */
-    synchronized Optional<String> awaitLine(Predicate<String> test, Duration deadline) throws InterruptedException {
+    Optional<String> awaitLine(Predicate<String> test, Duration deadline) throws InterruptedException {
+        return await(out, test, deadline);
+    }
+
+    /** Waits for a stderr line matching {@code test} (10 s at most). */
+    Optional<String> awaitStderrLine(Predicate<String> test) throws InterruptedException {
+        return await(err, test, Duration.ofSeconds(10));
+    }
+
+    private synchronized Optional<String> await(List<String> lines, Predicate<String> test, Duration deadline)
+            throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         int seen = 0;
         while (true) {
-            for (; seen < out.size(); seen++) {
-                if (test.test(out.get(seen))) {
-                    return Optional.of(out.get(seen));
+            for (; seen < lines.size(); seen++) {
+                if (test.test(lines.get(seen))) {
+                    return Optional.of(lines.get(seen));
                 }
             }
             long left = end - System.nanoTime();

@@ -55,14 +55,17 @@ public class StopE2E {
     }
 
     @Test
-    public void sigtermClosesCleanlyAndExitsZero() throws Exception {
-        HeddleRun daemon = sandbox.startDaemon("--port", "0");
+    public void sigtermClosesCleanlyAndExitsZeroAndNonLoopbackWarns() throws Exception {
+        HeddleRun daemon = sandbox.startDaemon("--host", "0.0.0.0", "--port", "0");
         ServerRecord record = sandbox.liveRecord().orElseThrow();
+        assertThat(daemon.stdout().get(0)).startsWith("Heddle server listening at http://0.0.0.0:");
+        assertThat(daemon.awaitStderrLine(l -> l.contains("not a loopback address"))).as(daemon.report())
+                .hasValueSatisfying(l -> assertThat(l).startsWith("heddle: warning: listening on 0.0.0.0"));
 
         daemon.sigterm();
         assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
         assertThat(daemon.stdout()).last().isEqualTo("Heddle server stopped (serverId=" + record.serverId() + ")");
-        assertThat(daemon.stderr()).isEmpty();
+        assertThat(daemon.stderr()).hasSize(1);
         assertThat(sandbox.liveRecord()).isEmpty();
         assertThat(Sockets.accepts(record.port())).isFalse();
         assertThat(sandbox.cacheFolders()).isEmpty();
