@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
- * How a running daemon learns that it should stop: SIGINT, SIGTERM, or a shutdown request of
+ * How a running daemon learns that it should stop: SIGINT, SIGTERM, SIGHUP, or a shutdown request of
  * its server ({@code POST /api/admin/shutdown}). All of them only wake the daemon's main
  * thread, which closes the server, stops the framework and exits, once.
  *
@@ -29,9 +29,13 @@ final class ShutdownRequests {
         this.terminal = terminal;
     }
 
-    /** Traps SIGINT and SIGTERM for the rest of this process's life. */
+    /**
+     * Traps SIGINT, SIGTERM and SIGHUP (the terminal went away) for the rest of this process's
+     * life. A signal the parent set to be ignored (e.g. {@code nohup}) stays ignored: the JVM
+     * does not replace an ignored disposition.
+     */
     void trapSignals() {
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
                 Signal.handle(new Signal(name), signal -> signalled("SIG" + signal.getName()));
             } catch (IllegalArgumentException unsupported) {
