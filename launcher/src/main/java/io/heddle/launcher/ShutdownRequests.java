@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import sun.misc.Signal;
 
 /**
@@ -21,12 +22,21 @@ final class ShutdownRequests {
     static final Duration FORCE_GRACE = Duration.ofSeconds(3);
 
     private final Terminal terminal;
+    private final IntConsumer halt;
+    private final Duration grace;
     private final CountDownLatch requested = new CountDownLatch(1);
     private final AtomicBoolean forcing = new AtomicBoolean();
     private volatile String reason;
 
     ShutdownRequests(Terminal terminal) {
+        this(terminal, code -> Runtime.getRuntime().halt(code), FORCE_GRACE);
+    }
+
+    /** For tests: what "force the exit" does, and after how long. */
+    ShutdownRequests(Terminal terminal, IntConsumer halt, Duration grace) {
         this.terminal = terminal;
+        this.halt = halt;
+        this.grace = grace;
     }
 
     /**
@@ -52,7 +62,8 @@ final class ShutdownRequests {
         }
     }
 
-    private void signalled(String name) {
+    /** A signal arrived: the first asks for a stop; one while stopping forces exit 1 after the grace period. */
+    void signalled(String name) {
         if (requested.getCount() > 0) {
             request(name);
             return;
@@ -60,13 +71,13 @@ final class ShutdownRequests {
         if (forcing.compareAndSet(false, true)) {
             Thread forcer = new Thread(() -> {
                 try {
-                    Thread.sleep(FORCE_GRACE.toMillis());
+                    Thread.sleep(grace.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 terminal.problem("heddle: " + name + " received while stopping; forced exit before the server closed. "
                         + "Run 'heddle status' to check for a leftover record.");
-                Runtime.getRuntime().halt(Heddle.FAILURE);
+                halt.accept(Heddle.FAILURE);
             }, "heddle-forced-exit");
             forcer.setDaemon(true);
             forcer.start();
