@@ -10,9 +10,8 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * Four {@code heddle daemon} on one port at the same instant, ten times: exactly one serves
- * and holds the record; the other three print the attach lines and exit 0, whether they lost
- * the bind or the claim.
+ * Simultaneous {@code heddle daemon}: exactly one serves and holds the record; the others print
+ * the attach lines and exit 0, whether they lost the bind (one port) or the claim (any port).
  */
 public class ConcurrentStartE2E {
 
@@ -74,5 +73,45 @@ public class ConcurrentStartE2E {
             winner.sigterm();
             assertThat(winner.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(winner.report()).isZero();
         }
+    }
+
+    /**
+     * Simultaneous starts on different ports (port 0) all bind: the losers lose the claim,
+     * undo their start, and attach to the winner.
+     */
+    @Test
+    public void simultaneousStartsOnDifferentPortsResolveThroughTheClaim() throws Exception {
+        HeddleSandbox sandbox = new HeddleSandbox("concurrent-claim");
+        sandboxes.add(sandbox);
+        String[] args = {"daemon", "--workspace", sandbox.workspace().toString(), "--port", "0"};
+        List<HeddleRun> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(sandbox.start(args));
+        }
+        HeddleRun winner = null;
+        for (HeddleRun run : runs) {
+            Optional<String> first = run.awaitLine(
+                    l -> l.startsWith("Heddle server listening") || l.startsWith(HeddleRun.ATTACH_PREFIX),
+                    HeddleSandbox.START_DEADLINE);
+            assertThat(first).as(run.report()).isPresent();
+            if (first.get().startsWith("Heddle server listening")) {
+                assertThat(winner).as("a second server started: %s", run.report()).isNull();
+                winner = run;
+            }
+        }
+        assertThat(winner).as("no server started").isNotNull();
+        List<String> lines = winner.awaitStartLines(HeddleSandbox.START_DEADLINE);
+        String endpoint = lines.get(0).substring("Heddle server listening at ".length());
+        String serverId = lines.get(1).substring("serverId=".length());
+        for (HeddleRun run : runs) {
+            if (run != winner) {
+                assertThat(run.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(run.report()).isZero();
+                assertThat(run.stdout()).as(run.report()).containsExactly(
+                        "Heddle control-plane server already running at " + endpoint, "serverId=" + serverId);
+                assertThat(run.stderr()).as(run.report()).isEmpty();
+            }
+        }
+        assertThat(sandbox.liveRecord().orElseThrow().pid()).isEqualTo(winner.pid());
+        assertThat(sandbox.cacheFolders()).containsExactly(serverId);
     }
 }
