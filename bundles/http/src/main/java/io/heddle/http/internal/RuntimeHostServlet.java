@@ -20,11 +20,44 @@ public final class RuntimeHostServlet extends JsonApiServlet {
 
     @Override
     protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
-            throws HttpProblem {
+            throws HttpProblem, java.io.IOException {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
-        return describe(server);
+        // Everything but "owner" is fixed for the life of a server: encode it once per server.
+        byte[][] parts = ENCODED.computeIfAbsent(server, RuntimeHostServlet::encodeFixedParts);
+        if (ENCODED.size() > MAX_CACHED) {
+            ENCODED.keySet().removeIf(ServerHandle::closed);
+        }
+        byte[] tail = server.owner() ? parts[1] : parts[2];
+        response.setStatus(200);
+        response.setContentType("application/json;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(parts[0].length + tail.length);
+        if (method.equals("GET")) {
+            response.getOutputStream().write(parts[0]);
+            response.getOutputStream().write(tail);
+        }
+        return null;
+    }
+
+    private static final int MAX_CACHED = 32;
+    private static final java.util.concurrent.ConcurrentHashMap<ServerHandle, byte[][]> ENCODED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The JSON up to {@code "owner":}, and the two possible endings. */
+    private static byte[][] encodeFixedParts(ServerHandle server) {
+        Map<String, Object> body = describe(server);
+        body.put("owner", Boolean.TRUE);
+        String whenOwner = io.heddle.storage.internal.JsonTree.writeCompact(body);
+        String marker = "\"owner\":true}";
+        if (!whenOwner.endsWith(marker)) {
+            throw new IllegalStateException("unexpected runtime-host JSON: " + whenOwner);
+        }
+        String head = whenOwner.substring(0, whenOwner.length() - "true}".length());
+        return new byte[][] {head.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "true}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "false}".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
     }
 
     static Map<String, Object> describe(ServerHandle server) {

@@ -31,11 +31,14 @@ public final class AccessRules {
     private final boolean loopbackBind;
     private final int port;
     private final byte[] token;
+    /** The Host values browsers and clients send most, checked first without parsing. */
+    private final Set<String> commonHosts;
 
     public AccessRules(String boundHost, int port, String token) {
         this.loopbackBind = isLoopback(boundHost);
         this.port = port;
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.commonHosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
     }
 
     public boolean loopbackBind() {
@@ -65,10 +68,10 @@ public final class AccessRules {
      * @param contentLength the declared body length, or -1
      */
     public Verdict judge(String method, String hostHeader, String presented, long contentLength) {
-        if (loopbackBind && !hostAllowed(hostHeader)) {
+        if (loopbackBind && (hostHeader == null || !commonHosts.contains(hostHeader)) && !hostAllowed(hostHeader)) {
             return Verdict.FORBIDDEN_HOST;
         }
-        boolean needsToken = !loopbackBind || MUTATING.contains(method.toUpperCase(Locale.ROOT));
+        boolean needsToken = !loopbackBind || (!"GET".equals(method) && MUTATING.contains(method.toUpperCase(Locale.ROOT)));
         if (needsToken && !tokenMatches(presented)) {
             return Verdict.TOKEN_REQUIRED;
         }

@@ -111,6 +111,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
 
     @Override
     public ServerHandle start(ServerOptions options) throws ServerStartException {
+        long startNanos = System.nanoTime();
         Path workspaceRoot = options.workspaceRoot().toAbsolutePath().normalize();
         Path stateRoot = options.stateRoot().toAbsolutePath().normalize();
         Optional<Path> assets = options.assetsDir().map(p -> p.toAbsolutePath().normalize());
@@ -180,8 +181,9 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             handle.heartbeatStarted(heartbeats.start(handle, true));
             handle.syncSchedulerHost();
             open.add(handle);
-            LOG.info("Server {} ({}) listening at {} for workspace {}", serverId, options.mode().wireName(),
-                    record.endpointUrl(), workspaceRoot);
+            LOG.info("Server {} ({}) listening at {} for workspace {}; start took {} ms", serverId,
+                    options.mode().wireName(), record.endpointUrl(), workspaceRoot,
+                    (System.nanoTime() - startNanos) / 1_000_000);
             if (!AccessRules.isLoopback(options.host())) {
                 LOG.warn("Server {} is bound to {}, which is not a loopback address: every request needs the token",
                         serverId, options.host());

@@ -34,8 +34,15 @@ final class ServerContextHelper extends ServletContextHelper {
             sendError(response, 503, "not_ready", "This server is shutting down.");
             return false;
         }
-        String presented = AccessRules.bearer(request.getHeader("Authorization")).orElseGet(() -> cookie(request));
-        String queryToken = "GET".equals(request.getMethod()) ? request.getParameter("token") : null;
+        String authorization = request.getHeader("Authorization");
+        String presented = authorization == null ? null : AccessRules.bearer(authorization).orElse(null);
+        if (presented == null && request.getHeader("Cookie") != null) {
+            presented = cookie(request);
+        }
+        // Parse the query only when it can hold a token: most requests have none.
+        String query = request.getQueryString();
+        String queryToken = query != null && query.contains("token=") && "GET".equals(request.getMethod())
+                ? request.getParameter("token") : null;
         if (queryToken != null && rules.tokenMatches(queryToken)) {
             presented = queryToken;
         }
