@@ -61,10 +61,10 @@ final class DaemonRun {
             }
         }
 
-        Path workspace = workspaceRoot();
+        Path workspace = workspaceRoot(settings.workspace());
         Path stateRoot = workspace.resolve(settings.stateDir()).toAbsolutePath().normalize();
         Optional<Path> assets = assetsDir();
-        checkHost();
+        checkHost(settings.host());
         if (settings.port() != 0 && !PortProbe.canBind(settings.host(), settings.port())) {
             Peer peer = awaitPeer(registry, home, null);
             if (peer.kind() == PeerKind.ATTACH) {
@@ -191,8 +191,9 @@ final class DaemonRun {
         }
     }
 
-    private Path workspaceRoot() {
-        Path dir = settings.workspace().orElse(Path.of("")).toAbsolutePath().normalize();
+    /** The workspace folder (default: the current folder); it must exist. */
+    static Path workspaceRoot(Optional<Path> workspace) {
+        Path dir = workspace.orElse(Path.of("")).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw CommandFailure.runtime("The workspace folder " + dir + " does not exist."
                     + " Create it, or pass an existing folder with --workspace.");
@@ -213,18 +214,18 @@ final class DaemonRun {
     }
 
     /** The host must name an address of this machine; checked before the framework boots. */
-    private void checkHost() {
+    static void checkHost(String host) {
         InetAddress address;
         try {
-            address = InetAddress.getByName(settings.host());
+            address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw CommandFailure.runtime("Cannot resolve --host " + settings.host()
+            throw CommandFailure.runtime("Cannot resolve --host " + host
                     + ". Give an address of this machine, such as 127.0.0.1 (the default).", e);
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(address, 0));
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot listen on --host " + settings.host() + " (" + e.getMessage()
+            throw CommandFailure.runtime("Cannot listen on --host " + host + " (" + e.getMessage()
                     + "). Give an address of this machine, such as 127.0.0.1 (the default).", e);
         }
     }
@@ -293,7 +294,7 @@ final class DaemonRun {
         }
     }
 
-    private static String sentence(String message) {
+    static String sentence(String message) {
         if (message == null || message.isBlank()) {
             return "unknown error.";
         }
@@ -301,7 +302,7 @@ final class DaemonRun {
         return m.endsWith(".") ? m : m + ".";
     }
 
-    private static String withLog(Path logFile) {
+    static String withLog(Path logFile) {
         return Files.exists(logFile) ? " Details: " + logFile : "";
     }
 }

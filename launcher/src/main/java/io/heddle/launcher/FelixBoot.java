@@ -42,6 +42,7 @@ final class FelixBoot implements AutoCloseable {
     private final Path cacheDir;
     private final FrameworkLog log;
     private volatile ServiceTracker<Object, Object> lifecycleTracker;
+    private final List<ServiceTracker<Object, Object>> keptTrackers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private FelixBoot(Framework framework, Path cacheDir, FrameworkLog log) {
         this.framework = framework;
@@ -207,10 +208,86 @@ final class FelixBoot implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for a service of the shared API (exported by the system bundle, so the launcher and the
+     * bundles see one class); the tracker stays open until the framework stops.
+     *
+     * @return the service; null when a stop was requested first
+     * @throws CommandFailure (exit 1) when it does not appear in time
+     */
+    <T> T awaitService(Class<T> type, String what, Duration deadline, ShutdownRequests shutdown) {
+        Object service = awaitServiceObject(type.getName(), what, deadline, shutdown);
+        if (service == null) {
+            return null;
+        }
+        if (!type.isInstance(service)) {
+            throw CommandFailure.runtime("The " + what + " comes from another copy of the Heddle API than"
+                    + " the launcher's. Rebuild the distribution with: mvn package");
+        }
+        return type.cast(service);
+    }
+
+    private Object awaitServiceObject(String className, String what, Duration deadline, ShutdownRequests shutdown) {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(framework.getBundleContext(), className, null);
+        tracker.open();
+        keptTrackers.add(tracker);
+        try {
+            long end = System.nanoTime() + deadline.toNanos();
+            Object service = null;
+            while (service == null && !shutdown.isRequested() && System.nanoTime() < end) {
+                service = tracker.waitForService(100);
+            }
+            if (service == null && !shutdown.isRequested()) {
+                String cause = log.lastError();
+                throw CommandFailure.runtime("The " + what + " did not start within " + deadline.toSeconds()
+                        + " s" + (cause == null ? "" : " (" + cause + ")")
+                        + ". Run with HEDDLE_DEBUG=1 for details, or rebuild the distribution with: mvn package");
+            }
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandFailure.runtime("Interrupted while waiting for the " + what + ". Try again.", e);
+        }
+    }
+
+    /**
+     * Creates or replaces the configuration {@code pid} through Configuration Admin. The
+     * configuration lives in this run's bundle cache only (never in {@code etc/}), so it ends with
+     * the run. Configuration Admin's API is not on the launcher's class path: it is called through
+     * the interfaces its own bundle exports.
+     *
+     * @return false when a stop was requested first
+     * @throws CommandFailure (exit 1) when Configuration Admin is missing or refuses
+     */
+    boolean configure(String pid, Map<String, Object> properties, Duration deadline, ShutdownRequests shutdown) {
+        String adminClass = "org.osgi.service.cm.ConfigurationAdmin";
+        Object admin = awaitServiceObject(adminClass, "configuration service", deadline, shutdown);
+        if (admin == null) {
+            return false;
+        }
+        try {
+            ClassLoader loader = admin.getClass().getClassLoader();
+            Class<?> adminType = Class.forName(adminClass, false, loader);
+            Class<?> configurationType = Class.forName("org.osgi.service.cm.Configuration", false, loader);
+            Object configuration = adminType.getMethod("getConfiguration", String.class, String.class)
+                    .invoke(admin, pid, null);
+            configurationType.getMethod("update", java.util.Dictionary.class)
+                    .invoke(configuration, new java.util.Hashtable<>(properties));
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            throw CommandFailure.runtime("Could not write the configuration " + pid + " (" + cause
+                    + "). Run with HEDDLE_DEBUG=1 for details, or rebuild the distribution with: mvn package", cause);
+        }
+    }
+
     /** Stops the framework, waiting at most {@link #STOP_DEADLINE}; false when it did not stop in time. */
     boolean stopFramework() {
-        ServiceTracker<Object, Object> tracker = lifecycleTracker;
-        if (tracker != null) {
+        List<ServiceTracker<Object, Object>> trackers = new ArrayList<>(keptTrackers);
+        if (lifecycleTracker != null) {
+            trackers.add(lifecycleTracker);
+        }
+        for (ServiceTracker<Object, Object> tracker : trackers) {
             try {
                 tracker.close();
             } catch (RuntimeException stoppedAlready) {

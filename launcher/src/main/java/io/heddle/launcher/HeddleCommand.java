@@ -39,8 +39,8 @@ final class HeddleCommand implements Callable<Integer> {
 
     static CommandLine commandLine(Terminal terminal) {
         CommandLine cl = new CommandLine(new HeddleCommand());
-        // `heddle chat` (embedded-chat mode) joins here.
         cl.addSubcommand(new DaemonCommand(terminal));
+        cl.addSubcommand(new ChatCommand(terminal));
         cl.addSubcommand(new StatusCommand(terminal));
         cl.addSubcommand(new StopCommand(terminal));
         cl.setOut(new PrintWriter(terminal.out(), true));

@@ -187,4 +187,53 @@ class CommandLineTest {
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).isEmpty();
         }
     }
+
+    private ChatRun.Settings parseChat(String... args) {
+        ChatCommand command = new ChatCommand(terminal);
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    @Test
+    void chatDefaultsToAnyFreePortAndANewSession() {
+        ChatRun.Settings s = parseChat();
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.port()).isZero();
+        assertThat(s.workspace()).isEmpty();
+        assertThat(s.session()).isEmpty();
+        ChatRun.Settings given = parseChat("--port=9002", "--workspace", "/tmp/ws", "--session", "cs-1_a");
+        assertThat(given.port()).isEqualTo(9002);
+        assertThat(given.workspace()).contains(Path.of("/tmp/ws"));
+        assertThat(given.session()).contains("cs-1_a");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b", "..", "has space", "a0123456789012345678901234567890123456789012345678901234567890123"})
+    void badSessionIdIsUsageError(String id) {
+        assertThat(run("chat", "--session", id)).isEqualTo(Heddle.USAGE);
+        assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("is not a session id");
+        assertThat(stderr()).contains("Usage: heddle chat");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void chatBadPortIsUsageError() {
+        assertThat(run("chat", "--port", "70000")).isEqualTo(Heddle.USAGE);
+        assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("Use a whole number from 0 to 65535");
+    }
+
+    @Test
+    void replyPrinterStreamsChunksAndMarksNotices() {
+        ChatRun.ReplyPrinter printer = new ChatRun.ReplyPrinter(terminal);
+        printer.line(java.util.Map.of("type", "message", "message", java.util.Map.of("role", "user", "text", "hi")));
+        printer.line(java.util.Map.of("type", "chunk", "text", "Hel"));
+        printer.line(java.util.Map.of("type", "chunk", "text", "lo"));
+        printer.line(java.util.Map.of("type", "message", "message",
+                java.util.Map.of("role", "assistant", "text", "Hello")));
+        printer.line(java.util.Map.of("type", "message", "message",
+                java.util.Map.of("role", "system", "text", "The engine failed.")));
+        printer.end();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("Hello", "[system] The engine failed.");
+    }
 }

@@ -1,0 +1,214 @@
+package io.heddle.launcher;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The terminal chat's client of its own server's chat endpoints ({@code /api/chat/sessions…}),
+ * authenticated with the server's token and naming itself with {@code Heddle-Client-Id}.
+ * JSON through jackson-core streaming only.
+ */
+final class ChatClient {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    private static final int READ_TIMEOUT_MILLIS = 15_000;
+
+    /** A refusal of the server: status, error code and message. */
+    static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        Refusal(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private final String base;
+    private final String token;
+    private final String clientId;
+
+    ChatClient(String host, int port, String token, String clientId) {
+        String h = PortProbe.connectableHost(host);
+        String literal = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+        this.base = "http://" + literal + ":" + port;
+        this.token = token;
+        this.clientId = clientId;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** The session {@code id}, or null when there is none. */
+    Map<String, Object> session(String id) throws IOException, Refusal {
+        try {
+            return object(call("GET", "/api/chat/sessions/" + id, null, false, null));
+        } catch (Refusal r) {
+            if (r.status == 404) {
+                return null;
+            }
+            throw r;
+        }
+    }
+
+    /** Creates a session (with {@code id}, or the server's choice when null); answers it. */
+    Map<String, Object> createSession(String id) throws IOException, Refusal {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (id != null) {
+            body.put("id", id);
+        }
+        return object(call("POST", "/api/chat/sessions", body, false, null));
+    }
+
+    /**
+     * Sends one message with {@code Accept: application/x-ndjson}; every line of the answer goes to
+     * {@code lines} as it arrives.
+     */
+    void send(String sessionId, String text, Consumer<Map<String, Object>> lines) throws IOException, Refusal {
+        call("POST", "/api/chat/sessions/" + sessionId + "/messages", Map.of("text", text), true, lines);
+    }
+
+    private Object call(String method, String path, Map<String, Object> body, boolean stream,
+            Consumer<Map<String, Object>> lines) throws IOException, Refusal {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        try {
+            c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            // A streamed reply may be slow to start (the engine thinks); the engine's own timeout bounds it.
+            c.setReadTimeout(stream ? 0 : READ_TIMEOUT_MILLIS);
+            c.setUseCaches(false);
+            c.setRequestMethod(method);
+            c.setRequestProperty("Authorization", "Bearer " + token);
+            c.setRequestProperty("Heddle-Client-Id", clientId);
+            c.setRequestProperty("Accept", stream ? "application/x-ndjson" : "application/json");
+            if (body != null) {
+                byte[] bytes = write(body).getBytes(StandardCharsets.UTF_8);
+                c.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+                c.setFixedLengthStreamingMode(bytes.length);
+                c.setDoOutput(true);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = c.getResponseCode();
+            if (status >= 400) {
+                throw refusal(c, status);
+            }
+            try (InputStream in = c.getInputStream()) {
+                if (!stream) {
+                    return read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        lines.accept(object(read(line)));
+                    }
+                }
+                return null;
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static Refusal refusal(HttpURLConnection c, int status) {
+        String code = "http_" + status;
+        String message = "the server answered " + status;
+        try (InputStream in = c.getErrorStream()) {
+            if (in != null) {
+                Map<String, Object> error = object(object(read(new String(in.readAllBytes(), StandardCharsets.UTF_8)))
+                        .get("error"));
+                if (error.get("code") instanceof String) {
+                    code = (String) error.get("code");
+                }
+                if (error.get("message") instanceof String) {
+                    message = (String) error.get("message");
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // keep the status alone
+        }
+        return new Refusal(status, code, message);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value) {
+        return value instanceof Map ? (Map<String, Object>) value : new LinkedHashMap<>();
+    }
+
+    static Object read(String json) throws IOException {
+        try (JsonParser parser = JSON.createParser(json)) {
+            parser.nextToken();
+            return value(parser);
+        }
+    }
+
+    private static Object value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            return null;
+        }
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    map.put(name, value(p));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(value(p));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
+    static String write(Map<String, Object> body) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, Object> e : body.entrySet()) {
+                g.writeStringField(e.getKey(), String.valueOf(e.getValue()));
+            }
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,74 @@
+package io.heddle.launcher;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code heddle chat}: an embedded-chat server and a line-based chat on the terminal. */
+@Command(name = "chat", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+        sortOptions = false,
+        description = {
+            "Starts a Heddle server in embedded-chat mode and chats on the terminal with one session of the"
+                + " workspace: each line you type is sent, the reply prints as it streams.",
+            "Leave with /exit, Ctrl-D or Ctrl-C. A running daemon keeps serving; chat holds the live record"
+                + " while it runs, and the daemon takes it back after chat exits."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the chat ended and its server closed cleanly",
+            "1:failure (port in use, workspace missing, registry unwritable, close failed)",
+            "2:usage error"})
+final class ChatCommand implements Callable<Integer> {
+
+    static final String DEFAULT_PORT = "0";
+    static final String SESSION_ID = "[A-Za-z0-9_-]{1,64}";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = DaemonCommand.DEFAULT_HOST,
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = DEFAULT_PORT, converter = PortConverter.class,
+            description = "Port to listen on, 0 to 65535 (default: ${DEFAULT-VALUE}, any free port, so that chat"
+                    + " runs beside a daemon).")
+    int port;
+
+    @Option(names = "--workspace", paramLabel = "DIR",
+            description = "The workspace folder (default: the current folder).")
+    Path workspace;
+
+    @Option(names = "--session", paramLabel = "ID",
+            description = "Continue the chat session ID of the workspace (created when it does not exist);"
+                    + " default: a new session.")
+    String session;
+
+    private final Terminal terminal;
+
+    ChatCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** The parsed options, checked for what picocli cannot check alone. */
+    ChatRun.Settings settings() {
+        if (host == null || host.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--host is empty. Give an address such as 127.0.0.1 (the default)");
+        }
+        if (session != null && !session.matches(SESSION_ID)) {
+            throw new ParameterException(spec.commandLine(), "'" + session
+                    + "' is not a session id. Use 1 to 64 letters, digits, '-' or '_'");
+        }
+        return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session));
+    }
+
+    @Override
+    public Integer call() {
+        return new ChatRun(settings(), terminal, System.in).run();
+    }
+}
