@@ -1,0 +1,176 @@
+package io.heddle.itest.support;
+
+import io.heddle.api.extensions.ExtensionCatalog;
+import io.heddle.api.extensions.ExtensionStatus;
+import io.heddle.api.lifecycle.ControlPlaneLifecycle;
+import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.lifecycle.ServerOptions;
+import io.heddle.api.registry.ServerMode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.After;
+import org.junit.Before;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Base class of an in-container test: before each test a Heddle server is started through the
+ * lifecycle (loopback, a free port, a fresh workspace), after it the server is closed. A test
+ * talks to it with {@link #get}, {@link #send} (the token is sent for you) and hot-deploys
+ * jars with {@link #deploy} and {@link #undeploy}.
+ *
+ * <pre>
+ * &#64;RunWith(PaxExam.class)
+ * &#64;ExamReactorStrategy(PerClass.class)
+ * public class MyExtensionIT extends HeddleTestSupport {
+ *     &#64;Configuration
+ *     public Option[] config() {
+ *         return HeddlePlatform.options(HeddlePlatform.newHome("my-extension"));
+ *     }
+ *
+ *     &#64;Test
+ *     public void answers() throws Exception {
+ *         deploy(Path.of("target/my-extension.jar"));
+ *         assertEquals(200, get("/api/ext/mine").status);
+ *     }
+ * }
+ * </pre>
+ */
+public abstract class HeddleTestSupport {
+
+    /** How long the helpers wait for an asynchronous effect before they fail. */
+    protected static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private ServerHandle server;
+
+    /** The test bundle's context (the test runs inside the container). */
+    protected BundleContext context() {
+        return FrameworkUtil.getBundle(getClass()).getBundleContext();
+    }
+
+    /** {@code HEDDLE_HOME} of this container. */
+    protected Path home() {
+        return Path.of(context().getProperty("heddle.home"));
+    }
+
+    /** What to start before each test; override to change it. */
+    protected ServerOptions serverOptions(Path workspace) {
+        return ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, workspace);
+    }
+
+    @Before
+    public final void startHeddleServer() throws Exception {
+        Path workspace = Files.createTempDirectory(home(), "workspace-");
+        server = service(ControlPlaneLifecycle.class).start(serverOptions(workspace));
+    }
+
+    @After
+    public final void closeHeddleServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** The server started for this test. */
+    protected ServerHandle server() {
+        return server;
+    }
+
+    /** The server's access token (sent by {@link #send} for you). */
+    protected String token() {
+        return server.token();
+    }
+
+    /** {@code GET path} on the server. */
+    protected RawHttp.Response get(String path) throws IOException {
+        return RawHttp.get(server.port(), path);
+    }
+
+    /** A request with the token; a non-null body is sent as JSON. */
+    protected RawHttp.Response send(String method, String path, String jsonBody) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + server.token());
+        if (jsonBody != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        return RawHttp.send(server.port(), method, path, headers,
+                jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A service, waiting for it up to {@link #DEADLINE}. */
+    protected <T> T service(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(DEADLINE.toMillis());
+            if (service == null) {
+                throw new AssertionError("No " + type.getName() + " service within " + DEADLINE.toSeconds() + " s");
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** The watched extensions folder. */
+    protected Path extensionsFolder() throws InterruptedException {
+        return service(ExtensionCatalog.class).folder();
+    }
+
+    /** What {@code /api/extensions} says of one jar, if the folder's watcher knows it. */
+    protected Optional<ExtensionStatus> extension(String fileName) throws InterruptedException {
+        return service(ExtensionCatalog.class).extensions().stream().filter(e -> e.file().equals(fileName)).findFirst();
+    }
+
+    /**
+     * Hot-deploys a jar the safe way (copy under a hidden name, then an atomic rename) and
+     * waits until its bundle is active.
+     *
+     * @return the jar's path in the extensions folder
+     */
+    protected Path deploy(Path jar) throws IOException, InterruptedException {
+        return deploy(jar, jar.getFileName().toString());
+    }
+
+    /** Like {@link #deploy(Path)}, under another file name. */
+    protected Path deploy(Path jar, String fileName) throws IOException, InterruptedException {
+        Path folder = extensionsFolder();
+        // A hidden, non-.jar name: the watcher never looks at it, and the move is atomic.
+        Path staged = Files.createTempFile(folder, "." + fileName + "-", ".part");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        Path target = folder.resolve(fileName);
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitActive(fileName);
+        return target;
+    }
+
+    /** Waits until the bundle of a jar of the folder is active with no problem reported. */
+    protected void awaitActive(String fileName) {
+        Poll.until(fileName + " is deployed and active", DEADLINE, () -> extensionQuietly(fileName)
+                .map(e -> e.state().equals("ACTIVE") && e.error().isEmpty()).orElse(false));
+    }
+
+    /** Removes a jar from the folder and waits until the watcher has forgotten it. */
+    protected void undeploy(String fileName) throws IOException, InterruptedException {
+        Files.deleteIfExists(extensionsFolder().resolve(fileName));
+        Poll.until(fileName + " is undeployed", DEADLINE, () -> extensionQuietly(fileName).isEmpty());
+    }
+
+    private Optional<ExtensionStatus> extensionQuietly(String fileName) {
+        try {
+            return extension(fileName);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
