@@ -21,11 +21,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.slf4j.Logger;
@@ -75,6 +77,7 @@ final class ExtensionDeployer {
     private final Events events;
     private final Settling settling;
     private final LongConsumer bundleReplaced;
+    private final Function<Bundle, Optional<ExtensionProblem>> afterStart;
     private final Map<String, ExtensionEntry> entries = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private volatile boolean closed;
@@ -82,9 +85,11 @@ final class ExtensionDeployer {
     /**
      * @param bundleReplaced told the id of a bundle whose content was replaced or removed, so
      *                       what was recorded about its old content can be forgotten
+     * @param afterStart     a problem a started bundle shows at once (an immediate component that
+     *                       failed): posted as an event; {@code /api/extensions} finds it live
      */
     ExtensionDeployer(BundleContext context, Path folder, Path staging, InstalledIndex index, Events events,
-            Settling settling, LongConsumer bundleReplaced) {
+            Settling settling, LongConsumer bundleReplaced, Function<Bundle, Optional<ExtensionProblem>> afterStart) {
         this.context = context;
         this.folder = folder;
         this.staging = staging;
@@ -92,6 +97,7 @@ final class ExtensionDeployer {
         this.events = events;
         this.settling = settling;
         this.bundleReplaced = bundleReplaced;
+        this.afterStart = afterStart;
     }
 
     Path folder() {
@@ -212,11 +218,11 @@ final class ExtensionDeployer {
             }
             String name = file.getFileName().toString();
             String location = location(file);
-            entries.remove(name);
             Bundle bundle = context.getBundle(location);
             if (bundle != null) {
                 uninstall(name, bundle);
             }
+            entries.remove(name);
             index.remove(location);
             // A jar refused for a symbolic name that this one held may be installable now.
             for (ExtensionEntry entry : List.copyOf(entries.values())) {
@@ -244,12 +250,14 @@ final class ExtensionDeployer {
                     + describe(e)));
         }
         index.put(location, digest);
+        entries.put(name, entryOf(name, bundle, null)); // listed before it starts serving
         Optional<ExtensionProblem> problem = start(bundle, name);
         ExtensionEntry entry = entryOf(name, bundle, problem.orElse(null));
         entries.put(name, entry);
         LOG.info("Extension {} installed: {} {}", name, bundle.getSymbolicName(), bundle.getVersion());
         events.post(ExtensionEvents.INSTALLED, eventProperties(entry));
-        problem.ifPresent(p -> postFailure(entry, p));
+        problem.ifPresent(p -> LOG.warn("Extension {}: {}", name, p.message()));
+        problem.or(() -> afterStart.apply(bundle)).ifPresent(p -> postFailure(entry, p));
     }
 
     private void update(String name, Path staged, Bundle bundle, String digest) throws ExtensionFailure, IOException {
@@ -273,7 +281,8 @@ final class ExtensionDeployer {
         entries.put(name, entry);
         LOG.info("Extension {} updated: {} {} -> {}", name, bundle.getSymbolicName(), before, bundle.getVersion());
         events.post(ExtensionEvents.UPDATED, eventProperties(entry));
-        problem.ifPresent(p -> postFailure(entry, p));
+        problem.ifPresent(p -> LOG.warn("Extension {}: {}", name, p.message()));
+        problem.or(() -> afterStart.apply(bundle)).ifPresent(p -> postFailure(entry, p));
     }
 
     private void uninstall(String name, Bundle bundle) {
@@ -352,6 +361,37 @@ final class ExtensionDeployer {
         entries.put(name, entry);
         LOG.warn("Extension {}: {}", name, problem.message());
         postFailure(entry, problem);
+    }
+
+    /**
+     * Records what the framework reports on its own about an extension bundle, such as a restart
+     * after a refresh that no longer resolves because an extension it needed was removed. Runs on
+     * the framework's event thread, so it must not wait for the deployer's lock.
+     */
+    void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() != FrameworkEvent.ERROR || event.getBundle() == null || event.getThrowable() == null) {
+            return;
+        }
+        long bundleId = event.getBundle().getBundleId();
+        for (ExtensionEntry entry : entries.values()) {
+            if (entry.bundleId().orElse(-1L) != bundleId) {
+                continue;
+            }
+            Throwable thrown = event.getThrowable();
+            boolean unresolved = thrown instanceof BundleException be && be.getType() == BundleException.RESOLVE_ERROR;
+            ExtensionProblem problem = new ExtensionProblem(unresolved ? "unresolved" : "start_failed", entry.file()
+                    + (unresolved ? " cannot be resolved: " : " failed to start: ") + describe(thrown));
+            entries.computeIfPresent(entry.file(), (file, current) -> current.bundleId().orElse(-1L) == bundleId
+                    ? current.withProblem(problem) : current);
+            LOG.warn("Extension {}: {}", entry.file(), problem.message());
+            postFailure(entry, problem);
+        }
+    }
+
+    /** Posts a problem found outside a deploy step (a servlet that threw) for the jar of a bundle. */
+    void postFailure(long bundleId, ExtensionProblem problem) {
+        entries.values().stream().filter(e -> e.bundleId().orElse(-1L) == bundleId).findFirst()
+                .ifPresent(entry -> postFailure(entry, problem));
     }
 
     private void postFailure(ExtensionEntry entry, ExtensionProblem problem) {

@@ -50,22 +50,34 @@ final class ExtensionStatuses {
         List<RuntimeDTO> http = runtimeDtos();
         for (ExtensionEntry entry : entries) {
             Bundle bundle = entry.bundleId().map(context::getBundle).orElse(null);
-            if (bundle == null || bundle.getState() == Bundle.UNINSTALLED) {
-                statuses.add(new ExtensionStatus(entry.file(), entry.symbolicName(), entry.version(), Optional.empty(),
-                        ExtensionStatus.NOT_INSTALLED, entry.problem(), List.of(), List.of()));
-                continue;
+            ExtensionStatus status = null;
+            if (bundle != null) {
+                try {
+                    status = live(entry, bundle, http);
+                } catch (IllegalStateException uninstalledMeanwhile) {
+                    // the deployer is removing it right now: describe the jar alone
+                }
             }
-            Optional<ExtensionProblem> problem = entry.problem()
-                    .filter(p -> !(bundle.getState() == Bundle.ACTIVE && START_PROBLEMS.contains(p.code())))
-                    .or(() -> componentProblem(bundle))
-                    .or(() -> servletRegistrationProblem(bundle, http))
-                    .or(() -> requestFailures.problem(bundle.getBundleId()));
-            statuses.add(new ExtensionStatus(entry.file(), Optional.ofNullable(bundle.getSymbolicName()),
-                    Optional.of(bundle.getVersion().toString()), Optional.of(bundle.getBundleId()), stateName(bundle),
-                    problem, Contributions.servletPatterns(bundle), Contributions.runners(bundle)));
+            statuses.add(status != null ? status : new ExtensionStatus(entry.file(), entry.symbolicName(),
+                    entry.version(), Optional.empty(), ExtensionStatus.NOT_INSTALLED, entry.problem(), List.of(),
+                    List.of()));
         }
         statuses.sort(Comparator.comparing(ExtensionStatus::file));
         return statuses;
+    }
+
+    private ExtensionStatus live(ExtensionEntry entry, Bundle bundle, List<RuntimeDTO> http) {
+        if (bundle.getState() == Bundle.UNINSTALLED) {
+            return null;
+        }
+        Optional<ExtensionProblem> problem = entry.problem()
+                .filter(p -> !(bundle.getState() == Bundle.ACTIVE && START_PROBLEMS.contains(p.code())))
+                .or(() -> componentProblem(bundle))
+                .or(() -> servletRegistrationProblem(bundle, http))
+                .or(() -> requestFailures.problem(bundle.getBundleId()));
+        return new ExtensionStatus(entry.file(), Optional.ofNullable(bundle.getSymbolicName()),
+                Optional.of(bundle.getVersion().toString()), Optional.of(bundle.getBundleId()), stateName(bundle),
+                problem, Contributions.servletPatterns(bundle), Contributions.runners(bundle));
     }
 
     private List<RuntimeDTO> runtimeDtos() {
@@ -80,7 +92,7 @@ final class ExtensionStatuses {
         return dtos;
     }
 
-    private Optional<ExtensionProblem> componentProblem(Bundle bundle) {
+    Optional<ExtensionProblem> componentProblem(Bundle bundle) {
         Optional<ServiceComponentRuntime> scr = components.get();
         if (scr.isEmpty()) {
             return Optional.empty();

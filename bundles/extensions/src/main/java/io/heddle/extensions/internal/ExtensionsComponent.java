@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -63,6 +64,7 @@ public final class ExtensionsComponent implements ExtensionCatalog {
     private final ServiceRegistration<ArtifactInstaller> installerRegistration;
     private final ServiceRegistration<Filter> filterRegistration;
     private final FileInstallWatch watch;
+    private final FrameworkListener frameworkListener;
 
     @Activate
     public ExtensionsComponent(BundleContext context, ExtensionsConfiguration config,
@@ -73,25 +75,30 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         Path folder = settings.dir().toRealPath();
         Path data = context.getDataFile("").toPath();
         RequestFailures requestFailures = new RequestFailures();
-        deployer = new ExtensionDeployer(context, folder, data.resolve("staging"),
-                new InstalledIndex(data.resolve("installed.properties")), this::post,
-                ExtensionDeployer.Settling.pauseOf(settings.poll()), requestFailures::forget);
         statuses = new ExtensionStatuses(context, () -> Optional.ofNullable(componentRuntime),
                 () -> List.copyOf(httpRuntimes), requestFailures);
+        deployer = new ExtensionDeployer(context, folder, data.resolve("staging"),
+                new InstalledIndex(data.resolve("installed.properties")), this::post,
+                ExtensionDeployer.Settling.pauseOf(settings.poll()), requestFailures::forget, statuses::componentProblem);
 
+        frameworkListener = deployer::frameworkEvent;
+        context.addFrameworkListener(frameworkListener);
         deployer.reconcileAtStart();
         // The installer is registered before the watcher exists, so FileInstall never handles
         // one of the folder's jars with its own bundle rules.
         installerRegistration = context.registerService(ArtifactInstaller.class, new FolderArtifactInstaller(deployer),
                 null);
         filterRegistration = context.registerService(Filter.class,
-                new RequestFailureFilter(this::extensionServing, requestFailures, Clock.systemUTC()), filterProperties());
+                new RequestFailureFilter(this::extensionServing, requestFailures,
+                        bundleId -> requestFailures.problem(bundleId).ifPresent(p -> deployer.postFailure(bundleId, p)),
+                        Clock.systemUTC()), filterProperties());
         FileInstallWatch started;
         try {
             started = FileInstallWatch.start(configAdmin, folder, settings.poll(), data.resolve("fileinstall-tmp"));
         } catch (IOException | RuntimeException e) {
             filterRegistration.unregister();
             installerRegistration.unregister();
+            context.removeFrameworkListener(frameworkListener);
             throw e;
         }
         watch = started;
@@ -105,6 +112,7 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         watch.close();
         filterRegistration.unregister();
         installerRegistration.unregister();
+        context.removeFrameworkListener(frameworkListener);
     }
 
     @Override

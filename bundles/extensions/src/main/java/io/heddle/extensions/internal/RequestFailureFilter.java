@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +31,18 @@ final class RequestFailureFilter implements Filter {
 
     private final Function<String, Optional<Bundle>> extensionServing;
     private final RequestFailures failures;
+    private final LongConsumer firstFailure;
     private final Clock clock;
 
     /**
      * @param extensionServing the extension bundle whose servlet serves a path, if any
+     * @param firstFailure     told the bundle id when one of its servlets fails for the first time
      */
-    RequestFailureFilter(Function<String, Optional<Bundle>> extensionServing, RequestFailures failures, Clock clock) {
+    RequestFailureFilter(Function<String, Optional<Bundle>> extensionServing, RequestFailures failures,
+            LongConsumer firstFailure, Clock clock) {
         this.extensionServing = extensionServing;
         this.failures = failures;
+        this.firstFailure = firstFailure;
         this.clock = clock;
     }
 
@@ -55,8 +60,12 @@ final class RequestFailureFilter implements Filter {
             }
             String what = http.getMethod() + " " + path;
             Bundle bundle = extension.get();
-            failures.record(bundle.getBundleId(), what, e, clock.instant());
-            LOG.warn("Extension {} failed to answer {}: {}", bundle.getSymbolicName(), what, e.toString());
+            if (failures.record(bundle.getBundleId(), what, e, clock.instant())) {
+                LOG.warn("Extension {} failed to answer {}: {}", bundle.getSymbolicName(), what, e.toString(), e);
+                firstFailure.accept(bundle.getBundleId());
+            } else {
+                LOG.debug("Extension {} failed to answer {} again: {}", bundle.getSymbolicName(), what, e.toString());
+            }
             if (!response.isCommitted()) {
                 writeError((HttpServletResponse) response, "The extension " + bundle.getSymbolicName()
                         + " failed to answer " + what + ": " + e);

@@ -14,10 +14,12 @@ final class RequestFailures {
 
     private final Map<Long, Failure> byBundle = new ConcurrentHashMap<>();
 
-    void record(long bundleId, String request, Throwable thrown, Instant at) {
+    /** Records one failure; answers whether it is the bundle's first since it was (re)installed. */
+    boolean record(long bundleId, String request, Throwable thrown, Instant at) {
         String exception = thrown.getClass().getName() + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage());
-        byBundle.merge(bundleId, new Failure(request, exception, 1, at),
+        Failure failure = byBundle.merge(bundleId, new Failure(request, exception, 1, at),
                 (old, now) -> new Failure(now.request(), now.exception(), old.count() + 1, now.lastAt()));
+        return failure.count() == 1;
     }
 
     /** Forgets a bundle's failures (it was updated or uninstalled). */
