@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.After;
 import org.junit.Before;
 import org.osgi.framework.BundleContext;
@@ -49,6 +50,7 @@ public abstract class HeddleTestSupport {
     /** How long the helpers wait for an asynchronous effect before they fail. */
     protected static final Duration DEADLINE = Duration.ofSeconds(20);
 
+    private final Map<Class<?>, ServiceTracker<?, ?>> trackers = new ConcurrentHashMap<>();
     private ServerHandle server;
 
     /** The test bundle's context (the test runs inside the container). */
@@ -74,9 +76,14 @@ public abstract class HeddleTestSupport {
 
     @After
     public final void closeHeddleServer() {
-        if (server != null) {
-            server.close();
-            server = null;
+        try {
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+        } finally {
+            trackers.values().forEach(ServiceTracker::close);
+            trackers.clear();
         }
     }
 
@@ -106,19 +113,22 @@ public abstract class HeddleTestSupport {
                 jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A service, waiting for it up to {@link #DEADLINE}. */
+    /**
+     * A service, waiting for it up to {@link #DEADLINE}. The service stays in use until the test
+     * ends (a service factory's object is only valid while it is).
+     */
     protected <T> T service(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(DEADLINE.toMillis());
-            if (service == null) {
-                throw new AssertionError("No " + type.getName() + " service within " + DEADLINE.toSeconds() + " s");
-            }
-            return service;
-        } finally {
-            tracker.close();
+        @SuppressWarnings("unchecked")
+        ServiceTracker<T, T> tracker = (ServiceTracker<T, T>) trackers.computeIfAbsent(type, t -> {
+            ServiceTracker<T, T> opened = new ServiceTracker<>(context(), type, null);
+            opened.open();
+            return opened;
+        });
+        T service = tracker.waitForService(DEADLINE.toMillis());
+        if (service == null) {
+            throw new AssertionError("No " + type.getName() + " service within " + DEADLINE.toSeconds() + " s");
         }
+        return service;
     }
 
     /** The watched extensions folder. */
