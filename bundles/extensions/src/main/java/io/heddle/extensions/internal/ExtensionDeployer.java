@@ -276,6 +276,7 @@ final class ExtensionDeployer {
         refresh(List.of(bundle));
         bundleReplaced.accept(bundle.getBundleId());
         index.put(location(folder.resolve(name)), digest);
+        entries.put(name, entryOf(name, bundle, null)); // the old content's problems are gone before it serves
         Optional<ExtensionProblem> problem = start(bundle, name);
         ExtensionEntry entry = entryOf(name, bundle, problem.orElse(null));
         entries.put(name, entry);
