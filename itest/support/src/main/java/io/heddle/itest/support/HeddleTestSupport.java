@@ -12,14 +12,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.After;
 import org.junit.Before;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.dto.RuntimeDTO;
+import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -163,10 +173,56 @@ public abstract class HeddleTestSupport {
         return target;
     }
 
-    /** Waits until the bundle of a jar of the folder is active with no problem reported. */
+    /**
+     * Waits until the bundle of a jar of the folder is active with no problem reported, and the
+     * servlets it registered are attached to the HTTP runtime (which happens a moment later).
+     */
     protected void awaitActive(String fileName) {
         Poll.until(fileName + " is deployed and active", DEADLINE, () -> extensionQuietly(fileName)
                 .map(e -> e.state().equals("ACTIVE") && e.error().isEmpty()).orElse(false));
+        long bundleId = extensionQuietly(fileName).flatMap(ExtensionStatus::bundleId).orElseThrow();
+        Poll.until("the servlets of " + fileName + " are attached", DEADLINE, () -> servletsAttached(bundleId));
+    }
+
+    /** Whether every servlet service of a bundle is known to every HTTP runtime, served or failed. */
+    private boolean servletsAttached(long bundleId) {
+        Bundle bundle = context().getBundle(bundleId);
+        ServiceReference<?>[] services = bundle == null ? null : bundle.getRegisteredServices();
+        if (services == null) {
+            return true;
+        }
+        Set<Long> servletIds = new HashSet<>();
+        for (ServiceReference<?> service : services) {
+            if (service.getProperty(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN) != null) {
+                servletIds.add((Long) service.getProperty(Constants.SERVICE_ID));
+            }
+        }
+        if (servletIds.isEmpty()) {
+            return true;
+        }
+        try {
+            for (ServiceReference<HttpServiceRuntime> runtime : context().getServiceReferences(HttpServiceRuntime.class, null)) {
+                HttpServiceRuntime http = context().getService(runtime);
+                if (http == null) {
+                    continue;
+                }
+                try {
+                    RuntimeDTO dto = http.getRuntimeDTO();
+                    Set<Long> known = new HashSet<>();
+                    Arrays.stream(dto.servletContextDTOs).flatMap(c -> Arrays.stream(c.servletDTOs))
+                            .forEach(s -> known.add(s.serviceId));
+                    Arrays.stream(dto.failedServletDTOs).forEach(s -> known.add(s.serviceId));
+                    if (!known.containsAll(servletIds)) {
+                        return false;
+                    }
+                } finally {
+                    context().ungetService(runtime);
+                }
+            }
+            return true;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Removes a jar from the folder and waits until the watcher has forgotten it. */
