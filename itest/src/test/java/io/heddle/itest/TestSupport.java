@@ -93,6 +93,48 @@ public final class TestSupport {
         return HeddlePlatform.newHome(name);
     }
 
+    /**
+     * The distribution bundle whose file name starts with {@code namePrefix} (e.g.
+     * {@code "chat-embedded-"}), for tests that install it themselves (hot deploy).
+     */
+    public static Path distributionBundle(String namePrefix) {
+        Path dir = distribution().resolve("bundles");
+        try (Stream<Path> jars = Files.list(dir)) {
+            List<Path> found = jars.filter(p -> p.getFileName().toString().startsWith(namePrefix)
+                    && p.toString().endsWith(".jar")).collect(java.util.stream.Collectors.toList());
+            if (found.size() != 1) {
+                throw new IllegalStateException("Expected one bundle named " + namePrefix + "* in " + dir + ", found "
+                        + found);
+            }
+            return found.get(0);
+        } catch (IOException e) {
+            throw new IllegalStateException("No distribution at " + dir + ": run 'mvn package' first", e);
+        }
+    }
+
+    /**
+     * Options for a container with the whole platform except the bundles whose file names start
+     * with one of {@code excludedPrefixes}, and its own HEDDLE_HOME.
+     */
+    public static Option[] platformWithout(Path home, List<String> excludedPrefixes, Option... extra) {
+        for (String prefix : excludedPrefixes) {
+            distributionBundle(prefix); // fails early when a prefix names nothing
+        }
+        List<Option> options = new ArrayList<>();
+        for (Option option : platform(home, extra)) {
+            if (option instanceof org.ops4j.pax.exam.options.UrlProvisionOption) {
+                String url = ((org.ops4j.pax.exam.options.UrlProvisionOption) option).getURL();
+                String name = url.substring(url.lastIndexOf('/') + 1);
+                if (url.startsWith(distribution().resolve("bundles").toUri().toString())
+                        && excludedPrefixes.stream().anyMatch(name::startsWith)) {
+                    continue;
+                }
+            }
+            options.add(option);
+        }
+        return options.toArray(new Option[0]);
+    }
+
     /** Options for a container with the whole platform, the kit, the tests' bundles and its own HEDDLE_HOME. */
     public static Option[] platform(Path home, Option... extra) {
         List<Option> options = new ArrayList<>(Arrays.asList(testBundles()));

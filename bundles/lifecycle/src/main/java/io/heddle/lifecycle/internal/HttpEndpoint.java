@@ -210,7 +210,21 @@ final class HttpEndpoint {
         }
     }
 
-    /** Deletes the configuration and waits, with a deadline, until the runtime is gone (listener closed). */
+    /** Whether something accepts connections on the port (a wildcard host is checked on loopback). */
+    static boolean listening(String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                address = InetAddress.getLoopbackAddress();
+            }
+            socket.connect(new InetSocketAddress(address, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes the configuration and waits, with a deadline, until the runtime is gone and the port is closed. */
     void close(Duration deadline) throws IOException {
         try {
             if (configuration != null) {
@@ -226,6 +240,11 @@ final class HttpEndpoint {
                         }
                         wait(left);
                     }
+                }
+                // Felix HTTP unregisters the runtime before Jetty has closed its socket: wait
+                // for the listener itself, so that "closed" means the port is free.
+                while (port > 0 && listening(host, port) && System.nanoTime() < end) {
+                    Thread.sleep(5);
                 }
             }
         } catch (InterruptedException e) {

@@ -13,7 +13,6 @@ import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
-import io.heddle.storage.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,7 +52,6 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     private final ProcessLiveness liveness;
     private final Consumer<String> warnings;
     private final Duration lockTimeout;
-    private volatile boolean folderRestricted;
 
     public FileDaemonRegistry(Path file, Clock clock, Duration staleAfter, ProcessLiveness liveness,
             Consumer<String> warnings, Duration lockTimeout) {
@@ -248,11 +246,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
 
     private void writeLocked(RegistrySnapshot snapshot) {
         try {
+            // Folders it creates are 0700 already; an existing folder is not ours to chmod.
             AtomicFileWriter.write(file, RegistryCodec.encode(snapshot));
-            if (!folderRestricted) {
-                PrivateFiles.restrictDirectoryToOwner(file.getParent());
-                folderRestricted = true;
-            }
         } catch (IOException e) {
             throw new RegistryException("Cannot write the registry " + file + ": " + e.getMessage()
                     + ". Check that " + file.getParent() + " is writable and the disk is not full.", e);

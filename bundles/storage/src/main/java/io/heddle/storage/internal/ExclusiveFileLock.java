@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -21,13 +20,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The holder writes its pid into the lock file so that a waiter that gives up can name
  * it. Re-entry by the thread that holds the lock is allowed and costs nothing.
  *
+ * <p>An OS (POSIX record) lock belongs to the process, and closing <em>any</em> descriptor of
+ * the file drops it, whichever channel took it. So each lock file gets one channel per copy of
+ * this class, opened on first use and never closed while the file is the same file: nothing
+ * here ever closes a descriptor of a lock file another thread may hold. (Reopened only when the
+ * lock file was deleted or replaced; a channel on the old file can no longer exclude anyone.)
+ *
  * <p>Several copies of this class may live in one JVM (each bundle embeds its own). Their
  * thread locks are separate, so the OS lock may then answer {@link OverlappingFileLockException};
- * that is treated as "busy" and retried like any other contention.
+ * that is treated as "busy" and retried like any other contention. Since no copy closes its
+ * channel, one copy can no longer drop another copy's lock. In practice each lock file has one
+ * owning bundle (the registry lock: the registry bundle; a catalog lock: the workspaces bundle).
  */
 public final class ExclusiveFileLock implements AutoCloseable {
 
-    private static final ConcurrentHashMap<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, LockFile> LOCK_FILES = new ConcurrentHashMap<>();
     private static final ThreadLocal<java.util.Map<Path, ExclusiveFileLock>> HELD =
             ThreadLocal.withInitial(java.util.HashMap::new);
 
@@ -59,31 +66,71 @@ public final class ExclusiveFileLock implements AutoCloseable {
             return already;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
+        LockFile file = LOCK_FILES.computeIfAbsent(key, LockFile::new);
+        ReentrantLock threadLock = file.threadLock;
         try {
             if (!threadLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw timeout(key, timeout);
+                // Another thread here holds it. Do not open the lock file to read a pid: closing any
+                // descriptor of the file drops every POSIX lock this process holds on it, theirs too.
+                String self = Long.toString(ProcessHandle.current().pid());
+                throw timeout(key, timeout, "another thread of this process (pid " + self + ")", self);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting for the lock " + key, e);
         }
-        FileChannel channel = null;
         try {
-            PrivateFiles.createPrivateDirectories(key.getParent());
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = file.channel();
             FileLock osLock = waitForOsLock(channel, deadline);
             if (osLock == null) {
-                throw timeout(key, timeout);
+                String holder = readHolderPid(channel);
+                throw timeout(key, timeout, holder == null ? "another process" : "process " + holder, holder);
             }
             recordHolder(channel);
             ExclusiveFileLock held = new ExclusiveFileLock(key, threadLock, channel, osLock);
             HELD.get().put(key, held);
             return held;
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
             threadLock.unlock();
             throw e;
+        }
+    }
+
+    /** One lock file as this copy of the class knows it: its thread lock and its one channel. */
+    private static final class LockFile {
+        final Path path;
+        final ReentrantLock threadLock = new ReentrantLock();
+        private FileChannel channel;
+        private Object fileKey;
+
+        LockFile(Path path) {
+            this.path = path;
+        }
+
+        /** The channel of the current lock file; called only by the thread holding {@link #threadLock}. */
+        FileChannel channel() throws IOException {
+            Object currentKey = currentFileKey();
+            if (channel != null && channel.isOpen() && currentKey != null && currentKey.equals(fileKey)) {
+                return channel;
+            }
+            // First use, or the lock file was deleted/replaced: the old descriptor names a file
+            // nobody else can lock any more, so closing it drops nothing that still matters.
+            FileChannel old = channel;
+            PrivateFiles.createPrivateDirectories(path.getParent());
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            fileKey = currentFileKey();
+            if (old != null) {
+                closeQuietly(old);
+            }
+            return channel;
+        }
+
+        private Object currentFileKey() {
+            try {
+                return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            } catch (IOException missing) {
+                return null;
+            }
         }
     }
 
@@ -118,17 +165,20 @@ public final class ExclusiveFileLock implements AutoCloseable {
         channel.write(ByteBuffer.wrap(pid), 0);
     }
 
-    private static LockTimeoutException timeout(Path lockFile, Duration waited) {
-        String holder = readHolderPid(lockFile);
-        String who = holder == null ? "another process" : "process " + holder;
+    private static LockTimeoutException timeout(Path lockFile, Duration waited, String who, String holderPid) {
         return new LockTimeoutException("Timed out after " + waited.toMillis() + " ms waiting for the lock "
                 + lockFile + " (held by " + who + "). If that process is hung, stop it and try again.",
-                lockFile, holder);
+                lockFile, holderPid);
     }
 
-    private static String readHolderPid(Path lockFile) {
+    /** The pid the holder recorded, read through our own channel (see the thread-lock timeout above). */
+    private static String readHolderPid(FileChannel channel) {
         try {
-            String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            ByteBuffer buffer = ByteBuffer.allocate(32);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // read the whole (short) file
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
             return text.matches("\\d{1,10}") ? text : null;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -149,7 +199,7 @@ public final class ExclusiveFileLock implements AutoCloseable {
         try {
             osLock.release();
         } finally {
-            closeQuietly(channel);
+            // the channel stays open: closing it could drop a lock another copy takes next
             threadLock.unlock();
         }
     }
@@ -159,7 +209,7 @@ public final class ExclusiveFileLock implements AutoCloseable {
             try {
                 channel.close();
             } catch (IOException ignored) {
-                // closing a lock channel that failed to lock: nothing left to undo
+                // a channel on a lock file that no longer exists: nothing left to undo
             }
         }
     }

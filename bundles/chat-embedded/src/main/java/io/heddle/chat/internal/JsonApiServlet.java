@@ -1,0 +1,129 @@
+package io.heddle.chat.internal;
+
+import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.storage.internal.JsonFields;
+import io.heddle.storage.internal.JsonTree;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of the chat endpoints, a private copy of the {@code http} bundle's base (that one is
+ * internal to its bundle, and the API bundle holds no logic): dispatches by method, turns
+ * {@link HttpProblem} into the JSON error shape of the contract, reads bodies with the 1 MiB
+ * limit and the media-type check. Only a defect of ours becomes a 500, never bad input.
+ */
+abstract class JsonApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(JsonApiServlet.class);
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    /** Marks an answer that has no body ({@code 204}). */
+    static final Object NO_CONTENT = new Object();
+
+    /** Marks an answer the endpoint has written itself (a stream). */
+    static final Object ALREADY_WRITTEN = new Object();
+
+    /** Handles one request; answers the JSON to send (with the status set, 200 if none), or throws a problem. */
+    protected abstract Object handle(String method, HttpServletRequest request, HttpServletResponse response,
+            ServerHandle server) throws HttpProblem, IOException;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ServerHandle server = (ServerHandle) request.getAttribute(ServerHandle.REQUEST_ATTRIBUTE);
+        try {
+            if (server == null) {
+                throw new HttpProblem(503, "not_ready", "This endpoint is not attached to a running server.");
+            }
+            Object body = handle(request.getMethod().toUpperCase(Locale.ROOT), request, response, server);
+            if (body == NO_CONTENT) {
+                response.setStatus(204);
+            } else if (body != ALREADY_WRITTEN && !response.isCommitted()) {
+                writeJson(response, response.getStatus() == 0 ? 200 : response.getStatus(), body);
+            }
+        } catch (HttpProblem p) {
+            writeError(response, p.status, p.code, p.getMessage());
+        } catch (IOException e) {
+            // the workspace's files could not be read or written: not the client's fault
+            LOG.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            writeError(response, 500, "storage_failed", "The chat sessions could not be read or written: "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+            writeError(response, 500, "internal_error", "The server failed to answer: " + e.getMessage());
+        }
+    }
+
+    static void writeJson(HttpServletResponse response, int status, Object body) throws IOException {
+        byte[] bytes = JsonTree.writeCompact(body).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    static void writeError(HttpServletResponse response, int status, String code, String message) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        writeJson(response, status, errorBody(code, message));
+    }
+
+    static Map<String, Object> errorBody(String code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        return body;
+    }
+
+    /**
+     * Reads a JSON object body: 415 unless JSON, 413 past 1 MiB, 400 when malformed or not an
+     * object. With {@code emptyAllowed}, a request without a body reads as {@code {}}.
+     */
+    static Map<String, Object> readObject(HttpServletRequest request, boolean emptyAllowed)
+            throws HttpProblem, IOException {
+        if (emptyAllowed && request.getContentLengthLong() == 0) {
+            return new LinkedHashMap<>();
+        }
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new HttpProblem(415, "unsupported_media_type", "Send the body as application/json.");
+        }
+        byte[] bytes = readLimited(request.getInputStream());
+        if (emptyAllowed && bytes.length == 0) {
+            return new LinkedHashMap<>();
+        }
+        Object parsed;
+        try {
+            parsed = JsonTree.parse(bytes);
+        } catch (JsonTree.MalformedJsonException e) {
+            throw HttpProblem.badRequest("The body is not valid JSON: " + e.getMessage());
+        }
+        Map<String, Object> object = JsonFields.object(parsed);
+        if (object == null) {
+            throw HttpProblem.badRequest("The body must be a JSON object.");
+        }
+        return object;
+    }
+
+    private static byte[] readLimited(InputStream in) throws IOException, HttpProblem {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new HttpProblem(413, "body_too_large", "The request body is larger than 1 MiB.");
+        }
+        return bytes;
+    }
+}
