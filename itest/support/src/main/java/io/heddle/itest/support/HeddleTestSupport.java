@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +28,10 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.dto.DTOConstants;
 import org.osgi.service.servlet.runtime.dto.RuntimeDTO;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
@@ -174,17 +178,41 @@ public abstract class HeddleTestSupport {
     }
 
     /**
-     * Waits until the bundle of a jar of the folder is active with no problem reported, and the
-     * servlets it registered are attached to the HTTP runtime (which happens a moment later).
+     * Waits until the bundle of a jar of the folder is active with no problem reported, its
+     * Declarative Services components have been processed, and the servlets it registered are
+     * attached to the HTTP runtime (each happens a moment after the one before).
      */
-    protected void awaitActive(String fileName) {
+    protected void awaitActive(String fileName) throws InterruptedException {
         Poll.until(fileName + " is deployed and active", DEADLINE, () -> extensionQuietly(fileName)
                 .map(e -> e.state().equals("ACTIVE") && e.error().isEmpty()).orElse(false));
         long bundleId = extensionQuietly(fileName).flatMap(ExtensionStatus::bundleId).orElseThrow();
+        ServiceComponentRuntime components = service(ServiceComponentRuntime.class);
+        Poll.until("the components of " + fileName + " are processed", DEADLINE,
+                () -> componentsProcessed(components, bundleId));
         Poll.until("the servlets of " + fileName + " are attached", DEADLINE, () -> servletsAttached(bundleId));
     }
 
-    /** Whether every servlet service of a bundle is known to every HTTP runtime, served or failed. */
+    /** Whether the component runtime has processed every component a bundle declares. */
+    private boolean componentsProcessed(ServiceComponentRuntime components, long bundleId) {
+        Bundle bundle = context().getBundle(bundleId);
+        if (bundle == null || bundle.getHeaders().get("Service-Component") == null) {
+            return true;
+        }
+        Collection<ComponentDescriptionDTO> descriptions = components.getComponentDescriptionDTOs(bundle);
+        if (descriptions.isEmpty()) {
+            return false;
+        }
+        for (ComponentDescriptionDTO description : descriptions) {
+            if (components.isComponentEnabled(description)
+                    && !"require".equals(description.configurationPolicy)
+                    && components.getComponentConfigurationDTOs(description).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every servlet service of a bundle is served (or has failed for good) in every HTTP runtime. */
     private boolean servletsAttached(long bundleId) {
         Bundle bundle = context().getBundle(bundleId);
         ServiceReference<?>[] services = bundle == null ? null : bundle.getRegisteredServices();
@@ -211,7 +239,11 @@ public abstract class HeddleTestSupport {
                     Set<Long> known = new HashSet<>();
                     Arrays.stream(dto.servletContextDTOs).flatMap(c -> Arrays.stream(c.servletDTOs))
                             .forEach(s -> known.add(s.serviceId));
-                    Arrays.stream(dto.failedServletDTOs).forEach(s -> known.add(s.serviceId));
+                    // A servlet that failed for good counts as attached (its test will see the failure); one
+                    // shadowed by another servlet of its pattern (typically the one being replaced) does not.
+                    Arrays.stream(dto.failedServletDTOs)
+                            .filter(s -> s.failureReason != DTOConstants.FAILURE_REASON_SHADOWED_BY_OTHER_SERVICE)
+                            .forEach(s -> known.add(s.serviceId));
                     if (!known.containsAll(servletIds)) {
                         return false;
                     }
