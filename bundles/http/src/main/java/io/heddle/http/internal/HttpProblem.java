@@ -6,11 +6,31 @@ final class HttpProblem extends Exception {
 
     final int status;
     final String code;
+    /** The request field at fault (e.g. {@code schedule.intervalMs}), or null. */
+    final String field;
 
     HttpProblem(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    HttpProblem(int status, String code, String message, String field) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.field = field;
+    }
+
+    /** A 400 that names the field at fault, in the message and as {@code error.field}. */
+    static HttpProblem invalidField(String field, String message) {
+        return new HttpProblem(400, "invalid_field", message, field);
+    }
+
+    static HttpProblem conflict(String message) {
+        return new HttpProblem(409, "conflict", message);
+    }
+
+    static HttpProblem notReady(String message) {
+        return new HttpProblem(503, "not_ready", message);
     }
 
     static HttpProblem badRequest(String message) {

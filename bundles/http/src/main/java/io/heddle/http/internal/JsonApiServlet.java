@@ -42,7 +42,7 @@ abstract class JsonApiServlet extends HttpServlet {
                 writeJson(response, response.getStatus() == 0 ? 200 : response.getStatus(), body);
             }
         } catch (HttpProblem p) {
-            writeError(response, p.status, p.code, p.getMessage());
+            writeError(response, p.status, p.code, p.getMessage(), p.field);
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             writeError(response, 500, "internal_error", "The server failed to answer: " + e.getMessage());
@@ -59,6 +59,12 @@ abstract class JsonApiServlet extends HttpServlet {
     }
 
     static void writeError(HttpServletResponse response, int status, String code, String message) throws IOException {
+        writeError(response, status, code, message, null);
+    }
+
+    /** The contract's error shape; {@code field}, when given, names the request field at fault. */
+    static void writeError(HttpServletResponse response, int status, String code, String message, String field)
+            throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -66,6 +72,9 @@ abstract class JsonApiServlet extends HttpServlet {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        }
         writeJson(response, status, Map.of("error", error));
     }
 

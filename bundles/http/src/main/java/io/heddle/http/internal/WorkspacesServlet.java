@@ -3,6 +3,7 @@ package io.heddle.http.internal;
 import static io.heddle.storage.internal.JsonFields.format;
 import static io.heddle.storage.internal.JsonFields.text;
 
+import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.RegistrySnapshot;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +27,16 @@ import java.util.NoSuchElementException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
  * The workspace calls: {@code GET|POST /api/workspaces}, {@code PATCH /api/workspaces/{id}},
- * {@code PUT /api/workspaces/active}. Task calls under {@code /api/workspaces/{id}/heartbeat}
- * belong to the heartbeat endpoints and answer 404 here until those are installed.
+ * {@code PUT /api/workspaces/active}. Task calls under {@code /api/workspaces/{id}/heartbeat/}
+ * go to {@link HeartbeatTaskEndpoint} (a servlet pattern cannot hold the id wildcard), backed
+ * by the {@link HeartbeatTasks} service; without it they answer 503.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/workspaces", "/api/workspaces/*"})
@@ -41,6 +46,9 @@ public final class WorkspacesServlet extends JsonApiServlet {
 
     private final transient WorkspaceCatalog catalog;
     private final transient DaemonRegistry registry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile HeartbeatTasks heartbeatTasks;
 
     @Activate
     public WorkspacesServlet(@Reference WorkspaceCatalog catalog, @Reference DaemonRegistry registry) {
@@ -65,6 +73,9 @@ public final class WorkspacesServlet extends JsonApiServlet {
             }
         }
         String[] segments = rest.substring(1).split("/", -1);
+        if (segments.length >= 2 && segments[1].equals("heartbeat")) {
+            return heartbeat(server, segments, method, request, response);
+        }
         if (segments.length == 1 && segments[0].equals("active")) {
             if (!method.equals("PUT")) {
                 throw HttpProblem.methodNotAllowed(method, "PUT");
@@ -85,6 +96,19 @@ public final class WorkspacesServlet extends JsonApiServlet {
             }
         }
         throw HttpProblem.notFound("No such workspace resource: " + request.getRequestURI());
+    }
+
+    private Object heartbeat(ServerHandle server, String[] segments, String method, HttpServletRequest request,
+            HttpServletResponse response) throws HttpProblem, IOException {
+        String id = segments[0];
+        WorkspaceDescriptor workspace = catalog.resolve(server.stateRoot(), id)
+                .orElseThrow(() -> HttpProblem.notFound("No workspace with id " + id + "."));
+        HeartbeatTasks tasks = heartbeatTasks;
+        if (tasks == null) {
+            throw HttpProblem.notReady("The heartbeat task service is not running on this server.");
+        }
+        return HeartbeatTaskEndpoint.handle(tasks, workspace, method,
+                Arrays.asList(segments).subList(2, segments.length), request, response);
     }
 
     private Map<String, Object> list(ServerHandle server) {

@@ -1,0 +1,31 @@
+package io.heddle.api.heartbeat;
+
+/**
+ * The Event Admin topics the heartbeat scheduler posts, and their properties. Every topic
+ * under {@code io/heddle/} is also streamed by {@code GET /api/events}, named by the topic
+ * after {@code io/heddle/} with dots for slashes, in lower case: {@code heartbeat.task.started}.
+ */
+public final class HeartbeatEvents {
+
+    public static final String SCHEDULER_STARTED = "io/heddle/heartbeat/scheduler/STARTED";
+    public static final String SCHEDULER_STOPPED = "io/heddle/heartbeat/scheduler/STOPPED";
+    /** A task is due on a scheduler (once per slot and scheduler). */
+    public static final String TASK_DUE = "io/heddle/heartbeat/task/DUE";
+    public static final String TASK_STARTED = "io/heddle/heartbeat/task/STARTED";
+    /** A run ended with a decision ({@code decision}, {@code status} = the task's new status). */
+    public static final String TASK_FINISHED = "io/heddle/heartbeat/task/FINISHED";
+    /** A run failed or was interrupted ({@code error}, {@code interrupted}). */
+    public static final String TASK_FAILED = "io/heddle/heartbeat/task/FAILED";
+    /** A task is waiting for a runner kind that no bundle provides ({@code runner}). */
+    public static final String TASK_WAITING = "io/heddle/heartbeat/task/WAITING";
+    /** A corrupt file was set aside ({@code file}, {@code movedTo}). */
+    public static final String STORE_CORRUPT_FILE = "io/heddle/heartbeat/store/CORRUPT_FILE";
+
+    public static final String SERVER_ID = "serverId";
+    public static final String WORKSPACE_ID = "workspaceId";
+    public static final String TASK_ID = "taskId";
+    public static final String RUN_ID = "runId";
+
+    private HeartbeatEvents() {
+    }
+}

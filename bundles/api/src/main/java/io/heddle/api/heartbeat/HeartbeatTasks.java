@@ -1,0 +1,52 @@
+package io.heddle.api.heartbeat;
+
+import io.heddle.api.workspace.WorkspaceDescriptor;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * The durable heartbeat tasks and run history of workspaces, as the HTTP API and the CLI see
+ * them. Every method works on the files of {@code workspace.stateRoot()}, so it answers the
+ * same whichever server (or none) schedules that workspace.
+ *
+ * <p>Unknown task or run ids answer empty or throw {@link NoSuchElementException}; invalid
+ * input throws {@link HeartbeatTaskValidationException}; a request that does not fit the
+ * task's state throws {@link HeartbeatTaskConflictException}.
+ */
+public interface HeartbeatTasks {
+
+    /** The tasks of the workspace, by id. Corrupt task files are set aside and reported. */
+    List<HeartbeatTask> list(WorkspaceDescriptor workspace);
+
+    Optional<HeartbeatTask> get(WorkspaceDescriptor workspace, String taskId);
+
+    /** Creates a task; its first slot is one interval from now. */
+    HeartbeatTask create(WorkspaceDescriptor workspace, HeartbeatTaskSpec spec);
+
+    /** Applies a change; see {@link HeartbeatTaskPatch}. */
+    HeartbeatTask update(WorkspaceDescriptor workspace, String taskId, HeartbeatTaskPatch patch);
+
+    /** Deletes a task with its run history; a run in progress finishes but is not recorded. */
+    void delete(WorkspaceDescriptor workspace, String taskId);
+
+    /**
+     * Asks for one run as soon as possible, outside the schedule (which stays as it was).
+     *
+     * @throws HeartbeatTaskConflictException when the task is disabled, running, or holds for a resume
+     */
+    HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId);
+
+    /**
+     * Releases a task that is blocked, paused (waiting for resume), complete or failed: it
+     * becomes idle and runs at once, then follows its schedule.
+     *
+     * @throws HeartbeatTaskConflictException when there is nothing to resume
+     */
+    HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId);
+
+    /** The run history of a task, newest first. */
+    List<HeartbeatRun> runs(WorkspaceDescriptor workspace, String taskId);
+
+    Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId);
+}

@@ -1,0 +1,291 @@
+package io.heddle.heartbeat.internal;
+
+import io.heddle.api.heartbeat.ContinuationMode;
+import io.heddle.api.heartbeat.HeartbeatRun;
+import io.heddle.api.heartbeat.HeartbeatSchedule;
+import io.heddle.api.heartbeat.HeartbeatTask;
+import io.heddle.api.heartbeat.HeartbeatTaskConflictException;
+import io.heddle.api.heartbeat.HeartbeatTaskPatch;
+import io.heddle.api.heartbeat.HeartbeatTaskRunner;
+import io.heddle.api.heartbeat.HeartbeatTaskSpec;
+import io.heddle.api.heartbeat.HeartbeatTaskState;
+import io.heddle.api.heartbeat.HeartbeatTaskStatus;
+import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
+import io.heddle.api.heartbeat.HeartbeatTasks;
+import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.storage.internal.JsonTree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@link HeartbeatTasks} on the workspace's files. Every change happens under the store lock,
+ * so it cannot interleave with a scheduler's claim, and is then announced to the schedulers of
+ * this JVM (schedulers elsewhere see the new revision at their next poll).
+ */
+final class FileHeartbeatTasks implements HeartbeatTasks {
+
+    static final long MAX_INTERVAL_MS = Duration.ofDays(366).toMillis();
+    static final int MAX_NAME = 200;
+    static final int MAX_INSTRUCTION = 16 * 1024;
+    static final int MAX_RUNNER_CONFIG_BYTES = 64 * 1024;
+    private static final Pattern KIND = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final Clock clock;
+    private final Supplier<SchedulerSettings> settings;
+    private final RunnerDirectory runners;
+    private final Function<Path, FileTaskStore> stores;
+    private final Consumer<Path> changed;
+
+    FileHeartbeatTasks(Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
+            Function<Path, FileTaskStore> stores, Consumer<Path> changed) {
+        this.clock = clock;
+        this.settings = settings;
+        this.runners = runners;
+        this.stores = stores;
+        this.changed = changed;
+    }
+
+    private FileTaskStore store(WorkspaceDescriptor w) {
+        return stores.apply(Path.of(w.stateRoot()));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public List<HeartbeatTask> list(WorkspaceDescriptor workspace) {
+        return store(workspace).readTasks();
+    }
+
+    @Override
+    public Optional<HeartbeatTask> get(WorkspaceDescriptor workspace, String taskId) {
+        return store(workspace).readTask(taskId);
+    }
+
+    @Override
+    public HeartbeatTask create(WorkspaceDescriptor workspace, HeartbeatTaskSpec spec) {
+        checkName(spec.name());
+        checkInstruction(spec.task());
+        checkInterval(spec.intervalMs());
+        checkRunner(spec.runner(), spec.runnerConfig());
+        FileTaskStore store = store(workspace);
+        Instant now = now();
+        HeartbeatTask created = store.locked(() -> {
+            String id = TaskIds.newTaskId();
+            while (store.readTask(id).isPresent()) {
+                id = TaskIds.newTaskId();
+            }
+            HeartbeatTask t = new HeartbeatTask(id, blankToNull(spec.name()), spec.task(), spec.enabled(),
+                    spec.continuationMode(), spec.runner().trim(), spec.runnerConfig(),
+                    new HeartbeatSchedule(spec.intervalMs(), now.plusMillis(spec.intervalMs())),
+                    HeartbeatTaskState.created(now), now, now);
+            store.writeTask(t);
+            return t;
+        });
+        changed.accept(store.stateRoot());
+        return created;
+    }
+
+    @Override
+    public HeartbeatTask update(WorkspaceDescriptor workspace, String taskId, HeartbeatTaskPatch patch) {
+        if (patch.name() != null) {
+            checkName(patch.name());
+        }
+        if (patch.task() != null) {
+            checkInstruction(patch.task());
+        }
+        if (patch.intervalMs() != null) {
+            checkInterval(patch.intervalMs());
+        }
+        FileTaskStore store = store(workspace);
+        Instant now = now();
+        HeartbeatTask updated = store.locked(() -> {
+            HeartbeatTask t = existing(store, taskId);
+            String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
+            Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
+            if (patch.runner() != null || patch.runnerConfig() != null) {
+                checkRunner(runner, config);
+            }
+            boolean enabled = patch.enabled() != null ? patch.enabled() : t.enabled();
+            long interval = patch.intervalMs() != null ? patch.intervalMs() : t.schedule().intervalMs();
+            Instant nextRunAt = t.schedule().nextRunAt();
+            boolean enabling = enabled && !t.enabled();
+            boolean newInterval = interval != t.schedule().intervalMs();
+            if ((enabling || newInterval) && t.state().status() != HeartbeatTaskStatus.COMPLETE) {
+                nextRunAt = now.plusMillis(interval);
+            }
+            ContinuationMode mode = patch.continuationMode() != null ? patch.continuationMode() : t.continuationMode();
+            String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
+            String instruction = patch.task() != null ? patch.task() : t.task();
+            HeartbeatTask next = new HeartbeatTask(t.id(), name, instruction, enabled, mode, runner, config,
+                    new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now);
+            store.writeTask(next);
+            return next;
+        });
+        changed.accept(store.stateRoot());
+        return updated;
+    }
+
+    @Override
+    public void delete(WorkspaceDescriptor workspace, String taskId) {
+        FileTaskStore store = store(workspace);
+        if (!store.deleteTask(taskId)) {
+            throw unknown(taskId);
+        }
+        changed.accept(store.stateRoot());
+    }
+
+    @Override
+    public HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId) {
+        FileTaskStore store = store(workspace);
+        Instant now = now();
+        HeartbeatTask requested = store.locked(() -> {
+            HeartbeatTask t = existing(store, taskId);
+            HeartbeatTaskState s = t.state();
+            if (!t.enabled()) {
+                throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
+                        + "(PATCH {\"enabled\": true}), then run it.");
+            }
+            switch (s.status()) {
+                case RUNNING:
+                    throw new HeartbeatTaskConflictException("Task " + taskId + " is running already (run "
+                            + s.lastRunId() + ").");
+                case BLOCKED:
+                case COMPLETE:
+                    throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
+                            + ": it runs again only through a resume (POST .../resume).");
+                case WAITING:
+                    if (HeartbeatTaskState.NEEDS_RESUME.equals(s.needs())) {
+                        throw new HeartbeatTaskConflictException("Task " + taskId
+                                + " was paused by its runner: it runs again only through a resume (POST .../resume).");
+                    }
+                    break;
+                default:
+                    break;
+            }
+            if (s.runRequestedAt() != null) {
+                return t;
+            }
+            HeartbeatTask next = t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
+                    s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now)).withUpdatedAt(now);
+            store.writeTask(next);
+            return next;
+        });
+        changed.accept(store.stateRoot());
+        return requested;
+    }
+
+    @Override
+    public HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId) {
+        FileTaskStore store = store(workspace);
+        Instant now = now();
+        HeartbeatTask resumed = store.locked(() -> {
+            HeartbeatTask t = existing(store, taskId);
+            HeartbeatTaskState s = t.state();
+            boolean held = s.status() == HeartbeatTaskStatus.BLOCKED || s.status() == HeartbeatTaskStatus.COMPLETE
+                    || s.status() == HeartbeatTaskStatus.FAILED
+                    || (s.status() == HeartbeatTaskStatus.WAITING && HeartbeatTaskState.NEEDS_RESUME.equals(s.needs()));
+            if (!held) {
+                throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
+                        + (TaskTransitions.waitingForRunner(t) ? " for a runner" : "")
+                        + ": there is nothing to resume (resume releases blocked, paused, complete or failed tasks).");
+            }
+            HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
+                    ? new HeartbeatSchedule(t.schedule().intervalMs(), now.plusMillis(t.schedule().intervalMs()))
+                    : t.schedule();
+            HeartbeatTask next = t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(),
+                    s.result(), null, now, null, null, 0, s.lastRunId(), now)).withSchedule(schedule).withUpdatedAt(now);
+            store.writeTask(next);
+            return next;
+        });
+        changed.accept(store.stateRoot());
+        return resumed;
+    }
+
+    @Override
+    public List<HeartbeatRun> runs(WorkspaceDescriptor workspace, String taskId) {
+        FileTaskStore store = store(workspace);
+        existing(store, taskId);
+        return store.readRuns(taskId);
+    }
+
+    @Override
+    public Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId) {
+        return store(workspace).readRun(taskId, runId);
+    }
+
+    // --- validation ---
+
+    private static HeartbeatTask existing(FileTaskStore store, String taskId) {
+        return store.readTask(taskId).orElseThrow(() -> unknown(taskId));
+    }
+
+    private static NoSuchElementException unknown(String taskId) {
+        return new NoSuchElementException("No heartbeat task with id " + taskId + ".");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static void checkName(String name) {
+        if (name != null && name.length() > MAX_NAME) {
+            throw new HeartbeatTaskValidationException("name", "Field 'name' must be at most " + MAX_NAME + " characters.");
+        }
+    }
+
+    private static void checkInstruction(String task) {
+        if (task == null || task.isBlank()) {
+            throw new HeartbeatTaskValidationException("task",
+                    "Field 'task' is required: a non-empty instruction that says what the task is for.");
+        }
+        if (task.length() > MAX_INSTRUCTION) {
+            throw new HeartbeatTaskValidationException("task", "Field 'task' must be at most " + MAX_INSTRUCTION
+                    + " characters.");
+        }
+    }
+
+    private void checkInterval(long intervalMs) {
+        long min = settings.get().minInterval().toMillis();
+        if (intervalMs < min || intervalMs > MAX_INTERVAL_MS) {
+            throw new HeartbeatTaskValidationException("schedule.intervalMs", "Field 'schedule.intervalMs' must be "
+                    + "between " + min + " and " + MAX_INTERVAL_MS + " milliseconds: " + intervalMs);
+        }
+    }
+
+    private void checkRunner(String runner, Map<String, Object> config) {
+        if (runner == null || !KIND.matcher(runner.trim()).matches()) {
+            throw new HeartbeatTaskValidationException("runner", "Field 'runner' must name a runner kind (letters, "
+                    + "digits, '.', '_' or '-', at most 64), e.g. \"command\".");
+        }
+        if (JsonTree.writeCompact(config).getBytes(StandardCharsets.UTF_8).length > MAX_RUNNER_CONFIG_BYTES) {
+            throw new HeartbeatTaskValidationException("runnerConfig", "Field 'runnerConfig' must be at most "
+                    + MAX_RUNNER_CONFIG_BYTES + " bytes of JSON.");
+        }
+        Optional<HeartbeatTaskRunner> installed = runners.find(runner.trim());
+        if (installed.isEmpty()) {
+            return; // checked by the runner when it appears; until then the task waits for it
+        }
+        try {
+            installed.get().validate(config);
+        } catch (HeartbeatTaskValidationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new HeartbeatTaskValidationException("runnerConfig", "The runner '" + runner
+                    + "' refused field 'runnerConfig': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.heddle.http.internal;
+
+import static io.heddle.storage.internal.JsonFields.format;
+
+import io.heddle.api.heartbeat.HeartbeatRun;
+import io.heddle.api.heartbeat.HeartbeatTask;
+import io.heddle.api.heartbeat.HeartbeatTaskState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Tasks and runs as the HTTP API sends them: the same shape as their files under
+ * {@code <stateRoot>/heartbeat/} (without the file's {@code version}), so the browser, the CLI
+ * and a person reading the files see one record.
+ */
+final class HeartbeatJson {
+
+    private HeartbeatJson() {
+    }
+
+    static Map<String, Object> task(HeartbeatTask t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("name", t.name());
+        m.put("task", t.task());
+        m.put("enabled", t.enabled());
+        m.put("continuationMode", t.continuationMode().wireName());
+        m.put("runner", t.runner());
+        m.put("runnerConfig", new LinkedHashMap<>(t.runnerConfig()));
+        Map<String, Object> schedule = new LinkedHashMap<>();
+        schedule.put("intervalMs", t.schedule().intervalMs());
+        schedule.put("nextRunAt", format(t.schedule().nextRunAt()));
+        m.put("schedule", schedule);
+        HeartbeatTaskState s = t.state();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("status", s.status().wireName());
+        state.put("progress", s.progress());
+        state.put("runAt", format(s.runAt()));
+        state.put("result", s.result());
+        state.put("error", s.error());
+        state.put("updatedAt", format(s.updatedAt()));
+        state.put("needs", s.needs());
+        state.put("message", s.message());
+        state.put("failures", s.failures());
+        state.put("lastRunId", s.lastRunId());
+        state.put("runRequestedAt", format(s.runRequestedAt()));
+        m.put("state", state);
+        m.put("createdAt", format(t.createdAt()));
+        m.put("updatedAt", format(t.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> run(HeartbeatRun r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("taskId", r.taskId());
+        m.put("workspaceId", r.workspaceId());
+        m.put("serverId", r.serverId());
+        m.put("runner", r.runner());
+        m.put("trigger", r.trigger());
+        m.put("dueAt", format(r.dueAt()));
+        m.put("startedAt", format(r.startedAt()));
+        m.put("finishedAt", format(r.finishedAt()));
+        m.put("status", r.status().wireName());
+        m.put("decision", r.decision() == null ? null : r.decision().wireName());
+        m.put("summary", r.summary());
+        m.put("details", new LinkedHashMap<>(r.details()));
+        m.put("error", r.error());
+        return m;
+    }
+}
