@@ -29,6 +29,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.runtime.dto.DTOConstants;
@@ -192,7 +193,7 @@ public abstract class HeddleTestSupport {
         Poll.until("the servlets of " + fileName + " are attached", DEADLINE, () -> servletsAttached(bundleId));
     }
 
-    /** Whether the component runtime has processed every component a bundle declares. */
+    /** Whether the component runtime has processed every component a bundle declares and registered its services. */
     private boolean componentsProcessed(ServiceComponentRuntime components, long bundleId) {
         Bundle bundle = context().getBundle(bundleId);
         if (bundle == null || bundle.getHeaders().get("Service-Component") == null) {
@@ -203,10 +204,22 @@ public abstract class HeddleTestSupport {
             return false;
         }
         for (ComponentDescriptionDTO description : descriptions) {
-            if (components.isComponentEnabled(description)
-                    && !"require".equals(description.configurationPolicy)
-                    && components.getComponentConfigurationDTOs(description).isEmpty()) {
+            if (!description.defaultEnabled) {
+                continue; // enabled on purpose later, if ever
+            }
+            if (!components.isComponentEnabled(description)) {
+                return false; // the runtime enables a bundle's components one after the other
+            }
+            Collection<ComponentConfigurationDTO> configurations = components.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty() && !"require".equals(description.configurationPolicy)) {
                 return false;
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                boolean satisfied = configuration.state == ComponentConfigurationDTO.SATISFIED
+                        || configuration.state == ComponentConfigurationDTO.ACTIVE;
+                if (satisfied && description.serviceInterfaces.length > 0 && configuration.service == null) {
+                    return false; // satisfied, but its service is not registered yet
+                }
             }
         }
         return true;
