@@ -1,5 +1,6 @@
 package io.heddle.extensions.internal;
 
+import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,7 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 final class Contributions {
 
     /** The service property that marks a heartbeat task runner and names its kind. */
-    static final String RUNNER_PROPERTY = "heddle.runner";
+    static final String RUNNER_PROPERTY = HeartbeatTaskRunner.KIND;
 
     private Contributions() {
     }

@@ -2,12 +2,15 @@ package io.heddle.extensions.internal;
 
 import io.heddle.api.extensions.ExtensionProblem;
 import io.heddle.api.extensions.ExtensionStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
@@ -90,6 +93,43 @@ final class ExtensionStatuses {
             }
         }
         return dtos;
+    }
+
+    /**
+     * The component problem of a bundle that was just started, once the component runtime has
+     * processed it (it enables a bundle's components asynchronously, one after the other), or
+     * after {@code deadline}.
+     */
+    Optional<ExtensionProblem> componentProblemAfterStart(Bundle bundle, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        try {
+            while (!componentsProcessed(bundle) && System.nanoTime() < end) {
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return componentProblem(bundle);
+    }
+
+    /** Whether the component runtime has enabled every component a bundle declares (and so tried to activate the immediate ones). */
+    private boolean componentsProcessed(Bundle bundle) {
+        Optional<ServiceComponentRuntime> scr = components.get();
+        if (scr.isEmpty() || bundle.getState() != Bundle.ACTIVE || bundle.getHeaders().get("Service-Component") == null) {
+            return true;
+        }
+        Collection<ComponentDescriptionDTO> descriptions = scr.get().getComponentDescriptionDTOs(bundle);
+        if (descriptions.isEmpty()) {
+            return false;
+        }
+        for (ComponentDescriptionDTO description : descriptions) {
+            if (description.defaultEnabled && (!scr.get().isComponentEnabled(description)
+                    || (scr.get().getComponentConfigurationDTOs(description).isEmpty()
+                            && !"require".equals(description.configurationPolicy)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Optional<ExtensionProblem> componentProblem(Bundle bundle) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class ExtensionsComponent implements ExtensionCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtensionsComponent.class);
+    /** How long a deploy waits for Declarative Services to process a started extension. */
+    private static final Duration COMPONENTS_DEADLINE = Duration.ofSeconds(2);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
@@ -79,7 +82,8 @@ public final class ExtensionsComponent implements ExtensionCatalog {
                 () -> List.copyOf(httpRuntimes), requestFailures);
         deployer = new ExtensionDeployer(context, folder, data.resolve("staging"),
                 new InstalledIndex(data.resolve("installed.properties")), this::post,
-                ExtensionDeployer.Settling.pauseOf(settings.poll()), requestFailures::forget, statuses::componentProblem);
+                ExtensionDeployer.Settling.pauseOf(settings.poll()), requestFailures::forget,
+                bundle -> statuses.componentProblemAfterStart(bundle, COMPONENTS_DEADLINE));
 
         frameworkListener = deployer::frameworkEvent;
         context.addFrameworkListener(frameworkListener);
