@@ -114,6 +114,7 @@ public class ExtensionsIT extends HeddleTestSupport {
         ExtensionStatus status = extension("hello.jar").orElseThrow();
         assertThat(status.state()).isEqualTo("ACTIVE");
         assertThat(status.servlets()).containsExactly("/api/ext/hello");
+        assertThat(status.runners()).containsExactly("hello");
         assertThat(status.error()).isEmpty();
 
         Files.delete(jar);
@@ -137,7 +138,7 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(response.status).isEqualTo(200);
         assertThat(response.field("folder")).isEqualTo(extensionsFolder().toString());
         assertThat(response.body).contains("\"file\":\"hello.jar\"", "\"symbolicName\":\"" + HELLO_BSN + "\"",
-                "\"state\":\"ACTIVE\"", "\"error\":null", "\"contributes\":{\"servlets\":[\"/api/ext/hello\"],\"runners\":[]}");
+                "\"state\":\"ACTIVE\"", "\"error\":null", "\"contributes\":{\"servlets\":[\"/api/ext/hello\"],\"runners\":[\"hello\"]}");
     }
 
     // ----------------------------------------------------------------- update in place
