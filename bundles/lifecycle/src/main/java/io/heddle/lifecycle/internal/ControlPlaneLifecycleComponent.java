@@ -16,6 +16,7 @@ import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceCatalogException;
 import io.heddle.storage.internal.AtomicFileWriter;
+import io.heddle.storage.internal.ExclusiveFileLock;
 import io.heddle.storage.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private static final Duration BIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration ENDPOINT_DEADLINE = Duration.ofSeconds(5);
+    /** In {@code $HEDDLE_HOME/run/}: held while one start binds a fixed port. */
+    static final String BIND_LOCK_FILE = "http-bind.lock";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BundleContext context;
@@ -130,7 +133,11 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         try {
             writeToken(tokenFile, token);
             int port;
-            try {
+            // Two processes starting on one port at once would both pass the "can bind" check, and the
+            // loser's Jetty would fail silently: it would learn "port in use" only at the bind deadline.
+            // One bind at a time per HEDDLE_HOME makes the loser see the winner's listener at once.
+            try (ExclusiveFileLock bindLock = options.port() == 0 ? null
+                    : ExclusiveFileLock.acquire(home.resolve("run").resolve(BIND_LOCK_FILE), BIND_DEADLINE)) {
                 port = http.bind(options.port(), BIND_DEADLINE);
             } catch (HttpEndpoint.BindFailure e) {
                 undoPartial(http, tokenFile);

@@ -3,7 +3,7 @@ package io.heddle.lifecycle.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -167,8 +167,13 @@ final class HttpEndpoint {
         return fallback;
     }
 
+    /**
+     * Whether nobody listens on {@code host:port}. The probe binds with {@code SO_REUSEADDR} and
+     * never listens: a listening probe, however brief, makes a concurrent Jetty bind of another
+     * process fail silently (and that start then waits out the whole bind deadline).
+     */
     static boolean canBind(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
+        try (Socket socket = new Socket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return true;

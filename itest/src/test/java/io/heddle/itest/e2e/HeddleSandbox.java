@@ -1,0 +1,163 @@
+package io.heddle.itest.e2e;
+
+import io.heddle.api.registry.RegistrySnapshot;
+import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.TestSupport;
+import io.heddle.registry.internal.FileDaemonRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A private {@code HEDDLE_HOME} and workspace for end-to-end tests, and every {@code heddle}
+ * process started in it; {@link #close()} kills whatever is still running (children included).
+ */
+final class HeddleSandbox implements AutoCloseable {
+
+    static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
+
+    private final Path home;
+    private final Path workspace;
+    private final List<HeddleRun> runs = new CopyOnWriteArrayList<>();
+    private final List<ProcessHandle> extra = new CopyOnWriteArrayList<>();
+
+    HeddleSandbox(String name) {
+        this.home = TestSupport.newHome(name);
+        try {
+            this.workspace = Files.createDirectories(home.resolve("workspace"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path distribution() {
+        Path dist = TestSupport.distribution();
+        if (!Files.isExecutable(dist.resolve("bin").resolve("heddle"))) {
+            throw new IllegalStateException("No distribution at " + dist + ": run 'mvn package' first");
+        }
+        return dist;
+    }
+
+    static Path executable() {
+        return distribution().resolve("bin").resolve("heddle");
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path workspace() {
+        return workspace;
+    }
+
+    Path registryFile() {
+        return home.resolve("daemon-registry.json");
+    }
+
+    ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        builder.environment().put("HEDDLE_HOME", home.toString());
+        builder.environment().remove("HEDDLE_DEBUG");
+        builder.environment().remove("HEDDLE_JAVA_OPTS");
+        return builder;
+    }
+
+    /** Starts {@code heddle <args>}. */
+    HeddleRun start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(executable().toString());
+        command.addAll(Arrays.asList(args));
+        return track(builder(command).start(), String.join(" ", command));
+    }
+
+    /** Starts a process (e.g. {@code sh -c ...}) with this sandbox's environment. */
+    HeddleRun startRaw(List<String> command) throws IOException {
+        return track(builder(command).start(), String.join(" ", command));
+    }
+
+    private HeddleRun track(Process process, String description) {
+        HeddleRun run = new HeddleRun(process, description + " [HEDDLE_HOME=" + home + "]");
+        runs.add(run);
+        return run;
+    }
+
+    /** Runs {@code heddle <args>} to its end. */
+    HeddleRun run(String... args) throws IOException, InterruptedException {
+        HeddleRun run = start(args);
+        run.awaitExit(EXIT_DEADLINE);
+        return run;
+    }
+
+    /** Starts {@code heddle daemon --workspace <ws> <args>} and waits for its five lines. */
+    HeddleRun startDaemon(String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("daemon", "--workspace", workspace.toString()));
+        all.addAll(Arrays.asList(args));
+        HeddleRun run = start(all.toArray(new String[0]));
+        run.awaitStartLines(START_DEADLINE);
+        return run;
+    }
+
+    /** Also kill this process (and its children) on close. */
+    void killOnClose(ProcessHandle process) {
+        extra.add(process);
+    }
+
+    FileDaemonRegistry registry() {
+        return FileDaemonRegistry.open(registryFile(), Duration.ofSeconds(45), warning -> { });
+    }
+
+    RegistrySnapshot snapshot() {
+        return registry().read();
+    }
+
+    Optional<ServerRecord> liveRecord() {
+        return snapshot().server();
+    }
+
+    /** The folders under {@code cache/} (one per running daemon). */
+    List<String> cacheFolders() throws IOException {
+        Path cache = home.resolve("cache");
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(cache)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Files next to the registry whose name starts with {@code prefix}. */
+    List<Path> homeFiles(String prefix) throws IOException {
+        try (Stream<Path> entries = Files.list(home)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList());
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> all = new ArrayList<>(extra);
+        for (HeddleRun run : runs) {
+            all.add(run.process().toHandle());
+        }
+        for (ProcessHandle p : all) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // best effort: nothing else can be done for a process that does not die
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.heddle.launcher;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code heddle daemon}: attach to the live server, or start one in the foreground. */
+@Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+        sortOptions = false,
+        description = {
+            "Starts the Heddle control-plane server in the foreground, or, when a fresh server is already"
+                + " running for this user, prints where it is and exits 0 without starting anything.",
+            "Stop it with Ctrl-C, SIGTERM, or 'heddle stop'."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:started and later stopped cleanly, or attached to the running server",
+            "1:failure (port in use, assets missing, registry unwritable, close failed)",
+            "2:usage error"})
+final class DaemonCommand implements Callable<Integer> {
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final String DEFAULT_PORT = "8765";
+    static final String DEFAULT_STATE_DIR = ".heddle";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = DEFAULT_HOST,
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). A non-loopback address requires the token on every request.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = DEFAULT_PORT, converter = PortConverter.class,
+            description = "Port to listen on, 0 to 65535 (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int port;
+
+    @Option(names = "--workspace", paramLabel = "DIR",
+            description = "The workspace folder (default: the current folder).")
+    Path workspace;
+
+    @Option(names = "--state-dir", paramLabel = "NAME", defaultValue = DEFAULT_STATE_DIR,
+            description = "The state folder inside the workspace (default: ${DEFAULT-VALUE}).")
+    String stateDir;
+
+    @Option(names = "--assets-dir", paramLabel = "DIR",
+            description = "Serve the web UI from this folder (it must hold index.html).")
+    Path assetsDir;
+
+    @Option(names = "--no-assets", description = "Serve no web UI (the default).")
+    boolean noAssets;
+
+    @Option(names = "--force-owner-conflict",
+            description = "Start even when a fresh server is running, and take the live record over from it.")
+    boolean forceOwnerConflict;
+
+    private final Terminal terminal;
+
+    DaemonCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** The parsed options, checked for what picocli cannot check alone. */
+    DaemonRun.Settings settings() {
+        if (host == null || host.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--host is empty. Give an address such as 127.0.0.1 (the default)");
+        }
+        if (assetsDir != null && noAssets) {
+            throw new ParameterException(spec.commandLine(),
+                    "--assets-dir and --no-assets contradict each other. Give one of them");
+        }
+        if (stateDir == null || stateDir.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--state-dir is empty. Give a folder name such as .heddle (the default)");
+        }
+        return new DaemonRun.Settings(host.trim(), port, Optional.ofNullable(workspace), stateDir,
+                noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict);
+    }
+
+    @Override
+    public Integer call() {
+        return new DaemonRun(settings(), terminal).run();
+    }
+}

@@ -1,0 +1,307 @@
+package io.heddle.launcher;
+
+import io.heddle.api.lifecycle.ControlPlaneLifecycle;
+import io.heddle.api.lifecycle.OwnershipPolicy;
+import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.lifecycle.ServerOptions;
+import io.heddle.api.lifecycle.ServerStartException;
+import io.heddle.api.registry.LiveServer;
+import io.heddle.api.registry.RegistryException;
+import io.heddle.api.registry.ServerMode;
+import io.heddle.api.registry.ServerRecord;
+import io.heddle.registry.internal.FileDaemonRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One {@code heddle daemon}: attach to a fresh live server without booting anything, or boot
+ * the framework, start a server through the lifecycle service, serve until asked to stop, and
+ * close everything again. Only this class (through {@link Heddle}) decides the exit code.
+ */
+final class DaemonRun {
+
+    /** The options of one daemon start, as parsed. */
+    record Settings(String host, int port, Optional<Path> workspace, String stateDir, Optional<Path> assetsDir,
+            boolean forceOwnerConflict) {
+    }
+
+    /** The system property the shipped etc/log4j2.properties reads the log file from. */
+    static final String LOG_FILE_PROPERTY = "heddle.log.file";
+    /** Build-time only: start, then stop at once (used to record the class-data-sharing archive). */
+    static final String TRAINING_PROPERTY = "heddle.trainingRun";
+
+    static final Duration LIFECYCLE_DEADLINE = Duration.ofSeconds(30);
+    static final Duration PEER_DEADLINE = Duration.ofSeconds(20);
+    private static final long POLL_MILLIS = 50;
+
+    private final Settings settings;
+    private final Terminal terminal;
+    private final long pid = ProcessHandle.current().pid();
+
+    DaemonRun(Settings settings, Terminal terminal) {
+        this.settings = settings;
+        this.terminal = terminal;
+    }
+
+    int run() {
+        HomeFolder home = HomeFolder.fromEnvironment();
+        FileDaemonRegistry registry = home.openRegistry(terminal::warning);
+        if (!settings.forceOwnerConflict()) {
+            Optional<ServerRecord> live = freshLiveServer(registry);
+            if (live.isPresent()) {
+                printAttach(live.get());
+                return Heddle.OK;
+            }
+        }
+
+        Path workspace = workspaceRoot();
+        Path stateRoot = workspace.resolve(settings.stateDir()).toAbsolutePath().normalize();
+        Optional<Path> assets = assetsDir();
+        checkHost();
+        if (settings.port() != 0 && !PortProbe.canBind(settings.host(), settings.port())) {
+            Peer peer = awaitPeer(registry, home, null);
+            if (peer.kind() == PeerKind.ATTACH) {
+                printAttach(peer.server());
+                return Heddle.OK;
+            }
+            if (peer.kind() != PeerKind.FREED) {
+                throw portProblem(peer.kind());
+            }
+        }
+
+        String serverId = ServerMode.DAEMON.wireName() + "-" + pid + "-" + System.currentTimeMillis();
+        RunFiles.pruneDeadProcesses(home);
+        Path logFile = stateRoot.resolve("logs").resolve("server.log");
+        System.setProperty(LOG_FILE_PROPERTY, logFile.toString());
+        ServerOptions options = ServerOptions.of(ServerMode.DAEMON, settings.host(), settings.port(), workspace)
+                .withStateRoot(stateRoot)
+                .withAssetsDir(assets.orElse(null))
+                .withServerId(serverId)
+                .withOwnership(settings.forceOwnerConflict() ? OwnershipPolicy.TAKE_OVER : OwnershipPolicy.CLAIM);
+
+        ShutdownRequests shutdown = new ShutdownRequests(terminal);
+        shutdown.trapSignals();
+        FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, terminal);
+        int code = Heddle.OK;
+        ServerRecord attachTo = null;
+        boolean portBusy = false;
+        try {
+            ControlPlaneLifecycle lifecycle = boot.awaitLifecycle(LIFECYCLE_DEADLINE, shutdown);
+            if (lifecycle != null && !shutdown.isRequested()) {
+                ServerHandle handle = null;
+                try {
+                    handle = lifecycle.start(options);
+                } catch (ServerStartException e) {
+                    terminal.trace(e);
+                    switch (e.reason()) {
+                        case OWNER_CONFLICT:
+                            attachTo = e.liveServer().or(() -> freshLiveServer(registry)).orElse(null);
+                            if (attachTo == null) {
+                                throw CommandFailure.runtime("Another Heddle server claimed the live record and is"
+                                        + " gone again. Run heddle daemon again.", e);
+                            }
+                            break;
+                        case PORT_IN_USE:
+                            portBusy = true;
+                            break;
+                        default:
+                            throw CommandFailure.runtime(sentence(e.getMessage()) + withLog(logFile), e);
+                    }
+                }
+                if (handle != null) {
+                    code = serve(handle, shutdown, logFile);
+                }
+            }
+        } finally {
+            if (!boot.stopFramework()) {
+                terminal.problem("heddle: the OSGi framework did not stop within " + FelixBoot.STOP_DEADLINE.toSeconds()
+                        + " s; exiting anyway. See " + logFile + " for what hung.");
+                code = Heddle.FAILURE;
+            }
+            if (!boot.deleteCache()) {
+                terminal.warning("could not remove the bundle cache " + boot.cacheDir()
+                        + "; the next start removes it.");
+            }
+        }
+        if (attachTo != null) {
+            printAttach(attachTo);
+            return Heddle.OK;
+        }
+        if (portBusy) {
+            // Our start lost the bind to another program, or to a Heddle server starting at the same moment.
+            Peer peer = awaitPeer(registry, home, shutdown);
+            switch (peer.kind()) {
+                case ATTACH:
+                    printAttach(peer.server());
+                    return Heddle.OK;
+                case STOPPED:
+                    return Heddle.OK;
+                default:
+                    throw portProblem(peer.kind());
+            }
+        }
+        return code;
+    }
+
+    /** Prints the start lines, waits for a stop request, closes the server. */
+    private int serve(ServerHandle handle, ShutdownRequests shutdown, Path logFile) {
+        handle.onShutdownRequest(() -> shutdown.request("shutdown request"));
+        terminal.line("Heddle server listening at " + handle.endpointUrl());
+        terminal.line("serverId=" + handle.serverId());
+        terminal.line("workspace=" + handle.workspaceRoot());
+        terminal.line("state=" + handle.stateRoot());
+        terminal.line("registry=" + handle.registryPath());
+        if (!PortProbe.isLoopback(handle.host())) {
+            terminal.warning("listening on " + handle.host() + ", which is not a loopback address: other machines"
+                    + " can reach this server, and every request needs the token in " + handle.tokenFile() + ".");
+        }
+        if (Boolean.getBoolean(TRAINING_PROPERTY)) {
+            shutdown.request("training run");
+        }
+        shutdown.await();
+        try {
+            handle.close();
+            terminal.line("Heddle server stopped (serverId=" + handle.serverId() + ")");
+            return Heddle.OK;
+        } catch (RuntimeException e) {
+            terminal.problem("heddle: closing server " + handle.serverId() + " failed: " + sentence(e.getMessage())
+                    + " Check " + logFile + ", and run 'heddle status' to see whether its record is gone.");
+            terminal.trace(e);
+            return Heddle.FAILURE;
+        }
+    }
+
+    private void printAttach(ServerRecord server) {
+        terminal.line("Heddle control-plane server already running at " + server.endpointUrl());
+        terminal.line("serverId=" + server.serverId());
+    }
+
+    private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
+        try {
+            return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
+        } catch (RegistryException e) {
+            throw CommandFailure.runtime(e.getMessage(), e);
+        }
+    }
+
+    private Path workspaceRoot() {
+        Path dir = settings.workspace().orElse(Path.of("")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw CommandFailure.runtime("The workspace folder " + dir + " does not exist."
+                    + " Create it, or pass an existing folder with --workspace.");
+        }
+        return dir;
+    }
+
+    private Optional<Path> assetsDir() {
+        if (settings.assetsDir().isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = settings.assetsDir().get().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("index.html"))) {
+            throw CommandFailure.runtime("Web assets not found at " + dir + " (no index.html)."
+                    + " Pass --assets-dir with a folder that holds index.html, or --no-assets.");
+        }
+        return Optional.of(dir);
+    }
+
+    /** The host must name an address of this machine; checked before the framework boots. */
+    private void checkHost() {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(settings.host());
+        } catch (UnknownHostException e) {
+            throw CommandFailure.runtime("Cannot resolve --host " + settings.host()
+                    + ". Give an address of this machine, such as 127.0.0.1 (the default).", e);
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address, 0));
+        } catch (IOException e) {
+            throw CommandFailure.runtime("Cannot listen on --host " + settings.host() + " (" + e.getMessage()
+                    + "). Give an address of this machine, such as 127.0.0.1 (the default).", e);
+        }
+    }
+
+    enum PeerKind {
+        /** A fresh server is live: attach to it. */
+        ATTACH,
+        /** The port is held, and no other Heddle server process of this home is alive. */
+        FOREIGN,
+        /** The port is free again. */
+        FREED,
+        /** A Heddle process holds on, but no live record appeared in time. */
+        TIMED_OUT,
+        /** This daemon was asked to stop while waiting. */
+        STOPPED
+    }
+
+    record Peer(PeerKind kind, ServerRecord server) {
+    }
+
+    /**
+     * The port is held. When it is held by a Heddle server that is starting at this moment (its
+     * token file exists and its process is alive), wait for it to claim the live record, then
+     * attach; a port held by a foreign program answers at once.
+     */
+    private Peer awaitPeer(FileDaemonRegistry registry, HomeFolder home, ShutdownRequests shutdown) {
+        long end = System.nanoTime() + PEER_DEADLINE.toNanos();
+        while (true) {
+            Optional<ServerRecord> live = freshLiveServer(registry);
+            if (live.isPresent()) {
+                return new Peer(PeerKind.ATTACH, live.get());
+            }
+            if (shutdown != null && shutdown.isRequested()) {
+                return new Peer(PeerKind.STOPPED, null);
+            }
+            if (PortProbe.canBind(settings.host(), settings.port())) {
+                return new Peer(PeerKind.FREED, null);
+            }
+            if (!RunFiles.anotherServerProcessAlive(home, pid)) {
+                return new Peer(PeerKind.FOREIGN, null);
+            }
+            if (System.nanoTime() > end) {
+                return new Peer(PeerKind.TIMED_OUT, null);
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Peer(PeerKind.TIMED_OUT, null);
+            }
+        }
+    }
+
+    private CommandFailure portProblem(PeerKind kind) {
+        String where = "Port " + settings.port() + " on " + settings.host();
+        switch (kind) {
+            case TIMED_OUT:
+                return CommandFailure.runtime(where + " is held by a Heddle server that did not finish starting within "
+                        + PEER_DEADLINE.toSeconds() + " s. Run 'heddle status', or choose another port with --port.");
+            case FREED:
+                return CommandFailure.runtime(where + " was in use while this server started and is free now."
+                        + " Run heddle daemon again.");
+            default:
+                return CommandFailure.runtime(where + " is already in use by another program."
+                        + " Stop that program, or choose another port with --port.");
+        }
+    }
+
+    private static String sentence(String message) {
+        if (message == null || message.isBlank()) {
+            return "unknown error.";
+        }
+        String m = message.strip().replace('\n', ' ');
+        return m.endsWith(".") ? m : m + ".";
+    }
+
+    private static String withLog(Path logFile) {
+        return Files.exists(logFile) ? " Details: " + logFile : "";
+    }
+}

@@ -1,0 +1,276 @@
+package io.heddle.launcher;
+
+import io.heddle.api.lifecycle.ControlPlaneLifecycle;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.apache.felix.framework.Felix;
+import org.apache.felix.framework.Logger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * One run of the OSGi framework: Felix with the distribution's {@code bundles/} installed (all
+ * of them, by reference, so nothing is copied) and started (logging first), a bundle cache of
+ * its own at {@code $HEDDLE_HOME/cache/<serverId>/} that {@link #close()} removes again.
+ *
+ * <p>The API packages ({@code io.heddle.api.*}) are exported by the system bundle from the
+ * launcher's own class path, so the launcher and the bundles share one copy of
+ * {@link ControlPlaneLifecycle}, {@code ServerOptions} and {@code ServerHandle}.
+ */
+final class FelixBoot implements AutoCloseable {
+
+    static final Duration STOP_DEADLINE = Duration.ofSeconds(15);
+
+    private final Framework framework;
+    private final Path cacheDir;
+    private final FrameworkLog log;
+    private volatile ServiceTracker<Object, Object> lifecycleTracker;
+
+    private FelixBoot(Framework framework, Path cacheDir, FrameworkLog log) {
+        this.framework = framework;
+        this.cacheDir = cacheDir;
+        this.log = log;
+    }
+
+    /**
+     * Creates, initialises and starts the framework, then installs and starts the platform.
+     *
+     * @throws CommandFailure (exit 1) when the distribution is incomplete or a bundle does not start
+     */
+    static FelixBoot start(Distribution dist, HomeFolder home, String serverId, Terminal terminal) {
+        List<Path> jars = platformJars(dist);
+        Path cacheDir = home.cacheFor(serverId);
+        Path etc = home.etc();
+        try {
+            Files.createDirectories(etc);
+            Files.createDirectories(cacheDir.getParent());
+        } catch (IOException e) {
+            throw CommandFailure.runtime("Cannot create " + e.getMessage() + " in " + home.root()
+                    + ". Make HEDDLE_HOME writable, or point HEDDLE_HOME at a folder you own.", e);
+        }
+        FrameworkLog log = new FrameworkLog(terminal);
+        Map<String, Object> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, cacheDir.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
+        props.put("heddle.home", home.root().toString());
+        // Only the lifecycle's own HTTP instances start: no default Jetty on 8080, ever.
+        props.put("org.apache.felix.http.require.config", "true");
+        props.put("felix.fileinstall.dir", etc.toString());
+        props.put("felix.fileinstall.poll", "1000");
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.filter", ".*\\.cfg");
+        props.put("felix.fileinstall.log.level", "1");
+        props.put("org.ops4j.pax.logging.property.file", dist.logConfig().toString());
+        // Event Admin: no blacklisting of slow handlers (a loaded machine is not a broken handler), and its
+        // fallback logger (System.out) only for errors.
+        props.put("org.apache.felix.eventadmin.Timeout", "0");
+        props.put("org.apache.felix.eventadmin.LogLevel", "1");
+        // A mostly idle local server: few threads (each costs stack and allocator arenas).
+        props.put("org.apache.felix.eventadmin.ThreadPoolSize", "2");
+        props.put("felix.resolver.parallelism", "1");
+        // No JVM-wide URL handler factory: nothing here needs bundle: URLs outside Felix, and it costs start time.
+        props.put("felix.service.urlhandlers", "false");
+        props.put("felix.log.logger", log);
+        props.put("felix.log.level", terminal.debug() ? "4" : "1");
+
+        Framework framework = new Felix(props);
+        FelixBoot boot = new FelixBoot(framework, cacheDir, log);
+        try {
+            framework.init();
+            framework.start();
+            BundleContext context = framework.getBundleContext();
+            List<Bundle> bundles = new ArrayList<>();
+            for (Path jar : jars) {
+                bundles.add(context.installBundle("reference:" + jar.toUri()));
+            }
+            bundles.sort(Comparator.comparingInt(FelixBoot::startRank));
+            for (Bundle bundle : bundles) {
+                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    bundle.start();
+                }
+            }
+            return boot;
+        } catch (BundleException | RuntimeException e) {
+            boot.close();
+            throw CommandFailure.runtime("The OSGi framework did not start: " + e.getMessage()
+                    + ". Rebuild the distribution (mvn package), or run with HEDDLE_DEBUG=1 for details.", e);
+        }
+    }
+
+    /** Logging first (so every later bundle logs to the file), then configuration, then the rest. */
+    private static int startRank(Bundle bundle) {
+        String name = String.valueOf(bundle.getSymbolicName());
+        if (name.startsWith("org.ops4j.pax.logging")) {
+            return name.endsWith("api") ? 0 : 1;
+        }
+        if (name.equals("org.apache.felix.configadmin")) {
+            return 2;
+        }
+        return 3;
+    }
+
+    private static List<Path> platformJars(Distribution dist) {
+        List<Path> jars = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dist.bundles(), "*.jar")) {
+            entries.forEach(jars::add);
+        } catch (IOException e) {
+            throw CommandFailure.runtime("The distribution at " + dist.root() + " has no readable bundles/ folder ("
+                    + e.getMessage() + "). Rebuild it with: mvn package", e);
+        }
+        if (jars.isEmpty()) {
+            throw CommandFailure.runtime("The distribution at " + dist.root()
+                    + " has no bundles in bundles/. Rebuild it with: mvn package");
+        }
+        jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return jars;
+    }
+
+    /** The Export-Package header of the API jar on our class path, for the system bundle to export. */
+    static String apiExports() {
+        try {
+            Path jar = Path.of(ControlPlaneLifecycle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Manifest manifest;
+            if (Files.isDirectory(jar)) {
+                try (var in = Files.newInputStream(jar.resolve("META-INF/MANIFEST.MF"))) {
+                    manifest = new Manifest(in);
+                }
+            } else {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    manifest = file.getManifest();
+                }
+            }
+            String exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+            if (exports == null || exports.isBlank()) {
+                throw new IOException("no Export-Package header in " + jar);
+            }
+            return exports;
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            throw CommandFailure.runtime("The launcher's API jar is unreadable (" + e.getMessage()
+                    + "). Rebuild the distribution with: mvn package", e);
+        }
+    }
+
+    /**
+     * Waits for the lifecycle service.
+     *
+     * @throws CommandFailure (exit 1) when it does not appear in time
+     */
+    ControlPlaneLifecycle awaitLifecycle(Duration deadline, ShutdownRequests shutdown) {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(framework.getBundleContext(),
+                ControlPlaneLifecycle.class.getName(), null);
+        tracker.open();
+        try {
+            long end = System.nanoTime() + deadline.toNanos();
+            Object service = null;
+            while (service == null && !shutdown.isRequested() && System.nanoTime() < end) {
+                service = tracker.waitForService(100);
+            }
+            if (service == null) {
+                if (shutdown.isRequested()) {
+                    return null;
+                }
+                String cause = log.lastError();
+                throw CommandFailure.runtime("The control-plane service did not start within " + deadline.toSeconds()
+                        + " s" + (cause == null ? "" : " (" + cause + ")")
+                        + ". Run with HEDDLE_DEBUG=1 for details, or rebuild the distribution with: mvn package");
+            }
+            if (!(service instanceof ControlPlaneLifecycle)) {
+                throw CommandFailure.runtime("The control-plane service comes from another copy of the Heddle API than"
+                        + " the launcher's. Rebuild the distribution with: mvn package");
+            }
+            return (ControlPlaneLifecycle) service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandFailure.runtime("Interrupted while waiting for the control-plane service. Try again.", e);
+        } finally {
+            // Keep the tracker (and so our use of the service) open until the framework stops:
+            // the lifecycle is a delayed component, and its last user going away would close every server.
+            lifecycleTracker = tracker;
+        }
+    }
+
+    /** Stops the framework, waiting at most {@link #STOP_DEADLINE}; false when it did not stop in time. */
+    boolean stopFramework() {
+        ServiceTracker<Object, Object> tracker = lifecycleTracker;
+        if (tracker != null) {
+            try {
+                tracker.close();
+            } catch (RuntimeException stoppedAlready) {
+                // the framework is already stopping
+            }
+        }
+        try {
+            framework.stop();
+            FrameworkEvent event = framework.waitForStop(STOP_DEADLINE.toMillis());
+            return event.getType() != FrameworkEvent.WAIT_TIMEDOUT;
+        } catch (BundleException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Removes this run's bundle cache; false when something was left. */
+    boolean deleteCache() {
+        return FileTrees.deleteQuietly(cacheDir);
+    }
+
+    /** Stops the framework and removes the cache (for a start that failed half-way). */
+    @Override
+    public void close() {
+        stopFramework();
+        deleteCache();
+    }
+
+    Path cacheDir() {
+        return cacheDir;
+    }
+
+    /**
+     * The framework's own messages (resolver errors and the like). They never reach the
+     * terminal unless {@code HEDDLE_DEBUG=1}; the last error is kept for the failure message.
+     */
+    static final class FrameworkLog extends Logger {
+        private final Terminal terminal;
+        private volatile String lastError;
+
+        FrameworkLog(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        protected void doLog(Bundle bundle, ServiceReference sr, int level, String msg, Throwable throwable) {
+            if (level == LOG_ERROR) {
+                lastError = (bundle == null ? "" : bundle.getSymbolicName() + ": ") + msg
+                        + (throwable == null ? "" : ": " + throwable.getMessage());
+            }
+            if (terminal.debug()) {
+                terminal.problem("heddle: framework: " + (bundle == null ? "" : bundle.getSymbolicName() + ": ") + msg);
+                terminal.trace(throwable);
+            }
+        }
+
+        String lastError() {
+            return lastError;
+        }
+    }
+}
