@@ -9,8 +9,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     String PID = "io.heddle.extensions";
 
-    @AttributeDefinition(description = "The folder to watch. Empty: the framework property heddle.extensions.dir, "
-            + "else $HEDDLE_HOME/extensions. A relative path is taken from $HEDDLE_HOME.")
+    @AttributeDefinition(description = "The folder to watch (default $HEDDLE_HOME/extensions); a relative path is "
+            + "taken from $HEDDLE_HOME. heddle daemon --extensions-dir (the framework property heddle.extensions.dir) "
+            + "takes precedence.")
     String dir() default "";
 
     @AttributeDefinition(description = "How often the folder is scanned, in milliseconds (at least 20). "

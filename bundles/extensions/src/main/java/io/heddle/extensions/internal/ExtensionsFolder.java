@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-/** Where the extensions folder is and how often it is scanned: the configuration, then the framework, then the default. */
+/**
+ * Where the extensions folder is and how often it is scanned. The folder: the command line
+ * ({@code heddle daemon --extensions-dir}, which the launcher passes as a framework property),
+ * else the {@code dir} key of the configuration, else {@code $HEDDLE_HOME/extensions}.
+ */
 record ExtensionsFolder(Path dir, Duration poll) {
 
     /** The framework property the launcher sets for {@code heddle daemon --extensions-dir DIR}. */
@@ -20,8 +24,8 @@ record ExtensionsFolder(Path dir, Duration poll) {
      */
     static ExtensionsFolder resolve(String configuredDir, long pollMs, UnaryOperator<String> frameworkProperty) {
         Path home = HeddleHome.resolve(frameworkProperty);
-        String chosen = configuredDir != null && !configuredDir.isBlank() ? configuredDir.trim()
-                : frameworkProperty.apply(DIR_PROPERTY);
+        String fromCommandLine = frameworkProperty.apply(DIR_PROPERTY);
+        String chosen = fromCommandLine != null && !fromCommandLine.isBlank() ? fromCommandLine : configuredDir;
         Path dir = chosen == null || chosen.isBlank() ? home.resolve("extensions") : home.resolve(expandHome(chosen.trim()));
         return new ExtensionsFolder(dir.toAbsolutePath().normalize(), Duration.ofMillis(Math.max(MIN_POLL_MS, pollMs)));
     }

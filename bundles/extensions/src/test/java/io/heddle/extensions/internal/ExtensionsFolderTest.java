@@ -20,17 +20,22 @@ class ExtensionsFolderTest {
     }
 
     @Test
-    void frameworkPropertyFromTheLauncherBeatsTheDefault() {
+    void commandLineFromTheLauncherBeatsTheDefault() {
         Map<String, String> properties = Map.of("heddle.home", "/srv/heddle-home", "heddle.extensions.dir", "/opt/ext");
 
         assertThat(ExtensionsFolder.resolve("", 100, properties::get).dir()).isEqualTo(Path.of("/opt/ext"));
     }
 
     @Test
-    void configuredDirBeatsTheFrameworkProperty() {
+    void configuredDirBeatsTheDefault() {
+        assertThat(ExtensionsFolder.resolve("/data/mine", 100, HOME_ONLY::get).dir()).isEqualTo(Path.of("/data/mine"));
+    }
+
+    @Test
+    void commandLineBeatsTheConfiguredDir() {
         Map<String, String> properties = Map.of("heddle.home", "/srv/heddle-home", "heddle.extensions.dir", "/opt/ext");
 
-        assertThat(ExtensionsFolder.resolve("/data/mine", 100, properties::get).dir()).isEqualTo(Path.of("/data/mine"));
+        assertThat(ExtensionsFolder.resolve("/data/mine", 100, properties::get).dir()).isEqualTo(Path.of("/opt/ext"));
     }
 
     @Test
