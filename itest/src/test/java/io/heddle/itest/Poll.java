@@ -1,28 +1,8 @@
 package io.heddle.itest;
 
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-
-/** Waits for an asynchronous effect with a deadline; never sleeps for a fixed time to let time pass. */
-public final class Poll {
+/** Kept under its old name for tests written before the kit; new tests use {@link io.heddle.itest.support.Poll}. */
+public final class Poll extends io.heddle.itest.support.Poll {
 
     private Poll() {
-    }
-
-    /** Polls {@code condition} until true; fails with {@code what} after {@code deadline}. */
-    public static void until(String what, Duration deadline, BooleanSupplier condition) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("Timed out after " + deadline.toMillis() + " ms waiting until " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting until " + what, e);
-            }
-        }
     }
 }

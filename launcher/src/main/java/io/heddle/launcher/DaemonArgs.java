@@ -19,7 +19,8 @@ import java.util.Set;
 final class DaemonArgs {
 
     /** {@link DaemonCommand}'s options that take a value. */
-    static final Set<String> VALUE_OPTIONS = Set.of("--host", "--port", "--workspace", "--state-dir", "--assets-dir");
+    static final Set<String> VALUE_OPTIONS = Set.of("--host", "--port", "--workspace", "--state-dir", "--assets-dir",
+            "--extensions-dir");
     /** {@link DaemonCommand}'s flags. */
     static final Set<String> FLAG_OPTIONS = Set.of("--no-assets", "--force-owner-conflict");
 
@@ -65,7 +66,8 @@ final class DaemonArgs {
                 Optional.ofNullable(values.get("--workspace")).map(Path::of),
                 values.getOrDefault("--state-dir", DaemonCommand.DEFAULT_STATE_DIR),
                 Optional.ofNullable(values.get("--assets-dir")).map(Path::of),
-                values.containsKey("--force-owner-conflict")));
+                values.containsKey("--force-owner-conflict"),
+                Optional.ofNullable(values.get("--extensions-dir")).map(Path::of)));
     }
 
     private static boolean wellFormed(String name, String value) {
@@ -75,7 +77,7 @@ final class DaemonArgs {
         if (name.equals("--port")) {
             return value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535;
         }
-        if (name.equals("--workspace") || name.equals("--assets-dir")) {
+        if (name.equals("--workspace") || name.equals("--assets-dir") || name.equals("--extensions-dir")) {
             try {
                 Path.of(value);
             } catch (RuntimeException invalidPath) {

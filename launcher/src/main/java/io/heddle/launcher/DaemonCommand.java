@@ -53,6 +53,11 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--no-assets", description = "Serve no web UI (the default).")
     boolean noAssets;
 
+    @Option(names = "--extensions-dir", paramLabel = "DIR",
+            description = "The hot-deploy folder for extension bundles, created if missing (default: the dir of"
+                + " $HEDDLE_HOME/etc/io.heddle.extensions.cfg, else $HEDDLE_HOME/extensions).")
+    Path extensionsDir;
+
     @Option(names = "--force-owner-conflict",
             description = "Start even when a fresh server is running, and take the live record over from it.")
     boolean forceOwnerConflict;
@@ -78,7 +83,8 @@ final class DaemonCommand implements Callable<Integer> {
                     "--state-dir is empty. Give a folder name such as .heddle (the default)");
         }
         return new DaemonRun.Settings(host.trim(), port, Optional.ofNullable(workspace), stateDir,
-                noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict);
+                noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict,
+                Optional.ofNullable(extensionsDir));
     }
 
     @Override

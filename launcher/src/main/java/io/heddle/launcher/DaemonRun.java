@@ -29,7 +29,7 @@ final class DaemonRun {
 
     /** The options of one daemon start, as parsed. */
     record Settings(String host, int port, Optional<Path> workspace, String stateDir, Optional<Path> assetsDir,
-            boolean forceOwnerConflict) {
+            boolean forceOwnerConflict, Optional<Path> extensionsDir) {
     }
 
     /** The system property the shipped etc/log4j2.properties reads the log file from. */
@@ -64,6 +64,7 @@ final class DaemonRun {
         Path workspace = workspaceRoot(settings.workspace());
         Path stateRoot = workspace.resolve(settings.stateDir()).toAbsolutePath().normalize();
         Optional<Path> assets = assetsDir();
+        Optional<Path> extensions = extensionsDir();
         checkHost(settings.host());
         if (settings.port() != 0 && !PortProbe.canBind(settings.host(), settings.port())) {
             Peer peer = awaitPeer(registry, home, null);
@@ -88,7 +89,7 @@ final class DaemonRun {
 
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
         shutdown.trapSignals();
-        FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, terminal);
+        FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, extensions, terminal);
         int code = Heddle.OK;
         ServerRecord attachTo = null;
         boolean portBusy = false;
@@ -209,6 +210,28 @@ final class DaemonRun {
         if (!Files.isRegularFile(dir.resolve("index.html"))) {
             throw CommandFailure.runtime("Web assets not found at " + dir + " (no index.html)."
                     + " Pass --assets-dir with a folder that holds index.html, or --no-assets.");
+        }
+        return Optional.of(dir);
+    }
+
+    /**
+     * The folder of {@code --extensions-dir}, made absolute against the current folder and created
+     * if missing; checked before the framework boots.
+     */
+    private Optional<Path> extensionsDir() {
+        if (settings.extensionsDir().isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = settings.extensionsDir().get().toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CommandFailure.runtime("The extensions folder " + dir + " is a file, not a folder."
+                    + " Pass --extensions-dir with a folder (it is created if missing).");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw CommandFailure.runtime("Cannot create the extensions folder " + dir + " (" + e.getMessage() + ")."
+                    + " Pass --extensions-dir with a folder you can write to.", e);
         }
         return Optional.of(dir);
     }

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.apache.felix.framework.Felix;
@@ -50,12 +51,18 @@ final class FelixBoot implements AutoCloseable {
         this.log = log;
     }
 
+    /** The framework property that carries {@code --extensions-dir} to the extensions bundle. */
+    static final String EXTENSIONS_DIR_PROPERTY = "heddle.extensions.dir";
+
     /**
      * Creates, initialises and starts the framework, then installs and starts the platform.
      *
+     * @param extensionsDir the hot-deploy folder of {@code --extensions-dir}; empty leaves the choice
+     *                      to the {@code io.heddle.extensions} configuration and its default
      * @throws CommandFailure (exit 1) when the distribution is incomplete or a bundle does not start
      */
-    static FelixBoot start(Distribution dist, HomeFolder home, String serverId, Terminal terminal) {
+    static FelixBoot start(Distribution dist, HomeFolder home, String serverId, Optional<Path> extensionsDir,
+            Terminal terminal) {
         List<Path> jars = platformJars(dist);
         Path cacheDir = home.cacheFor(serverId);
         Path etc = home.etc();
@@ -72,6 +79,7 @@ final class FelixBoot implements AutoCloseable {
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
         props.put("heddle.home", home.root().toString());
+        extensionsDir.ifPresent(dir -> props.put(EXTENSIONS_DIR_PROPERTY, dir.toString()));
         // Only the lifecycle's own HTTP instances start: no default Jetty on 8080, ever.
         props.put("org.apache.felix.http.require.config", "true");
         props.put("felix.fileinstall.dir", etc.toString());

@@ -49,6 +49,13 @@ class CommandLineTest {
         assertThat(s.stateDir()).isEqualTo(".heddle");
         assertThat(s.assetsDir()).isEmpty();
         assertThat(s.forceOwnerConflict()).isFalse();
+        assertThat(s.extensionsDir()).isEmpty();
+    }
+
+    @Test
+    void daemonExtensionsDirInBothSpellings() {
+        assertThat(parseDaemon("--extensions-dir", "/srv/ext").extensionsDir()).contains(Path.of("/srv/ext"));
+        assertThat(parseDaemon("--extensions-dir=rel/ext").extensionsDir()).contains(Path.of("rel/ext"));
     }
 
     @Test
@@ -171,7 +178,8 @@ class CommandLineTest {
             {"daemon"}, {"daemon", "--port", "8765"}, {"daemon", "--port=0"}, {"daemon", "--port", "08080"},
             {"daemon", "--host", "localhost"}, {"daemon", "--host=0.0.0.0", "--port=65535"},
             {"daemon", "--workspace", "/tmp", "--state-dir", "x", "--assets-dir", "/ui"}, {"daemon", "--no-assets"},
-            {"daemon", "--force-owner-conflict", "--workspace=rel/dir", "--state-dir=.state"}};
+            {"daemon", "--force-owner-conflict", "--workspace=rel/dir", "--state-dir=.state"},
+            {"daemon", "--extensions-dir", "/srv/ext"}, {"daemon", "--extensions-dir=rel/ext", "--port", "0"}};
         for (String[] args : accepted) {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).contains(parseDaemon(rest));
@@ -182,7 +190,8 @@ class CommandLineTest {
             {"daemon", "--port", "1", "--port", "2"}, {"daemon", "--assets-dir", "/ui", "--no-assets"},
             {"daemon", "--host"}, {"daemon", "--host", "--port"}, {"daemon", "--host="}, {"daemon", "--host", " x"},
             {"daemon", "@args"}, {"daemon", "--no-assets=true"}, {"daemon", "extra"}, {"daemon", "--"},
-            {"daemon", "--no-assets", "--no-assets"}, {"daemon", "--state-dir", ""}};
+            {"daemon", "--no-assets", "--no-assets"}, {"daemon", "--state-dir", ""}, {"daemon", "--extensions-dir"},
+            {"daemon", "--extensions-dir", "a", "--extensions-dir", "b"}};
         for (String[] args : declined) {
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).isEmpty();
         }

@@ -1,0 +1,18 @@
+package io.heddle.api.extensions;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the extensions folder holds right now: one entry per jar the watcher has acted on,
+ * installed or not. Offered by the {@code extensions} bundle; {@code GET /api/extensions}
+ * serves it.
+ */
+public interface ExtensionCatalog {
+
+    /** The watched folder. */
+    Path folder();
+
+    /** Every extension file the watcher knows, in file-name order. */
+    List<ExtensionStatus> extensions();
+}
