@@ -81,7 +81,8 @@ final class ChatRun {
 
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
         shutdown.trapSignals();
-        FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, terminal);
+        // chat watches the default (or configured) extensions folder, like a daemon without --extensions-dir
+        FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, Optional.empty(), terminal);
         int code = Heddle.OK;
         try {
             if (boot.configure(PID, config, DaemonRun.LIFECYCLE_DEADLINE, shutdown)) {
