@@ -77,6 +77,9 @@ final class DaemonArgs {
         if (name.equals("--port")) {
             return value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535;
         }
+        if (name.equals("--state-dir")) {
+            return DaemonCommand.validStateDir(value);
+        }
         if (name.equals("--workspace") || name.equals("--assets-dir") || name.equals("--extensions-dir")) {
             try {
                 Path.of(value);

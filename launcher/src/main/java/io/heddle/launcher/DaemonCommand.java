@@ -82,9 +82,31 @@ final class DaemonCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--state-dir is empty. Give a folder name such as .heddle (the default)");
         }
+        if (!validStateDir(stateDir)) {
+            throw new ParameterException(spec.commandLine(), "--state-dir " + stateDir
+                    + " must be a folder name inside the workspace, not a path. Give a name such as .heddle (the default)");
+        }
         return new DaemonRun.Settings(host.trim(), port, Optional.ofNullable(workspace), stateDir,
                 noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict,
                 Optional.ofNullable(extensionsDir));
+    }
+
+    /** A state folder is named relative to the workspace: no absolute path, no "..", a valid path. */
+    static boolean validStateDir(String value) {
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(value);
+            if (path.isAbsolute()) {
+                return false;
+            }
+            for (java.nio.file.Path part : path) {
+                if (part.toString().equals("..")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException invalidPath) {
+            return false;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.heddle.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -191,10 +192,21 @@ class CommandLineTest {
             {"daemon", "--host"}, {"daemon", "--host", "--port"}, {"daemon", "--host="}, {"daemon", "--host", " x"},
             {"daemon", "@args"}, {"daemon", "--no-assets=true"}, {"daemon", "extra"}, {"daemon", "--"},
             {"daemon", "--no-assets", "--no-assets"}, {"daemon", "--state-dir", ""}, {"daemon", "--extensions-dir"},
-            {"daemon", "--extensions-dir", "a", "--extensions-dir", "b"}};
+            {"daemon", "--extensions-dir", "a", "--extensions-dir", "b"}, {"daemon", "--state-dir", "/tmp/elsewhere"},
+            {"daemon", "--state-dir", "../up"}, {"daemon", "--state-dir", "a/../../b"}};
         for (String[] args : declined) {
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).isEmpty();
         }
+    }
+
+    @Test
+    void stateDirOutsideTheWorkspaceIsAUsageError() {
+        for (String bad : new String[] {"/tmp/elsewhere", "../up", "a/../../b"}) {
+            assertThatThrownBy(() -> parseDaemon("--state-dir", bad)).as(bad)
+                    .isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessageContaining("must be a folder name inside the workspace");
+        }
+        assertThat(parseDaemon("--state-dir", "state/nested").stateDir()).isEqualTo("state/nested");
     }
 
     private ChatRun.Settings parseChat(String... args) {

@@ -51,11 +51,12 @@ abstract class JsonApiServlet extends HttpServlet {
                 writeJson(response, response.getStatus() == 0 ? 200 : response.getStatus(), body);
             }
         } catch (HttpProblem p) {
+            closeIfBodyUnread(request, response);
             writeError(response, p.status, p.code, p.getMessage());
         } catch (IOException e) {
             // the workspace's files could not be read or written: not the client's fault
             LOG.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString());
-            writeError(response, 500, "storage_failed", "The chat sessions could not be read or written: "
+            writeError(response, 503, "storage_unavailable", "The chat sessions could not be read or written: "
                     + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
@@ -76,7 +77,11 @@ abstract class JsonApiServlet extends HttpServlet {
         if (response.isCommitted()) {
             return;
         }
+        String connection = response.getHeader("Connection"); // kept: see closeIfBodyUnread
         response.reset();
+        if (connection != null) {
+            response.setHeader("Connection", connection);
+        }
         writeJson(response, status, errorBody(code, message));
     }
 
@@ -120,10 +125,34 @@ abstract class JsonApiServlet extends HttpServlet {
     }
 
     private static byte[] readLimited(InputStream in) throws IOException, HttpProblem {
-        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException brokenBody) {
+            // the client aborted, sent bad chunking, or less than its Content-Length: its fault, a 400
+            throw new HttpProblem(400, "bad_request", "The request body could not be read: " + brokenBody.getMessage());
+        }
         if (bytes.length > MAX_BODY_BYTES) {
             throw new HttpProblem(413, "body_too_large", "The request body is larger than 1 MiB.");
         }
         return bytes;
+    }
+
+    /**
+     * A refused request may leave its body unread; then the connection is closed after the answer,
+     * and the response says so, so that no client reuses it and finds it closed under its next request.
+     */
+    static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        boolean declaresBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (declaresBody && !response.isCommitted()) {
+            try {
+                if (request.getInputStream().isFinished()) {
+                    return;
+                }
+            } catch (IOException | IllegalStateException readerInUse) {
+                // fall through: we cannot tell, so close
+            }
+            response.setHeader("Connection", "close");
+        }
     }
 }

@@ -57,8 +57,15 @@ final class InstalledIndex {
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException | IllegalArgumentException e) {
-            // Losing the index costs one restart of each extension at the next scan, nothing more.
-            LOG.warn("Could not read the extensions index {}; starting from an empty one: {}", file, e.toString());
+            // Losing the index costs one restart of each extension at the next scan, nothing more;
+            // the unreadable file is still kept aside, never overwritten.
+            String aside = "";
+            try {
+                aside = "; moved it to " + io.heddle.storage.internal.CorruptFiles.setAside(file, java.time.Clock.systemUTC());
+            } catch (IOException notMoved) {
+                aside = "; could not move it aside (" + notMoved.getMessage() + ")";
+            }
+            LOG.warn("Could not read the extensions index {}{}; starting from an empty one: {}", file, aside, e.toString());
             return;
         }
         properties.stringPropertyNames().forEach(location -> digests.put(location, properties.getProperty(location)));

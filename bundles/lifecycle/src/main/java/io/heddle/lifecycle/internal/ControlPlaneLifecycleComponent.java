@@ -246,7 +246,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, "/");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET, http.targetFilter());
         return context.registerService(ServletContextHelper.class,
-                new ServerContextHelper(new AccessRules(host, port, token), handle), props);
+                new ServerAccessContext(new AccessRules(host, port, token), handle), props);
     }
 
     private static String newToken() {

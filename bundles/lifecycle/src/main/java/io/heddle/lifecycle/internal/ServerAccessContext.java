@@ -16,14 +16,14 @@ import org.osgi.service.servlet.context.ServletContextHelper;
  * any endpoint runs and puts the serving {@link ServerHandle} on the request, so that one
  * servlet serves every handle with that handle's own facts.
  */
-final class ServerContextHelper extends ServletContextHelper {
+final class ServerAccessContext extends ServletContextHelper {
 
     static final String TOKEN_COOKIE = "heddle_token";
 
     private final AccessRules rules;
     private final ServerHandle handle;
 
-    ServerContextHelper(AccessRules rules, ServerHandle handle) {
+    ServerAccessContext(AccessRules rules, ServerHandle handle) {
         this.rules = rules;
         this.handle = handle;
     }
@@ -41,12 +41,25 @@ final class ServerContextHelper extends ServletContextHelper {
         }
         // Parse the query only when it can hold a token: most requests have none.
         String query = request.getQueryString();
-        String queryToken = query != null && query.contains("token=") && "GET".equals(request.getMethod())
-                ? request.getParameter("token") : null;
+        String queryToken = null;
+        if (query != null && query.contains("token=") && "GET".equals(request.getMethod())) {
+            try {
+                queryToken = request.getParameter("token");
+            } catch (RuntimeException malformedQuery) {
+                sendError(response, 400, "bad_request", "The query string is malformed: " + malformedQuery.getMessage());
+                return false;
+            }
+        }
         if (queryToken != null && rules.tokenMatches(queryToken)) {
             presented = queryToken;
         }
-        switch (rules.judge(request.getMethod(), request.getHeader("Host"), presented, request.getContentLengthLong())) {
+        AccessRules.Verdict verdict = rules.judge(request.getMethod(), request.getHeader("Host"), presented, request.getContentLengthLong());
+        if (verdict != AccessRules.Verdict.ALLOW && declaresBody(request)) {
+            // A refused request's body is never read: say the connection ends here, so no client
+            // reuses it and finds it closed under its next request.
+            response.setHeader("Connection", "close");
+        }
+        switch (verdict) {
             case FORBIDDEN_HOST:
                 sendError(response, 403, "forbidden_host", "Requests must address this server as localhost, "
                         + "127.0.0.1 or [::1] with port " + handle.port() + ".");
@@ -76,6 +89,10 @@ final class ServerContextHelper extends ServletContextHelper {
         }
         request.setAttribute(ServerHandle.REQUEST_ATTRIBUTE, handle);
         return true;
+    }
+
+    private static boolean declaresBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     private static String cookie(HttpServletRequest request) {
