@@ -86,6 +86,9 @@ final class FelixBoot implements AutoCloseable {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.filter", ".*\\.cfg");
+        // etc/ is the user's input: FileInstall must never write a configuration back into it
+        // (its default would rewrite, or empty, a file while configurations change at shutdown).
+        props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("felix.fileinstall.log.level", "1");
         props.put("org.ops4j.pax.logging.property.file", dist.logConfig().toString());
         // Event Admin: no blacklisting of slow handlers (a loaded machine is not a broken handler), and its

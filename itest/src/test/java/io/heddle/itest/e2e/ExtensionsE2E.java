@@ -90,12 +90,14 @@ public class ExtensionsE2E {
     public void folderComesFromTheCommandLineThenTheConfigurationThenTheDefault() throws Exception {
         String port = Integer.toString(Sockets.freePort());
 
-        sandbox.startDaemon("--port", port);
+        HeddleRun first = sandbox.startDaemon("--port", port);
         ServerRecord defaults = sandbox.liveRecord().orElseThrow();
         Path standard = sandbox.home().resolve("extensions");
         Poll.until("the default folder is watched", DEADLINE, () -> get(defaults, "/api/extensions")
                 .contains("\"folder\":\"" + standard + "\""));
         stop();
+        // the stopped daemon's process must be gone before its etc/ changes, or its own watcher sees them
+        assertThat(first.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(first.report()).isZero();
 
         Path configured = Files.createDirectories(sandbox.home().resolve("configured-extensions"));
         Files.writeString(sandbox.home().resolve("etc").resolve("io.heddle.extensions.cfg"),
