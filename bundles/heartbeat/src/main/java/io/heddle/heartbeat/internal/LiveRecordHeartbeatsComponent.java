@@ -19,9 +19,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Offers {@link LiveRecordHeartbeats}: one ticking heartbeat per server handle, on one shared
@@ -29,18 +26,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@value #OWNERSHIP_TOPIC}.
  */
 @Component(service = LiveRecordHeartbeats.class, configurationPid = "io.heddle.heartbeat")
-@Designate(ocd = LiveRecordHeartbeatsComponent.Configuration.class)
 public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats {
 
     public static final String OWNERSHIP_TOPIC = "io/heddle/server/OWNERSHIP_CHANGED";
 
-    @ObjectClassDefinition(name = "Heddle live-record heartbeat",
-            description = "How often a server refreshes its live record, and when a record counts as stale.")
+    /**
+     * The io.heddle.heartbeat configuration as this component reads it. Its metatype (the one
+     * definition of the PID) is declared by the registry bundle's DaemonRegistryComponent.
+     */
     @interface Configuration {
-        @AttributeDefinition(description = "Live-record heartbeat interval in milliseconds.")
+        /** Live-record heartbeat interval in milliseconds. */
         long intervalMs() default 15_000L;
 
-        @AttributeDefinition(description = "A record whose last heartbeat is older than this is stale.")
+        /** A record whose last heartbeat is older than this is stale. */
         long staleAfterMs() default 45_000L;
     }
 
