@@ -65,7 +65,13 @@ public final class ExtensionsComponent implements ExtensionCatalog {
     private final ExtensionDeployer deployer;
     private final ExtensionStatuses statuses;
     private final ServiceRegistration<ArtifactInstaller> installerRegistration;
-    private final ServiceRegistration<Filter> filterRegistration;
+    private final Filter failureFilter;
+    private final org.osgi.framework.ServiceListener servletListener = event -> updateFailureFilter();
+    private final Object filterLock = new Object();
+    /** Registered only while extensions contribute servlets, on their patterns only (core requests skip it). */
+    private ServiceRegistration<Filter> filterRegistration;
+    private java.util.Set<String> filterPatterns = java.util.Set.of();
+    private boolean filterClosed;
     private final FileInstallWatch watch;
     private final FrameworkListener frameworkListener;
 
@@ -92,15 +98,21 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         // one of the folder's jars with its own bundle rules.
         installerRegistration = context.registerService(ArtifactInstaller.class, new FolderArtifactInstaller(deployer),
                 null);
-        filterRegistration = context.registerService(Filter.class,
-                new RequestFailureFilter(this::extensionServing, requestFailures,
-                        bundleId -> requestFailures.problem(bundleId).ifPresent(p -> deployer.postFailure(bundleId, p)),
-                        Clock.systemUTC()), filterProperties());
+        failureFilter = new RequestFailureFilter(this::extensionServing, requestFailures,
+                bundleId -> requestFailures.problem(bundleId).ifPresent(p -> deployer.postFailure(bundleId, p)),
+                Clock.systemUTC());
+        try {
+            context.addServiceListener(servletListener,
+                    "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=*)");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        updateFailureFilter();
         FileInstallWatch started;
         try {
             started = FileInstallWatch.start(configAdmin, folder, settings.poll(), data.resolve("fileinstall-tmp"));
         } catch (IOException | RuntimeException e) {
-            filterRegistration.unregister();
+            closeFailureFilter();
             installerRegistration.unregister();
             context.removeFrameworkListener(frameworkListener);
             throw e;
@@ -114,7 +126,7 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         deployer.close();
         // The installer stays registered until FileInstall's watcher is gone, for the same reason.
         watch.close();
-        filterRegistration.unregister();
+        closeFailureFilter();
         installerRegistration.unregister();
         context.removeFrameworkListener(frameworkListener);
     }
@@ -156,10 +168,55 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         return Optional.ofNullable(best);
     }
 
-    private static Dictionary<String, Object> filterProperties() {
+    /**
+     * Keeps the failure filter on exactly the servlet patterns extensions contribute now, so that
+     * core endpoints never pass through it; unregistered while no extension has a servlet.
+     */
+    private void updateFailureFilter() {
+        java.util.Set<String> patterns = new java.util.TreeSet<>();
+        for (ExtensionEntry entry : deployer.entries().values()) {
+            Bundle bundle = entry.bundleId().map(context::getBundle).orElse(null);
+            if (bundle != null) {
+                patterns.addAll(Contributions.servletPatterns(bundle));
+            }
+        }
+        synchronized (filterLock) {
+            if (filterClosed || patterns.equals(filterPatterns)) {
+                return;
+            }
+            filterPatterns = patterns;
+            if (patterns.isEmpty()) {
+                if (filterRegistration != null) {
+                    filterRegistration.unregister();
+                    filterRegistration = null;
+                }
+            } else if (filterRegistration == null) {
+                filterRegistration = context.registerService(Filter.class, failureFilter, filterProperties(patterns));
+            } else {
+                filterRegistration.setProperties(filterProperties(patterns));
+            }
+        }
+    }
+
+    private void closeFailureFilter() {
+        context.removeServiceListener(servletListener);
+        synchronized (filterLock) {
+            filterClosed = true;
+            if (filterRegistration != null) {
+                try {
+                    filterRegistration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // unregistered with the bundle
+                }
+                filterRegistration = null;
+            }
+        }
+    }
+
+    private static Dictionary<String, Object> filterProperties(java.util.Set<String> patterns) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_NAME, "heddle-extension-failures");
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
+        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, patterns.toArray(new String[0]));
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
                 "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + ServerHandle.CONTEXT_NAME + ")");
         return properties;
