@@ -121,14 +121,8 @@ final class DaemonRun {
                 }
             }
         } finally {
-            if (!boot.stopFramework()) {
-                terminal.problem("heddle: the OSGi framework did not stop within " + FelixBoot.STOP_DEADLINE.toSeconds()
-                        + " s; exiting anyway. See " + logFile + " for what hung.");
+            if (!boot.shutDown(terminal, logFile)) {
                 code = Heddle.FAILURE;
-            }
-            if (!boot.deleteCache()) {
-                terminal.warning("could not remove the bundle cache " + boot.cacheDir()
-                        + "; the next start removes it.");
             }
         }
         if (attachTo != null) {

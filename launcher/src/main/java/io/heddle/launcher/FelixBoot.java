@@ -293,6 +293,22 @@ final class FelixBoot implements AutoCloseable {
     }
 
     /** Stops the framework, waiting at most {@link #STOP_DEADLINE}; false when it did not stop in time. */
+    /**
+     * The end of every run: stop the framework, then remove this run's bundle cache; tells the
+     * user what went wrong. Answers false when the framework did not stop in time (exit 1).
+     */
+    boolean shutDown(Terminal terminal, Path logFile) {
+        boolean stopped = stopFramework();
+        if (!stopped) {
+            terminal.problem("heddle: the OSGi framework did not stop within " + STOP_DEADLINE.toSeconds()
+                    + " s; exiting anyway. See " + logFile + " for what hung.");
+        }
+        if (!deleteCache()) {
+            terminal.warning("could not remove the bundle cache " + cacheDir() + "; the next start removes it.");
+        }
+        return stopped;
+    }
+
     boolean stopFramework() {
         List<ServiceTracker<Object, Object>> trackers = new ArrayList<>(keptTrackers);
         if (lifecycleTracker != null) {

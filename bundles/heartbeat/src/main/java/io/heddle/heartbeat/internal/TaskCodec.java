@@ -16,6 +16,7 @@ import io.heddle.api.heartbeat.HeartbeatSchedule;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.HeartbeatTaskStatus;
+import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.JsonTree;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,41 +40,8 @@ final class TaskCodec {
     static byte[] encodeTask(HeartbeatTask t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
-        m.putAll(taskJson(t));
+        m.putAll(RecordJson.task(t));
         return JsonTree.write(m);
-    }
-
-    /** The task as a JSON tree; the HTTP API sends the same shape. */
-    static Map<String, Object> taskJson(HeartbeatTask t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", t.id());
-        m.put("name", t.name());
-        m.put("task", t.task());
-        m.put("enabled", t.enabled());
-        m.put("continuationMode", t.continuationMode().wireName());
-        m.put("runner", t.runner());
-        m.put("runnerConfig", new LinkedHashMap<>(t.runnerConfig()));
-        Map<String, Object> schedule = new LinkedHashMap<>();
-        schedule.put("intervalMs", t.schedule().intervalMs());
-        schedule.put("nextRunAt", format(t.schedule().nextRunAt()));
-        m.put("schedule", schedule);
-        HeartbeatTaskState s = t.state();
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("status", s.status().wireName());
-        state.put("progress", s.progress());
-        state.put("runAt", format(s.runAt()));
-        state.put("result", s.result());
-        state.put("error", s.error());
-        state.put("updatedAt", format(s.updatedAt()));
-        state.put("needs", s.needs());
-        state.put("message", s.message());
-        state.put("failures", s.failures());
-        state.put("lastRunId", s.lastRunId());
-        state.put("runRequestedAt", format(s.runRequestedAt()));
-        m.put("state", state);
-        m.put("createdAt", format(t.createdAt()));
-        m.put("updatedAt", format(t.updatedAt()));
-        return m;
     }
 
     /** Decodes a task file; the file name's id wins over the id inside. Empty when not a task. */
@@ -119,27 +87,8 @@ final class TaskCodec {
     static byte[] encodeRun(HeartbeatRun r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
-        m.putAll(runJson(r));
+        m.putAll(RecordJson.run(r));
         return JsonTree.write(m);
-    }
-
-    static Map<String, Object> runJson(HeartbeatRun r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("taskId", r.taskId());
-        m.put("workspaceId", r.workspaceId());
-        m.put("serverId", r.serverId());
-        m.put("runner", r.runner());
-        m.put("trigger", r.trigger());
-        m.put("dueAt", format(r.dueAt()));
-        m.put("startedAt", format(r.startedAt()));
-        m.put("finishedAt", format(r.finishedAt()));
-        m.put("status", r.status().wireName());
-        m.put("decision", r.decision() == null ? null : r.decision().wireName());
-        m.put("summary", r.summary());
-        m.put("details", new LinkedHashMap<>(r.details()));
-        m.put("error", r.error());
-        return m;
     }
 
     static Optional<HeartbeatRun> decodeRun(String fileId, String taskId, byte[] bytes) {

@@ -1,5 +1,6 @@
 package io.heddle.http.internal;
 
+import io.heddle.records.internal.RecordJson;
 import static io.heddle.storage.internal.JsonFields.object;
 
 import io.heddle.api.heartbeat.ContinuationMode;
@@ -70,13 +71,13 @@ final class HeartbeatTaskEndpoint {
                 case "GET":
                 case "HEAD":
                     List<Object> list = new ArrayList<>();
-                    tasks.list(ws).forEach(t -> list.add(HeartbeatJson.task(t)));
+                    tasks.list(ws).forEach(t -> list.add(RecordJson.task(t)));
                     return Map.of("tasks", list);
                 case "POST":
                     HeartbeatTask created = tasks.create(ws, spec(JsonApiServlet.readObject(request)));
                     response.setStatus(201);
                     response.setHeader("Location", request.getRequestURI().replaceAll("/+$", "") + "/" + created.id());
-                    return HeartbeatJson.task(created);
+                    return RecordJson.task(created);
                 default:
                     throw HttpProblem.methodNotAllowed(method, "GET or POST");
             }
@@ -89,9 +90,9 @@ final class HeartbeatTaskEndpoint {
             switch (method) {
                 case "GET":
                 case "HEAD":
-                    return HeartbeatJson.task(tasks.get(ws, taskId).orElseThrow(() -> unknownTask(taskId)));
+                    return RecordJson.task(tasks.get(ws, taskId).orElseThrow(() -> unknownTask(taskId)));
                 case "PATCH":
-                    return HeartbeatJson.task(tasks.update(ws, taskId, patch(JsonApiServlet.readObject(request))));
+                    return RecordJson.task(tasks.update(ws, taskId, patch(JsonApiServlet.readObject(request))));
                 case "DELETE":
                     tasks.delete(ws, taskId);
                     Map<String, Object> deleted = new LinkedHashMap<>();
@@ -109,9 +110,9 @@ final class HeartbeatTaskEndpoint {
             }
             if (action.equals("run")) {
                 response.setStatus(202);
-                return HeartbeatJson.task(tasks.runNow(ws, taskId));
+                return RecordJson.task(tasks.runNow(ws, taskId));
             }
-            return HeartbeatJson.task(tasks.resume(ws, taskId));
+            return RecordJson.task(tasks.resume(ws, taskId));
         }
         if (action.equals("runs") && path.size() <= 4) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -120,12 +121,12 @@ final class HeartbeatTaskEndpoint {
             if (path.size() == 3) {
                 List<Object> runs = new ArrayList<>();
                 for (HeartbeatRun r : tasks.runs(ws, taskId)) {
-                    runs.add(HeartbeatJson.run(r));
+                    runs.add(RecordJson.run(r));
                 }
                 return Map.of("runs", runs);
             }
             String runId = path.get(3);
-            return HeartbeatJson.run(tasks.run(ws, taskId, runId).orElseThrow(() -> HttpProblem.notFound(
+            return RecordJson.run(tasks.run(ws, taskId, runId).orElseThrow(() -> HttpProblem.notFound(
                     "No run " + runId + " of heartbeat task " + taskId + ".")));
         }
         throw HttpProblem.notFound("No such heartbeat resource: " + request.getRequestURI());

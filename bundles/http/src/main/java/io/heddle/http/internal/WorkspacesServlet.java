@@ -11,6 +11,7 @@ import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.records.internal.RecordJson;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -87,7 +88,7 @@ public final class WorkspacesServlet extends JsonApiServlet {
             switch (method) {
                 case "GET":
                 case "HEAD":
-                    return encode(catalog.resolve(server.stateRoot(), id)
+                    return RecordJson.workspace(catalog.resolve(server.stateRoot(), id)
                             .orElseThrow(() -> HttpProblem.notFound("No workspace with id " + id + ".")));
                 case "PATCH":
                     return rename(server, id, readObject(request));
@@ -118,7 +119,7 @@ public final class WorkspacesServlet extends JsonApiServlet {
         List<Object> entries = new ArrayList<>();
         for (WorkspaceEntry entry : known.workspaces()) {
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("workspace", encode(entry.workspace()));
+            e.put("workspace", RecordJson.workspace(entry.workspace()));
             e.put("updatedAt", format(entry.updatedAt()));
             entries.add(e);
         }
@@ -147,7 +148,7 @@ public final class WorkspacesServlet extends JsonApiServlet {
         String stateDir = server.stateRoot().getFileName() == null ? ".heddle" : server.stateRoot().getFileName().toString();
         WorkspaceDescriptor created = catalog.create(server.stateRoot(), path, (String) name, stateDir);
         registryOf(server).registerWorkspaces(List.of(created));
-        return encode(created);
+        return RecordJson.workspace(created);
     }
 
     private Map<String, Object> rename(ServerHandle server, String id, Map<String, Object> body) throws HttpProblem {
@@ -161,7 +162,7 @@ public final class WorkspacesServlet extends JsonApiServlet {
         try {
             WorkspaceDescriptor renamed = catalog.rename(server.stateRoot(), id, name.trim());
             registryOf(server).registerWorkspaces(List.of(renamed));
-            return encode(renamed);
+            return RecordJson.workspace(renamed);
         } catch (NoSuchElementException e) {
             throw HttpProblem.notFound("No workspace with id " + id + ".");
         }
@@ -187,20 +188,8 @@ public final class WorkspacesServlet extends JsonApiServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("activeWorkspaceId", snapshot.activeWorkspaceId());
         List<Object> list = new ArrayList<>();
-        snapshot.workspaces().forEach(w -> list.add(encode(w)));
+        snapshot.workspaces().forEach(w -> list.add(RecordJson.workspace(w)));
         body.put("workspaces", list);
         return body;
-    }
-
-    static Map<String, Object> encode(WorkspaceDescriptor w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("name", w.name());
-        m.put("workspaceRoot", w.workspaceRoot());
-        m.put("repoRoots", new ArrayList<Object>(w.repoRoots()));
-        m.put("stateRoot", w.stateRoot());
-        m.put("createdAt", format(w.createdAt()));
-        m.put("updatedAt", format(w.updatedAt()));
-        return m;
     }
 }

@@ -14,6 +14,7 @@ import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.JsonTree;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -159,7 +160,7 @@ public final class RegistryCodec {
         List<Object> workspaces = new ArrayList<>();
         for (WorkspaceEntry entry : snapshot.workspaces()) {
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("workspace", encodeWorkspace(entry.workspace()));
+            e.put("workspace", RecordJson.workspace(entry.workspace()));
             e.put("updatedAt", format(entry.updatedAt()));
             workspaces.add(e);
         }
@@ -179,18 +180,6 @@ public final class RegistryCodec {
         if (s.processStartedAt() != null) {
             m.put("processStartedAt", format(s.processStartedAt()));
         }
-        return m;
-    }
-
-    static Map<String, Object> encodeWorkspace(WorkspaceDescriptor w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("name", w.name());
-        m.put("workspaceRoot", w.workspaceRoot());
-        m.put("repoRoots", new ArrayList<Object>(w.repoRoots()));
-        m.put("stateRoot", w.stateRoot());
-        m.put("createdAt", format(w.createdAt()));
-        m.put("updatedAt", format(w.updatedAt()));
         return m;
     }
 }

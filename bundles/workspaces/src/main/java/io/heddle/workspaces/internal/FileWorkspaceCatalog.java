@@ -11,6 +11,7 @@ import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceCatalogException;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
@@ -257,7 +258,7 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         root.put("activeWorkspaceId", snapshot.activeWorkspaceId());
         List<Object> list = new ArrayList<>();
         for (WorkspaceDescriptor w : snapshot.workspaces()) {
-            list.add(encode(w));
+            list.add(RecordJson.workspace(w));
         }
         root.put("workspaces", list);
         Path file = state.resolve(CATALOG_FILE);
@@ -267,19 +268,6 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
             throw new WorkspaceCatalogException("Cannot write the workspace catalog " + file + ": " + e.getMessage()
                     + ". Check that " + state + " is writable.", e);
         }
-    }
-
-    /** The descriptor as JSON, the same shape the registry and the HTTP API use. */
-    public static Map<String, Object> encode(WorkspaceDescriptor w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("name", w.name());
-        m.put("workspaceRoot", w.workspaceRoot());
-        m.put("repoRoots", new ArrayList<Object>(w.repoRoots()));
-        m.put("stateRoot", w.stateRoot());
-        m.put("createdAt", format(w.createdAt()));
-        m.put("updatedAt", format(w.updatedAt()));
-        return m;
     }
 
     private <T> T withLock(Path state, Supplier<T> action) {

@@ -1,24 +1,38 @@
-package io.heddle.http.internal;
+package io.heddle.records.internal;
 
 import static io.heddle.storage.internal.JsonFields.format;
 
 import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
+import io.heddle.api.workspace.WorkspaceDescriptor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Tasks and runs as the HTTP API sends them: the same shape as their files under
- * {@code <stateRoot>/heartbeat/} (without the file's {@code version}), so the browser, the CLI
- * and a person reading the files see one record.
+ * The one JSON shape of each API record, as JSON trees for {@code JsonTree}: the registry file,
+ * the workspace catalog, the task and run files and the HTTP API all write these, so a browser,
+ * the CLI and a person reading the files see the same record.
  */
-final class HeartbeatJson {
+public final class RecordJson {
 
-    private HeartbeatJson() {
+    private RecordJson() {
     }
 
-    static Map<String, Object> task(HeartbeatTask t) {
+    public static Map<String, Object> workspace(WorkspaceDescriptor w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        m.put("name", w.name());
+        m.put("workspaceRoot", w.workspaceRoot());
+        m.put("repoRoots", new ArrayList<Object>(w.repoRoots()));
+        m.put("stateRoot", w.stateRoot());
+        m.put("createdAt", format(w.createdAt()));
+        m.put("updatedAt", format(w.updatedAt()));
+        return m;
+    }
+
+    public static Map<String, Object> task(HeartbeatTask t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("name", t.name());
@@ -50,7 +64,7 @@ final class HeartbeatJson {
         return m;
     }
 
-    static Map<String, Object> run(HeartbeatRun r) {
+    public static Map<String, Object> run(HeartbeatRun r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("taskId", r.taskId());
