@@ -50,24 +50,39 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     private final Clock clock;
     private final LiveServerResolver resolver;
     private final ProcessLiveness liveness;
+    private final EndpointProbe endpoint;
     private final Consumer<String> warnings;
     private final Duration lockTimeout;
 
+    /**
+     * @param endpoint asked, for a record without a process start instant, whether a server
+     *                 answers on its endpoint (see {@link LiveServerResolver})
+     */
     public FileDaemonRegistry(Path file, Clock clock, Duration staleAfter, ProcessLiveness liveness,
-            Consumer<String> warnings, Duration lockTimeout) {
+            EndpointProbe endpoint, Consumer<String> warnings, Duration lockTimeout) {
         this.file = file.toAbsolutePath().normalize();
         this.lockFile = lockFileFor(this.file);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.liveness = Objects.requireNonNull(liveness, "liveness");
-        this.resolver = new LiveServerResolver(staleAfter, liveness);
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.resolver = new LiveServerResolver(staleAfter, liveness, endpoint);
         this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
     }
 
-    /** A registry on {@code file} with the system clock, real process checks and a 10 s lock wait. */
+    /** A registry with the real endpoint probe ({@link HealthEndpointProbe}, 500 ms). */
+    public FileDaemonRegistry(Path file, Clock clock, Duration staleAfter, ProcessLiveness liveness,
+            Consumer<String> warnings, Duration lockTimeout) {
+        this(file, clock, staleAfter, liveness, new HealthEndpointProbe(), warnings, lockTimeout);
+    }
+
+    /**
+     * A registry on {@code file} with the system clock, real process checks, the real endpoint
+     * probe and a 10 s lock wait.
+     */
     public static FileDaemonRegistry open(Path file, Duration staleAfter, Consumer<String> warnings) {
-        return new FileDaemonRegistry(file, Clock.systemUTC(), staleAfter, new ProcessLiveness(), warnings,
-                DEFAULT_LOCK_TIMEOUT);
+        return new FileDaemonRegistry(file, Clock.systemUTC(), staleAfter, new ProcessLiveness(),
+                new HealthEndpointProbe(), warnings, DEFAULT_LOCK_TIMEOUT);
     }
 
     /** {@code daemon-registry.json} -> {@code daemon-registry.lock}, in the same folder. */
@@ -93,7 +108,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
 
     @Override
     public DaemonRegistry forFile(Path registryFile) {
-        return new FileDaemonRegistry(registryFile, clock, resolver.staleAfter(), liveness, warnings, lockTimeout);
+        return new FileDaemonRegistry(registryFile, clock, resolver.staleAfter(), liveness, endpoint, warnings,
+                lockTimeout);
     }
 
     @Override

@@ -4,23 +4,28 @@ import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.ServerRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Judges a live-server record: fresh when its heartbeat is within {@code staleAfter} of now
- * and its process is alive. Pure policy; it touches no files.
+ * Judges a live-server record: fresh when its heartbeat is within {@code staleAfter} of now,
+ * its process is alive, and, for a record without a process start instant (the reference's
+ * format), a server answers on its endpoint ({@link EndpointProbe}): without the start instant a
+ * live pid may belong to an unrelated process. It touches no files.
  */
 public final class LiveServerResolver {
 
     private final Duration staleAfter;
     private final ProcessLiveness liveness;
+    private final EndpointProbe endpoint;
 
-    public LiveServerResolver(Duration staleAfter, ProcessLiveness liveness) {
+    public LiveServerResolver(Duration staleAfter, ProcessLiveness liveness, EndpointProbe endpoint) {
         if (staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("staleAfter must be positive: " + staleAfter);
         }
         this.staleAfter = staleAfter;
-        this.liveness = liveness;
+        this.liveness = Objects.requireNonNull(liveness, "liveness");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
 
     public Duration staleAfter() {
@@ -35,6 +40,10 @@ public final class LiveServerResolver {
                     "no heartbeat for " + age.toMillis() + " ms (stale after " + staleAfter.toMillis() + " ms)");
         }
         Optional<String> dead = liveness.deadReason(record.pid(), record.processStartedAt());
+        if (dead.isEmpty() && record.processStartedAt() == null) {
+            dead = endpoint.silentReason(record.host(), record.port())
+                    .map(reason -> "the record has no processStartedAt, and " + reason);
+        }
         return dead.map(reason -> new LiveServer(record, false, shownAge, reason))
                 .orElseGet(() -> new LiveServer(record, true, shownAge, null));
     }

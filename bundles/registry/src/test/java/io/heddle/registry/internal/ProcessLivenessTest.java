@@ -40,8 +40,9 @@ class ProcessLivenessTest {
 
     @BeforeEach
     void openRegistry() {
+        // records without processStartedAt also need an answering endpoint: EndpointFreshnessTest covers that
         registry = new FileDaemonRegistry(dir.resolve(REGISTRY_FILE), clock, STALE_AFTER, new ProcessLiveness(),
-                message -> { }, Duration.ofSeconds(5));
+                RegistryTestData.ANSWERING, message -> { }, Duration.ofSeconds(5));
     }
 
     private static ServerRecord ownProcess(Instant processStartedAt, Instant lastSeenAt) {

@@ -44,8 +44,8 @@ class RegistryOwnershipTest {
     @BeforeEach
     void openRegistry() {
         file = dir.resolve(REGISTRY_FILE);
-        registry = new FileDaemonRegistry(file, clock, STALE_AFTER, new ProcessLiveness(), warnings::add,
-                Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(file, clock, STALE_AFTER, new ProcessLiveness(), RegistryTestData.ANSWERING,
+                warnings::add, Duration.ofSeconds(5));
     }
 
     @Test

@@ -22,6 +22,8 @@ final class RegistryTestData {
 
     static final String REGISTRY_FILE = "daemon-registry.json";
     static final Instant T0 = Instant.parse("2026-06-02T00:00:00.000Z");
+    /** An endpoint probe for tests whose records (without processStartedAt) stand for servers that answer. */
+    static final EndpointProbe ANSWERING = (host, port) -> java.util.Optional.empty();
 
     private RegistryTestData() {
     }
