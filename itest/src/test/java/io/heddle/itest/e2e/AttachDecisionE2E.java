@@ -2,6 +2,8 @@ package io.heddle.itest.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -52,5 +54,43 @@ public class AttachDecisionE2E {
         assertThat(attach.stdout()).containsExactly(
                 "Heddle control-plane server already running at http://127.0.0.1:9", "serverId=" + serverId);
         assertThat(sandbox.cacheFolders()).isEmpty();
+    }
+
+    /**
+     * A record in the reference's format (no processStartedAt) with a fresh heartbeat, naming a
+     * live process that is no Heddle server (a sleep child of this test) on a port where nothing
+     * listens: status says nothing runs, and daemon starts a server of its own (the lifecycle's
+     * claim agrees) instead of attaching to nothing.
+     */
+    @Test
+    public void referenceRecordOfALiveUnrelatedPidWithNothingListeningLeadsToAFreshStart() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        sandbox.killOnClose(sleeper.toHandle());
+        int silentPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            silentPort = probe.getLocalPort();
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String serverId = "daemon-" + sleeper.pid() + "-" + now.toEpochMilli();
+        Files.writeString(sandbox.registryFile(), "{\"version\":1,\"updatedAt\":\"" + now + "\",\"server\":{"
+                + "\"serverId\":\"" + serverId + "\",\"mode\":\"daemon\",\"host\":\"127.0.0.1\","
+                + "\"port\":" + silentPort + ",\"pid\":" + sleeper.pid() + ","
+                + "\"startedAt\":\"" + now + "\",\"lastSeenAt\":\"" + now + "\"},\"workspaces\":[]}",
+                StandardCharsets.UTF_8);
+
+        HeddleRun status = sandbox.run("status");
+        assertThat(status.process().exitValue()).as(status.report()).isEqualTo(3);
+        assertThat(status.stdout()).as(status.report()).contains("freshness=stale");
+        assertThat(status.stdout().get(0)).as(status.report()).contains("has no processStartedAt")
+                .contains("nothing listens on 127.0.0.1:" + silentPort);
+
+        HeddleRun daemon = sandbox.startDaemon("--port", "0");
+        assertThat(daemon.stdout().get(0)).as(daemon.report()).startsWith("Heddle server listening at ");
+        assertThat(sandbox.liveRecord()).as(daemon.report())
+                .hasValueSatisfying(r -> assertThat(r.pid()).isEqualTo(daemon.pid()));
+        assertThat(sleeper.isAlive()).isTrue();
+
+        daemon.sigterm();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
     }
 }

@@ -31,8 +31,9 @@ class LiveRecordTickTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-06-02T00:00:00Z"));
+        // the records here carry no processStartedAt: they stand for servers whose endpoint answers
         registry = new FileDaemonRegistry(home.resolve("daemon-registry.json"), clock, STALE_AFTER, new ProcessLiveness(),
-                message -> { }, Duration.ofSeconds(10));
+                (host, port) -> java.util.Optional.empty(), message -> { }, Duration.ofSeconds(10));
         tick = new LiveRecordTick(clock);
     }
 
