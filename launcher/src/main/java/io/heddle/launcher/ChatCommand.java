@@ -60,6 +60,8 @@ final class ChatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--host is empty. Give an address such as 127.0.0.1 (the default)");
         }
+        DaemonCommand.requireNonEmpty(spec, "--workspace", workspace,
+                "Give a folder, or leave the option out for the current folder");
         if (session != null && !session.matches(SESSION_ID)) {
             throw new ParameterException(spec.commandLine(), "'" + session
                     + "' is not a session id. Use 1 to 64 letters, digits, '-' or '_'");

@@ -69,6 +69,8 @@ final class ChatRun {
         String serverId = ServerMode.EMBEDDED_CHAT.wireName() + "-" + pid + "-" + System.currentTimeMillis();
         RunFiles.pruneDeadProcesses(home);
         Path logFile = stateRoot.resolve("logs").resolve("server.log");
+        WriteFailures.Places places = new WriteFailures.Places(home.root(), workspace, stateRoot);
+        StartFolders.prepareState(places, logFile, terminal);
         System.setProperty(DaemonRun.LOG_FILE_PROPERTY, logFile.toString());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("enabled", Boolean.TRUE);
@@ -88,7 +90,7 @@ final class ChatRun {
             if (boot.configure(PID, config, DaemonRun.LIFECYCLE_DEADLINE, shutdown)) {
                 EmbeddedChatHost host = boot.awaitService(EmbeddedChatHost.class, "embedded-chat host",
                         DaemonRun.LIFECYCLE_DEADLINE, shutdown);
-                ServerHandle handle = host == null ? null : awaitServer(host, shutdown, logFile);
+                ServerHandle handle = host == null ? null : awaitServer(host, shutdown, places, logFile);
                 if (handle != null) {
                     code = serve(handle, shutdown, logFile);
                 }
@@ -102,7 +104,8 @@ final class ChatRun {
     }
 
     /** The started server; null when a stop was requested first; a failure to start is exit 1. */
-    private ServerHandle awaitServer(EmbeddedChatHost host, ShutdownRequests shutdown, Path logFile) {
+    private ServerHandle awaitServer(EmbeddedChatHost host, ShutdownRequests shutdown, WriteFailures.Places places,
+            Path logFile) {
         long end = System.nanoTime() + DaemonRun.LIFECYCLE_DEADLINE.toNanos();
         try {
             while (!shutdown.isRequested()) {
@@ -116,7 +119,7 @@ final class ChatRun {
                     if (e.reason() == ServerStartException.Reason.PORT_IN_USE) {
                         throw portInUse();
                     }
-                    throw CommandFailure.runtime(DaemonRun.sentence(e.getMessage()) + DaemonRun.withLog(logFile), e);
+                    throw CommandFailure.runtime(DaemonRun.startFailure(e, places, logFile), e);
                 }
                 if (System.nanoTime() > end) {
                     throw CommandFailure.runtime("The embedded-chat server did not start within "
@@ -313,7 +316,7 @@ final class ChatRun {
         try {
             return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
         } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
+            throw DaemonRun.registryFailure(e, HomeFolder.fromEnvironment());
         }
     }
 }

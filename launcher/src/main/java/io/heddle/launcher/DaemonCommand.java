@@ -74,6 +74,9 @@ final class DaemonCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--host is empty. Give an address such as 127.0.0.1 (the default)");
         }
+        requireNonEmpty(spec, "--workspace", workspace, "Give a folder, or leave the option out for the current folder");
+        requireNonEmpty(spec, "--assets-dir", assetsDir, "Give a folder that holds index.html, or leave the option out");
+        requireNonEmpty(spec, "--extensions-dir", extensionsDir, "Give a folder, or leave the option out");
         if (assetsDir != null && noAssets) {
             throw new ParameterException(spec.commandLine(),
                     "--assets-dir and --no-assets contradict each other. Give one of them");
@@ -89,6 +92,13 @@ final class DaemonCommand implements Callable<Integer> {
         return new DaemonRun.Settings(host.trim(), port, Optional.ofNullable(workspace), stateDir,
                 noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict,
                 Optional.ofNullable(extensionsDir));
+    }
+
+    /** An option given with an empty (or blank) value is a usage error: {@code Path.of("")} would mean "here". */
+    static void requireNonEmpty(CommandSpec spec, String option, Path value, String fix) {
+        if (value != null && value.toString().isBlank()) {
+            throw new ParameterException(spec.commandLine(), option + " is empty. " + fix);
+        }
     }
 
     /** A state folder is named relative to the workspace: no absolute path, no "..", a valid path. */

@@ -80,6 +80,8 @@ final class DaemonRun {
         String serverId = ServerMode.DAEMON.wireName() + "-" + pid + "-" + System.currentTimeMillis();
         RunFiles.pruneDeadProcesses(home);
         Path logFile = stateRoot.resolve("logs").resolve("server.log");
+        WriteFailures.Places places = new WriteFailures.Places(home.root(), workspace, stateRoot);
+        StartFolders.prepareState(places, logFile, terminal);
         System.setProperty(LOG_FILE_PROPERTY, logFile.toString());
         ServerOptions options = ServerOptions.of(ServerMode.DAEMON, settings.host(), settings.port(), workspace)
                 .withStateRoot(stateRoot)
@@ -113,7 +115,7 @@ final class DaemonRun {
                             portBusy = true;
                             break;
                         default:
-                            throw CommandFailure.runtime(sentence(e.getMessage()) + withLog(logFile), e);
+                            throw CommandFailure.runtime(startFailure(e, places, logFile), e);
                     }
                 }
                 if (handle != null) {
@@ -182,13 +184,39 @@ final class DaemonRun {
         try {
             return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
         } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
+            throw registryFailure(e, HomeFolder.fromEnvironment());
         }
     }
 
-    /** The workspace folder (default: the current folder); it must exist. */
+    /** A registry that cannot be read or locked: the OS's cause and the fix when it is one, else its own message. */
+    static CommandFailure registryFailure(RegistryException e, HomeFolder home) {
+        return CommandFailure.runtime(WriteFailures.describe(e, new WriteFailures.Places(home.root(), null, null),
+                WriteFailures.Area.HOME).orElse(e.getMessage()), e);
+    }
+
+    /**
+     * The line for a start the lifecycle refused: a write the OS refused (full disk, unwritable
+     * folder) names the folder, the OS's cause and the fix; anything else keeps the lifecycle's
+     * message and points at the log.
+     */
+    static String startFailure(Exception e, WriteFailures.Places places, Path logFile) {
+        WriteFailures.Area blame = WriteFailures.Area.STATE;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RegistryException) {
+                blame = WriteFailures.Area.HOME;
+                break;
+            }
+        }
+        return WriteFailures.describe(e, places, blame).orElseGet(() -> sentence(e.getMessage()) + withLog(logFile));
+    }
+
+    /** The workspace folder (default: the current folder); it must exist and be a folder. */
     static Path workspaceRoot(Optional<Path> workspace) {
         Path dir = workspace.orElse(Path.of("")).toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CommandFailure.runtime("The workspace " + dir + " is a file, not a folder."
+                    + " Pass --workspace with a folder.");
+        }
         if (!Files.isDirectory(dir)) {
             throw CommandFailure.runtime("The workspace folder " + dir + " does not exist."
                     + " Create it, or pass an existing folder with --workspace.");
@@ -320,6 +348,10 @@ final class DaemonRun {
     }
 
     static String withLog(Path logFile) {
-        return Files.exists(logFile) ? " Details: " + logFile : "";
+        try {
+            return Files.size(logFile) > 0 ? " Details: " + logFile : "";
+        } catch (IOException missing) {
+            return "";
+        }
     }
 }

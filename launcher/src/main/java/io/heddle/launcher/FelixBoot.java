@@ -45,10 +45,13 @@ final class FelixBoot implements AutoCloseable {
     private volatile ServiceTracker<Object, Object> lifecycleTracker;
     private final List<ServiceTracker<Object, Object>> keptTrackers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private FelixBoot(Framework framework, Path cacheDir, FrameworkLog log) {
+    private final StrayOutput stray;
+
+    private FelixBoot(Framework framework, Path cacheDir, FrameworkLog log, StrayOutput stray) {
         this.framework = framework;
         this.cacheDir = cacheDir;
         this.log = log;
+        this.stray = stray;
     }
 
     /** The framework property that carries {@code --extensions-dir} to the extensions bundle. */
@@ -66,12 +69,16 @@ final class FelixBoot implements AutoCloseable {
         List<Path> jars = platformJars(dist);
         Path cacheDir = home.cacheFor(serverId);
         Path etc = home.etc();
+        WriteFailures.Places places = new WriteFailures.Places(home.root(), null, null);
         try {
             Files.createDirectories(etc);
-            Files.createDirectories(cacheDir.getParent());
+            // this run's own cache folder too: Felix would only say "Unable to create cache directory"
+            Files.createDirectories(cacheDir);
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot create " + e.getMessage() + " in " + home.root()
-                    + ". Make HEDDLE_HOME writable, or point HEDDLE_HOME at a folder you own.", e);
+            throw CommandFailure.runtime(WriteFailures.describe(e, places, WriteFailures.Area.HOME)
+                    .orElse("Cannot create " + e.getMessage() + " in " + home.root() + " ("
+                            + WriteFailures.osReason(e) + "). Make HEDDLE_HOME writable, or point HEDDLE_HOME at a"
+                            + " folder you own."), e);
         }
         FrameworkLog log = new FrameworkLog(terminal);
         Map<String, Object> props = new HashMap<>();
@@ -103,8 +110,16 @@ final class FelixBoot implements AutoCloseable {
         props.put("felix.log.logger", log);
         props.put("felix.log.level", terminal.debug() ? "4" : "1");
 
-        Framework framework = new Felix(props);
-        FelixBoot boot = new FelixBoot(framework, cacheDir, log);
+        // From here until the framework stops, nothing from inside it may reach the terminal.
+        StrayOutput stray = StrayOutput.install(terminal);
+        Framework framework;
+        try {
+            framework = new Felix(props);
+        } catch (RuntimeException e) {
+            stray.restore();
+            throw e;
+        }
+        FelixBoot boot = new FelixBoot(framework, cacheDir, log, stray);
         try {
             framework.init();
             framework.start();
@@ -122,8 +137,10 @@ final class FelixBoot implements AutoCloseable {
             return boot;
         } catch (BundleException | RuntimeException e) {
             boot.close();
-            throw CommandFailure.runtime("The OSGi framework did not start: " + e.getMessage()
-                    + ". Rebuild the distribution (mvn package), or run with HEDDLE_DEBUG=1 for details.", e);
+            // A full or unwritable cache is the usual cause: name it; a broken distribution otherwise.
+            throw CommandFailure.runtime(WriteFailures.describe(e, places, WriteFailures.Area.CACHE)
+                    .orElseGet(() -> "The OSGi framework did not start: " + e.getMessage()
+                            + ". Rebuild the distribution (mvn package), or run with HEDDLE_DEBUG=1 for details."), e);
         }
     }
 
@@ -330,6 +347,8 @@ final class FelixBoot implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            stray.restore();
         }
     }
 
