@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.nio.file.Path;
 import org.junit.After;
+import org.junit.Assume;
 import org.junit.Test;
 
 /** Starts that must fail with the right exit code, and starts that must survive a damaged registry. */
@@ -61,6 +63,9 @@ public class StartFailureE2E {
         cases.put(List.of("daemon", "--port", "0x1"), "'0x1' is not a port number");
         cases.put(List.of("daemon", "--bogus"), "Unknown option: '--bogus'");
         cases.put(List.of("stop", "--timeout", "soon"), "'soon' is not a number of seconds");
+        cases.put(List.of("daemon", "--port", " 80"), "' 80' is not a port number");
+        cases.put(List.of("daemon", "--workspace", ""), "--workspace is empty");
+        cases.put(List.of("daemon", "--state-dir", ""), "--state-dir is empty");
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             HeddleRun run = sandbox.run(c.getKey().toArray(new String[0]));
             assertThat(run.process().exitValue()).as(run.report()).isEqualTo(2);
@@ -71,6 +76,91 @@ public class StartFailureE2E {
         }
         assertThat(sandbox.liveRecord()).isEmpty();
         assertThat(sandbox.cacheFolders()).isEmpty();
+    }
+
+    @Test
+    public void fileGivenAsWorkspaceSaysItIsAFile() throws Exception {
+        HeddleSandbox sandbox = sandbox("workspace-file");
+        Path file = Files.writeString(sandbox.home().resolve("notes.txt"), "not a folder", StandardCharsets.UTF_8);
+
+        HeddleRun daemon = sandbox.run("daemon", "--workspace", file.toString(), "--port", "0");
+
+        assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
+        assertThat(daemon.stderr()).as(daemon.report())
+                .containsExactly("heddle: The workspace " + file + " is a file, not a folder. Pass --workspace with a folder.");
+        assertThat(daemon.stdout()).isEmpty();
+    }
+
+    /**
+     * A read-only workspace (a read-only tmpfs: the tests run as root, where chmod does not stop
+     * writes): one line naming the state folder, the OS's cause and the fix; no stack trace on
+     * either stream, no record, no cache left.
+     */
+    @Test
+    public void unwritableWorkspaceNamesTheCauseInOneLine() throws Exception {
+        HeddleSandbox sandbox = sandbox("workspace-read-only");
+        SmallTmpfs readOnly = SmallTmpfs.mount(sandbox.home().resolve("read-only-workspace"), "ro,size=1m");
+        Assume.assumeTrue("mounting a tmpfs is not allowed here", readOnly != null);
+        try (readOnly) {
+            HeddleRun daemon = sandbox.run("daemon", "--workspace", readOnly.dir().toString(), "--port", "0");
+
+            assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
+            assertThat(daemon.stderr()).as(daemon.report()).containsExactly("heddle: Cannot write the workspace state"
+                    + " folder " + readOnly.dir().resolve(".heddle") + " (" + readOnly.dir().resolve(".heddle")
+                    + ": Read-only file system). Make it writable for you, or pass --workspace with a folder you can"
+                    + " write to.");
+            assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
+            assertThat(sandbox.liveRecord()).isEmpty();
+            assertThat(sandbox.cacheFolders()).isEmpty();
+        }
+    }
+
+    /**
+     * A workspace on a full disk: the state folder can be created (tmpfs folders take no space),
+     * the first write inside the server fails. One line says the disk is full; the log backend,
+     * unable to write server.log either, prints nothing.
+     */
+    @Test
+    public void fullWorkspaceDiskSaysSoInOneLine() throws Exception {
+        HeddleSandbox sandbox = sandbox("workspace-full");
+        SmallTmpfs full = SmallTmpfs.mount(sandbox.home().resolve("full-workspace"), "size=1m");
+        Assume.assumeTrue("mounting a tmpfs is not allowed here", full != null);
+        try (full) {
+            full.fill("filler");
+
+            HeddleRun daemon = sandbox.run("daemon", "--workspace", full.dir().toString(), "--port", "0");
+
+            assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
+            assertThat(daemon.stderr()).as(daemon.report()).hasSize(1);
+            assertThat(daemon.stderr().get(0)).as(daemon.report())
+                    .startsWith("heddle: Cannot write the workspace state folder " + full.dir().resolve(".heddle"))
+                    .contains("No space left on device").endsWith("Free space on that disk, or pass --workspace with"
+                            + " a folder on another disk.");
+            assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
+            assertThat(sandbox.liveRecord()).isEmpty();
+            assertThat(sandbox.cacheFolders()).isEmpty();
+        }
+    }
+
+    /** A full {@code $HEDDLE_HOME/cache}: one line naming the cache and the full disk, not "rebuild the distribution". */
+    @Test
+    public void fullBundleCacheSaysSoInOneLine() throws Exception {
+        HeddleSandbox sandbox = sandbox("cache-full");
+        SmallTmpfs cache = SmallTmpfs.mount(sandbox.home().resolve("cache"), "size=1m");
+        Assume.assumeTrue("mounting a tmpfs is not allowed here", cache != null);
+        try (cache) {
+            cache.fill("filler");
+
+            HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
+
+            assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
+            assertThat(daemon.stderr()).as(daemon.report()).containsExactly("heddle: Cannot write the bundle cache "
+                    + cache.dir() + " (No space left on device). Free space on that disk, or point HEDDLE_HOME at a"
+                    + " folder on another disk.");
+            assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
+            assertThat(sandbox.liveRecord()).isEmpty();
+            assertThat(sandbox.cacheFolders()).containsExactly("filler");
+        }
     }
 
     /**
