@@ -4,6 +4,7 @@ import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.registry.internal.FileDaemonRegistry;
+import io.heddle.registry.internal.LiveServerResolver;
 import io.heddle.registry.internal.ProcessLiveness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ final class StopCommand implements Callable<Integer> {
             return Heddle.NOT_RUNNING;
         }
         ServerRecord server = live.get().server();
-        if (live.get().stale() && processGone(server)) {
+        if (live.get().stale() && (processGone(server) || silentEndpoint(live.get()))) {
             terminal.line("No Heddle server is running; nothing to stop (the last record, " + server.serverId()
                     + ", is stale: " + live.get().staleReason() + ").");
             return Heddle.NOT_RUNNING;
@@ -97,6 +98,16 @@ final class StopCommand implements Callable<Integer> {
         throw CommandFailure.runtime("Server " + server.serverId() + " (pid " + server.pid() + ") did not stop within "
                 + (asked ? timeoutSeconds + AFTER_SIGTERM.toSeconds() : AFTER_SIGTERM.toSeconds())
                 + " s, even after SIGTERM. Kill it with: kill -9 " + server.pid());
+    }
+
+    /**
+     * A record without a process start instant (the reference's) whose heartbeat and pid look
+     * alive, but on whose endpoint nothing answers: no server there to ask, and its pid cannot be
+     * proved to be the server's, so nothing to stop.
+     */
+    private static boolean silentEndpoint(LiveServer live) {
+        return live.server().processStartedAt() == null && live.staleReason() != null
+                && live.staleReason().startsWith(LiveServerResolver.SILENT_ENDPOINT_REASON);
     }
 
     private static String why(Optional<String> token, int status) {

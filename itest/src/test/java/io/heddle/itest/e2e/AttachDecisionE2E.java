@@ -84,6 +84,11 @@ public class AttachDecisionE2E {
         assertThat(status.stdout().get(0)).as(status.report()).contains("has no processStartedAt")
                 .contains("nothing listens on 127.0.0.1:" + silentPort);
 
+        HeddleRun stop = sandbox.run("stop");
+        assertThat(stop.process().exitValue()).as(stop.report()).isEqualTo(3);
+        assertThat(stop.stdout().get(0)).as(stop.report()).startsWith("No Heddle server is running; nothing to stop");
+        assertThat(sleeper.isAlive()).isTrue();
+
         HeddleRun daemon = sandbox.startDaemon("--port", "0");
         assertThat(daemon.stdout().get(0)).as(daemon.report()).startsWith("Heddle server listening at ");
         assertThat(sandbox.liveRecord()).as(daemon.report())

@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public final class LiveServerResolver {
 
+    /** How the stale reason of a record without a start instant whose endpoint is silent begins. */
+    public static final String SILENT_ENDPOINT_REASON = "the record has no processStartedAt, and ";
+
     private final Duration staleAfter;
     private final ProcessLiveness liveness;
     private final EndpointProbe endpoint;
@@ -42,7 +45,7 @@ public final class LiveServerResolver {
         Optional<String> dead = liveness.deadReason(record.pid(), record.processStartedAt());
         if (dead.isEmpty() && record.processStartedAt() == null) {
             dead = endpoint.silentReason(record.host(), record.port())
-                    .map(reason -> "the record has no processStartedAt, and " + reason);
+                    .map(reason -> SILENT_ENDPOINT_REASON + reason);
         }
         return dead.map(reason -> new LiveServer(record, false, shownAge, reason))
                 .orElseGet(() -> new LiveServer(record, true, shownAge, null));
