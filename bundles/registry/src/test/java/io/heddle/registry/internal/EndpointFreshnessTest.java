@@ -4,15 +4,15 @@ import static io.heddle.registry.internal.RegistryTestData.REGISTRY_FILE;
 import static io.heddle.registry.internal.RegistryTestData.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -30,24 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
  * A record without {@code processStartedAt} (the reference's format) is fresh only while a
  * server answers on its endpoint: a live pid alone may belong to an unrelated process. Judged,
  * claimed and resolved alike, with the probe injected, and the real HTTP probe against real
- * listeners on 127.0.0.1.
+ * listeners on 127.0.0.1 (plain sockets speaking HTTP/1.1).
  */
 class EndpointFreshnessTest {
 
     private static final Duration STALE_AFTER = Duration.ofSeconds(45);
+    /**
+     * The real probe with room for a loaded test machine: the first request to a fresh JDK
+     * HTTP server may take longer than the production 500 ms. Answers and refusals return at once.
+     */
+    private static final HealthEndpointProbe ANSWER_IN_TIME = new HealthEndpointProbe(Duration.ofSeconds(10));
 
     @TempDir
     Path dir;
 
     private final MutableClock clock = new MutableClock(T0);
     private final List<String> probed = new CopyOnWriteArrayList<>();
-    private HttpServer http;
+    private ServerSocket http;
     private ServerSocket mute;
 
     @AfterEach
     void closeListeners() throws IOException {
         if (http != null) {
-            http.stop(0);
+            http.close();
         }
         if (mute != null) {
             mute.close();
@@ -140,18 +145,37 @@ class EndpointFreshnessTest {
 
     // --- the real probe ---
 
+    /**
+     * A real HTTP/1.1 listener on 127.0.0.1 that answers {@code status} for {@code path}, 404
+     * for any other path (one request per connection, as the probe sends).
+     */
     private int serve(String path, int status) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.createContext("/", exchange -> {
-            int code = exchange.getRequestURI().getPath().equals(path) ? status : 404;
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(code, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        http = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        ServerSocket listener = http;
+        Thread server = new Thread(() -> {
+            while (!listener.isClosed()) {
+                try (Socket connection = listener.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    String requestLine = in.readLine();
+                    String line;
+                    while ((line = in.readLine()) != null && !line.isEmpty()) {
+                        // skip the headers
+                    }
+                    String[] parts = requestLine == null ? new String[0] : requestLine.split(" ");
+                    int code = parts.length > 1 && parts[1].equals(path) ? status : 404;
+                    OutputStream out = connection.getOutputStream();
+                    out.write(("HTTP/1.1 " + code + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException closedOrReset) {
+                    // the test is over, or the client went away
+                }
             }
-        });
-        http.start();
-        return http.getAddress().getPort();
+        }, "test-http");
+        server.setDaemon(true);
+        server.start();
+        return listener.getLocalPort();
     }
 
     private static int closedPort() throws IOException {
@@ -164,35 +188,35 @@ class EndpointFreshnessTest {
     void heddleHealthAnswers() throws IOException {
         int port = serve("/api/health", 200);
 
-        assertThat(new HealthEndpointProbe().silentReason("127.0.0.1", port)).isEmpty();
+        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port)).isEmpty();
     }
 
     @Test
     void referenceTrpcHealthAnswers() throws IOException {
         int port = serve("/trpc/health", 200);
 
-        assertThat(new HealthEndpointProbe().silentReason("localhost", port)).isEmpty();
+        assertThat(ANSWER_IN_TIME.silentReason("localhost", port)).isEmpty();
     }
 
     @Test
     void tokenWallOfANonLoopbackHeddleServerAnswers() throws IOException {
         int port = serve("/api/health", 401);
 
-        assertThat(new HealthEndpointProbe().silentReason("127.0.0.1", port)).isEmpty();
+        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port)).isEmpty();
     }
 
     @Test
     void wildcardHostIsProbedOnLoopback() throws IOException {
         int port = serve("/api/health", 200);
 
-        assertThat(new HealthEndpointProbe().silentReason("0.0.0.0", port)).isEmpty();
+        assertThat(ANSWER_IN_TIME.silentReason("0.0.0.0", port)).isEmpty();
     }
 
     @Test
     void unrelatedHttpServerIsSilent() throws IOException {
         int port = serve("/something-else", 200);
 
-        assertThat(new HealthEndpointProbe().silentReason("127.0.0.1", port))
+        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port))
                 .contains("GET /trpc/health at 127.0.0.1:" + port + " answers 404");
     }
 
@@ -200,7 +224,7 @@ class EndpointFreshnessTest {
     void nothingListeningIsSilent() throws IOException {
         int port = closedPort();
 
-        assertThat(new HealthEndpointProbe().silentReason("127.0.0.1", port))
+        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port))
                 .contains("nothing listens on 127.0.0.1:" + port);
     }
 
