@@ -163,6 +163,26 @@ public class StartFailureE2E {
         }
     }
 
+    /** A read-only {@code $HEDDLE_HOME/cache}: one line naming the cache, the OS's cause and the fix. */
+    @Test
+    public void readOnlyBundleCacheSaysSoInOneLine() throws Exception {
+        HeddleSandbox sandbox = sandbox("cache-read-only");
+        SmallTmpfs cache = SmallTmpfs.mount(sandbox.home().resolve("cache"), "ro,size=1m");
+        Assume.assumeTrue("mounting a tmpfs is not allowed here", cache != null);
+        try (cache) {
+            HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
+
+            assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
+            assertThat(daemon.stderr()).as(daemon.report()).hasSize(1);
+            assertThat(daemon.stderr().get(0)).as(daemon.report())
+                    .startsWith("heddle: Cannot write the bundle cache " + cache.dir() + " (" + cache.dir() + "/daemon-")
+                    .endsWith(": Read-only file system). Make it writable for you, or point HEDDLE_HOME at a folder"
+                            + " you own.");
+            assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
+            assertThat(sandbox.liveRecord()).isEmpty();
+        }
+    }
+
     /**
      * Four damaged registries, one daemon each, started together: each starts; an unreadable
      * file is kept as daemon-registry.json.corrupt-*; a bad workspace entry is dropped alone.
