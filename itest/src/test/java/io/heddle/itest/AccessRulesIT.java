@@ -143,6 +143,13 @@ public class AccessRulesIT {
                 "Sec-Fetch-Site", "same-origin"), "{\"name\":\"via-own-page\"}");
         assertThat(sameOrigin.status).isEqualTo(200);
         assertThat(RawHttp.get(server.port(), "/api/workspaces").body).doesNotContain("via-foreign-page");
+
+        // chat (and any extension) is served by the same context, so the same rule holds there
+        RawHttp.Response chat = call("POST", "/api/chat/sessions", json("Cookie", cookie, "Origin", "http://evil.example"),
+                "{\"name\":\"via-foreign-page\"}");
+        assertThat(chat.status).isEqualTo(403);
+        assertThat(chat.body).contains("\"code\":\"forbidden_origin\"");
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions").body).doesNotContain("via-foreign-page");
     }
 
     @Test

@@ -110,6 +110,7 @@ public class HttpFuzzIT {
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
         java.util.concurrent.atomic.AtomicInteger noAnswer = new java.util.concurrent.atomic.AtomicInteger();
+        long startNanos = System.nanoTime();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
         try {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
@@ -123,7 +124,8 @@ public class HttpFuzzIT {
         } finally {
             pool.shutdownNow();
         }
-        System.out.println("HttpFuzzIT statuses=" + statuses + " noAnswer=" + noAnswer);
+        System.out.println("HttpFuzzIT statuses=" + statuses + " noAnswer=" + noAnswer + " in "
+                + (System.nanoTime() - startNanos) / 1_000_000 + " ms");
 
         List<String> first = new ArrayList<>(failures.subList(0, Math.min(20, failures.size())));
         assertThat(first).as("seed " + seed + ": " + failures.size() + " failures, the first 20").isEmpty();

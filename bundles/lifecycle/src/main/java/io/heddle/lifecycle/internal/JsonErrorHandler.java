@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -67,18 +66,12 @@ final class JsonErrorHandler extends ErrorHandler {
         if ((code >= 400 && code < 500) || code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
             String host = request.getHeaders().get(HttpHeader.HOST);
             refusals.refused("http_" + code, "Jetty answered " + code + " " + RefusalLog.truncate(text),
-                    request.getMethod() + " " + request.getHttpURI() + (host == null ? " (no Host)" : " Host " + host));
+                    request.getMethod() + " " + request.getHttpURI() + (host == null ? "" : " Host " + host));
         }
         byte[] body = body(code, text);
         response.getHeaders().put(JSON);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(JSON);
-        return ByteBuffer.wrap(body(status, reason == null ? HttpStatus.getMessage(status) : reason));
     }
 
     /** {@code {"error":{"code":…,"message":…}}} for a status Jetty chose. */
