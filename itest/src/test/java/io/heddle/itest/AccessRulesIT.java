@@ -122,8 +122,77 @@ public class AccessRulesIT {
 
         String id = TestSupport.jsonString(RawHttp.get(server.port(), "/api/workspaces").body, "activeWorkspaceId");
         RawHttp.Response withCookie = call("PATCH", "/api/workspaces/" + id,
-                json("Cookie", "heddle_token=" + server.token()), "{\"name\":\"via-cookie\"}");
+                json("Cookie", "heddle_token=" + server.token(), "Origin", "http://localhost:" + server.port()),
+                "{\"name\":\"via-cookie\"}");
         assertThat(withCookie.status).isEqualTo(200);
+    }
+
+    @Test
+    public void cookieChangesFromAnotherOriginGet403ForbiddenOrigin() throws Exception {
+        String id = TestSupport.jsonString(RawHttp.get(server.port(), "/api/workspaces").body, "activeWorkspaceId");
+        String cookie = "heddle_token=" + server.token();
+        for (String origin : new String[] {"http://evil.example", "http://localhost:" + (server.port() + 1), "null"}) {
+            RawHttp.Response refused = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie, "Origin", origin),
+                    "{\"name\":\"via-foreign-page\"}");
+            assertThat(refused.status).as(origin).isEqualTo(403);
+            assertThat(refused.body).as(origin).contains("\"code\":\"forbidden_origin\"");
+        }
+        RawHttp.Response noOrigin = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie), "{\"name\":\"x\"}");
+        assertThat(noOrigin.status).isEqualTo(403);
+        RawHttp.Response sameOrigin = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie,
+                "Sec-Fetch-Site", "same-origin"), "{\"name\":\"via-own-page\"}");
+        assertThat(sameOrigin.status).isEqualTo(200);
+        assertThat(RawHttp.get(server.port(), "/api/workspaces").body).doesNotContain("via-foreign-page");
+
+        // chat (and any extension) is served by the same context, so the same rule holds there
+        RawHttp.Response chat = call("POST", "/api/chat/sessions", json("Cookie", cookie, "Origin", "http://evil.example"),
+                "{\"name\":\"via-foreign-page\"}");
+        assertThat(chat.status).isEqualTo(403);
+        assertThat(chat.body).contains("\"code\":\"forbidden_origin\"");
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions").body).doesNotContain("via-foreign-page");
+    }
+
+    @Test
+    public void aMutationWithABodyThatIsNotJsonGets415EvenWhereNoBodyIsRead() throws Exception {
+        RawHttp.Response response = call("POST", "/api/admin/shutdown",
+                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"), "x");
+
+        assertThat(response.status).isEqualTo(415);
+        assertThat(response.body).contains("\"code\":\"unsupported_media_type\"");
+        assertThat(RawHttp.get(server.port(), "/api/health").status).isEqualTo(200);
+    }
+
+    @Test
+    public void jettysOwnRefusalsAnswerTheJsonErrorShape() throws Exception {
+        String host = "Host: 127.0.0.1:" + server.port() + "\r\n";
+        String[][] cases = {
+            {"400", "GET /api/health// HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n"},
+            {"400", "GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n"},
+            {"400", "GET /api/health HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"},
+            {"400", "DELETE /api/health HTTP/1.1\r\nConnection: close\r\n\r\n"},
+            {"505", "GET /api/health HTTP/3.0\r\n" + host + "\r\n"},
+            {"414", "GET /" + "a".repeat(70_000) + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n"},
+            {"431", "GET /api/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(70_000) + "\r\nConnection: close\r\n\r\n"},
+        };
+        for (String[] c : cases) {
+            RawHttp.Response response = RawHttp.exchange(server.port(), c[1].getBytes(StandardCharsets.ISO_8859_1));
+            String what = c[1].substring(0, Math.min(40, c[1].length()));
+            assertThat(response.status).as(what).isEqualTo(Integer.parseInt(c[0]));
+            assertThat(response.headers.get("content-type")).as(what).startsWith("application/json");
+            assertThat(response.body).as(what).startsWith("{\"error\":{\"code\":\"").contains("\"message\":\"");
+        }
+    }
+
+    @Test
+    public void malformedQueriesAndEventIdsGet400NotA500() throws Exception {
+        for (String path : new String[] {"/api/events?%zz", "/api/events?lastEventId=%zz", "/api/events?lastEventId=abc",
+                "/?token=%zz"}) {
+            RawHttp.Response response = RawHttp.get(server.port(), path);
+            assertThat(response.status).as(path).isEqualTo(400);
+            assertThat(response.body).as(path).contains("\"code\":\"bad_request\"");
+        }
+        RawHttp.Response badHeader = call("GET", "/api/events", Map.of("Last-Event-ID", "not-a-number"), null);
+        assertThat(badHeader.status).isEqualTo(400);
     }
 
     @Test

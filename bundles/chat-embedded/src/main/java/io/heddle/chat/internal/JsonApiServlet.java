@@ -59,9 +59,29 @@ abstract class JsonApiServlet extends HttpServlet {
             writeError(response, 503, "storage_unavailable", "The chat sessions could not be read or written: "
                     + e.getMessage());
         } catch (RuntimeException e) {
+            if (containerRefusedAsMalformed(e)) {
+                // e.g. a query string with bad percent-encoding, found when a parameter is read
+                closeIfBodyUnread(request, response);
+                writeError(response, 400, "bad_request", "The request is malformed: " + e.getMessage());
+                return;
+            }
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             writeError(response, 500, "internal_error", "The server failed to answer: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether the servlet container threw because the request itself is malformed (Jetty's
+     * {@code BadMessageException}, a 4xx): the client's fault, a 400, never a 500. Matched by name
+     * so this bundle does not depend on Jetty.
+     */
+    static boolean containerRefusedAsMalformed(RuntimeException e) {
+        for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.eclipse.jetty.http.BadMessageException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void writeJson(HttpServletResponse response, int status, Object body) throws IOException {

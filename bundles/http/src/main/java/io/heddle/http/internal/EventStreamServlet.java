@@ -116,10 +116,7 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
         if (!request.isAsyncSupported()) {
             throw HttpProblem.notReady("The event stream is not available on this server (no async support).");
         }
-        String lastEventId = request.getHeader("Last-Event-ID");
-        if (lastEventId == null) {
-            lastEventId = request.getParameter("lastEventId");
-        }
+        String lastEventId = lastEventId(request);
         response.setStatus(200);
         response.setContentType("text/event-stream;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
@@ -135,6 +132,31 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
         hub.subscribe(client, lastEventId);
         out.setWriteListener(client);
         return null;
+    }
+
+    /**
+     * The {@code Last-Event-ID} header, else the {@code lastEventId} query parameter; null when
+     * neither is given. A malformed query string or an id that is not a whole number is a 400.
+     */
+    static String lastEventId(HttpServletRequest request) throws HttpProblem {
+        String id = request.getHeader("Last-Event-ID");
+        if (id == null) {
+            try {
+                id = request.getQueryString() == null ? null : request.getParameter("lastEventId");
+            } catch (RuntimeException malformedQuery) {
+                // the container's parse failure (bad percent-encoding): the client's fault
+                throw HttpProblem.badRequest("The query string is malformed (bad percent-encoding?).");
+            }
+        }
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        try {
+            Long.parseLong(id.trim());
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("Last-Event-ID (or lastEventId) must be an event id: a whole number.");
+        }
+        return id;
     }
 
     int clientCount() {

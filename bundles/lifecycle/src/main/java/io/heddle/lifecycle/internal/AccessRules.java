@@ -15,6 +15,13 @@ import java.util.Set;
  * <li>bound to loopback: the {@code Host} header must name {@code localhost}, {@code 127.0.0.1}
  *     or {@code [::1]} with the bound port (DNS-rebinding defence), else 403;</li>
  * <li>mutating methods need the token, else 401;</li>
+ * <li>a mutating request whose token came from the {@code heddle_token} cookie (a browser) must
+ *     come from the server's own origin: {@code Origin} is {@code http://} and a host form the
+ *     Host check accepts, or, without {@code Origin}, {@code Sec-Fetch-Site: same-origin}; else
+ *     403 {@code forbidden_origin} (a page on another port of localhost is same-site, so the
+ *     cookie's {@code SameSite=Strict} alone does not stop it);</li>
+ * <li>a mutating request carries {@code application/json} or no body, else 415 (an HTML form
+ *     can post only form or text bodies);</li>
  * <li>bound to any other address: every request needs the token.</li>
  * </ul>
  */
@@ -26,7 +33,27 @@ public final class AccessRules {
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
 
     /** The answer for one request. */
-    public enum Verdict { ALLOW, FORBIDDEN_HOST, TOKEN_REQUIRED, BODY_TOO_LARGE }
+    public enum Verdict { ALLOW, FORBIDDEN_HOST, TOKEN_REQUIRED, FORBIDDEN_ORIGIN, BODY_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE }
+
+    /** Where the presented token came from. */
+    public enum TokenSource { NONE, BEARER, COOKIE, QUERY }
+
+    /**
+     * The facts of one request the rules look at.
+     *
+     * @param method        the HTTP method
+     * @param host          the {@code Host} header, or null
+     * @param token         the presented token, or null
+     * @param tokenSource   where {@code token} came from
+     * @param origin        the {@code Origin} header, or null
+     * @param secFetchSite  the {@code Sec-Fetch-Site} header, or null
+     * @param contentType   the {@code Content-Type} header, or null
+     * @param declaresBody  whether the request declares a body (a positive length, or a transfer coding)
+     * @param contentLength the declared body length, or -1
+     */
+    public record RequestFacts(String method, String host, String token, TokenSource tokenSource, String origin,
+            String secFetchSite, String contentType, boolean declaresBody, long contentLength) {
+    }
 
     private final boolean loopbackBind;
     private final int port;
@@ -62,23 +89,75 @@ public final class AccessRules {
     }
 
     /**
+     * The verdict for a client that sends the token as {@code Authorization: Bearer} and a JSON body, if any.
+     *
      * @param method        the HTTP method
      * @param hostHeader    the {@code Host} header, or null
-     * @param presented     the token from {@code Authorization: Bearer} or the cookie, or null
+     * @param presented     the token from {@code Authorization: Bearer}, or null
      * @param contentLength the declared body length, or -1
      */
     public Verdict judge(String method, String hostHeader, String presented, long contentLength) {
+        // a client with the bearer header and a JSON body, if any
+        return judge(new RequestFacts(method, hostHeader, presented, presented == null ? TokenSource.NONE : TokenSource.BEARER,
+                null, null, "application/json", contentLength > 0, contentLength));
+    }
+
+    /** The verdict for one request; the first rule it breaks decides. */
+    public Verdict judge(RequestFacts request) {
+        String hostHeader = request.host();
         if (loopbackBind && (hostHeader == null || !commonHosts.contains(hostHeader)) && !hostAllowed(hostHeader)) {
             return Verdict.FORBIDDEN_HOST;
         }
-        boolean needsToken = !loopbackBind || (!"GET".equals(method) && MUTATING.contains(method.toUpperCase(Locale.ROOT)));
-        if (needsToken && !tokenMatches(presented)) {
+        String method = request.method();
+        boolean mutating = !"GET".equals(method) && MUTATING.contains(method.toUpperCase(Locale.ROOT));
+        boolean needsToken = !loopbackBind || mutating;
+        if (needsToken && !tokenMatches(request.token())) {
             return Verdict.TOKEN_REQUIRED;
         }
-        if (contentLength > MAX_BODY_BYTES) {
+        if (mutating && request.tokenSource() == TokenSource.COOKIE
+                && !sameOrigin(request.origin(), request.secFetchSite(), hostHeader)) {
+            return Verdict.FORBIDDEN_ORIGIN;
+        }
+        if (request.contentLength() > MAX_BODY_BYTES) {
             return Verdict.BODY_TOO_LARGE;
         }
+        if (mutating && request.declaresBody() && !isJson(request.contentType())) {
+            return Verdict.UNSUPPORTED_MEDIA_TYPE;
+        }
         return Verdict.ALLOW;
+    }
+
+    /**
+     * Whether a browser says the request comes from this server's own pages: an {@code Origin}
+     * of {@code http://} and a host form the Host check accepts (on a non-loopback bind: the
+     * request's own {@code Host}), or, without {@code Origin}, {@code Sec-Fetch-Site: same-origin}.
+     */
+    boolean sameOrigin(String origin, String secFetchSite, String hostHeader) {
+        if (origin == null) {
+            return secFetchSite != null && secFetchSite.trim().equalsIgnoreCase("same-origin");
+        }
+        String o = origin.trim();
+        if (!o.regionMatches(true, 0, "http://", 0, 7)) {
+            return false; // "null", https (we serve none), other schemes
+        }
+        String authority = o.substring(7);
+        if (authority.isEmpty() || authority.indexOf('/') >= 0 || authority.indexOf('@') >= 0) {
+            return false; // an origin has no path and no user info
+        }
+        if (loopbackBind) {
+            return hostAllowed(authority);
+        }
+        return hostHeader != null && authority.equalsIgnoreCase(hostHeader.trim());
+    }
+
+    /** {@code application/json}, with parameters (a charset) or none. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     boolean hostAllowed(String hostHeader) {

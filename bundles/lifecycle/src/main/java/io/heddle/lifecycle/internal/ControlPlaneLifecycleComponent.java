@@ -74,6 +74,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private final WorkspaceCatalog catalog;
     private final LiveRecordHeartbeats heartbeats;
     private final Clock clock = Clock.systemUTC();
+    /** Requests refused for bad input, logged at most once a minute per cause (shared by every server). */
+    private final RefusalLog refusals = new RefusalLog(clock, LoggerFactory.getLogger(RefusalLog.class)::warn);
     private final Set<LifecycleServerHandle> open = ConcurrentHashMap.newKeySet();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -159,6 +161,9 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             if (!http.awaitServlets(ServerHandle.CONTEXT_NAME, ENDPOINT_DEADLINE)) {
                 LOG.warn("Server {}: no HTTP endpoint registered within {} s; is the io.heddle.http bundle active?",
                         serverId, ENDPOINT_DEADLINE.toSeconds());
+            } else {
+                // the first request through the context points Jetty's own refusals at the JSON error handler
+                http.touch(port);
             }
 
             CatalogSnapshot workspaces = catalog.ensure(workspaceRoot, stateRoot);
@@ -246,7 +251,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, "/");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET, http.targetFilter());
         return context.registerService(ServletContextHelper.class,
-                new ServerAccessContext(new AccessRules(host, port, token), handle), props);
+                new ServerAccessContext(new AccessRules(host, port, token), handle, refusals), props);
     }
 
     private static String newToken() {

@@ -215,6 +215,33 @@ final class HttpEndpoint {
         }
     }
 
+    /**
+     * Sends one {@code GET /api/health} to the instance and reads the answer, so that the first
+     * request through the {@code heddle} context has run before anyone else's: that request
+     * installs the JSON error handler for Jetty's own refusals. Failures are ignored (the next
+     * request installs it).
+     */
+    void touch(int port) {
+        try (Socket socket = new Socket()) {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                address = InetAddress.getLoopbackAddress();
+            }
+            socket.connect(new InetSocketAddress(address, port), 1000);
+            socket.setSoTimeout(2000);
+            String authority = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+            if (address.isLoopbackAddress()) {
+                authority = address instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
+            }
+            socket.getOutputStream().write(("GET /api/health HTTP/1.1\r\nHost: " + authority + ":" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.getInputStream().readAllBytes();
+        } catch (IOException ignored) {
+            // the next request through the context installs it
+        }
+    }
+
     /** Whether something accepts connections on the port (a wildcard host is checked on loopback). */
     static boolean listening(String host, int port) {
         try (java.net.Socket socket = new java.net.Socket()) {

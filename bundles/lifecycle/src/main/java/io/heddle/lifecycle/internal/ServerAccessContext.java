@@ -22,22 +22,35 @@ final class ServerAccessContext extends ServletContextHelper {
 
     private final AccessRules rules;
     private final ServerHandle handle;
+    private final RefusalLog refusals;
 
-    ServerAccessContext(AccessRules rules, ServerHandle handle) {
+    ServerAccessContext(AccessRules rules, ServerHandle handle, RefusalLog refusals) {
         this.rules = rules;
         this.handle = handle;
+        this.refusals = refusals;
     }
 
     @Override
     public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        installJsonErrorHandler();
         if (handle.closed()) {
             sendError(response, 503, "not_ready", "This server is shutting down.");
             return false;
         }
         String authorization = request.getHeader("Authorization");
         String presented = authorization == null ? null : AccessRules.bearer(authorization).orElse(null);
+        AccessRules.TokenSource source = presented == null ? AccessRules.TokenSource.NONE : AccessRules.TokenSource.BEARER;
         if (presented == null && request.getHeader("Cookie") != null) {
-            presented = cookie(request);
+            try {
+                presented = cookie(request);
+            } catch (RuntimeException malformedCookie) {
+                refusals.refused("bad_cookie", "a malformed Cookie header", request.getHeader("Cookie"));
+                sendError(response, 400, "bad_request", "The Cookie header is malformed.");
+                return false;
+            }
+            if (presented != null) {
+                source = AccessRules.TokenSource.COOKIE;
+            }
         }
         // Parse the query only when it can hold a token: most requests have none.
         String query = request.getQueryString();
@@ -46,14 +59,19 @@ final class ServerAccessContext extends ServletContextHelper {
             try {
                 queryToken = request.getParameter("token");
             } catch (RuntimeException malformedQuery) {
-                sendError(response, 400, "bad_request", "The query string is malformed: " + malformedQuery.getMessage());
+                refusals.refused("bad_query", "a malformed query string", query);
+                sendError(response, 400, "bad_request", "The query string is malformed (bad percent-encoding?).");
                 return false;
             }
         }
         if (queryToken != null && rules.tokenMatches(queryToken)) {
             presented = queryToken;
+            source = AccessRules.TokenSource.QUERY;
         }
-        AccessRules.Verdict verdict = rules.judge(request.getMethod(), request.getHeader("Host"), presented, request.getContentLengthLong());
+        String host = request.getHeader("Host");
+        AccessRules.Verdict verdict = rules.judge(new AccessRules.RequestFacts(request.getMethod(), host, presented, source,
+                request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getContentType(),
+                declaresBody(request), request.getContentLengthLong()));
         if (verdict != AccessRules.Verdict.ALLOW && declaresBody(request)) {
             // A refused request's body is never read: say the connection ends here, so no client
             // reuses it and finds it closed under its next request.
@@ -61,6 +79,7 @@ final class ServerAccessContext extends ServletContextHelper {
         }
         switch (verdict) {
             case FORBIDDEN_HOST:
+                refusals.refused("forbidden_host", "a request for another host (DNS rebinding?)", host);
                 sendError(response, 403, "forbidden_host", "Requests must address this server as localhost, "
                         + "127.0.0.1 or [::1] with port " + handle.port() + ".");
                 return false;
@@ -69,8 +88,22 @@ final class ServerAccessContext extends ServletContextHelper {
                 sendError(response, 401, "token_required", "This call needs the server's token: send "
                         + "'Authorization: Bearer <token>' with the token from " + handle.tokenFile() + ".");
                 return false;
+            case FORBIDDEN_ORIGIN:
+                refusals.refused("forbidden_origin", "a cookie-authenticated " + request.getMethod()
+                        + " from another origin", request.getHeader("Origin") != null ? "Origin " + request.getHeader("Origin")
+                        : "Sec-Fetch-Site " + request.getHeader("Sec-Fetch-Site"));
+                sendError(response, 403, "forbidden_origin", "A change authorised by the heddle_token cookie must come "
+                        + "from this server's own pages (" + (rules.loopbackBind() ? "Origin http://127.0.0.1:" + handle.port()
+                        + ", http://localhost:" + handle.port() + " or http://[::1]:" + handle.port()
+                        : "an Origin of http:// and the Host you address it by") + "). Scripts and tools send "
+                        + "'Authorization: Bearer <token>' instead.");
+                return false;
             case BODY_TOO_LARGE:
                 sendError(response, 413, "body_too_large", "The request body is larger than 1 MiB.");
+                return false;
+            case UNSUPPORTED_MEDIA_TYPE:
+                sendError(response, 415, "unsupported_media_type", "Send the body as application/json, "
+                        + "or send no body.");
                 return false;
             case ALLOW:
             default:
@@ -89,6 +122,15 @@ final class ServerAccessContext extends ServletContextHelper {
         }
         request.setAttribute(ServerHandle.REQUEST_ATTRIBUTE, handle);
         return true;
+    }
+
+    /** Points Jetty's own refusals (bad URI, bad header, ...) at the JSON error handler; see {@link JsonErrorHandler}. */
+    private void installJsonErrorHandler() {
+        try {
+            JsonErrorHandler.installOnCurrentServer(refusals);
+        } catch (RuntimeException | LinkageError notJetty) {
+            // another HTTP implementation: its refusals keep their own shape
+        }
     }
 
     private static boolean declaresBody(HttpServletRequest request) {

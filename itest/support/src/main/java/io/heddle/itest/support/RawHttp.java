@@ -84,6 +84,28 @@ public class RawHttp {
         }
     }
 
+    /**
+     * Sends {@code rawRequest} exactly as given (request line, headers and body, malformed or not)
+     * and reads the answer until the server closes the connection.
+     *
+     * @throws IOException when the server answers nothing (closes or resets at once)
+     */
+    public static Response exchange(int port, byte[] rawRequest) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(15000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(rawRequest);
+                out.flush();
+                socket.shutdownOutput();
+            } catch (IOException serverClosedEarly) {
+                // a server may answer and close before reading everything: read its answer
+            }
+            return read(socket.getInputStream());
+        }
+    }
+
     private static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
@@ -102,6 +124,9 @@ public class RawHttp {
         String headText = headEnd < 0 ? text : text.substring(0, headEnd);
         String body = headEnd < 0 ? "" : text.substring(headEnd + 4);
         String[] lines = headText.split("\r\n");
+        if (!lines[0].startsWith("HTTP/") || lines[0].split(" ").length < 2) {
+            throw new IOException("No HTTP answer, got: " + (text.length() > 120 ? text.substring(0, 120) : text));
+        }
         int status = Integer.parseInt(lines[0].split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
