@@ -78,7 +78,7 @@ public final class RecordJson {
      * any member written above; an extra object under a known object's key adds its members to it.
      */
     @SuppressWarnings("unchecked")
-    private static void mergeExtra(Map<String, Object> target, Map<String, Object> extra) {
+    public static void mergeExtra(Map<String, Object> target, Map<String, Object> extra) {
         for (Map.Entry<String, Object> e : extra.entrySet()) {
             Object mine = target.get(e.getKey());
             if (!target.containsKey(e.getKey())) {

@@ -104,7 +104,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (NoSuchFileException missing) {
             return RegistrySnapshot.empty();
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + e.getMessage()
+            throw new RegistryException("Cannot read the registry " + file + ": " + io.heddle.storage.internal.IoFailures.reason(e)
                     + ". Check that the file is readable by you.", e);
         }
         try {
@@ -216,7 +216,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (NoSuchFileException missing) {
             return RegistrySnapshot.empty();
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + e.getMessage()
+            throw new RegistryException("Cannot read the registry " + file + ": " + io.heddle.storage.internal.IoFailures.reason(e)
                     + ". Check that the file is readable by you.", e);
         }
         try {
@@ -249,7 +249,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             // Folders it creates are 0700 already; an existing folder is not ours to chmod.
             AtomicFileWriter.write(file, RegistryCodec.encode(snapshot));
         } catch (IOException e) {
-            throw new RegistryException("Cannot write the registry " + file + ": " + e.getMessage()
+            throw new RegistryException("Cannot write the registry " + file + ": " + io.heddle.storage.internal.IoFailures.reason(e)
                     + ". Check that " + file.getParent() + " is writable and the disk is not full.", e);
         }
     }
@@ -260,7 +260,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (ExclusiveFileLock.LockTimeoutException e) {
             throw new RegistryException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new RegistryException("Cannot lock the registry through " + lockFile + ": " + e.getMessage()
+            throw new RegistryException("Cannot lock the registry through " + lockFile + ": " + io.heddle.storage.internal.IoFailures.reason(e)
                     + ". Check that " + lockFile.getParent() + " is writable.", e);
         }
     }
