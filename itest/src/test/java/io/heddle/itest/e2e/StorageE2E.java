@@ -166,7 +166,19 @@ public class StorageE2E {
                 + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String task = tasks + "/" + TestSupport.jsonString(created.body(), "id");
+        HttpResponse<String> everySecond = call(server, "POST", tasks, "{\"task\":\"tick\",\"schedule\":{\"intervalMs\":1000},"
+                + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
+        assertThat(everySecond.statusCode()).as(everySecond.body()).isEqualTo(201);
+        String ticking = tasks + "/" + TestSupport.jsonString(everySecond.body(), "id");
         assertThat(TestSupport.jsonString(get(server, "/api/health"), "status")).isEqualTo("ok");
+
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(server.endpointUrl()
+                + "/api/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> stream.body().forEach(events::add), "storage-e2e-events");
+        reader.setDaemon(true);
+        reader.start();
+        Poll.until("the event stream is connected", Duration.ofSeconds(10), () -> events.contains(": connected"));
 
         Path filler = mounted.resolve("filler");
         fill(filler);
@@ -194,9 +206,18 @@ public class StorageE2E {
         String degraded = get(server, "/api/health");
         assertThat(degraded).contains("\"status\":\"degraded\"", "No space left on device", "\"reasons\":[");
 
+        // the task due every second came due while the disk was full: its run could not be recorded
+        String tickingId = TestSupport.jsonString(everySecond.body(), "id");
+        Poll.until("an event says the ticking task's run could not be recorded", Duration.ofSeconds(30),
+                () -> events.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("task/STORE_FAILED")
+                        && l.contains(tickingId) && l.contains("No space left on device")));
+
         Files.delete(filler);
         Poll.until("health says ok once space is freed", Duration.ofSeconds(30),
                 () -> get(server, "/api/health").contains("\"status\":\"ok\""));
+        Poll.until("the task shows why it did not run, once that can be written", Duration.ofSeconds(30),
+                () -> get(server, ticking).contains("\"lastError\":{\"at\":"));
+        assertThat(get(server, ticking)).contains("No space left on device");
         assertThat(call(server, "PATCH", "/api/workspaces/" + ws, "{\"name\":\"renamed\"}").statusCode()).isEqualTo(200);
 
         HeddleRun stop = sandbox.run("stop");
