@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param failures       consecutive failed runs (drives the retry backoff)
  * @param lastRunId      the id of the last run, or null
  * @param runRequestedAt when a run-now or resume asked for an immediate run not yet started, or null
- * @param lastError      the last failure to record this task's run or state, or null; kept until a
- *                       run's outcome is recorded or the task is resumed
+ * @param lastError      the last failure to record this task's run or state, or null; kept, with
+ *                       its time, until a newer one replaces it or the task is resumed
  */
 public record HeartbeatTaskState(
         HeartbeatTaskStatus status,

@@ -25,6 +25,8 @@ import java.time.Instant;
  *     an operator resumes it.</li>
  * <li>Failure: failed, retried after {@code retryBackoff * 2^(failures-1)}, at most
  *     {@code maxRetryBackoff}.</li>
+ * <li>{@code lastError} (a failure to record the task) is kept through every transition, with
+ *     its time; only a resume clears it, or a newer failure replaces it.</li>
  * </ul>
  */
 final class TaskTransitions {
@@ -138,7 +140,7 @@ final class TaskTransitions {
             schedule = new HeartbeatSchedule(schedule.intervalMs(),
                     nextSlot(schedule.nextRunAt(), schedule.intervalMs(), now));
         }
-        return t.withState(next).withSchedule(schedule).withUpdatedAt(now);
+        return t.withState(next.withLastError(s.lastError())).withSchedule(schedule).withUpdatedAt(now);
     }
 
     /** The task after a failed run: retried after the backoff. */
@@ -149,7 +151,7 @@ final class TaskTransitions {
         HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.FAILED, null, s.runAt(), s.result(), error,
                 now, null, "Failed " + failures + " time(s) in a row; retrying in " + wait.toMillis() + " ms.", failures,
                 s.lastRunId(), null);
-        return t.withState(next)
+        return t.withState(next.withLastError(s.lastError()))
                 .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), now.plus(wait)))
                 .withUpdatedAt(now);
     }

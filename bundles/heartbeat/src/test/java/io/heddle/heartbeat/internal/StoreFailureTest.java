@@ -92,6 +92,14 @@ class StoreFailureTest {
         assertThat(after.state().lastError().at()).isEqualTo(SchedulerFixture.T0.plus(Duration.ofMinutes(1)));
         assertThat(health).last().isEqualTo("writable"); // a task write succeeded since
         assertThat(f.events.stream().filter(e -> e.topic().equals(HeartbeatEvents.TASK_STORE_FAILED))).hasSize(1);
+
+        Files.delete(runs); // the runs can be recorded again: the next run is, and the last error stays with its time
+        f.clock.advance(Duration.ofMinutes(1));
+        scheduler.poll();
+
+        assertThat(runner.runs()).isEqualTo(2);
+        assertThat(f.store().readRuns(t.id())).hasSize(1);
+        assertThat(f.store().readTask(t.id()).orElseThrow().state().lastError()).isEqualTo(after.state().lastError());
     }
 
     @Test
