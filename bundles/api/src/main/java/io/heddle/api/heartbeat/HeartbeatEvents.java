@@ -20,6 +20,15 @@ public final class HeartbeatEvents {
     public static final String TASK_WAITING = "io/heddle/heartbeat/task/WAITING";
     /** A corrupt file was set aside ({@code file}, {@code movedTo}). */
     public static final String STORE_CORRUPT_FILE = "io/heddle/heartbeat/store/CORRUPT_FILE";
+    /** A heartbeat folder cannot be written ({@code stateRoot}, {@code folder}, {@code error}); health is degraded. */
+    public static final String STORE_UNWRITABLE = "io/heddle/heartbeat/store/UNWRITABLE";
+    /** A heartbeat folder that could not be written can be again ({@code stateRoot}, {@code folder}). */
+    public static final String STORE_WRITABLE = "io/heddle/heartbeat/store/WRITABLE";
+    /**
+     * A task's run or state could not be recorded ({@code error}, {@code runId} when a run was
+     * concerned); the task shows it as {@code state.lastError} once the store can be written.
+     */
+    public static final String TASK_STORE_FAILED = "io/heddle/heartbeat/task/STORE_FAILED";
 
     public static final String SERVER_ID = "serverId";
     public static final String WORKSPACE_ID = "workspaceId";

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param state            where it stands
  * @param createdAt        when it was created
  * @param updatedAt        when it was last changed
+ * @param extraFields      the members of the stored task that this version does not know (e.g. the
+ *                         reference's {@code model}, {@code maxSteps}, {@code checkpoint}), as read:
+ *                         a JSON object of the task's shape holding only those members (an unknown
+ *                         member of {@code schedule} or {@code state} sits in an object under that
+ *                         key). Stores write them back unchanged whenever they rewrite the task.
  */
 public record HeartbeatTask(
         String id,
@@ -33,7 +38,11 @@ public record HeartbeatTask(
         HeartbeatSchedule schedule,
         HeartbeatTaskState state,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Map<String, Object> extraFields) {
+
+    /** The runner kind of a task stored without a {@code runner}: the reference's model-run tasks. */
+    public static final String AGENT_RUNNER = "agent";
 
     public HeartbeatTask {
         Objects.requireNonNull(id, "id");
@@ -43,20 +52,30 @@ public record HeartbeatTask(
         Objects.requireNonNull(state, "state");
         continuationMode = continuationMode == null ? ContinuationMode.OPERATOR : continuationMode;
         runnerConfig = runnerConfig == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(runnerConfig));
+        extraFields = extraFields == null || extraFields.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(extraFields));
+    }
+
+    /** A task without {@link #extraFields()} (the constructor of version 1.1 of this package). */
+    public HeartbeatTask(String id, String name, String task, boolean enabled, ContinuationMode continuationMode,
+            String runner, Map<String, Object> runnerConfig, HeartbeatSchedule schedule, HeartbeatTaskState state,
+            Instant createdAt, Instant updatedAt) {
+        this(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, state, createdAt, updatedAt,
+                Map.of());
     }
 
     public HeartbeatTask withState(HeartbeatTaskState next) {
         return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, next,
-                createdAt, updatedAt);
+                createdAt, updatedAt, extraFields);
     }
 
     public HeartbeatTask withSchedule(HeartbeatSchedule next) {
         return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, next, state,
-                createdAt, updatedAt);
+                createdAt, updatedAt, extraFields);
     }
 
     public HeartbeatTask withUpdatedAt(Instant when) {
         return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, state,
-                createdAt, when);
+                createdAt, when, extraFields);
     }
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param failures       consecutive failed runs (drives the retry backoff)
  * @param lastRunId      the id of the last run, or null
  * @param runRequestedAt when a run-now or resume asked for an immediate run not yet started, or null
+ * @param lastError      the last failure to record this task's run or state, or null; kept, with
+ *                       its time, until a newer one replaces it or the task is resumed
  */
 public record HeartbeatTaskState(
         HeartbeatTaskStatus status,
@@ -29,7 +31,8 @@ public record HeartbeatTaskState(
         String message,
         int failures,
         String lastRunId,
-        Instant runRequestedAt) {
+        Instant runRequestedAt,
+        HeartbeatTaskError lastError) {
 
     public static final String NEEDS_RESUME = "resume";
     public static final String NEEDS_RUNNER = "runner";
@@ -37,6 +40,19 @@ public record HeartbeatTaskState(
     public HeartbeatTaskState {
         Objects.requireNonNull(status, "status");
         failures = Math.max(0, failures);
+    }
+
+    /** A state without a {@link #lastError()} (the constructor of version 1.1 of this package). */
+    public HeartbeatTaskState(HeartbeatTaskStatus status, String progress, Instant runAt, String result, String error,
+            Instant updatedAt, String needs, String message, int failures, String lastRunId, Instant runRequestedAt) {
+        this(status, progress, runAt, result, error, updatedAt, needs, message, failures, lastRunId, runRequestedAt,
+                null);
+    }
+
+    /** This state with {@code lastError} replaced. */
+    public HeartbeatTaskState withLastError(HeartbeatTaskError next) {
+        return new HeartbeatTaskState(status, progress, runAt, result, error, updatedAt, needs, message, failures,
+                lastRunId, runRequestedAt, next);
     }
 
     /** The state of a task that was just created. */

@@ -65,14 +65,22 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /**
+     * A task as the API shows it: one whose runner kind is not installed reads as waiting for
+     * its runner (see {@link TaskTransitions#shownWaitingForRunner}); its file is not changed.
+     */
+    private HeartbeatTask shown(HeartbeatTask t) {
+        return runners.find(t.runner()).isPresent() ? t : TaskTransitions.shownWaitingForRunner(t);
+    }
+
     @Override
     public List<HeartbeatTask> list(WorkspaceDescriptor workspace) {
-        return store(workspace).readTasks();
+        return store(workspace).readTasks().stream().map(this::shown).toList();
     }
 
     @Override
     public Optional<HeartbeatTask> get(WorkspaceDescriptor workspace, String taskId) {
-        return store(workspace).readTask(taskId);
+        return store(workspace).readTask(taskId).map(this::shown);
     }
 
     @Override
@@ -96,7 +104,7 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             return t;
         });
         changed.accept(store.stateRoot());
-        return created;
+        return shown(created);
     }
 
     @Override
@@ -131,12 +139,12 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
             String instruction = patch.task() != null ? patch.task() : t.task();
             HeartbeatTask next = new HeartbeatTask(t.id(), name, instruction, enabled, mode, runner, config,
-                    new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now);
+                    new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now, t.extraFields());
             store.writeTask(next);
             return next;
         });
         changed.accept(store.stateRoot());
-        return updated;
+        return shown(updated);
     }
 
     @Override
@@ -180,12 +188,13 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
                 return t;
             }
             HeartbeatTask next = t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
-                    s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now)).withUpdatedAt(now);
+                    s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now, s.lastError()))
+                    .withUpdatedAt(now);
             store.writeTask(next);
             return next;
         });
         changed.accept(store.stateRoot());
-        return requested;
+        return shown(requested);
     }
 
     @Override
@@ -212,7 +221,7 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             return next;
         });
         changed.accept(store.stateRoot());
-        return resumed;
+        return shown(resumed);
     }
 
     @Override

@@ -5,7 +5,10 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.IoFailures;
 import io.heddle.storage.internal.PrivateFiles;
+import io.heddle.storage.internal.StoreHealth;
+import io.heddle.storage.internal.TempFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 
 /**
@@ -75,8 +77,14 @@ final class FileTaskStore {
     private final Path lockFile;
     private final Clock clock;
     private final CorruptFileListener corrupt;
+    private final StoreHealth health;
 
     FileTaskStore(Path stateRoot, Clock clock, CorruptFileListener corrupt) {
+        this(stateRoot, clock, corrupt, null);
+    }
+
+    /** @param health told about every failed and every successful write (null: nobody) */
+    FileTaskStore(Path stateRoot, Clock clock, CorruptFileListener corrupt, StoreHealth health) {
         this.stateRoot = stateRoot.toAbsolutePath().normalize();
         this.root = this.stateRoot.resolve("heartbeat");
         this.tasks = root.resolve("tasks");
@@ -86,6 +94,54 @@ final class FileTaskStore {
         this.lockFile = root.resolve("heartbeat.lock");
         this.clock = clock;
         this.corrupt = corrupt;
+        this.health = health;
+    }
+
+    /** The folder of this store's files, the one whose writability health reports. */
+    Path folder() {
+        return root;
+    }
+
+    /** Work that writes; its failure is a storage failure. */
+    interface WriteAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a write: on success the store counts as writable; on failure it counts as unwritable
+     * and an {@link UncheckedIOException} names the operation, the file and the OS's cause.
+     */
+    private void write(String operation, Path file, WriteAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            String message = "Cannot " + operation + " " + file + ": " + IoFailures.reason(e);
+            if (health != null) {
+                health.failed(root, message);
+            }
+            throw new UncheckedIOException(message, e);
+        }
+        if (health != null) {
+            health.succeeded(root);
+        }
+    }
+
+    /**
+     * Removes the temp files that killed writers left in this store's folders (see
+     * {@link TempFiles} for what counts as stale); answers how many.
+     */
+    int removeStaleTempFiles() {
+        int removed = 0;
+        for (Path dir : List.of(root, tasks, leases)) {
+            removed += TempFiles.removeStale(dir).size();
+        }
+        for (Path dir : list(runs)) {
+            if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                removed += TempFiles.removeStale(dir).size();
+            }
+        }
+        removed += TempFiles.removeStale(runs).size();
+        return removed;
     }
 
     Path stateRoot() {
@@ -106,10 +162,24 @@ final class FileTaskStore {
 
     /** Runs {@code action} holding the store lock (re-entrant for the calling thread). */
     <T> T locked(LockedAction<T> action) {
-        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
-            return action.run();
-        } catch (IOException e) {
+        ExclusiveFileLock held;
+        try {
+            held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT);
+        } catch (ExclusiveFileLock.LockTimeoutException e) {
             throw new UncheckedIOException("Heartbeat store " + root + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            String message = "Cannot lock the heartbeat store through " + lockFile + ": " + IoFailures.reason(e);
+            if (health != null) {
+                health.failed(root, message);
+            }
+            throw new UncheckedIOException(message, e);
+        }
+        try (held) {
+            return action.run();
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Heartbeat store " + root + ": " + IoFailures.reason(e), e);
         }
     }
 
@@ -137,7 +207,7 @@ final class FileTaskStore {
             } catch (NoSuchFileException gone) {
                 // deleted between listing and stat
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("Cannot read " + file + ": " + IoFailures.reason(e), e);
             }
         }
         return out;
@@ -162,8 +232,10 @@ final class FileTaskStore {
 
     void writeTask(HeartbeatTask task) {
         locked(() -> {
-            AtomicFileWriter.write(taskFile(task.id()), TaskCodec.encodeTask(task));
-            bumpRevision();
+            write("write the task", taskFile(task.id()), () -> {
+                AtomicFileWriter.write(taskFile(task.id()), TaskCodec.encodeTask(task));
+                bumpRevision();
+            });
             return null;
         });
     }
@@ -175,8 +247,10 @@ final class FileTaskStore {
      */
     void writeTaskWithoutSync(HeartbeatTask task) {
         locked(() -> {
-            replaceWithoutSync(taskFile(task.id()), TaskCodec.encodeTask(task));
-            bumpRevision();
+            write("write the task", taskFile(task.id()), () -> {
+                replaceWithoutSync(taskFile(task.id()), TaskCodec.encodeTask(task));
+                bumpRevision();
+            });
             return null;
         });
     }
@@ -189,7 +263,11 @@ final class FileTaskStore {
         } catch (NoSuchFileException gone) {
             return;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot force " + file + " to disk: " + e.getMessage(), e);
+            String message = "Cannot force the task " + file + " to disk: " + IoFailures.reason(e);
+            if (health != null) {
+                health.failed(root, message);
+            }
+            throw new UncheckedIOException(message, e);
         }
         try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(tasks, StandardOpenOption.READ)) {
             dir.force(true);
@@ -233,8 +311,8 @@ final class FileTaskStore {
     private static void replaceWithoutSync(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
         PrivateFiles.createPrivateDirectories(dir);
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        TempFiles.removeStaleOnFirstWrite(dir);
+        Path temp = TempFiles.tempFor(target);
         try {
             Files.createFile(temp, PrivateFiles.privateFileAttributes());
             Files.write(temp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -252,7 +330,8 @@ final class FileTaskStore {
 
     void writeLease(TaskLease lease) {
         locked(() -> {
-            replaceWithoutSync(leaseFile(lease.taskId()), TaskCodec.encodeLease(lease));
+            write("write the lease", leaseFile(lease.taskId()),
+                    () -> replaceWithoutSync(leaseFile(lease.taskId()), TaskCodec.encodeLease(lease)));
             return null;
         });
     }
@@ -273,11 +352,8 @@ final class FileTaskStore {
 
     /** Writes a run record; it needs no lock, as only the run's owner (or a recovery under the lock) writes it. */
     void writeRun(HeartbeatRun run) {
-        try {
-            AtomicFileWriter.write(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + runFile(run.taskId(), run.id()) + ": " + e.getMessage(), e);
-        }
+        write("write the run", runFile(run.taskId(), run.id()),
+                () -> AtomicFileWriter.write(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run)));
     }
 
     /**
@@ -285,11 +361,8 @@ final class FileTaskStore {
      * in a crash, the recovery of the (durable) running task writes it again as interrupted.
      */
     void writeStartedRun(HeartbeatRun run) {
-        try {
-            replaceWithoutSync(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + runFile(run.taskId(), run.id()) + ": " + e.getMessage(), e);
-        }
+        write("write the run", runFile(run.taskId(), run.id()),
+                () -> replaceWithoutSync(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run)));
     }
 
     /** Removes one run record (a run of a task deleted while it ran). */
@@ -301,7 +374,7 @@ final class FileTaskStore {
                 Files.deleteIfExists(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + runFile(taskId, runId) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot delete " + runFile(taskId, runId) + ": " + IoFailures.reason(e), e);
         }
     }
 
@@ -375,7 +448,7 @@ final class FileTaskStore {
         } catch (NoSuchFileException | NotDirectoryException e) {
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot list " + dir + ": " + IoFailures.reason(e), e);
         }
         return out;
     }
@@ -418,7 +491,7 @@ final class FileTaskStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read " + file + ": " + IoFailures.reason(e), e);
         }
     }
 }

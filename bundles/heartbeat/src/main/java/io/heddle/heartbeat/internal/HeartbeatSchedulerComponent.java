@@ -1,5 +1,7 @@
 package io.heddle.heartbeat.internal;
 
+import io.heddle.api.health.HealthContributor;
+import io.heddle.api.health.HealthProblem;
 import io.heddle.api.heartbeat.HeartbeatEvents;
 import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
@@ -10,6 +12,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.storage.internal.StoreHealth;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * run calls of the HTTP API. Runners arrive as {@link HeartbeatTaskRunner} whiteboard services;
  * a new runner wakes every scheduler, so tasks waiting for its kind run at once.
  */
-@Component(service = {HeartbeatSchedulerHost.class, HeartbeatTasks.class},
+@Component(service = {HeartbeatSchedulerHost.class, HeartbeatTasks.class, HealthContributor.class},
         configurationPid = HeartbeatSchedulerComponent.PID)
 @Designate(ocd = HeartbeatSchedulerComponent.Configuration.class)
-public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost, HeartbeatTasks {
+public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost, HeartbeatTasks, HealthContributor {
 
     public static final String PID = "io.heddle.heartbeat.scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSchedulerComponent.class);
@@ -93,6 +96,31 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     private final Set<Path> reportedCorrupt = ConcurrentHashMap.newKeySet();
     private final FileHeartbeatTasks tasks;
     private volatile SchedulerSettings settings;
+    /** Which heartbeat folders cannot be written now; read by {@code /api/health}. */
+    private final StoreHealth storeHealth = new StoreHealth("heartbeat-store", clock, PROBE_INTERVAL,
+            new StoreHealth.Listener() {
+                @Override
+                public void unwritable(StoreHealth.Problem problem) {
+                    LOG.warn("Heartbeat store unwritable: {}. Health is degraded until it can be written again.",
+                            problem.message());
+                    Map<String, Object> p = new HashMap<>();
+                    p.put("stateRoot", problem.folder().getParent().toString());
+                    p.put("folder", problem.folder().toString());
+                    p.put("error", problem.message());
+                    post(HeartbeatEvents.STORE_UNWRITABLE, p);
+                }
+
+                @Override
+                public void writableAgain(StoreHealth.Problem resolved) {
+                    LOG.info("Heartbeat store {} can be written again", resolved.folder());
+                    Map<String, Object> p = new HashMap<>();
+                    p.put("stateRoot", resolved.folder().getParent().toString());
+                    p.put("folder", resolved.folder().toString());
+                    post(HeartbeatEvents.STORE_WRITABLE, p);
+                }
+            });
+    /** How often an unwritable heartbeat folder is probed. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
@@ -147,6 +175,21 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
             s.stop();
         }
         sessions.clear();
+        storeHealth.close();
+    }
+
+    // --- HealthContributor ---
+
+    @Override
+    public List<HealthProblem> problems() {
+        if (storeHealth.healthy()) {
+            return List.of();
+        }
+        List<HealthProblem> out = new ArrayList<>();
+        for (StoreHealth.Problem p : storeHealth.problems()) {
+            out.add(new HealthProblem("heartbeat-store", p.folder().toString(), p.message(), p.since()));
+        }
+        return out;
     }
 
     // --- HeartbeatSchedulerHost ---
@@ -220,7 +263,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
                             + "Move it by hand.", file, cause.getMessage());
                 }
             }
-        });
+        }, storeHealth);
     }
 
     private void changed(Path stateRoot) {

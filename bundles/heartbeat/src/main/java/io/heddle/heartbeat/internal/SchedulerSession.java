@@ -149,9 +149,10 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         }
         for (WorkspaceDescriptor w : wanted.values()) {
             schedulers.computeIfAbsent(w.id(), id -> {
+                FileTaskStore store = stores.apply(Path.of(w.stateRoot()));
+                removeStaleTempFiles(store);
                 WorkspaceScheduler s = new WorkspaceScheduler(serverId, id, Path.of(w.workspaceRoot()),
-                        stores.apply(Path.of(w.stateRoot())), clock, settings, runners, events, slots, workers,
-                        this::wake);
+                        store, clock, settings, runners, events, slots, workers, this::wake);
                 events.post(HeartbeatEvents.SCHEDULER_STARTED, workspaceProps(id));
                 LOG.info("Heartbeat scheduler started for workspace {} ({}) on server {}", id, w.workspaceRoot(),
                         serverId);
@@ -168,6 +169,18 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
             }
         }
         wake();
+    }
+
+    /** At the start of a workspace's scheduler: what killed writers left behind goes. */
+    private static void removeStaleTempFiles(FileTaskStore store) {
+        try {
+            int removed = store.removeStaleTempFiles();
+            if (removed > 0) {
+                LOG.info("Removed {} stale temp file(s) under {}", removed, store.folder());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not look for stale temp files under {}: {}", store.folder(), e.toString());
+        }
     }
 
     /** The workspaces scheduled now. */

@@ -25,6 +25,8 @@ import java.time.Instant;
  *     an operator resumes it.</li>
  * <li>Failure: failed, retried after {@code retryBackoff * 2^(failures-1)}, at most
  *     {@code maxRetryBackoff}.</li>
+ * <li>{@code lastError} (a failure to record the task) is kept through every transition, with
+ *     its time; only a resume clears it, or a newer failure replaces it.</li>
  * </ul>
  */
 final class TaskTransitions {
@@ -103,7 +105,7 @@ final class TaskTransitions {
     static HeartbeatTask started(HeartbeatTask t, String runId, Instant now) {
         HeartbeatTaskState s = t.state();
         return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.RUNNING, null, now, s.result(), s.error(), now,
-                null, null, s.failures(), runId, null)).withUpdatedAt(now);
+                null, null, s.failures(), runId, null, s.lastError())).withUpdatedAt(now);
     }
 
     /** The task after its runner decided. */
@@ -138,7 +140,7 @@ final class TaskTransitions {
             schedule = new HeartbeatSchedule(schedule.intervalMs(),
                     nextSlot(schedule.nextRunAt(), schedule.intervalMs(), now));
         }
-        return t.withState(next).withSchedule(schedule).withUpdatedAt(now);
+        return t.withState(next.withLastError(s.lastError())).withSchedule(schedule).withUpdatedAt(now);
     }
 
     /** The task after a failed run: retried after the backoff. */
@@ -149,7 +151,7 @@ final class TaskTransitions {
         HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.FAILED, null, s.runAt(), s.result(), error,
                 now, null, "Failed " + failures + " time(s) in a row; retrying in " + wait.toMillis() + " ms.", failures,
                 s.lastRunId(), null);
-        return t.withState(next)
+        return t.withState(next.withLastError(s.lastError()))
                 .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), now.plus(wait)))
                 .withUpdatedAt(now);
     }
@@ -161,19 +163,30 @@ final class TaskTransitions {
     static HeartbeatTask interrupted(HeartbeatTask t, String why, Instant requestedAt, Instant now) {
         HeartbeatTaskState s = t.state();
         HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(), s.result(), why,
-                now, null, null, s.failures(), s.lastRunId(), requestedAt);
+                now, null, null, s.failures(), s.lastRunId(), requestedAt, s.lastError());
         return t.withState(next).withUpdatedAt(now);
     }
 
-    /** The task while its due slot waits for a runner kind that is not installed. */
-    static HeartbeatTask waitingForRunner(HeartbeatTask t, Instant now) {
+    /**
+     * How a task whose runner kind is not installed is shown: a runnable task (enabled, idle or
+     * failed) reads as {@code waiting} with {@code needs: "runner"} and a message naming the
+     * kind. Nothing is written: the file keeps its state, and the task runs as soon as a runner
+     * of its kind appears. Other tasks are shown as they are.
+     */
+    static HeartbeatTask shownWaitingForRunner(HeartbeatTask t) {
+        if (!runnable(t) || waitingForRunner(t)) {
+            return t;
+        }
         HeartbeatTaskState s = t.state();
-        String message = "Waiting for a runner of kind '" + t.runner() + "': no installed bundle provides a "
-                + "HeartbeatTaskRunner service with heddle.runner=" + t.runner() + ". The task runs as soon as one appears.";
-        HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.WAITING, null, s.runAt(), s.result(),
-                s.error(), now, HeartbeatTaskState.NEEDS_RUNNER, message, s.failures(), s.lastRunId(),
-                s.runRequestedAt());
-        return t.withState(next).withUpdatedAt(now);
+        HeartbeatTaskState shown = new HeartbeatTaskState(HeartbeatTaskStatus.WAITING, s.progress(), s.runAt(),
+                s.result(), s.error(), s.updatedAt(), HeartbeatTaskState.NEEDS_RUNNER, waitingMessage(t.runner()),
+                s.failures(), s.lastRunId(), s.runRequestedAt(), s.lastError());
+        return t.withState(shown);
+    }
+
+    static String waitingMessage(String runner) {
+        return "Waiting for a runner of kind '" + runner + "': no installed bundle provides a "
+                + "HeartbeatTaskRunner service with heddle.runner=" + runner + ". The task runs as soon as one appears.";
     }
 
     static boolean waitingForRunner(HeartbeatTask t) {

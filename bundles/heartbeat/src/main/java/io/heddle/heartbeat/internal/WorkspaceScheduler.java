@@ -7,6 +7,7 @@ import io.heddle.api.heartbeat.HeartbeatRunException;
 import io.heddle.api.heartbeat.HeartbeatRunResult;
 import io.heddle.api.heartbeat.HeartbeatRunStatus;
 import io.heddle.api.heartbeat.HeartbeatTask;
+import io.heddle.api.heartbeat.HeartbeatTaskError;
 import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.HeartbeatTaskStatus;
@@ -65,6 +66,10 @@ final class WorkspaceScheduler {
     private String revision;
     private Instant lastScan;
     private final Map<String, Instant> announcedDue = new HashMap<>();
+    private final Map<String, Instant> announcedWaiting = new HashMap<>();
+    private final java.util.Set<String> loggedWaiting = new java.util.HashSet<>();
+    /** Failures to record a task's run or state, to show in its state once the store can be written. */
+    private final ConcurrentMap<String, HeartbeatTaskError> pendingErrors = new ConcurrentHashMap<>();
 
     private final ConcurrentMap<String, ActiveRun> active = new ConcurrentHashMap<>();
     private volatile boolean reloadRequested = true;
@@ -119,6 +124,7 @@ final class WorkspaceScheduler {
         Instant now = clock.instant();
         Instant next = now.plus(cfg.pollInterval());
         refresh(now, cfg);
+        recordPendingErrors();
         next = renewLeases(now, cfg, next);
         if (retired) {
             return next;
@@ -133,6 +139,10 @@ final class WorkspaceScheduler {
                 continue;
             }
             HeartbeatTask t = task;
+            Optional<HeartbeatTaskRunner> runner = runners.find(t.runner());
+            if (runner.isEmpty() && t.state().status() == HeartbeatTaskStatus.RUNNING) {
+                continue; // neither run nor recovered here: a task of a kind this server cannot run is not touched
+            }
             if (t.state().status() == HeartbeatTaskStatus.RUNNING) {
                 t = recoverIfAbandoned(t.id(), now);
                 if (t == null) {
@@ -150,9 +160,8 @@ final class WorkspaceScheduler {
             if (!due.equals(announcedDue.put(t.id(), due))) {
                 events.post(HeartbeatEvents.TASK_DUE, props(t.id(), null, "dueAt", JsonFields.format(due)));
             }
-            Optional<HeartbeatTaskRunner> runner = runners.find(t.runner());
             if (runner.isEmpty()) {
-                markWaitingForRunner(t, now);
+                announceWaitingForRunner(t, due);
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -162,7 +171,7 @@ final class WorkspaceScheduler {
             try {
                 claimed = claim(t.id(), now, cfg);
             } catch (RuntimeException e) {
-                LOG.warn("Workspace {}: could not claim heartbeat task {}: {}", workspaceId, t.id(), e.getMessage());
+                storeFailed(t.id(), null, "Could not start a run: " + e.getMessage());
             }
             if (claimed == null) {
                 slots.release();
@@ -204,6 +213,8 @@ final class WorkspaceScheduler {
         cache = next;
         stamps = nextStamps;
         announcedDue.keySet().retainAll(next.keySet());
+        announcedWaiting.keySet().retainAll(next.keySet());
+        loggedWaiting.retainAll(next.keySet());
     }
 
     // --- claiming ---
@@ -314,37 +325,64 @@ final class WorkspaceScheduler {
         return recovered;
     }
 
-    private void markWaitingForRunner(HeartbeatTask t, Instant now) {
-        if (TaskTransitions.waitingForRunner(t)) {
+    /**
+     * A due task whose runner kind is not installed: said once per slot (log and event), and
+     * nothing is written. The task service shows it as waiting for its runner
+     * ({@link TaskTransitions#shownWaitingForRunner}); it runs as soon as a runner appears.
+     */
+    private void announceWaitingForRunner(HeartbeatTask t, Instant due) {
+        if (due.equals(announcedWaiting.put(t.id(), due))) {
             return;
         }
-        try {
-            HeartbeatTask waiting = store.locked(() -> {
-                Optional<HeartbeatTask> fresh = store.readTask(t.id());
-                if (fresh.isEmpty()) {
-                    cache.remove(t.id());
-                    return null;
+        String message = TaskTransitions.waitingMessage(t.runner());
+        if (loggedWaiting.add(t.id())) {
+            LOG.warn("Workspace {}: heartbeat task {}: {}", workspaceId, t.id(), message);
+        }
+        events.post(HeartbeatEvents.TASK_WAITING, props(t.id(), null, "runner", t.runner(), "message", message));
+    }
+
+    // --- store failures ---
+
+    /**
+     * A task's run or state could not be recorded: logged and posted once per episode, and
+     * kept to be written into the task's {@code state.lastError} once the store can be written.
+     */
+    private void storeFailed(String taskId, String runId, String message) {
+        HeartbeatTaskError error = new HeartbeatTaskError(clock.instant(), message);
+        if (pendingErrors.put(taskId, error) == null) {
+            LOG.warn("Workspace {}: heartbeat task {}{}: {}", workspaceId, taskId, runId == null ? "" : " (run " + runId
+                    + ")", message);
+            events.post(HeartbeatEvents.TASK_STORE_FAILED, props(taskId, runId, "error", message));
+        }
+    }
+
+    /** Writes the pending store failures into their tasks' state; those that still cannot be written wait. */
+    private void recordPendingErrors() {
+        if (pendingErrors.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, HeartbeatTaskError> e : new ArrayList<>(pendingErrors.entrySet())) {
+            String taskId = e.getKey();
+            try {
+                HeartbeatTask written = store.locked(() -> {
+                    Optional<HeartbeatTask> current = store.readTask(taskId);
+                    if (current.isEmpty()) {
+                        return null;
+                    }
+                    HeartbeatTask t = current.get();
+                    HeartbeatTask next = t.withState(t.state().withLastError(e.getValue()));
+                    store.writeTask(next);
+                    return next;
+                });
+                pendingErrors.remove(taskId, e.getValue());
+                if (written == null) {
+                    cache.remove(taskId);
+                } else {
+                    cache.put(taskId, written);
                 }
-                HeartbeatTask f = fresh.get();
-                Optional<TaskLease> lease = store.readLease(t.id());
-                if (!TaskTransitions.due(f, now) || TaskTransitions.waitingForRunner(f)
-                        || runners.find(f.runner()).isPresent()
-                        || (lease.isPresent() && lease.get().blocks(serverId, now))) {
-                    cache.put(f.id(), f);
-                    return null;
-                }
-                HeartbeatTask w = TaskTransitions.waitingForRunner(f, now);
-                store.writeTask(w);
-                cache.put(w.id(), w);
-                return w;
-            });
-            if (waiting != null) {
-                LOG.warn("Workspace {}: heartbeat task {}: {}", workspaceId, t.id(), waiting.state().message());
-                events.post(HeartbeatEvents.TASK_WAITING, props(t.id(), null, "runner", t.runner(),
-                        "message", waiting.state().message()));
+            } catch (RuntimeException stillFailing) {
+                // the store is still unwritable: health says so; try again at the next poll
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Workspace {}: could not mark heartbeat task {} as waiting: {}", workspaceId, t.id(), e.getMessage());
         }
     }
 
@@ -403,8 +441,8 @@ final class WorkspaceScheduler {
                 store.forceTask(a.taskId()); // the claim, written by the timer thread without waiting for the disk
                 store.writeStartedRun(a.run);
             } catch (RuntimeException e) {
-                LOG.warn("Workspace {}: could not record the start of run {} of heartbeat task {}: {}", workspaceId,
-                        a.runId(), a.taskId(), e.getMessage());
+                storeFailed(a.taskId(), a.runId(), "Could not record the start of run " + a.runId() + ": "
+                        + e.getMessage());
             }
         }
         a.enter(Thread.currentThread());
@@ -485,8 +523,8 @@ final class WorkspaceScheduler {
                 // first the run (so a crash never leaves a finished task with a run still "running")
                 store.writeRun(run);
             } catch (RuntimeException e) {
-                LOG.warn("Workspace {}: could not record the end of run {} of heartbeat task {}: {}", workspaceId,
-                        a.runId(), a.taskId(), e.getMessage());
+                storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": "
+                        + e.getMessage());
             }
         }
         try {
@@ -520,8 +558,7 @@ final class WorkspaceScheduler {
                 events.post(topic, props(a.taskId(), a.runId(), all));
             }
         } catch (RuntimeException e) {
-            LOG.warn("Workspace {}: could not record the end of run {} of heartbeat task {}: {}", workspaceId,
-                    a.runId(), a.taskId(), e.getMessage());
+            storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": " + e.getMessage());
         } finally {
             active.remove(a.taskId(), a);
             slots.release();
@@ -650,7 +687,7 @@ final class WorkspaceScheduler {
                     HeartbeatTaskState s = current.get().state();
                     store.writeTask(current.get().withState(new HeartbeatTaskState(s.status(), message, s.runAt(),
                             s.result(), s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(),
-                            s.runRequestedAt())));
+                            s.runRequestedAt(), s.lastError())));
                 }
                 return null;
             });

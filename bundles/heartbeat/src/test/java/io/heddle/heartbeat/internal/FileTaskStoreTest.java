@@ -45,10 +45,10 @@ class FileTaskStoreTest {
     }
 
     @Test
-    void aTaskWithoutItsEssentialFieldsIsSetAsideNotGuessed() throws Exception {
-        Path file = f.store().taskFile("no-runner");
+    void aFileThatIsNotATaskObjectIsSetAside() throws Exception {
+        Path file = f.store().taskFile("not-an-object");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"task\": \"check\", \"schedule\": {\"intervalMs\": 5000}}");
+        Files.writeString(file, "[{\"task\": \"check\"}]");
 
         assertThat(f.store().readTasks()).isEmpty();
         assertThat(file).doesNotExist();

@@ -1,6 +1,8 @@
 package io.heddle.http.internal;
 
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.registry.RegistryException;
+import io.heddle.api.workspace.WorkspaceCatalogException;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import jakarta.servlet.http.HttpServlet;
@@ -8,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -44,6 +47,12 @@ abstract class JsonApiServlet extends HttpServlet {
         } catch (HttpProblem p) {
             closeIfBodyUnread(request, response);
             writeError(response, p.status, p.code, p.getMessage(), p.field);
+        } catch (WorkspaceCatalogException | RegistryException | UncheckedIOException e) {
+            // a store that cannot be read or written (full disk, permissions): the message names
+            // the operation, the path and the OS's cause
+            closeIfBodyUnread(request, response);
+            LOG.warn("{} {}: storage unavailable: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            writeError(response, 503, "storage_unavailable", e.getMessage());
         } catch (RuntimeException e) {
             if (containerRefusedAsMalformed(e)) {
                 // e.g. a query string with bad percent-encoding, found when a parameter is read

@@ -58,10 +58,37 @@ public final class RecordJson {
         state.put("failures", s.failures());
         state.put("lastRunId", s.lastRunId());
         state.put("runRequestedAt", format(s.runRequestedAt()));
+        if (s.lastError() != null) {
+            Map<String, Object> lastError = new LinkedHashMap<>();
+            lastError.put("at", format(s.lastError().at()));
+            lastError.put("message", s.lastError().message());
+            state.put("lastError", lastError);
+        } else {
+            state.put("lastError", null);
+        }
         m.put("state", state);
         m.put("createdAt", format(t.createdAt()));
         m.put("updatedAt", format(t.updatedAt()));
+        mergeExtra(m, t.extraFields());
         return m;
+    }
+
+    /**
+     * Adds the members a record was read with but this version does not know, without replacing
+     * any member written above; an extra object under a known object's key adds its members to it.
+     */
+    @SuppressWarnings("unchecked")
+    public static void mergeExtra(Map<String, Object> target, Map<String, Object> extra) {
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            Object mine = target.get(e.getKey());
+            if (!target.containsKey(e.getKey())) {
+                target.put(e.getKey(), e.getValue());
+            } else if (mine instanceof Map && e.getValue() instanceof Map) {
+                Map<String, Object> nested = new LinkedHashMap<>((Map<String, Object>) mine);
+                mergeExtra(nested, (Map<String, Object>) e.getValue());
+                target.put(e.getKey(), nested);
+            }
+        }
     }
 
     public static Map<String, Object> run(HeartbeatRun r) {

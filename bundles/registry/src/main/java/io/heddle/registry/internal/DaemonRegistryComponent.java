@@ -1,5 +1,7 @@
 package io.heddle.registry.internal;
 
+import io.heddle.api.health.HealthContributor;
+import io.heddle.api.health.HealthProblem;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.ClearResult;
 import io.heddle.api.registry.DaemonRegistry;
@@ -9,14 +11,18 @@ import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.HeddleHome;
+import io.heddle.storage.internal.StoreHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -30,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * configuration, the same one the live-record heartbeat reads, so that servers and the
  * launcher agree on what "fresh" means.
  */
-@Component(service = DaemonRegistry.class, configurationPid = "io.heddle.heartbeat")
+@Component(service = {DaemonRegistry.class, HealthContributor.class}, configurationPid = "io.heddle.heartbeat")
 @Designate(ocd = DaemonRegistryComponent.Configuration.class)
-public final class DaemonRegistryComponent implements DaemonRegistry {
+public final class DaemonRegistryComponent implements DaemonRegistry, HealthContributor {
 
     @ObjectClassDefinition(name = "Heddle live-record heartbeat",
             description = "How often a server refreshes its live record, and when a record counts as stale.")
@@ -46,8 +52,23 @@ public final class DaemonRegistryComponent implements DaemonRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonRegistryComponent.class);
 
+    private static final String SOURCE = "registry";
+
     private final Path registryFile;
     private volatile FileDaemonRegistry delegate;
+    /** Whether the registry's folder can be written; read by {@code /api/health}. */
+    private final StoreHealth health = new StoreHealth(SOURCE, java.time.Clock.systemUTC(), Duration.ofSeconds(2),
+            new StoreHealth.Listener() {
+                @Override
+                public void unwritable(StoreHealth.Problem problem) {
+                    LOG.warn("{}. Health is degraded until it can be written again.", problem.message());
+                }
+
+                @Override
+                public void writableAgain(StoreHealth.Problem resolved) {
+                    LOG.info("The registry folder {} can be written again", resolved.folder());
+                }
+            });
 
     @Activate
     public DaemonRegistryComponent(BundleContext context, Configuration config) {
@@ -62,7 +83,25 @@ public final class DaemonRegistryComponent implements DaemonRegistry {
 
     private FileDaemonRegistry create(Configuration config) {
         Duration staleAfter = Duration.ofMillis(config.staleAfterMs() > 0 ? config.staleAfterMs() : 45_000L);
-        return FileDaemonRegistry.open(registryFile, staleAfter, message -> LOG.warn("Registry: {}", message));
+        return FileDaemonRegistry.open(registryFile, staleAfter, message -> LOG.warn("Registry: {}", message))
+                .reportingTo(health);
+    }
+
+    @Deactivate
+    void deactivate() {
+        health.close();
+    }
+
+    @Override
+    public List<HealthProblem> problems() {
+        if (health.healthy()) {
+            return List.of();
+        }
+        List<HealthProblem> out = new ArrayList<>();
+        for (StoreHealth.Problem p : health.problems()) {
+            out.add(new HealthProblem(SOURCE, p.folder().toString(), p.message(), p.since()));
+        }
+        return out;
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.AtomicFileWriter;
+import io.heddle.storage.internal.IoFailures;
+import io.heddle.storage.internal.StoreHealth;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
 import java.io.IOException;
@@ -53,6 +55,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     private final EndpointProbe endpoint;
     private final Consumer<String> warnings;
     private final Duration lockTimeout;
+    private volatile StoreHealth health;
 
     /**
      * @param endpoint asked, for a record without a process start instant, whether a server
@@ -109,7 +112,13 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     @Override
     public DaemonRegistry forFile(Path registryFile) {
         return new FileDaemonRegistry(registryFile, clock, resolver.staleAfter(), liveness, endpoint, warnings,
-                lockTimeout);
+                lockTimeout).reportingTo(health);
+    }
+
+    /** Tells {@code storeHealth} (null: nobody) about every failed and successful write; answers this registry. */
+    public FileDaemonRegistry reportingTo(StoreHealth storeHealth) {
+        this.health = storeHealth;
+        return this;
     }
 
     @Override
@@ -120,7 +129,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (NoSuchFileException missing) {
             return RegistrySnapshot.empty();
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + e.getMessage()
+            throw new RegistryException("Cannot read the registry " + file + ": " + IoFailures.reason(e)
                     + ". Check that the file is readable by you.", e);
         }
         try {
@@ -232,7 +241,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (NoSuchFileException missing) {
             return RegistrySnapshot.empty();
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + e.getMessage()
+            throw new RegistryException("Cannot read the registry " + file + ": " + IoFailures.reason(e)
                     + ". Check that the file is readable by you.", e);
         }
         try {
@@ -265,8 +274,17 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             // Folders it creates are 0700 already; an existing folder is not ours to chmod.
             AtomicFileWriter.write(file, RegistryCodec.encode(snapshot));
         } catch (IOException e) {
-            throw new RegistryException("Cannot write the registry " + file + ": " + e.getMessage()
-                    + ". Check that " + file.getParent() + " is writable and the disk is not full.", e);
+            String message = "Cannot write the registry " + file + ": " + IoFailures.reason(e);
+            StoreHealth h = health;
+            if (h != null) {
+                h.failed(file.getParent(), message);
+            }
+            throw new RegistryException(message + ". Check that " + file.getParent()
+                    + " is writable and the disk is not full.", e);
+        }
+        StoreHealth h = health;
+        if (h != null) {
+            h.succeeded(file.getParent());
         }
     }
 
@@ -276,8 +294,12 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (ExclusiveFileLock.LockTimeoutException e) {
             throw new RegistryException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new RegistryException("Cannot lock the registry through " + lockFile + ": " + e.getMessage()
-                    + ". Check that " + lockFile.getParent() + " is writable.", e);
+            String message = "Cannot lock the registry through " + lockFile + ": " + IoFailures.reason(e);
+            StoreHealth h = health;
+            if (h != null) {
+                h.failed(lockFile.getParent(), message);
+            }
+            throw new RegistryException(message + ". Check that " + lockFile.getParent() + " is writable.", e);
         }
     }
 

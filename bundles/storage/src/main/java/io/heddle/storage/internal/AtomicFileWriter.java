@@ -4,29 +4,52 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replaces a file so that readers see either the old or the new content, never a mix,
  * and a crash at any point leaves one of the two on disk: write a temp file in the same
  * folder, force it to disk, atomically move it over the target, then force the folder.
- * New files are 0600 on POSIX.
+ * New files are 0600 on POSIX. The temp file is named as {@link TempFiles} says, and the
+ * first write into a folder removes the stale temp files a killed writer left there.
  */
 public final class AtomicFileWriter {
 
     private AtomicFileWriter() {
     }
 
+    /**
+     * @throws IOException when the file cannot be replaced; a {@link FileSystemException} names
+     *                     {@code target} (never the temp file) and the OS's reason
+     */
     public static void write(Path target, byte[] content) throws IOException {
+        try {
+            replace(target, content);
+        } catch (IOException e) {
+            throw failure(target, e);
+        }
+    }
+
+    /** The failure to replace {@code target}: names the target and the OS's reason. */
+    public static FileSystemException failure(Path target, IOException cause) {
+        if (cause instanceof FileSystemException && target.toString().equals(((FileSystemException) cause).getFile())) {
+            return (FileSystemException) cause;
+        }
+        FileSystemException e = new FileSystemException(target.toString(), null, IoFailures.reason(cause));
+        e.initCause(cause);
+        return e;
+    }
+
+    private static void replace(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         PrivateFiles.createPrivateDirectories(dir);
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        TempFiles.removeStaleOnFirstWrite(dir);
+        Path temp = TempFiles.tempFor(target.toAbsolutePath());
         try {
             try (FileChannel channel = FileChannel.open(temp,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

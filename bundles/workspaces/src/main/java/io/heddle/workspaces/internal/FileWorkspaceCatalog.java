@@ -15,7 +15,10 @@ import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
 import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.IoFailures;
 import io.heddle.storage.internal.JsonTree;
+import io.heddle.storage.internal.StoreHealth;
+import io.heddle.storage.internal.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,11 +52,28 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     private final Clock clock;
     private final Consumer<String> warnings;
+    private final StoreHealth health;
 
     public FileWorkspaceCatalog(Clock clock, Consumer<String> warnings) {
+        this(clock, warnings, new StoreHealth("workspace-catalog", clock, Duration.ofSeconds(2), NO_LISTENER));
+    }
+
+    /** @param health told about every failed and successful catalog write */
+    public FileWorkspaceCatalog(Clock clock, Consumer<String> warnings, StoreHealth health) {
         this.clock = clock;
         this.warnings = warnings;
+        this.health = health;
     }
+
+    private static final StoreHealth.Listener NO_LISTENER = new StoreHealth.Listener() {
+        @Override
+        public void unwritable(StoreHealth.Problem problem) {
+        }
+
+        @Override
+        public void writableAgain(StoreHealth.Problem resolved) {
+        }
+    };
 
     /** A stable id for a workspace root: the same folder always gets the same id. */
     public static String workspaceId(Path workspaceRoot) {
@@ -74,11 +94,13 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
     public CatalogSnapshot ensure(Path workspaceRoot, Path stateRoot) {
         Path root = workspaceRoot.toAbsolutePath().normalize();
         Path state = stateRoot.toAbsolutePath().normalize();
+        TempFiles.removeStale(state);
         return mutate(state, current -> {
-            String id = workspaceId(root);
+            Optional<WorkspaceDescriptor> known = findByRoot(current, root);
+            String id = known.map(WorkspaceDescriptor::id).orElseGet(() -> workspaceId(root));
             List<WorkspaceDescriptor> workspaces = new ArrayList<>(current.workspaces());
             boolean changed = false;
-            if (current.find(id).isEmpty()) {
+            if (known.isEmpty()) {
                 workspaces.add(descriptor(id, defaultName(root), root, state));
                 changed = true;
             }
@@ -102,7 +124,7 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         } catch (NoSuchFileException missing) {
             return new CatalogSnapshot(null, List.of());
         } catch (IOException e) {
-            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + e.getMessage(), e);
+            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + IoFailures.reason(e), e);
         }
         Optional<CatalogSnapshot> decoded = decode(bytes);
         return decoded.isPresent() ? decoded.get() : withLock(state, () -> readLocked(state));
@@ -140,11 +162,11 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
     public WorkspaceDescriptor create(Path stateRoot, Path workspaceRoot, String name, String stateDirName) {
         Path root = workspaceRoot.toAbsolutePath().normalize();
         return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
-            String id = workspaceId(root);
-            Optional<WorkspaceDescriptor> existing = current.find(id);
+            Optional<WorkspaceDescriptor> existing = findByRoot(current, root);
             if (existing.isPresent()) {
                 return new Change<>(null, existing.get());
             }
+            String id = workspaceId(root);
             WorkspaceDescriptor created = descriptor(id, name == null || name.isBlank() ? defaultName(root) : name, root,
                     root.resolve(stateDirName).normalize());
             List<WorkspaceDescriptor> workspaces = new ArrayList<>(current.workspaces());
@@ -152,6 +174,24 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
             String active = current.activeWorkspaceId() == null ? id : current.activeWorkspaceId();
             return new Change<>(new CatalogSnapshot(active, workspaces), created);
         });
+    }
+
+    /**
+     * The workspace of a folder, whatever the form of its id ({@code workspace-…} from the
+     * reference, {@code ws-…} from here): one folder, one workspace. Roots compare normalised.
+     */
+    static Optional<WorkspaceDescriptor> findByRoot(CatalogSnapshot catalog, Path root) {
+        Path wanted = root.toAbsolutePath().normalize();
+        for (WorkspaceDescriptor w : catalog.workspaces()) {
+            try {
+                if (Path.of(w.workspaceRoot()).toAbsolutePath().normalize().equals(wanted)) {
+                    return Optional.of(w);
+                }
+            } catch (java.nio.file.InvalidPathException notAPath) {
+                // an entry for a path this platform cannot name is nobody's folder here
+            }
+        }
+        return Optional.empty();
     }
 
     private WorkspaceDescriptor descriptor(String id, String name, Path root, Path state) {
@@ -174,12 +214,23 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     private <T> T mutate(Path state, Function<CatalogSnapshot, Change<T>> change) {
         return withLock(state, () -> {
-            Change<T> c = change.apply(readLocked(state));
+            CatalogSnapshot current = readLocked(state);
+            Change<T> c = change.apply(current);
             if (c.next != null) {
-                write(state, c.next);
+                write(state, c.next, rawLocked(state));
             }
             return c.answer;
         });
+    }
+
+    /** The catalog file as a JSON object (empty when missing or unreadable): its unknown members are kept on write. */
+    private static Map<String, Object> rawLocked(Path state) {
+        try {
+            Map<String, Object> raw = object(JsonTree.parse(Files.readAllBytes(state.resolve(CATALOG_FILE))));
+            return raw == null ? Map.of() : raw;
+        } catch (IOException e) {
+            return Map.of();
+        }
     }
 
     private CatalogSnapshot readLocked(Path state) {
@@ -190,7 +241,7 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         } catch (NoSuchFileException missing) {
             return new CatalogSnapshot(null, List.of());
         } catch (IOException e) {
-            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + e.getMessage(), e);
+            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + IoFailures.reason(e), e);
         }
         Optional<CatalogSnapshot> decoded = decode(bytes);
         if (decoded.isPresent()) {
@@ -252,21 +303,41 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
                 createdAt == null ? Instant.EPOCH : createdAt, updatedAt == null ? Instant.EPOCH : updatedAt);
     }
 
-    private void write(Path state, CatalogSnapshot snapshot) {
+    /**
+     * Writes the catalog. Members of the file this version does not know, at the top and in
+     * each workspace entry (matched by id), are written back as they were read.
+     */
+    private void write(Path state, CatalogSnapshot snapshot, Map<String, Object> raw) {
+        Map<String, Map<String, Object>> rawEntries = new LinkedHashMap<>();
+        List<Object> rawList = array(raw.get("workspaces"));
+        if (rawList != null) {
+            for (Object o : rawList) {
+                Map<String, Object> entry = object(o);
+                if (entry != null && text(entry, "id") != null) {
+                    rawEntries.putIfAbsent(text(entry, "id"), entry);
+                }
+            }
+        }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 1);
         root.put("activeWorkspaceId", snapshot.activeWorkspaceId());
         List<Object> list = new ArrayList<>();
         for (WorkspaceDescriptor w : snapshot.workspaces()) {
-            list.add(RecordJson.workspace(w));
+            Map<String, Object> entry = RecordJson.workspace(w);
+            RecordJson.mergeExtra(entry, rawEntries.getOrDefault(w.id(), Map.of()));
+            list.add(entry);
         }
         root.put("workspaces", list);
+        RecordJson.mergeExtra(root, raw);
         Path file = state.resolve(CATALOG_FILE);
         try {
             AtomicFileWriter.write(file, JsonTree.write(root));
+            health.succeeded(state);
         } catch (IOException e) {
-            throw new WorkspaceCatalogException("Cannot write the workspace catalog " + file + ": " + e.getMessage()
-                    + ". Check that " + state + " is writable.", e);
+            String message = "Cannot write the workspace catalog " + file + ": " + IoFailures.reason(e);
+            health.failed(state, message);
+            throw new WorkspaceCatalogException(message + ". Check that " + state + " is writable and has free space.",
+                    e);
         }
     }
 
@@ -274,9 +345,14 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         Path lockFile = state.resolve(LOCK_FILE);
         try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
             return action.get();
-        } catch (IOException e) {
+        } catch (ExclusiveFileLock.LockTimeoutException e) {
             throw new WorkspaceCatalogException("Cannot lock the workspace catalog through " + lockFile + ": "
                     + e.getMessage(), e);
+        } catch (IOException e) {
+            String message = "Cannot lock the workspace catalog through " + lockFile + ": " + IoFailures.reason(e);
+            health.failed(state, message);
+            throw new WorkspaceCatalogException(message + ". Check that " + state + " is writable and has free space.",
+                    e);
         }
     }
 

@@ -122,4 +122,53 @@ class FileWorkspaceCatalogTest {
         assertThat(snapshot.workspaces()).extracting(WorkspaceDescriptor::id).containsExactly("ws-a");
         assertThat(warnings).hasSize(2);
     }
+
+    private static final String REFERENCE_CATALOG = "{\n"
+            + "  \"version\": 1,\n"
+            + "  \"activeWorkspaceId\": \"workspace-7c1d\",\n"
+            + "  \"uiTheme\": \"dark\",\n"
+            + "  \"workspaces\": [{\"id\": \"workspace-7c1d\", \"name\": \"mine\", \"workspaceRoot\": \"ROOT/./\",\n"
+            + "    \"repoRoots\": [\"ROOT\"], \"stateRoot\": \"ROOT/.heddle\", \"createdAt\": \"2026-05-01T00:00:00.000Z\",\n"
+            + "    \"updatedAt\": \"2026-05-01T00:00:00.000Z\", \"pinned\": true}]\n"
+            + "}\n";
+
+    @Test
+    void aCatalogThatHoldsTheFolderUnderTheReferencesIdIsReusedNotDoubled() throws Exception {
+        Files.createDirectories(state);
+        Path file = state.resolve("workspaces.catalog.json");
+        Files.writeString(file, REFERENCE_CATALOG.replace("ROOT", root.toString()));
+        byte[] seeded = Files.readAllBytes(file);
+
+        CatalogSnapshot snapshot = catalog.ensure(root, state);
+        WorkspaceDescriptor created = catalog.create(state, root.resolve("."), "again", ".heddle");
+
+        assertThat(snapshot.workspaces()).extracting(WorkspaceDescriptor::id).containsExactly("workspace-7c1d");
+        assertThat(snapshot.activeWorkspaceId()).isEqualTo("workspace-7c1d");
+        assertThat(created.id()).isEqualTo("workspace-7c1d");
+        assertThat(Files.readAllBytes(file)).isEqualTo(seeded); // nothing to change: not rewritten
+    }
+
+    @Test
+    void unknownCatalogMembersAreKeptWhenTheCatalogIsRewritten() throws Exception {
+        Files.createDirectories(state);
+        Path file = state.resolve("workspaces.catalog.json");
+        Files.writeString(file, REFERENCE_CATALOG.replace("ROOT", root.toString()));
+
+        catalog.rename(state, "workspace-7c1d", "renamed");
+
+        String after = Files.readString(file);
+        assertThat(after).contains("\"uiTheme\" : \"dark\"", "\"pinned\" : true", "\"name\" : \"renamed\"");
+        assertThat(catalog.read(state).workspaces()).extracting(WorkspaceDescriptor::id).containsExactly("workspace-7c1d");
+    }
+
+    @Test
+    void aFailedWriteNamesTheCatalogAndTheOsCauseNotATempFile() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the state folder should be");
+
+        assertThatThrownBy(() -> catalog.ensure(root, blocked.resolve(".heddle")))
+                .hasMessageContaining(blocked.resolve(".heddle").toString())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(".tmp-"))
+                .hasMessageMatching("(?s).*(File exists|Not a directory).*");
+    }
 }
