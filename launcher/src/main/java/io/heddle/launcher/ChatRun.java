@@ -254,7 +254,6 @@ final class ChatRun {
     /** Opens the session, shows its last messages, reads lines until asked to stop, gives the lease up. */
     private void converse(ChatClient client, ShutdownRequests shutdown) {
         String sessionId = openSession(client);
-        terminal.line("session=" + sessionId);
         terminal.line("Type a message and press Enter; " + HELP_COMMAND + " lists the commands, " + EXIT_COMMAND
                 + " or Ctrl-D leaves.");
         Thread conversation = new Thread(() -> readLines(client, sessionId, shutdown), "heddle-chat-terminal");
@@ -272,6 +271,7 @@ final class ChatRun {
                 Map<String, Object> existing = client.session(wanted);
                 if (existing != null) {
                     List<Object> messages = ChatClient.list(existing.get("messages"));
+                    terminal.line("session=" + wanted);
                     terminal.line("Continuing chat session " + wanted + " (" + messages.size() + " messages).");
                     printMessages(messages, settings.history());
                     return wanted;
@@ -283,6 +283,7 @@ final class ChatRun {
                 throw CommandFailure.runtime("The chat server created a session without an id. Run again with"
                         + " HEDDLE_DEBUG=1, and report it.");
             }
+            terminal.line("session=" + id);
             return (String) id;
         } catch (ChatClient.Refusal e) {
             throw CommandFailure.runtime("Cannot open chat session" + (wanted == null ? "" : " " + wanted) + ": "
@@ -329,6 +330,7 @@ final class ChatRun {
                 prompt();
                 String line = reader.readLine();
                 if (line == null) {
+                    terminal.line(""); // end the prompt's line
                     shutdown.request("end of input");
                     return;
                 }
