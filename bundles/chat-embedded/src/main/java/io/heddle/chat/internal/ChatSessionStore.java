@@ -256,7 +256,7 @@ final class ChatSessionStore {
                 // missing, or corrupt and now set aside: the id is free
             }
             ChatSession session = new ChatSession(sessionId, name == null ? DEFAULT_NAME.format(now) : name, now, now,
-                    Optional.of(new SessionLease(writer, now)), List.of(), 0);
+                    Optional.of(new SessionLease(writer, now, writerProcess)), List.of(), 0);
             store(session);
             return session;
         }
