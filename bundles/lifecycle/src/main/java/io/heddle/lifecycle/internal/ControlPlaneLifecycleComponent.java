@@ -169,7 +169,9 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             Optional<ServerRecord> tookOverFrom = ownRecord(serverRegistry, record, options);
             // On close the record goes back to the server this one took it from, if that one still runs.
             handle.pushUndo("hand the live record back", () -> {
-                ReleaseResult released = serverRegistry.release(serverId, tookOverFrom);
+                // A server that has closed removed its token file (its process may run on, e.g. in tests).
+                ReleaseResult released = serverRegistry.release(serverId, tookOverFrom.filter(r -> Files.exists(
+                        home.resolve("run").resolve(safeFileName(r.serverId()) + ".token"))));
                 if (released.outcome() == ReleaseResult.Outcome.HANDED_BACK) {
                     LOG.info("Server {} handed the live record back to {}", serverId,
                             released.currentOwner().map(ServerRecord::serverId).orElse("?"));
