@@ -149,7 +149,7 @@ class RegistryHandBackTest {
             return reads;
         });
         Future<?> writer = threads.submit(() -> {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 100; i++) {
                 String id = "daemon-" + i;
                 Optional<ServerRecord> replaced = real.takeOver(server(id, 0, Instant.now()));
                 assertThat(real.release(id, replaced).outcome()).isEqualTo(ReleaseResult.Outcome.HANDED_BACK);
