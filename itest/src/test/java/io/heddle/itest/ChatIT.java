@@ -366,4 +366,85 @@ public class ChatIT {
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id + "/other").status).isEqualTo(404);
         assertThat(call(server, "PUT", "/api/chat/sessions/" + id, null, "{}").status).isEqualTo(405);
     }
+
+    @Test
+    public void aClientThatGivesItsLeaseUpLetsTheNextClientWriteAtOnce() throws Exception {
+        String id = createSession(server, "terminal-1", "handover");
+        String lease = "/api/chat/sessions/" + id + "/lease";
+        RawHttp.Response early = call(server, "PATCH", "/api/chat/sessions/" + id, "terminal-2", "{\"name\":\"x\"}");
+        assertThat(early.status).as(early.body).isEqualTo(409);
+
+        RawHttp.Response refused = call(server, "DELETE", lease, "terminal-2", null);
+        assertThat(refused.status).as(refused.body).isEqualTo(409);
+        assertThat(refused.body).contains("\"code\":\"session_leased\"", "terminal-1");
+        RawHttp.Response released = call(server, "DELETE", lease, "terminal-1", null);
+        assertThat(released.status).as(released.body).isEqualTo(204);
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).body).contains("\"lease\":null");
+
+        RawHttp.Response renamed = call(server, "PATCH", "/api/chat/sessions/" + id, "terminal-2",
+                "{\"name\":\"mine now\"}");
+        assertThat(renamed.status).as(renamed.body).isEqualTo(200);
+        assertThat(renamed.body).contains("\"holder\":\"terminal-2\"");
+    }
+
+    @Test
+    public void theLeaseEndpointAnswersBadCallsWithJsonErrors() throws Exception {
+        createSession(server, "terminal-1", "errors");
+
+        RawHttp.Response unknown = call(server, "DELETE", "/api/chat/sessions/nope/lease", "terminal-1", null);
+        assertThat(unknown.status).isEqualTo(404);
+        assertThat(unknown.body).contains("\"code\":\"not_found\"");
+        RawHttp.Response wrongMethod = call(server, "POST", "/api/chat/sessions/errors/lease", "terminal-1", "{}");
+        assertThat(wrongMethod.status).isEqualTo(405);
+        assertThat(wrongMethod.body).contains("\"error\"");
+        RawHttp.Response noToken = RawHttp.send(server.port(), "DELETE", "/api/chat/sessions/errors/lease",
+                Map.of("Heddle-Client-Id", "terminal-1"), null);
+        assertThat(noToken.status).isEqualTo(401);
+        RawHttp.Response badClient = call(server, "DELETE", "/api/chat/sessions/errors/lease", "bad id", null);
+        assertThat(badClient.status).isEqualTo(400);
+    }
+
+    @Test
+    public void aLeaseNamingAnEndedClientProcessIsFreeAtOnce() throws Exception {
+        Process client = new ProcessBuilder("sleep", "60").start();
+        String process = client.pid() + " " + client.info().startInstant().orElseThrow();
+        RawHttp.Response created = call(server, "POST", "/api/chat/sessions", "terminal-1", "{\"id\":\"crash\"}",
+                "Heddle-Client-Process", process);
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(created.body).contains("\"process\":{\"pid\":" + client.pid());
+        assertThat(call(server, "PATCH", "/api/chat/sessions/crash", "terminal-2", "{\"name\":\"x\"}").status)
+                .isEqualTo(409);
+
+        client.destroyForcibly();
+        assertThat(client.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        RawHttp.Response renamed = call(server, "PATCH", "/api/chat/sessions/crash", "terminal-2",
+                "{\"name\":\"after the crash\"}");
+        assertThat(renamed.status).as(renamed.body).isEqualTo(200);
+    }
+
+    @Test
+    public void sessionsOfAnotherWorkspaceOfTheCatalogAreServedWithTheWorkspaceParameter() throws Exception {
+        Path other = Files.createTempDirectory(home(), "other");
+        RawHttp.Response added = RawHttp.send(server.port(), "POST", "/api/workspaces",
+                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
+                ("{\"workspaceRoot\":\"" + other + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(added.status).as(added.body).isIn(200, 201);
+        String workspaceId = TestSupport.jsonString(added.body, "id");
+
+        RawHttp.Response created = call(server, "POST", "/api/chat/sessions?workspace=" + workspaceId, null,
+                "{\"id\":\"elsewhere\"}");
+
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(other.resolve(".heddle/chat/sessions/elsewhere.json")).exists();
+        assertThat(sessionsDir(server).resolve("elsewhere.json")).doesNotExist();
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/elsewhere?workspace=" + workspaceId).status)
+                .isEqualTo(200);
+        RawHttp.Response unknown = RawHttp.get(server.port(), "/api/chat/sessions?workspace=ws-0000000000000000");
+        assertThat(unknown.status).isEqualTo(404);
+        assertThat(unknown.body).contains("\"code\":\"not_found\"", "POST /api/workspaces");
+        RawHttp.Response bad = RawHttp.get(server.port(), "/api/chat/sessions?workspace=..%2Fetc");
+        assertThat(bad.status).isEqualTo(400);
+        assertThat(bad.body).contains("\"code\":\"bad_request\"");
+    }
 }

@@ -132,6 +132,36 @@ public class LifecycleIT {
     }
 
     @Test
+    public void aDaemonTakesTheRecordOverFromAnEmbeddedChatAndHandsItBackWhenItCloses() throws Exception {
+        ServerHandle chat = start(ServerMode.EMBEDDED_CHAT, 0);
+        assertThat(registry.read().server().orElseThrow().serverId()).isEqualTo(chat.serverId());
+
+        ServerHandle daemon = start(ServerMode.DAEMON, 0);
+        assertThat(registry.read().server().orElseThrow().serverId()).isEqualTo(daemon.serverId());
+        assertThat(RawHttp.get(chat.port(), "/api/health").status).isEqualTo(200);
+
+        daemon.close();
+
+        ServerRecord back = registry.read().server().orElseThrow();
+        assertThat(back.serverId()).isEqualTo(chat.serverId());
+        assertThat(registry.judge(back).fresh()).isTrue();
+        chat.close();
+        assertThat(registry.read().server()).isEmpty();
+    }
+
+    @Test
+    public void anEmbeddedChatClaimingBesideADaemonFailsAndLeavesTheDaemonsRecord() throws Exception {
+        ServerHandle daemon = start(ServerMode.DAEMON, 0);
+
+        assertThatThrownBy(() -> start(ServerMode.EMBEDDED_CHAT, 0))
+                .isInstanceOfSatisfying(ServerStartException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ServerStartException.Reason.OWNER_CONFLICT);
+                    assertThat(e.liveServer().orElseThrow().serverId()).isEqualTo(daemon.serverId());
+                });
+        assertThat(registry.read().server().orElseThrow().serverId()).isEqualTo(daemon.serverId());
+    }
+
+    @Test
     public void secondClaimingStartFailsWithTheLiveServerAndLeavesNothingBehind() throws Exception {
         ServerHandle first = start(ServerMode.DAEMON, 0);
         int runtimesBefore = TestSupport.httpRuntimes(context).size();

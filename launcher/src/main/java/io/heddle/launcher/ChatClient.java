@@ -12,7 +12,9 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,23 +48,59 @@ final class ChatClient {
     private final String base;
     private final String token;
     private final String clientId;
+    private final String process;
+    private final String workspaceQuery;
 
-    ChatClient(String host, int port, String token, String clientId) {
-        String h = PortProbe.connectableHost(host);
-        String literal = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
-        this.base = "http://" + literal + ":" + port;
+    /**
+     * @param process {@code <pid> <start instant>} of this client's process, sent as
+     *                {@code Heddle-Client-Process} so that a server on this machine frees the
+     *                session lease as soon as this process has ended; null to send none
+     */
+    ChatClient(String host, int port, String token, String clientId, String process) {
+        this(base(host, port), token, clientId, process, "");
+    }
+
+    private ChatClient(String base, String token, String clientId, String process, String workspaceQuery) {
+        this.base = base;
         this.token = token;
         this.clientId = clientId;
+        this.process = process;
+        this.workspaceQuery = workspaceQuery;
+    }
+
+    private static String base(String host, int port) {
+        String h = PortProbe.connectableHost(host);
+        String literal = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+        return "http://" + literal + ":" + port;
+    }
+
+    /** This process as the {@code Heddle-Client-Process} header names it; null when the OS does not tell its start. */
+    static String ownProcess() {
+        ProcessHandle self = ProcessHandle.current();
+        return self.info().startInstant().map(start -> self.pid() + " " + start).orElse(null);
+    }
+
+    /** The same client for the sessions of workspace {@code workspaceId} of the server's catalog. */
+    ChatClient inWorkspace(String workspaceId) {
+        return new ChatClient(base, token, clientId, process,
+                "?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8));
     }
 
     String clientId() {
         return clientId;
     }
 
+    /** Registers the folder with the server ({@code POST /api/workspaces}); answers its descriptor. */
+    Map<String, Object> registerWorkspace(Path workspaceRoot) throws IOException, Refusal {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workspaceRoot", workspaceRoot.toString());
+        return object(call("POST", "/api/workspaces", body, false, null));
+    }
+
     /** The session {@code id}, or null when there is none. */
     Map<String, Object> session(String id) throws IOException, Refusal {
         try {
-            return object(call("GET", "/api/chat/sessions/" + id, null, false, null));
+            return object(call("GET", "/api/chat/sessions/" + id + workspaceQuery, null, false, null));
         } catch (Refusal r) {
             if (r.status == 404) {
                 return null;
@@ -77,7 +115,12 @@ final class ChatClient {
         if (id != null) {
             body.put("id", id);
         }
-        return object(call("POST", "/api/chat/sessions", body, false, null));
+        return object(call("POST", "/api/chat/sessions" + workspaceQuery, body, false, null));
+    }
+
+    /** Gives this client's lease on the session up ({@code DELETE /api/chat/sessions/{id}/lease}). */
+    void releaseLease(String sessionId) throws IOException, Refusal {
+        call("DELETE", "/api/chat/sessions/" + sessionId + "/lease" + workspaceQuery, null, false, null);
     }
 
     /**
@@ -85,7 +128,8 @@ final class ChatClient {
      * {@code lines} as it arrives.
      */
     void send(String sessionId, String text, Consumer<Map<String, Object>> lines) throws IOException, Refusal {
-        call("POST", "/api/chat/sessions/" + sessionId + "/messages", Map.of("text", text), true, lines);
+        call("POST", "/api/chat/sessions/" + sessionId + "/messages" + workspaceQuery, Map.of("text", text), true,
+                lines);
     }
 
     private Object call(String method, String path, Map<String, Object> body, boolean stream,
@@ -99,6 +143,9 @@ final class ChatClient {
             c.setRequestMethod(method);
             c.setRequestProperty("Authorization", "Bearer " + token);
             c.setRequestProperty("Heddle-Client-Id", clientId);
+            if (process != null) {
+                c.setRequestProperty("Heddle-Client-Process", process);
+            }
             c.setRequestProperty("Accept", stream ? "application/x-ndjson" : "application/json");
             if (body != null) {
                 byte[] bytes = write(body).getBytes(StandardCharsets.UTF_8);
@@ -112,6 +159,9 @@ final class ChatClient {
             int status = c.getResponseCode();
             if (status >= 400) {
                 throw refusal(c, status);
+            }
+            if (status == 204) {
+                return null;
             }
             try (InputStream in = c.getInputStream()) {
                 if (!stream) {
@@ -149,6 +199,11 @@ final class ChatClient {
             // keep the status alone
         }
         return new Refusal(status, code, message);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        return value instanceof List ? (List<Object>) value : new ArrayList<>();
     }
 
     @SuppressWarnings("unchecked")

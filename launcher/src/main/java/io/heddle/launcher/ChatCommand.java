@@ -13,13 +13,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "chat", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
         sortOptions = false,
         description = {
-            "Starts a Heddle server in embedded-chat mode and chats on the terminal with one session of the"
-                + " workspace: each line you type is sent, the reply prints as it streams.",
-            "Leave with /exit, Ctrl-D or Ctrl-C. A running daemon keeps serving; chat holds the live record"
-                + " while it runs, and the daemon takes it back after chat exits."},
+            "Chats on the terminal with one session of the workspace: each line you type is sent, the reply"
+                + " prints as it streams. When a Heddle server is running, chat attaches to it (and registers the"
+                + " workspace with it); only when none runs does it start an embedded-chat server of its own.",
+            "/help lists the commands, /history prints the conversation. Leave with /exit, Ctrl-D or Ctrl-C;"
+                + " leaving gives the session back at once, so it can be continued with --session."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the chat ended and its server closed cleanly",
+            "0:the chat ended (and its embedded server, if it started one, closed cleanly)",
             "1:failure (port in use, workspace missing, registry unwritable, close failed)",
             "2:usage error"})
 final class ChatCommand implements Callable<Integer> {
@@ -31,12 +32,13 @@ final class ChatCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = DaemonCommand.DEFAULT_HOST,
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+            description = "Address for an embedded server (default: ${DEFAULT-VALUE}); not used when chat"
+                    + " attaches to a running server.")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = DEFAULT_PORT, converter = PortConverter.class,
-            description = "Port to listen on, 0 to 65535 (default: ${DEFAULT-VALUE}, any free port, so that chat"
-                    + " runs beside a daemon).")
+            description = "Port for an embedded server, 0 to 65535 (default: ${DEFAULT-VALUE}, any free port);"
+                    + " not used when chat attaches to a running server.")
     int port;
 
     @Option(names = "--workspace", paramLabel = "DIR",
@@ -47,6 +49,11 @@ final class ChatCommand implements Callable<Integer> {
             description = "Continue the chat session ID of the workspace (created when it does not exist);"
                     + " default: a new session.")
     String session;
+
+    @Option(names = "--history", paramLabel = "N", defaultValue = "" + ChatRun.DEFAULT_HISTORY,
+            description = "With --session, print the last N messages of the session before the prompt"
+                    + " (default: ${DEFAULT-VALUE}; 0 prints none).")
+    String history;
 
     private final Terminal terminal;
 
@@ -66,7 +73,18 @@ final class ChatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "'" + session
                     + "' is not a session id. Use 1 to 64 letters, digits, '-' or '_'");
         }
-        return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session));
+        int lines;
+        try {
+            lines = Integer.parseInt(history.strip());
+        } catch (NumberFormatException e) {
+            lines = -1;
+        }
+        if (lines < 0) {
+            throw new ParameterException(spec.commandLine(), "--history '" + history
+                    + "' is not a number of messages. Give 0 or more, such as --history 50");
+        }
+        return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session),
+                lines);
     }
 
     @Override

@@ -13,29 +13,40 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * One {@code heddle chat}: boot the framework, have the {@code chat-embedded} host start an
- * {@code embedded-chat} server (through a configuration {@value #PID} written into this run's
- * Configuration Admin, so it ends with the run), then a line-based conversation with one session
- * of the workspace over the server's own chat endpoints, until {@code /exit}, end of input, a
- * signal or a shutdown request. The server takes the live record over (a fresh daemon is named
- * first) and clears only its own record when it closes.
+ * One {@code heddle chat}, attach-or-embed: when a fresh server is live, chat attaches to it and
+ * talks to its chat API over HTTP (with the token in {@code $HEDDLE_HOME/run/<serverId>.token}),
+ * for the workspace of the current folder, which it registers with that server; the registry is
+ * not touched. Only when none is live does it boot the framework and have the
+ * {@code chat-embedded} host start an {@code embedded-chat} server (through a configuration
+ * {@value #PID} written into this run's Configuration Admin, so it ends with the run), which
+ * claims the live record. Then a line-based conversation with one session, until
+ * {@code /exit}, end of input, a signal or a shutdown request; leaving gives the session's lease
+ * up through the API.
  */
 final class ChatRun {
 
     /** The options of one chat, as parsed. */
-    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session) {
+    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session, int history) {
     }
 
     static final String PID = "io.heddle.chat.embedded";
     static final String STATE_DIR = ".heddle";
     static final String EXIT_COMMAND = "/exit";
+    static final String HELP_COMMAND = "/help";
+    static final String HISTORY_COMMAND = "/history";
+    static final String PROMPT = "> ";
+    static final int DEFAULT_HISTORY = 20;
+    private static final Pattern COMMAND = Pattern.compile("/[a-z]+");
 
     private final Settings settings;
     private final Terminal terminal;
@@ -49,23 +60,86 @@ final class ChatRun {
         this.input = input;
     }
 
+    /** The embedded server could not claim the record: another server became live meanwhile. */
+    private static final class AttachInstead extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttachInstead() {
+            super(null, null, false, false);
+        }
+    }
+
     int run() {
         HomeFolder home = HomeFolder.fromEnvironment();
         FileDaemonRegistry registry = home.openRegistry(terminal::warning);
         Path workspace = DaemonRun.workspaceRoot(settings.workspace());
+        Optional<ServerRecord> live = freshLiveServer(registry);
+        if (live.isPresent()) {
+            return attach(home, live.get(), workspace);
+        }
+        try {
+            return embed(home, workspace);
+        } catch (AttachInstead e) {
+            ServerRecord server = freshLiveServer(registry).orElseThrow(() -> CommandFailure.runtime(
+                    "Another Heddle server claimed the live record and is gone again. Run heddle chat again."));
+            return attach(home, server, workspace);
+        }
+    }
+
+    // --- attach ---
+
+    private int attach(HomeFolder home, ServerRecord server, Path workspace) {
+        String token = readToken(home, server);
+        terminal.line("Attached to the Heddle " + server.mode().wireName() + " server at " + server.endpointUrl()
+                + " (serverId=" + server.serverId() + "); no server of its own was started.");
+        ShutdownRequests shutdown = new ShutdownRequests(terminal);
+        shutdown.trapSignals();
+        ChatClient client = new ChatClient(server.host(), server.port(), token, "heddle-chat-" + pid,
+                ChatClient.ownProcess());
+        try {
+            Map<String, Object> descriptor = client.registerWorkspace(workspace);
+            Object id = descriptor.get("id");
+            if (!(id instanceof String)) {
+                throw CommandFailure.runtime("The server at " + server.endpointUrl() + " registered the workspace "
+                        + workspace + " without an id. Run again with HEDDLE_DEBUG=1, and report it.");
+            }
+            client = client.inWorkspace((String) id);
+            terminal.line("workspace=" + descriptor.getOrDefault("name", workspace.getFileName()) + " (" + workspace
+                    + ", " + id + ")");
+        } catch (ChatClient.Refusal e) {
+            throw CommandFailure.runtime("The server at " + server.endpointUrl() + " refused the workspace "
+                    + workspace + ": " + DaemonRun.sentence(e.getMessage()), e);
+        } catch (IOException e) {
+            throw CommandFailure.runtime("The server at " + server.endpointUrl() + " did not answer (" + e.getMessage()
+                    + "). Run 'heddle status', then heddle chat again.", e);
+        }
+        converse(client, shutdown);
+        closing = true;
+        return Heddle.OK;
+    }
+
+    private String readToken(HomeFolder home, ServerRecord server) {
+        Path tokenFile = home.run().resolve(server.serverId().replaceAll("[^A-Za-z0-9._-]", "_") + ".token");
+        try {
+            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            if (!token.isEmpty()) {
+                return token;
+            }
+        } catch (IOException e) {
+            terminal.trace(e);
+        }
+        throw CommandFailure.runtime("Cannot read the token of the running server " + server.serverId() + " at "
+                + tokenFile + ". Run heddle chat as the user who started that server, or stop it with 'heddle stop'.");
+    }
+
+    // --- embed ---
+
+    private int embed(HomeFolder home, Path workspace) {
         Path stateRoot = workspace.resolve(STATE_DIR).toAbsolutePath().normalize();
         DaemonRun.checkHost(settings.host());
         if (settings.port() != 0 && !PortProbe.canBind(settings.host(), settings.port())) {
             throw portInUse();
         }
-        Optional<ServerRecord> live = freshLiveServer(registry);
-        if (live.isPresent()) {
-            ServerRecord server = live.get();
-            terminal.line("Heddle " + server.mode().wireName() + " server running at " + server.endpointUrl()
-                    + " (serverId=" + server.serverId() + "): this chat takes the live record over while it runs;"
-                    + " that server keeps serving and takes the record back when chat exits.");
-        }
-
         String serverId = ServerMode.EMBEDDED_CHAT.wireName() + "-" + pid + "-" + System.currentTimeMillis();
         RunFiles.pruneDeadProcesses(home);
         Path logFile = stateRoot.resolve("logs").resolve("server.log");
@@ -78,7 +152,8 @@ final class ChatRun {
         config.put("port", settings.port());
         config.put("workspaceRoot", workspace.toString());
         config.put("stateDir", stateRoot.toString());
-        config.put("ownership", "TAKE_OVER");
+        // Embedded only because no server is live: one that became live meanwhile is attached to instead.
+        config.put("ownership", "CLAIM");
         config.put("serverId", serverId);
 
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
@@ -119,6 +194,9 @@ final class ChatRun {
                     if (e.reason() == ServerStartException.Reason.PORT_IN_USE) {
                         throw portInUse();
                     }
+                    if (e.reason() == ServerStartException.Reason.OWNER_CONFLICT) {
+                        throw new AttachInstead();
+                    }
                     throw CommandFailure.runtime(DaemonRun.startFailure(e, places, logFile), e);
                 }
                 if (System.nanoTime() > end) {
@@ -137,7 +215,8 @@ final class ChatRun {
     /** Prints the start lines, converses until asked to stop, closes the server. */
     private int serve(ServerHandle handle, ShutdownRequests shutdown, Path logFile) {
         handle.onShutdownRequest(() -> shutdown.request("shutdown request"));
-        terminal.line("Heddle chat server listening at " + handle.endpointUrl());
+        terminal.line("No Heddle server was running: started an embedded-chat server at " + handle.endpointUrl()
+                + "; it stops when this chat ends.");
         terminal.line("serverId=" + handle.serverId());
         terminal.line("workspace=" + handle.workspaceRoot());
         terminal.line("state=" + handle.stateRoot());
@@ -148,14 +227,8 @@ final class ChatRun {
         }
         CommandFailure failed = null;
         try {
-            ChatClient client = new ChatClient(handle.host(), handle.port(), handle.token(), "heddle-chat-" + pid);
-            String sessionId = openSession(client);
-            terminal.line("session=" + sessionId);
-            terminal.line("Type a message and press Enter; " + EXIT_COMMAND + " or Ctrl-D leaves.");
-            Thread conversation = new Thread(() -> converse(client, sessionId, shutdown), "heddle-chat-terminal");
-            conversation.setDaemon(true);
-            conversation.start();
-            shutdown.await();
+            converse(new ChatClient(handle.host(), handle.port(), handle.token(), "heddle-chat-" + pid,
+                    ChatClient.ownProcess()), shutdown);
         } catch (CommandFailure e) {
             failed = e;
         }
@@ -179,15 +252,31 @@ final class ChatRun {
         }
     }
 
+    // --- the conversation ---
+
+    /** Opens the session, shows its last messages, reads lines until asked to stop, gives the lease up. */
+    private void converse(ChatClient client, ShutdownRequests shutdown) {
+        String sessionId = openSession(client);
+        terminal.line("Type a message and press Enter; " + HELP_COMMAND + " lists the commands, " + EXIT_COMMAND
+                + " or Ctrl-D leaves.");
+        Thread conversation = new Thread(() -> readLines(client, sessionId, shutdown), "heddle-chat-terminal");
+        conversation.setDaemon(true);
+        conversation.start();
+        shutdown.await();
+        closing = true;
+        releaseLease(client, sessionId);
+    }
+
     private String openSession(ChatClient client) {
         String wanted = settings.session().orElse(null);
         try {
             if (wanted != null) {
                 Map<String, Object> existing = client.session(wanted);
                 if (existing != null) {
-                    Object count = existing.get("messageCount");
-                    terminal.line("Continuing chat session " + wanted + " (" + (count == null ? "?" : count)
-                            + " messages).");
+                    List<Object> messages = ChatClient.list(existing.get("messages"));
+                    terminal.line("session=" + wanted);
+                    terminal.line("Continuing chat session " + wanted + " (" + messages.size() + " messages).");
+                    printMessages(messages, settings.history());
                     return wanted;
                 }
             }
@@ -197,6 +286,7 @@ final class ChatRun {
                 throw CommandFailure.runtime("The chat server created a session without an id. Run again with"
                         + " HEDDLE_DEBUG=1, and report it.");
             }
+            terminal.line("session=" + id);
             return (String) id;
         } catch (ChatClient.Refusal e) {
             throw CommandFailure.runtime("Cannot open chat session" + (wanted == null ? "" : " " + wanted) + ": "
@@ -207,13 +297,43 @@ final class ChatRun {
         }
     }
 
+    /** Prints the last {@code limit} messages, with a line saying how many were left out. */
+    private void printMessages(List<Object> messages, int limit) {
+        if (limit <= 0 || messages.isEmpty()) {
+            return;
+        }
+        int from = Math.max(0, messages.size() - limit);
+        if (from > 0) {
+            terminal.line("... " + from + " earlier message" + (from == 1 ? "" : "s") + " not shown (" + HISTORY_COMMAND
+                    + " shows all)");
+        }
+        for (Object m : messages.subList(from, messages.size())) {
+            Map<String, Object> message = ChatClient.object(m);
+            Object role = message.get("role");
+            Object text = message.get("text");
+            if (!(text instanceof String)) {
+                continue;
+            }
+            String body = ((String) text).stripTrailing();
+            if ("user".equals(role)) {
+                terminal.line(PROMPT + body);
+            } else if ("system".equals(role)) {
+                terminal.line("[system] " + body);
+            } else {
+                terminal.line(body);
+            }
+        }
+    }
+
     /** On its own thread: each line typed is sent; end of input or /exit asks for the stop. */
-    private void converse(ChatClient client, String sessionId, ShutdownRequests shutdown) {
+    private void readLines(ChatClient client, String sessionId, ShutdownRequests shutdown) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
         try {
             while (!shutdown.isRequested()) {
+                prompt();
                 String line = reader.readLine();
                 if (line == null) {
+                    terminal.line(""); // end the prompt's line
                     shutdown.request("end of input");
                     return;
                 }
@@ -221,9 +341,13 @@ final class ChatRun {
                 if (text.isEmpty()) {
                     continue;
                 }
-                if (text.equals(EXIT_COMMAND)) {
-                    shutdown.request(EXIT_COMMAND);
-                    return;
+                if (COMMAND.matcher(text).matches()) {
+                    if (text.equals(EXIT_COMMAND)) {
+                        shutdown.request(EXIT_COMMAND);
+                        return;
+                    }
+                    command(client, sessionId, text);
+                    continue;
                 }
                 send(client, sessionId, text);
             }
@@ -233,6 +357,50 @@ final class ChatRun {
                 terminal.trace(e);
             }
             shutdown.request("input failed");
+        }
+    }
+
+    private void prompt() {
+        terminal.out().print(PROMPT);
+        terminal.out().flush();
+    }
+
+    private void command(ChatClient client, String sessionId, String command) {
+        switch (command) {
+            case HELP_COMMAND:
+                terminal.line("Commands:");
+                terminal.line("  " + HELP_COMMAND + "     lists these commands");
+                terminal.line("  " + HISTORY_COMMAND + "  prints the whole conversation of session " + sessionId);
+                terminal.line("  " + EXIT_COMMAND + "     leaves the chat (so do Ctrl-D and Ctrl-C)");
+                terminal.line("Any other line is sent as a message.");
+                return;
+            case HISTORY_COMMAND:
+                try {
+                    Map<String, Object> session = client.session(sessionId);
+                    List<Object> messages = session == null ? List.of() : ChatClient.list(session.get("messages"));
+                    if (messages.isEmpty()) {
+                        terminal.line("(no messages yet)");
+                    }
+                    printMessages(messages, Integer.MAX_VALUE);
+                } catch (ChatClient.Refusal e) {
+                    terminal.problem("heddle: cannot read the conversation: " + DaemonRun.sentence(e.getMessage()));
+                } catch (IOException e) {
+                    terminal.problem("heddle: the chat server did not answer (" + e.getMessage() + "). Try "
+                            + HISTORY_COMMAND + " again, or " + EXIT_COMMAND + " to leave.");
+                }
+                return;
+            default:
+                terminal.problem("heddle: unknown command " + command + "; " + HELP_COMMAND + " lists the commands.");
+        }
+    }
+
+    /** Leaving: the lease goes back at once, so that the next client (or this one, resumed) may write. */
+    private void releaseLease(ChatClient client, String sessionId) {
+        try {
+            client.releaseLease(sessionId);
+        } catch (ChatClient.Refusal | IOException e) {
+            // not ours any more, or the server is gone: its lease runs out, or the holder's end frees it
+            terminal.trace(e);
         }
     }
 

@@ -180,9 +180,14 @@ final class DaemonRun {
         terminal.line("serverId=" + server.serverId());
     }
 
+    /**
+     * The fresh live server a daemon attaches to. An {@code embedded-chat} server does not count:
+     * a daemon starts beside it and takes the record over (the chat keeps serving its terminal).
+     */
     private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
         try {
-            return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
+            return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server)
+                    .filter(server -> server.mode() != ServerMode.EMBEDDED_CHAT);
         } catch (RegistryException e) {
             throw registryFailure(e, HomeFolder.fromEnvironment());
         }

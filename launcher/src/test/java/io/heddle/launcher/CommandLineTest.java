@@ -222,10 +222,21 @@ class CommandLineTest {
         assertThat(s.port()).isZero();
         assertThat(s.workspace()).isEmpty();
         assertThat(s.session()).isEmpty();
-        ChatRun.Settings given = parseChat("--port=9002", "--workspace", "/tmp/ws", "--session", "cs-1_a");
+        assertThat(s.history()).isEqualTo(20);
+        ChatRun.Settings given = parseChat("--port=9002", "--workspace", "/tmp/ws", "--session", "cs-1_a",
+                "--history", "0");
         assertThat(given.port()).isEqualTo(9002);
         assertThat(given.workspace()).contains(Path.of("/tmp/ws"));
         assertThat(given.session()).contains("cs-1_a");
+        assertThat(given.history()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "many", "", "1.5"})
+    void badHistoryCountIsUsageError(String n) {
+        assertThat(run("chat", "--history", n)).isEqualTo(Heddle.USAGE);
+        assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("is not a number of messages");
+        assertThat(out.size()).isZero();
     }
 
     @ParameterizedTest

@@ -52,6 +52,18 @@ public interface DaemonRegistry {
     /** Removes the live-server record only if {@code serverId} owns it. */
     ClearResult clear(String serverId);
 
+    /**
+     * Hands the record back when the server {@code serverId} closes, in one locked change: if
+     * {@code serverId} owns the record (or the record is empty) and {@code previous} (the record
+     * this server took over when it started) names a process that is still alive, that record
+     * is restored with {@code lastSeenAt} = now; otherwise the record is cleared. A record of
+     * another server is left untouched ({@code NOT_OWNER}). So the record is never empty while
+     * the server that owned it before still serves.
+     *
+     * @since 1.1
+     */
+    ReleaseResult release(String serverId, Optional<ServerRecord> previous);
+
     /** Adds or updates known workspaces, keyed by their resolved state root. */
     void registerWorkspaces(Collection<WorkspaceDescriptor> workspaces);
 

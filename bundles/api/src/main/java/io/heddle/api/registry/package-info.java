@@ -3,5 +3,5 @@
  * which workspaces are known. See {@link io.heddle.api.registry.DaemonRegistry}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.heddle.api.registry;

@@ -11,13 +11,23 @@ final class ChatEvents {
 
     private final Supplier<EventAdmin> eventAdmin;
 
+    private volatile boolean closed;
+
     ChatEvents(Supplier<EventAdmin> eventAdmin) {
         this.eventAdmin = eventAdmin;
     }
 
+    /**
+     * No event is posted from now on: called when the component deactivates, so that nothing is
+     * posted for a bundle that is stopping (Event Admin refuses a stopped bundle's events).
+     */
+    void close() {
+        closed = true;
+    }
+
     /** Posts asynchronously; null values are left out (Event Admin properties must not be null). */
     void post(String topic, Map<String, Object> properties) {
-        EventAdmin events = eventAdmin.get();
+        EventAdmin events = closed ? null : eventAdmin.get();
         if (events == null) {
             return;
         }
@@ -27,6 +37,11 @@ final class ChatEvents {
                 props.put(k, v);
             }
         });
-        events.postEvent(new Event(topic, props));
+        try {
+            events.postEvent(new Event(topic, props));
+        } catch (IllegalStateException stopped) {
+            // the bundle (or Event Admin) stopped between the check and the post: events are a view, drop it
+            closed = true;
+        }
     }
 }

@@ -46,6 +46,12 @@ final class ChatSessionCodec {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("holder", lease.holder());
             l.put("renewedAt", format(lease.renewedAt()));
+            lease.process().ifPresent(p -> {
+                Map<String, Object> process = new LinkedHashMap<>();
+                process.put("pid", p.pid());
+                process.put("startedAt", format(p.startedAt()));
+                l.put("process", process);
+            });
             root.put("lease", l);
         });
         List<Object> messages = new ArrayList<>();
@@ -117,6 +123,23 @@ final class ChatSessionCodec {
         }
         String holder = JsonFields.text(lease, "holder");
         Instant renewedAt = JsonFields.instant(lease, "renewedAt");
-        return holder == null || renewedAt == null ? Optional.empty() : Optional.of(new SessionLease(holder, renewedAt));
+        if (holder == null || renewedAt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SessionLease(holder, renewedAt, decodeProcess(lease)));
+    }
+
+    /** The holder's process, when the lease names a readable one; anything else is no process. */
+    private static Optional<ClientProcess> decodeProcess(Map<String, Object> lease) {
+        Map<String, Object> process = JsonFields.object(lease.get("process"));
+        if (process == null) {
+            return Optional.empty();
+        }
+        Object pid = process.get("pid");
+        Instant startedAt = JsonFields.instant(process, "startedAt");
+        if (!(pid instanceof Number) || startedAt == null || ((Number) pid).longValue() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClientProcess(((Number) pid).longValue(), startedAt));
     }
 }

@@ -57,12 +57,27 @@ final class ChatSessionStore {
     private final Path lockFile;
     private final Clock clock;
     private final Duration leaseDuration;
+    private final Optional<ClientProcess> writerProcess;
 
     ChatSessionStore(Path sessionsDir, Clock clock, Duration leaseDuration) {
+        this(sessionsDir, clock, leaseDuration, Optional.empty());
+    }
+
+    private ChatSessionStore(Path sessionsDir, Clock clock, Duration leaseDuration,
+            Optional<ClientProcess> writerProcess) {
         this.dir = sessionsDir.toAbsolutePath().normalize();
         this.lockFile = dir.resolveSibling("sessions.lock");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.leaseDuration = Objects.requireNonNull(leaseDuration, "leaseDuration");
+        this.writerProcess = Objects.requireNonNull(writerProcess, "writerProcess");
+    }
+
+    /**
+     * The same store for writes of a client whose process is known (a client on this machine):
+     * the leases it takes name that process, so that they are free as soon as it has ended.
+     */
+    ChatSessionStore withWriterProcess(Optional<ClientProcess> process) {
+        return new ChatSessionStore(dir, clock, leaseDuration, process);
     }
 
     /** The store of a server's state root: {@code <stateRoot>/chat/sessions}. */
@@ -241,7 +256,7 @@ final class ChatSessionStore {
                 // missing, or corrupt and now set aside: the id is free
             }
             ChatSession session = new ChatSession(sessionId, name == null ? DEFAULT_NAME.format(now) : name, now, now,
-                    Optional.of(new SessionLease(writer, now)), List.of(), 0);
+                    Optional.of(new SessionLease(writer, now, writerProcess)), List.of(), 0);
             store(session);
             return session;
         }
@@ -298,14 +313,43 @@ final class ChatSessionStore {
         }
     }
 
+    /**
+     * Gives the lease up: {@code writer}'s own lease on the session is removed, so that the next
+     * writer may write at once. A session with no lease, an expired one or one whose holder's
+     * process has ended is left as it is; another writer's running lease is a conflict.
+     */
+    void releaseLease(String writer, String id) throws IOException, SessionNotFoundException, LeaseConflictException {
+        requireValid(id);
+        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+            ChatSession session = loadLocked(id);
+            Optional<SessionLease> lease = session.lease();
+            if (lease.isEmpty()) {
+                return;
+            }
+            if (lease.get().holder().equals(writer)) {
+                store(session.withLease(null));
+                return;
+            }
+            if (running(lease.get(), now())) {
+                throw new LeaseConflictException(session.id(), lease.get().holder(),
+                        lease.get().expiresAt(leaseDuration));
+            }
+        }
+    }
+
     /** Checks the lease and answers the session with {@code writer}'s lease, renewed now. */
     private ChatSession leasedTo(String writer, ChatSession session) throws LeaseConflictException {
         Instant now = now();
         Optional<SessionLease> lease = session.lease();
-        if (lease.isPresent() && !lease.get().holder().equals(writer) && lease.get().freshAt(now, leaseDuration)) {
+        if (lease.isPresent() && !lease.get().holder().equals(writer) && running(lease.get(), now)) {
             throw new LeaseConflictException(session.id(), lease.get().holder(), lease.get().expiresAt(leaseDuration));
         }
-        return session.withLease(new SessionLease(writer, now));
+        return session.withLease(new SessionLease(writer, now, writerProcess));
+    }
+
+    /** A lease keeps others out while it is fresh and, when it names its holder's process, that process runs. */
+    private boolean running(SessionLease lease, Instant now) {
+        return lease.freshAt(now, leaseDuration) && lease.process().map(p -> !p.ended()).orElse(true);
     }
 
     private void store(ChatSession session) throws IOException {

@@ -6,6 +6,8 @@ import io.heddle.api.chat.ChatEngine;
 import io.heddle.api.chat.ChatMessage;
 import io.heddle.api.chat.ChatTopics;
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.workspace.WorkspaceCatalog;
+import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import jakarta.servlet.Servlet;
@@ -14,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +46,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * The chat calls, served by every Heddle server for the sessions of its own workspace:
  * {@code GET|POST /api/chat/sessions}, {@code GET|PATCH|DELETE /api/chat/sessions/{id}},
- * {@code GET|POST /api/chat/sessions/{id}/messages}.
+ * {@code GET|POST /api/chat/sessions/{id}/messages}, {@code DELETE /api/chat/sessions/{id}/lease}.
+ * {@code ?workspace=<id>} picks another workspace of the server's catalog.
  *
  * <p>A writer names itself with the {@value #CLIENT_HEADER} header; without it the writer is
  * the serving server ({@code server:<serverId>}). Another writer's fresh lease answers 409.
@@ -57,6 +61,9 @@ public final class ChatSessionsServlet extends JsonApiServlet {
 
     static final String PID = "io.heddle.chat.sessions";
     static final String CLIENT_HEADER = "Heddle-Client-Id";
+    static final String PROCESS_HEADER = "Heddle-Client-Process";
+    static final String WORKSPACE_PARAMETER = "workspace";
+    private static final Pattern WORKSPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final String NDJSON = "application/x-ndjson";
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
@@ -70,6 +77,9 @@ public final class ChatSessionsServlet extends JsonApiServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile WorkspaceCatalog catalog;
 
     private final transient Clock clock = Clock.systemUTC();
     private final transient ChatEngines engines = new ChatEngines();
@@ -96,6 +106,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
 
     @Deactivate
     void deactivate() {
+        events.close();
         turns.cancelAll();
         timers.shutdownNow();
     }
@@ -117,7 +128,9 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     @Override
     protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
-        ChatSessionStore store = ChatSessionStore.forStateRoot(server.stateRoot(), clock, lease);
+        Workspace workspace = workspace(request, server);
+        ChatSessionStore store = ChatSessionStore.forStateRoot(workspace.stateRoot(), clock, lease)
+                .withWriterProcess(clientProcess(request));
         String rest = request.getPathInfo();
         if (rest == null || rest.isEmpty() || rest.equals("/")) {
             switch (method) {
@@ -148,6 +161,12 @@ public final class ChatSessionsServlet extends JsonApiServlet {
                     throw HttpProblem.methodNotAllowed(method, "GET, PATCH or DELETE");
             }
         }
+        if (segments[1].equals("lease")) {
+            if (!method.equals("DELETE")) {
+                throw HttpProblem.methodNotAllowed(method, "DELETE");
+            }
+            return releaseLease(request, server, store, id);
+        }
         if (!segments[1].equals("messages")) {
             throw HttpProblem.notFound("No such chat resource: " + request.getRequestURI());
         }
@@ -156,7 +175,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
             case "HEAD":
                 return Map.of("sessionId", id, "messages", messages(read(store, id).messages()));
             case "POST":
-                return send(request, response, server, store, id);
+                return send(request, response, server, store, id, workspace.root());
             default:
                 throw HttpProblem.methodNotAllowed(method, "GET or POST");
         }
@@ -232,8 +251,25 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         }
     }
 
+    /** {@code DELETE /api/chat/sessions/{id}/lease}: the writer gives its lease up (a client that leaves). */
+    private Object releaseLease(HttpServletRequest request, ServerHandle server, ChatSessionStore store, String id)
+            throws HttpProblem, IOException {
+        String writer = writer(request, server);
+        if (turns.replying(store, id)) {
+            throw HttpProblem.conflict("reply_in_progress", new ChatTurns.ReplyInProgressException(id).getMessage());
+        }
+        try {
+            store.releaseLease(writer, id);
+            return NO_CONTENT;
+        } catch (ChatSessionStore.SessionNotFoundException e) {
+            throw HttpProblem.notFound(e.getMessage());
+        } catch (ChatSessionStore.LeaseConflictException e) {
+            throw HttpProblem.conflict("session_leased", e.getMessage());
+        }
+    }
+
     private Object send(HttpServletRequest request, HttpServletResponse response, ServerHandle server,
-            ChatSessionStore store, String id) throws HttpProblem, IOException {
+            ChatSessionStore store, String id, Path workspaceRoot) throws HttpProblem, IOException {
         Map<String, Object> body = readObject(request, false);
         Object text = body.get("text");
         if (!(text instanceof String) || ((String) text).isBlank()) {
@@ -244,7 +280,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         boolean streaming = accept != null && accept.toLowerCase(Locale.ROOT).contains(NDJSON);
         LineStream lines = new LineStream(response, streaming);
         try {
-            ChatTurns.Turn turn = turns.send(server.serverId(), server.workspaceRoot(), store, writer, id,
+            ChatTurns.Turn turn = turns.send(server.serverId(), workspaceRoot, store, writer, id,
                     (String) text, noEngineHint(server), lines);
             Map<String, Object> result = new LinkedHashMap<>();
             if (streaming) {
@@ -347,6 +383,60 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         return name;
     }
 
+    /** The workspace whose sessions a request works on. */
+    record Workspace(Path root, Path stateRoot) {
+    }
+
+    /**
+     * The serving server's own workspace, or the one {@code ?workspace=<id>} names from its
+     * catalog ({@code GET /api/workspaces}; a client adds a folder with {@code POST /api/workspaces}).
+     */
+    private Workspace workspace(HttpServletRequest request, ServerHandle server) throws HttpProblem {
+        String id = request.getParameter(WORKSPACE_PARAMETER);
+        if (id == null) {
+            return new Workspace(server.workspaceRoot(), server.stateRoot());
+        }
+        if (!WORKSPACE_ID.matcher(id).matches()) {
+            throw HttpProblem.badRequest("Parameter 'workspace' must be a workspace id such as ws-0123456789abcdef"
+                    + " (see GET /api/workspaces).");
+        }
+        WorkspaceCatalog workspaces = catalog;
+        if (workspaces == null) {
+            throw new HttpProblem(503, "not_ready", "The workspace catalog is not running; try again in a moment.");
+        }
+        Optional<WorkspaceDescriptor> found;
+        try {
+            found = workspaces.resolve(server.stateRoot(), id);
+        } catch (RuntimeException e) {
+            throw new HttpProblem(503, "storage_unavailable", "The workspace catalog could not be read: "
+                    + e.getMessage());
+        }
+        WorkspaceDescriptor descriptor = found.orElseThrow(() -> HttpProblem.notFound("No workspace " + id
+                + " in this server's catalog. Add its folder with POST /api/workspaces, then use the id it answers."));
+        return new Workspace(Path.of(descriptor.workspaceRoot()), Path.of(descriptor.stateRoot()));
+    }
+
+    /**
+     * The writer's process from {@value #PROCESS_HEADER}, believed only from a client on this
+     * machine (a loopback peer), where its pid means something; anything unreadable is no process.
+     */
+    static Optional<ClientProcess> clientProcess(HttpServletRequest request) {
+        String header = request.getHeader(PROCESS_HEADER);
+        if (header == null || !loopbackPeer(request.getRemoteAddr())) {
+            return Optional.empty();
+        }
+        return ClientProcess.parse(header);
+    }
+
+    private static boolean loopbackPeer(String address) {
+        if (address == null) {
+            return false;
+        }
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+                : address;
+        return a.startsWith("127.") || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1");
+    }
+
     /** Who writes: the {@value #CLIENT_HEADER} header, else the serving server. */
     static String writer(HttpServletRequest request, ServerHandle server) throws HttpProblem {
         String client = request.getHeader(CLIENT_HEADER);
@@ -401,6 +491,12 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("holder", lease.get().holder());
         m.put("expiresAt", format(expires));
+        lease.get().process().ifPresent(p -> {
+            Map<String, Object> process = new LinkedHashMap<>();
+            process.put("pid", p.pid());
+            process.put("startedAt", format(p.startedAt()));
+            m.put("process", process);
+        });
         return m;
     }
 

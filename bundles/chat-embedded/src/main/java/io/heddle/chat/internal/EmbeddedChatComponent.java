@@ -128,6 +128,8 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
 
     @Deactivate
     void deactivate() {
+        // The closes that follow run while this bundle stops: they post no event.
+        events.close();
         synchronized (monitor) {
             active = false;
         }

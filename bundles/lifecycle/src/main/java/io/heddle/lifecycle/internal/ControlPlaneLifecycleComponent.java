@@ -11,6 +11,8 @@ import io.heddle.api.lifecycle.ServerStartException.Reason;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.RegistryException;
+import io.heddle.api.registry.ReleaseResult;
+import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
@@ -169,19 +171,17 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             CatalogSnapshot workspaces = catalog.ensure(workspaceRoot, stateRoot);
             serverRegistry.registerWorkspaces(workspaces.workspaces());
 
-            if (options.ownership() == OwnershipPolicy.TAKE_OVER) {
-                Optional<ServerRecord> replaced = serverRegistry.takeOver(record);
-                replaced.filter(r -> !r.serverId().equals(serverId)).ifPresent(r ->
-                        LOG.info("Server {} took the live record over from {}", serverId, r.serverId()));
-            } else {
-                ClaimResult claim = serverRegistry.claim(record);
-                if (!claim.isClaimed()) {
-                    ServerRecord live = claim.existing().orElseThrow();
-                    throw new ServerStartException(Reason.OWNER_CONFLICT, "Heddle control-plane server already running at "
-                            + live.endpointUrl() + " (serverId=" + live.serverId() + ")", null, live);
+            Optional<ServerRecord> tookOverFrom = ownRecord(serverRegistry, record, options);
+            // On close the record goes back to the server this one took it from, if that one still runs.
+            handle.pushUndo("hand the live record back", () -> {
+                // A server that has closed removed its token file (its process may run on, e.g. in tests).
+                ReleaseResult released = serverRegistry.release(serverId, tookOverFrom.filter(r -> Files.exists(
+                        home.resolve("run").resolve(safeFileName(r.serverId()) + ".token"))));
+                if (released.outcome() == ReleaseResult.Outcome.HANDED_BACK) {
+                    LOG.info("Server {} handed the live record back to {}", serverId,
+                            released.currentOwner().map(ServerRecord::serverId).orElse("?"));
                 }
-            }
-            handle.pushUndo("clear the live record", () -> serverRegistry.clear(serverId));
+            });
 
             handle.heartbeatStarted(heartbeats.start(handle, true));
             handle.syncSchedulerHost();
@@ -213,6 +213,45 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             }
             throw failure;
         }
+    }
+
+    /**
+     * Makes {@code record} the live record, per the ownership policy; answers the fresh record of
+     * another server it replaced (to hand back on close), if any. A daemon started with
+     * {@code CLAIM} takes the record over from a fresh {@code embedded-chat} server (the chat keeps
+     * serving its terminal, the daemon is the one live server), but never from another daemon.
+     */
+    private static Optional<ServerRecord> ownRecord(DaemonRegistry registry, ServerRecord record, ServerOptions options)
+            throws ServerStartException {
+        String serverId = record.serverId();
+        if (options.ownership() == OwnershipPolicy.TAKE_OVER) {
+            Optional<ServerRecord> replaced = registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
+            replaced.ifPresent(r -> LOG.info("Server {} took the live record over from {}", serverId, r.serverId()));
+            return replaced.filter(r -> registry.judge(r).fresh());
+        }
+        ClaimResult claim = registry.claim(record);
+        if (claim.isClaimed()) {
+            return Optional.empty();
+        }
+        ServerRecord live = claim.existing().orElseThrow();
+        if (options.mode() == ServerMode.DAEMON && live.mode() == ServerMode.EMBEDDED_CHAT) {
+            Optional<ServerRecord> replaced = registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
+            Optional<ServerRecord> fresh = replaced.filter(r -> registry.judge(r).fresh());
+            if (fresh.isPresent() && fresh.get().mode() != ServerMode.EMBEDDED_CHAT) {
+                // Another daemon claimed the record between the two steps: give it back, and attach to it.
+                registry.release(serverId, fresh);
+                throw ownerConflict(fresh.get());
+            }
+            LOG.info("Server {} took the live record over from the embedded-chat server {}", serverId,
+                    live.serverId());
+            return fresh;
+        }
+        throw ownerConflict(live);
+    }
+
+    private static ServerStartException ownerConflict(ServerRecord live) {
+        return new ServerStartException(Reason.OWNER_CONFLICT, "Heddle control-plane server already running at "
+                + live.endpointUrl() + " (serverId=" + live.serverId() + ")", null, live);
     }
 
     private void undoStarted(LifecycleServerHandle handle, List<Exception> failures, Exception cause) {

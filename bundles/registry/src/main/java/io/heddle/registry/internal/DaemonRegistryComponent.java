@@ -8,6 +8,7 @@ import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.RefreshResult;
 import io.heddle.api.registry.RegistrySnapshot;
+import io.heddle.api.registry.ReleaseResult;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.HeddleHome;
@@ -147,6 +148,11 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
     @Override
     public ClearResult clear(String serverId) {
         return delegate.clear(serverId);
+    }
+
+    @Override
+    public ReleaseResult release(String serverId, Optional<ServerRecord> previous) {
+        return delegate.release(serverId, previous);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.RefreshResult;
 import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.RegistrySnapshot;
+import io.heddle.api.registry.ReleaseResult;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.WorkspaceDescriptor;
@@ -194,6 +195,28 @@ public final class FileDaemonRegistry implements DaemonRegistry {
                 return Mutation.keep(ClearResult.notOwner(existing.get()));
             }
             return Mutation.write(withServer(current, Optional.empty()), ClearResult.cleared());
+        });
+    }
+
+    @Override
+    public ReleaseResult release(String serverId, Optional<ServerRecord> previous) {
+        Objects.requireNonNull(serverId, "serverId");
+        Objects.requireNonNull(previous, "previous");
+        return mutate(current -> {
+            Optional<ServerRecord> existing = current.server();
+            if (existing.isPresent() && !existing.get().serverId().equals(serverId)) {
+                return Mutation.keep(ReleaseResult.notOwner(existing.get()));
+            }
+            Optional<ServerRecord> heir = previous.filter(p -> !p.serverId().equals(serverId))
+                    .filter(p -> liveness.deadReason(p.pid(), p.processStartedAt()).isEmpty());
+            if (heir.isPresent()) {
+                ServerRecord restored = heir.get().withLastSeenAt(now());
+                return Mutation.write(withServer(current, Optional.of(restored)), ReleaseResult.handedBack(restored));
+            }
+            if (existing.isEmpty()) {
+                return Mutation.keep(ReleaseResult.cleared());
+            }
+            return Mutation.write(withServer(current, Optional.empty()), ReleaseResult.cleared());
         });
     }
 
