@@ -15,7 +15,7 @@ public class HelloMessageTest {
 
     @Test
     public void errorsAreEscapedJson() {
-        assertEquals("{\"error\":{\"code\":\"bad\",\"message\":\"a \\\"quoted\\\" \\\\ line\\n\"}}",
+        assertEquals("{\"error\":{\"code\":\"bad\",\"message\":\"a \\\"quoted\\\" \\\\ line\\u000a\"}}",
                 HelloMessage.error("bad", "a \"quoted\" \\ line\n"));
     }
 }
