@@ -156,6 +156,24 @@ public class AuthorPathE2E {
                 .isEqualTo(shipped);
     }
 
+    @Test
+    public void bomManagesWhatThePlatformRunsAtTheVersionsItRuns() throws IOException {
+        Path bom = Path.of(required("heddle.bomPom"));
+        String text = Files.readString(bom, StandardCharsets.UTF_8);
+        int compared = 0;
+        for (PlatformList.Coordinates bundle : PlatformList.read(Path.of(required("heddle.platformPom")))) {
+            Matcher managed = Pattern.compile("<groupId>" + Pattern.quote(bundle.groupId()) + "</groupId><artifactId>"
+                    + Pattern.quote(bundle.artifactId()) + "</artifactId><version>([^<]+)</version>").matcher(text);
+            if (managed.find()) {
+                String version = managed.group(1).replace("${project.version}", bundle.version());
+                assertThat(version).as("%s manages %s:%s", bom, bundle.groupId(), bundle.artifactId())
+                        .isEqualTo(bundle.version());
+                compared++;
+            }
+        }
+        assertThat(compared).as("platform bundles %s manages", bom).isGreaterThanOrEqualTo(5);
+    }
+
     /** The -D arguments of the guide's archetype:generate command. */
     private static List<String> guideGenerateProperties() throws IOException {
         String text = Files.readString(docs.resolve("extensions.md"), StandardCharsets.UTF_8);
