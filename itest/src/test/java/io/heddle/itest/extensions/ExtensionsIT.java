@@ -239,6 +239,8 @@ public class ExtensionsIT extends HeddleTestSupport {
         dropIn("plain.jar", TestJars.plainJar().header("Created-By", "a test").bytes());
 
         assertProblemAndHealthyNeighbours("plain.jar", "not_a_bundle", "Bundle-SymbolicName");
+        assertThat(extension("plain.jar").orElseThrow().error().orElseThrow().message())
+                .contains("bnd").contains("io.heddle:heddle-extension-archetype");
     }
 
     @Test
@@ -256,9 +258,13 @@ public class ExtensionsIT extends HeddleTestSupport {
     public void unresolvableImportIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("unresolved.jar", TestJars.bundle("test.unresolved").header("Import-Package", "com.example.missing").bytes());
+        dropIn("unresolved.jar", TestJars.bundle("test.unresolved")
+                .header("Import-Package", "com.example.missing;version=\"[1.2,2)\"").bytes());
 
         assertProblemAndHealthyNeighbours("unresolved.jar", "unresolved", "com.example.missing");
+        assertThat(extension("unresolved.jar").orElseThrow().error().orElseThrow().message())
+                .contains("nothing exports package com.example.missing (version [1.2.0,2.0.0))")
+                .contains("into the jar");
         assertThat(extension("unresolved.jar").orElseThrow().state()).isEqualTo("INSTALLED");
     }
 

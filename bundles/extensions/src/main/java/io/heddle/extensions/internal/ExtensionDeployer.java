@@ -314,7 +314,8 @@ final class ExtensionDeployer {
             return Optional.empty();
         } catch (BundleException e) {
             if (e.getType() == BundleException.RESOLVE_ERROR) {
-                return Optional.of(new ExtensionProblem("unresolved", name + " cannot be resolved: " + describe(e)));
+                return Optional.of(new ExtensionProblem("unresolved", name + " cannot be resolved: "
+                        + ImportDiagnosis.missingImports(context, bundle).orElse(describe(e))));
             }
             return Optional.of(new ExtensionProblem("start_failed", name + " failed to start: " + describe(e)));
         } catch (IllegalStateException | SecurityException e) {

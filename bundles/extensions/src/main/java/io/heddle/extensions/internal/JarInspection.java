@@ -20,6 +20,11 @@ final class JarInspection {
     record BundleIdentity(String symbolicName, String version) {
     }
 
+    /** The fix for a jar that is not a bundle, in every such problem. */
+    static final String HOW_TO_MAKE_A_BUNDLE = "Build it with bnd (bnd-maven-plugin writes Bundle-SymbolicName and "
+            + "the imports), or generate the project from the archetype io.heddle:heddle-extension-archetype "
+            + "(see docs/extensions.md).";
+
     private JarInspection() {
     }
 
@@ -33,13 +38,14 @@ final class JarInspection {
         }
         if (manifest == null) {
             throw new ExtensionFailure(new ExtensionProblem("not_a_bundle",
-                    fileName + " has no META-INF/MANIFEST.MF, so it is not an OSGi bundle."));
+                    fileName + " has no META-INF/MANIFEST.MF, so it is not an OSGi bundle. " + HOW_TO_MAKE_A_BUNDLE));
         }
         Attributes main = manifest.getMainAttributes();
         String symbolicName = main.getValue(Constants.BUNDLE_SYMBOLICNAME);
         if (symbolicName == null || symbolicName.isBlank()) {
             throw new ExtensionFailure(new ExtensionProblem("not_a_bundle",
-                    fileName + " has no Bundle-SymbolicName in its manifest, so it is not an OSGi bundle."));
+                    fileName + " has no Bundle-SymbolicName header in its manifest, so it is not an OSGi bundle. "
+                            + HOW_TO_MAKE_A_BUNDLE));
         }
         String name = symbolicName.split(";", 2)[0].trim();
         String version = main.getValue(Constants.BUNDLE_VERSION);
