@@ -66,6 +66,7 @@ final class DaemonArgs {
                 Optional.ofNullable(values.get("--workspace")).map(Path::of),
                 values.getOrDefault("--state-dir", DaemonCommand.DEFAULT_STATE_DIR),
                 Optional.ofNullable(values.get("--assets-dir")).map(Path::of),
+                values.containsKey("--no-assets"),
                 values.containsKey("--force-owner-conflict"),
                 Optional.ofNullable(values.get("--extensions-dir")).map(Path::of)));
     }

@@ -47,10 +47,12 @@ final class DaemonCommand implements Callable<Integer> {
     String stateDir;
 
     @Option(names = "--assets-dir", paramLabel = "DIR",
-            description = "Serve the web UI from this folder (it must hold index.html).")
+            description = "Serve the web UI from this folder instead of the bundled one (it must hold index.html;"
+                + " for UI development).")
     Path assetsDir;
 
-    @Option(names = "--no-assets", description = "Serve no web UI (the default).")
+    @Option(names = "--no-assets", description = "Serve no web UI, only the API under /api/. Without this option"
+            + " and without --assets-dir, the bundled web UI is served.")
     boolean noAssets;
 
     @Option(names = "--extensions-dir", paramLabel = "DIR",
@@ -90,7 +92,7 @@ final class DaemonCommand implements Callable<Integer> {
                     + " must be a folder name inside the workspace, not a path. Give a name such as .heddle (the default)");
         }
         return new DaemonRun.Settings(host.trim(), port, Optional.ofNullable(workspace), stateDir,
-                noAssets ? Optional.empty() : Optional.ofNullable(assetsDir), forceOwnerConflict,
+                Optional.ofNullable(assetsDir), noAssets, forceOwnerConflict,
                 Optional.ofNullable(extensionsDir));
     }
 

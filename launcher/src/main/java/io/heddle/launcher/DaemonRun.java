@@ -2,6 +2,7 @@ package io.heddle.launcher;
 
 import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
+import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.lifecycle.ServerStartException;
@@ -29,7 +30,7 @@ final class DaemonRun {
 
     /** The options of one daemon start, as parsed. */
     record Settings(String host, int port, Optional<Path> workspace, String stateDir, Optional<Path> assetsDir,
-            boolean forceOwnerConflict, Optional<Path> extensionsDir) {
+            boolean noAssets, boolean forceOwnerConflict, Optional<Path> extensionsDir) {
     }
 
     /** The system property the shipped etc/log4j2.properties reads the log file from. */
@@ -63,7 +64,7 @@ final class DaemonRun {
 
         Path workspace = workspaceRoot(settings.workspace());
         Path stateRoot = workspace.resolve(settings.stateDir()).toAbsolutePath().normalize();
-        Optional<Path> assets = assetsDir();
+        ServerAssets assets = assets();
         Optional<Path> extensions = extensionsDir();
         checkHost(settings.host());
         if (settings.port() != 0 && !PortProbe.canBind(settings.host(), settings.port())) {
@@ -85,7 +86,7 @@ final class DaemonRun {
         System.setProperty(LOG_FILE_PROPERTY, logFile.toString());
         ServerOptions options = ServerOptions.of(ServerMode.DAEMON, settings.host(), settings.port(), workspace)
                 .withStateRoot(stateRoot)
-                .withAssetsDir(assets.orElse(null))
+                .withAssets(assets)
                 .withServerId(serverId)
                 .withOwnership(settings.forceOwnerConflict() ? OwnershipPolicy.TAKE_OVER : OwnershipPolicy.CLAIM);
 
@@ -229,16 +230,23 @@ final class DaemonRun {
         return dir;
     }
 
-    private Optional<Path> assetsDir() {
+    /**
+     * The web UI to serve: none with {@code --no-assets}, a folder with {@code --assets-dir}
+     * (checked here, before the framework boots), else the web bundle's (the lifecycle checks it).
+     */
+    private ServerAssets assets() {
+        if (settings.noAssets()) {
+            return ServerAssets.none();
+        }
         if (settings.assetsDir().isEmpty()) {
-            return Optional.empty();
+            return ServerAssets.bundled();
         }
         Path dir = settings.assetsDir().get().toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve("index.html"))) {
             throw CommandFailure.runtime("Web assets not found at " + dir + " (no index.html)."
                     + " Pass --assets-dir with a folder that holds index.html, or --no-assets.");
         }
-        return Optional.of(dir);
+        return ServerAssets.directory(dir);
     }
 
     /**

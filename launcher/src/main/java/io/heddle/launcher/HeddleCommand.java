@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "0:done",
             "1:runtime failure (port in use, assets missing, registry unwritable, close failed)",
             "2:usage error",
-            "3:nothing running (status, stop)"})
+            "3:nothing running (status, stop, open)"})
 final class HeddleCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +43,7 @@ final class HeddleCommand implements Callable<Integer> {
         cl.addSubcommand(new ChatCommand(terminal));
         cl.addSubcommand(new StatusCommand(terminal));
         cl.addSubcommand(new StopCommand(terminal));
+        cl.addSubcommand(new OpenCommand(terminal));
         cl.setOut(new PrintWriter(terminal.out(), true));
         cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> usageError(ex, terminal));

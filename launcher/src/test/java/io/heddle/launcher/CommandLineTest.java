@@ -49,6 +49,7 @@ class CommandLineTest {
         assertThat(s.workspace()).isEmpty();
         assertThat(s.stateDir()).isEqualTo(".heddle");
         assertThat(s.assetsDir()).isEmpty();
+        assertThat(s.noAssets()).as("the bundled UI is the default").isFalse();
         assertThat(s.forceOwnerConflict()).isFalse();
         assertThat(s.extensionsDir()).isEmpty();
     }
@@ -81,6 +82,7 @@ class CommandLineTest {
     @Test
     void noAssetsMeansNone() {
         assertThat(parseDaemon("--no-assets").assetsDir()).isEqualTo(Optional.empty());
+        assertThat(parseDaemon("--no-assets").noAssets()).isTrue();
     }
 
     @ParameterizedTest

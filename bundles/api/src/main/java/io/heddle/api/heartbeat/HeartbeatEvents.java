@@ -18,6 +18,15 @@ public final class HeartbeatEvents {
     public static final String TASK_FAILED = "io/heddle/heartbeat/task/FAILED";
     /** A task is waiting for a runner kind that no bundle provides ({@code runner}). */
     public static final String TASK_WAITING = "io/heddle/heartbeat/task/WAITING";
+    /** A task was created through {@link HeartbeatTasks} ({@code workspaceId}, {@code taskId}, {@code name}); since 1.2. */
+    public static final String TASK_CREATED = "io/heddle/heartbeat/task/CREATED";
+    /**
+     * A task was changed through {@link HeartbeatTasks} ({@code workspaceId}, {@code taskId},
+     * {@link #CHANGE}: {@code edited}, {@code run_requested} or {@code resumed}); since 1.2.
+     */
+    public static final String TASK_UPDATED = "io/heddle/heartbeat/task/UPDATED";
+    /** A task was deleted through {@link HeartbeatTasks} ({@code workspaceId}, {@code taskId}); since 1.2. */
+    public static final String TASK_DELETED = "io/heddle/heartbeat/task/DELETED";
     /** A corrupt file was set aside ({@code file}, {@code movedTo}). */
     public static final String STORE_CORRUPT_FILE = "io/heddle/heartbeat/store/CORRUPT_FILE";
     /** A heartbeat folder cannot be written ({@code stateRoot}, {@code folder}, {@code error}); health is degraded. */
@@ -34,6 +43,8 @@ public final class HeartbeatEvents {
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String TASK_ID = "taskId";
     public static final String RUN_ID = "runId";
+    /** What {@link #TASK_UPDATED} changed. */
+    public static final String CHANGE = "change";
 
     private HeartbeatEvents() {
     }

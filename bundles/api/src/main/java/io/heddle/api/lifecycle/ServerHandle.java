@@ -14,6 +14,12 @@ public interface ServerHandle extends AutoCloseable {
     /** The request attribute under which the serving handle is put on every request of its endpoint. */
     String REQUEST_ATTRIBUTE = "io.heddle.api.lifecycle.ServerHandle";
 
+    /**
+     * The cookie a browser holds the token in, once it opened {@code /?token=<token>}
+     * ({@code HttpOnly}, {@code SameSite=Strict}); since 1.1.
+     */
+    String TOKEN_COOKIE = "heddle_token";
+
     /** The name of the servlet context every Heddle endpoint selects. */
     String CONTEXT_NAME = "heddle";
 
@@ -37,8 +43,13 @@ public interface ServerHandle extends AutoCloseable {
 
     Path stateRoot();
 
-    /** The web UI folder being served, if any. */
+    /** The web UI folder being served, when {@link #assets()} is a folder. */
     Optional<Path> assetsDir();
+
+    /** Which web UI this server serves (since 1.1; the default answers from {@link #assetsDir()}). */
+    default ServerAssets assets() {
+        return assetsDir().map(ServerAssets::directory).orElse(ServerAssets.none());
+    }
 
     Instant startedAt();
 

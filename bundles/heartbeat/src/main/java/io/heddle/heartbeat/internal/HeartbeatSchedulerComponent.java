@@ -295,27 +295,54 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
 
     @Override
     public HeartbeatTask create(WorkspaceDescriptor workspace, HeartbeatTaskSpec spec) {
-        return tasks.create(workspace, spec);
+        HeartbeatTask created = tasks.create(workspace, spec);
+        Map<String, Object> p = taskProps(workspace, created.id());
+        if (created.name() != null) {
+            p.put("name", created.name());
+        }
+        post(HeartbeatEvents.TASK_CREATED, p);
+        return created;
     }
 
     @Override
     public HeartbeatTask update(WorkspaceDescriptor workspace, String taskId, HeartbeatTaskPatch patch) {
-        return tasks.update(workspace, taskId, patch);
+        HeartbeatTask updated = tasks.update(workspace, taskId, patch);
+        taskUpdated(workspace, taskId, "edited");
+        return updated;
     }
 
     @Override
     public void delete(WorkspaceDescriptor workspace, String taskId) {
         tasks.delete(workspace, taskId);
+        post(HeartbeatEvents.TASK_DELETED, taskProps(workspace, taskId));
     }
 
     @Override
     public HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId) {
-        return tasks.runNow(workspace, taskId);
+        HeartbeatTask requested = tasks.runNow(workspace, taskId);
+        taskUpdated(workspace, taskId, "run_requested");
+        return requested;
     }
 
     @Override
     public HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId) {
-        return tasks.resume(workspace, taskId);
+        HeartbeatTask resumed = tasks.resume(workspace, taskId);
+        taskUpdated(workspace, taskId, "resumed");
+        return resumed;
+    }
+
+    private void taskUpdated(WorkspaceDescriptor workspace, String taskId, String change) {
+        Map<String, Object> p = taskProps(workspace, taskId);
+        p.put(HeartbeatEvents.CHANGE, change);
+        post(HeartbeatEvents.TASK_UPDATED, p);
+    }
+
+    /** Changes through this service name no server: every event client of this JVM hears them. */
+    private static Map<String, Object> taskProps(WorkspaceDescriptor workspace, String taskId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(HeartbeatEvents.WORKSPACE_ID, workspace.id());
+        p.put(HeartbeatEvents.TASK_ID, taskId);
+        return p;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.heddle.http.internal;
 
+import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.api.web.WebAssets;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,18 +10,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * Everything no other endpoint claims: static files of the server's assets folder, with
- * {@code index.html} for unknown non-API paths (client-side routes), and a JSON 404 for
- * unknown {@code /api/} paths. A path that would leave the assets folder, through {@code ..}
- * or a symbolic link, is a 404.
+ * Everything no other endpoint claims: the web UI. Which UI is the server's choice
+ * ({@link ServerHandle#assets()}): the web bundle's ({@link WebAssets}), a folder's, or none.
+ * <ul>
+ * <li>{@code /}, and every path outside {@code /api/} and {@code /assets/} that names no file
+ *     (a client-side route), get {@code index.html}, its {@code /assets/} references rewritten
+ *     to {@code /assets/v-<version>/};</li>
+ * <li>{@code /assets/v-<version>/<file>} serves {@code assets/<file>}, cached for a year as
+ *     immutable while the version is current;</li>
+ * <li>other files, and {@code index.html}, are sent with {@code Cache-Control: no-cache};</li>
+ * <li>everything has a strong {@code ETag} ({@code 304} on {@code If-None-Match}), and text is
+ *     gzipped for clients that accept it;</li>
+ * <li>unknown {@code /api/} paths, missing {@code /assets/} files, and a server without UI get
+ *     a JSON {@code 404}.</li>
+ * </ul>
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/")
@@ -27,14 +42,18 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 public final class AssetServlet extends JsonApiServlet {
     private static final long serialVersionUID = 1L;
 
-    private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html;charset=utf-8"), Map.entry("js", "text/javascript;charset=utf-8"),
-            Map.entry("mjs", "text/javascript;charset=utf-8"), Map.entry("css", "text/css;charset=utf-8"),
-            Map.entry("json", "application/json;charset=utf-8"), Map.entry("svg", "image/svg+xml"),
-            Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
-            Map.entry("gif", "image/gif"), Map.entry("ico", "image/x-icon"), Map.entry("webp", "image/webp"),
-            Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"), Map.entry("txt", "text/plain;charset=utf-8"),
-            Map.entry("map", "application/json;charset=utf-8"), Map.entry("wasm", "application/wasm"));
+    static final String NO_CACHE = "no-cache";
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** Pages may run only this server's scripts, and no other site may frame them. */
+    static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+            + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile WebAssets webAssets;
+
+    /** The bundled UI, prepared once per {@link WebAssets} service. */
+    private final transient AtomicReference<BundledAssetSite> bundled = new AtomicReference<>();
 
     @Override
     protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
@@ -47,18 +66,89 @@ public final class AssetServlet extends JsonApiServlet {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
-        Optional<Path> assets = server.assetsDir();
-        if (assets.isEmpty()) {
-            throw HttpProblem.notFound("This server serves no web UI (it was started without assets).");
+        AssetSite site = site(server.assets());
+        AssetPaths.Target target = AssetPaths.target(path);
+        StaticFile file;
+        String cacheControl = NO_CACHE;
+        if (target.versioned()) {
+            file = site.file(target.file()).orElseThrow(() -> HttpProblem.notFound("Not found: " + uri));
+            if (target.version().equals(site.version())) {
+                cacheControl = IMMUTABLE;
+            }
+        } else if (target.index()) {
+            file = site.index();
+        } else {
+            Optional<StaticFile> found = site.file(target.file());
+            if (found.isEmpty() && target.asset()) {
+                throw HttpProblem.notFound("Not found: " + uri);
+            }
+            file = found.orElseGet(site::index);
         }
-        Path root = assets.get().toRealPath();
-        // the servlet path is already decoded and normalised by the container: never decode it twice
-        Path file = resolveInside(root, path).orElseThrow(() -> HttpProblem.notFound("Not found: " + uri));
-        if (!Files.isRegularFile(file)) {
-            file = root.resolve("index.html");
+        if (file == null) {
+            throw HttpProblem.notFound("This server's web UI has no index.html.");
         }
-        send(response, file, method.equals("HEAD"));
+        send(request, response, file, cacheControl, method.equals("HEAD"));
         return null;
+    }
+
+    private AssetSite site(ServerAssets assets) throws HttpProblem, IOException {
+        switch (assets.kind()) {
+            case BUNDLED: {
+                WebAssets current = webAssets;
+                if (current == null) {
+                    throw HttpProblem.notFound("This server serves the bundled web UI, but the io.heddle.web bundle"
+                            + " is not running. The API under /api/ still answers.");
+                }
+                BundledAssetSite site = bundled.get();
+                if (site == null || !site.builtFrom(current)) {
+                    site = new BundledAssetSite(current);
+                    bundled.set(site);
+                }
+                return site;
+            }
+            case DIRECTORY:
+                try {
+                    return new DirectoryAssetSite(assets.directory().orElseThrow().toRealPath());
+                } catch (IOException e) {
+                    throw HttpProblem.notFound("This server's web UI folder is gone: " + e.getMessage());
+                }
+            case NONE:
+            default:
+                throw HttpProblem.notFound("This server serves no web UI (it was started with --no-assets)."
+                        + " The API is under /api/.");
+        }
+    }
+
+    private static void send(HttpServletRequest request, HttpServletResponse response, StaticFile file,
+            String cacheControl, boolean headOnly) throws IOException {
+        boolean zipped = file.gzip() != null && AssetPaths.acceptsGzip(request.getHeader("Accept-Encoding"));
+        String etag = zipped ? file.gzipEtag() : file.etag();
+        response.setHeader("ETag", etag);
+        response.setHeader("Cache-Control", cacheControl);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        if (file.gzip() != null) {
+            response.setHeader("Vary", "Accept-Encoding");
+        }
+        if (file.contentType().startsWith("text/html")) {
+            response.setHeader("Content-Security-Policy", PAGE_POLICY);
+            response.setHeader("Referrer-Policy", "no-referrer");
+        }
+        if (AssetPaths.etagMatches(request.getHeader("If-None-Match"), etag)) {
+            response.setStatus(304);
+            response.flushBuffer();
+            return;
+        }
+        byte[] body = zipped ? file.gzip() : file.body();
+        response.setStatus(200);
+        response.setContentType(file.contentType());
+        if (zipped) {
+            response.setHeader("Content-Encoding", "gzip");
+        }
+        response.setContentLength(body.length);
+        if (!headOnly) {
+            response.getOutputStream().write(body);
+        }
+        response.flushBuffer();
     }
 
     /**
@@ -97,20 +187,6 @@ public final class AssetServlet extends JsonApiServlet {
             return Optional.of(candidate);
         } catch (InvalidPathException | IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void send(HttpServletResponse response, Path file, boolean headOnly) throws IOException {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        response.setStatus(200);
-        response.setContentType(TYPES.getOrDefault(ext, "application/octet-stream"));
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Cache-Control", name.equals("index.html") ? "no-cache" : "max-age=300");
-        response.setContentLengthLong(Files.size(file));
-        if (!headOnly) {
-            Files.copy(file, response.getOutputStream());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
 import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
+import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.lifecycle.ServerStartException;
@@ -17,6 +18,7 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceCatalogException;
+import io.heddle.api.web.WebAssets;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.ExclusiveFileLock;
 import io.heddle.storage.internal.PrivateFiles;
@@ -46,13 +48,15 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.context.ServletContextHelper;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ControlPlaneLifecycle} service. A start runs, in order: validate the assets;
+ * The {@link ControlPlaneLifecycle} service. A start runs, in order: validate the assets (the
+ * chosen folder, or the web bundle, must hold {@code index.html});
  * write the token; bind a Felix HTTP instance of its own and read the real port; register
  * the servlet context (access rules + server facts) targeted at that instance; register the
  * workspaces; claim (or take over) the live record; start the live-record heartbeat and the
@@ -66,6 +70,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private static final Duration BIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration ENDPOINT_DEADLINE = Duration.ofSeconds(5);
+    /** How long a start that serves the bundled UI waits for the web bundle to come up. */
+    static final Duration WEB_ASSETS_DEADLINE = Duration.ofSeconds(5);
     /** In {@code $HEDDLE_HOME/run/}: held while one start binds a fixed port. */
     static final String BIND_LOCK_FILE = "http-bind.lock";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +85,10 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     /** Requests refused for bad input, logged at most once a minute per cause (shared by every server). */
     private final RefusalLog refusals = new RefusalLog(clock, LoggerFactory.getLogger(RefusalLog.class)::warn);
     private final Set<LifecycleServerHandle> open = ConcurrentHashMap.newKeySet();
+
+    /** The web bundle's UI: checked before a server that serves it binds. */
+    private WebAssets webAssets;
+    private final Object webAssetsMonitor = new Object();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindSchedulerHost")
@@ -118,7 +128,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         long startNanos = System.nanoTime();
         Path workspaceRoot = options.workspaceRoot().toAbsolutePath().normalize();
         Path stateRoot = options.stateRoot().toAbsolutePath().normalize();
-        Optional<Path> assets = options.assetsDir().map(p -> p.toAbsolutePath().normalize());
+        ServerAssets assets = options.assets().directory()
+                .map(p -> ServerAssets.directory(p.toAbsolutePath().normalize())).orElse(options.assets());
         validateAssets(assets);
 
         long pid = ProcessHandle.current().pid();
@@ -276,10 +287,72 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         }
     }
 
-    private static void validateAssets(Optional<Path> assets) throws ServerStartException {
-        if (assets.isPresent() && !Files.isRegularFile(assets.get().resolve("index.html"))) {
-            throw new ServerStartException(Reason.ASSETS_MISSING, "Web assets not found at " + assets.get()
-                    + " (no index.html). Pass --assets-dir with a folder that holds index.html, or --no-assets.", null);
+    /** Before anything binds: the chosen UI must have an {@code index.html}. */
+    private void validateAssets(ServerAssets assets) throws ServerStartException {
+        switch (assets.kind()) {
+            case DIRECTORY:
+                Path dir = assets.directory().orElseThrow();
+                if (!Files.isRegularFile(dir.resolve(WebAssets.INDEX))) {
+                    throw new ServerStartException(Reason.ASSETS_MISSING, "Web assets not found at " + dir
+                            + " (no index.html). Pass --assets-dir with a folder that holds index.html, or --no-assets.",
+                            null);
+                }
+                break;
+            case BUNDLED:
+                WebAssets bundled = awaitWebAssets();
+                if (bundled == null) {
+                    throw new ServerStartException(Reason.ASSETS_MISSING, "The web UI bundle (io.heddle.web) is not"
+                            + " running, so there is no UI to serve. Install and start it, or pass --no-assets"
+                            + " (API only) or --assets-dir DIR.", null);
+                }
+                if (!bundled.paths().contains(WebAssets.INDEX)) {
+                    throw new ServerStartException(Reason.ASSETS_MISSING, "The web UI bundle (io.heddle.web) holds"
+                            + " no index.html. Rebuild it, or pass --no-assets (API only) or --assets-dir DIR.", null);
+                }
+                break;
+            case NONE:
+            default:
+                break;
+        }
+    }
+
+    /**
+     * The web bundle's service; a start that races the bundle's own start waits for it a moment.
+     * Null when it does not appear within {@link #WEB_ASSETS_DEADLINE}.
+     */
+    private WebAssets awaitWebAssets() throws ServerStartException {
+        long end = System.nanoTime() + WEB_ASSETS_DEADLINE.toNanos();
+        synchronized (webAssetsMonitor) {
+            while (webAssets == null) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    webAssetsMonitor.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ServerStartException(Reason.OTHER, "Interrupted while waiting for the web UI bundle.", e);
+                }
+            }
+            return webAssets;
+        }
+    }
+
+    @Reference(service = WebAssets.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindWebAssets")
+    void bindWebAssets(WebAssets assets) {
+        synchronized (webAssetsMonitor) {
+            webAssets = assets;
+            webAssetsMonitor.notifyAll();
+        }
+    }
+
+    void unbindWebAssets(WebAssets assets) {
+        synchronized (webAssetsMonitor) {
+            if (webAssets == assets) {
+                webAssets = null;
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
 import io.heddle.api.heartbeat.HeartbeatTarget;
 import io.heddle.api.heartbeat.LiveRecordHeartbeat;
 import io.heddle.api.lifecycle.ServerCloseException;
+import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
@@ -43,7 +44,7 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
     private final Path registryPath;
     private final Path workspaceRoot;
     private final Path stateRoot;
-    private final Optional<Path> assetsDir;
+    private final ServerAssets assets;
     private final String token;
     private final Path tokenFile;
     private final DaemonRegistry registry;
@@ -60,13 +61,13 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
     private volatile Runnable shutdownListener;
 
     LifecycleServerHandle(ServerRecord record, Path registryPath, Path workspaceRoot, Path stateRoot,
-            Optional<Path> assetsDir, String token, Path tokenFile, DaemonRegistry registry, WorkspaceCatalog catalog,
+            ServerAssets assets, String token, Path tokenFile, DaemonRegistry registry, WorkspaceCatalog catalog,
             Supplier<HeartbeatSchedulerHost> schedulerHost, Consumer<LifecycleServerHandle> onClosed) {
         this.record = record;
         this.registryPath = registryPath;
         this.workspaceRoot = workspaceRoot;
         this.stateRoot = stateRoot;
-        this.assetsDir = assetsDir;
+        this.assets = assets;
         this.token = token;
         this.tokenFile = tokenFile;
         this.registry = registry;
@@ -191,7 +192,12 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
 
     @Override
     public Optional<Path> assetsDir() {
-        return assetsDir;
+        return assets.directory();
+    }
+
+    @Override
+    public ServerAssets assets() {
+        return assets;
     }
 
     @Override

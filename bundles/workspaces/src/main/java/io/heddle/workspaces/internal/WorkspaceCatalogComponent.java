@@ -5,20 +5,30 @@ import io.heddle.api.health.HealthProblem;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.api.workspace.WorkspaceEvents;
 import io.heddle.storage.internal.StoreHealth;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Offers {@link FileWorkspaceCatalog} as the {@link WorkspaceCatalog} service, and, as a
+ * Offers {@link FileWorkspaceCatalog} as the {@link WorkspaceCatalog} service, posts each
+ * change made through it as {@link WorkspaceEvents#CHANGED} (when Event Admin runs), and, as a
  * {@link HealthContributor}, names the catalog folders that cannot be written now.
  */
 @Component(service = {WorkspaceCatalog.class, HealthContributor.class})
@@ -59,6 +69,10 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
         return out;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
     @Override
     public CatalogSnapshot ensure(Path workspaceRoot, Path stateRoot) {
         return catalog.ensure(workspaceRoot, stateRoot);
@@ -76,16 +90,41 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
 
     @Override
     public CatalogSnapshot setActive(Path stateRoot, String workspaceId) {
-        return catalog.setActive(stateRoot, workspaceId);
+        CatalogSnapshot snapshot = catalog.setActive(stateRoot, workspaceId);
+        changed(WorkspaceEvents.ACTIVATED, stateRoot, workspaceId, null);
+        return snapshot;
     }
 
     @Override
     public WorkspaceDescriptor rename(Path stateRoot, String workspaceId, String name) {
-        return catalog.rename(stateRoot, workspaceId, name);
+        WorkspaceDescriptor renamed = catalog.rename(stateRoot, workspaceId, name);
+        changed(WorkspaceEvents.RENAMED, stateRoot, renamed.id(), renamed.name());
+        return renamed;
     }
 
     @Override
     public WorkspaceDescriptor create(Path stateRoot, Path workspaceRoot, String name, String stateDirName) {
-        return catalog.create(stateRoot, workspaceRoot, name, stateDirName);
+        WorkspaceDescriptor created = catalog.create(stateRoot, workspaceRoot, name, stateDirName);
+        changed(WorkspaceEvents.CREATED, stateRoot, created.id(), created.name());
+        return created;
+    }
+
+    private void changed(String change, Path stateRoot, String workspaceId, String name) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(WorkspaceEvents.CHANGE, change);
+        props.put(WorkspaceEvents.WORKSPACE_ID, workspaceId);
+        props.put(WorkspaceEvents.STATE_ROOT, stateRoot.toAbsolutePath().normalize().toString());
+        if (name != null) {
+            props.put(WorkspaceEvents.NAME, name);
+        }
+        try {
+            events.postEvent(new Event(WorkspaceEvents.CHANGED, props));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not post {}: {}", WorkspaceEvents.CHANGED, e.toString());
+        }
     }
 }
