@@ -45,6 +45,7 @@ const sidebar = h('nav', {class: 'sidebar', id: 'sidebar', 'aria-label': 'Main'}
   h('label', {class: 'ws-label', for: 'ws-switch'}, 'Workspace'),
   wsSelect,
   navList,
+  h('div', {class: 'side-facts', id: 'side-facts', 'aria-label': 'Server'}),
   h('div', {class: 'sidebar-foot', id: 'signin-foot'}));
 const scrim = h('div', {class: 'scrim', onclick: () => setSheet(false)});
 const menuButton = h('button', {type: 'button', class: 'icon-btn menu-btn', 'aria-label': 'Open menu',
@@ -89,6 +90,10 @@ watch('/api/runtime-host', (r) => {
       host.owner ? chip('owner', 'owner') : chip('standby', 'standby')),
     h('span', {class: 'fact endpoint', title: 'Endpoint'}, h('span', {class: 'sr'}, 'Endpoint '), endpoint),
     h('span', {class: 'fact server-id', title: `serverId ${host.serverId}`}, h('span', {class: 'sr'}, 'Server id '), host.serverId));
+  // the same facts in the menu sheet, where a phone's header has no room for them
+  swap(document.getElementById('side-facts'),
+    h('div', null, h('span', {class: 'muted'}, 'Endpoint '), h('code', null, endpoint)),
+    h('div', null, h('span', {class: 'muted'}, 'Server '), h('code', null, host.serverId)));
 });
 
 // ---- workspaces and the switcher ------------------------------------------------------------

@@ -85,7 +85,7 @@ function conversation(s, wsId, sessionId, pane) {
     send();
   }}, h('label', {for: inputId, class: 'sr'}, 'Message'), input, sendBtn);
 
-  pane.replaceChildren(
+  swap(pane,
     h('a', {href: `/w/${wsId}/chat`, class: 'back-link'}, icon('back'), 'All conversations'),
     head, log, leaseNote, composerStatus, signedOutNote(), composer);
 

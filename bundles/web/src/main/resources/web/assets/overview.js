@@ -23,8 +23,8 @@ export function overviewPage() {
       card('Live record', recordBox),
       card('Tasks by status', countsBox),
       card('Workspaces', wsBox, h('a', {href: '/workspaces', class: 'card-link'}, 'Manage')),
-      card('Latest runs', runsBox, null, 'wide'),
-      card('Extensions with problems', extBox, h('a', {href: '/extensions', class: 'card-link'}, 'All extensions'))));
+      card('Extensions with problems', extBox, h('a', {href: '/extensions', class: 'card-link'}, 'All extensions')),
+      card('Latest runs', runsBox, null, 'wide')));
 
   let host = null;
   s.watch('/api/runtime-host', (r) => {

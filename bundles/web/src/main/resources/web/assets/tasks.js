@@ -77,7 +77,7 @@ function detail(s, wsId, base, taskId, runId, pane) {
   const head = h('div', {class: 'task-head'}, loading('the task'));
   const runsBox = h('div', {class: 'runs'});
   const inspector = h('aside', {class: 'inspector', 'aria-label': 'Run details'});
-  pane.replaceChildren(
+  swap(pane,
     h('a', {href: `/w/${wsId}/tasks`, class: 'back-link'}, icon('back'), 'All tasks'),
     h('div', {class: ['detail-grid', runId ? 'with-inspector' : null]},
       h('div', {class: 'detail-main'}, head, h('h3', {class: 'section-title'}, 'Runs'), runsBox),
@@ -144,7 +144,7 @@ function detail(s, wsId, base, taskId, runId, pane) {
         ['Next run', t.enabled === false ? 'never while disabled' : t.schedule && t.schedule.nextRunAt ? timeEl(t.schedule.nextRunAt) : 'not scheduled'],
         ['Last run', st.runAt ? timeEl(st.runAt) : 'never'],
         ['Runner', t.runner],
-        ['Runs', config],
+        [t.runner === 'command' ? 'Command' : 'Configuration', config],
         ['Continuation', t.continuationMode === 'agent' ? 'agent' : 'operator'],
         ['Failures in a row', st.failures ? String(st.failures) : null],
         ['Run requested', st.runRequestedAt ? timeEl(st.runRequestedAt) : null],
