@@ -122,10 +122,22 @@ function setState(state) {
 let retryMs = 2000;
 let controller = null;
 let watchdog = null;
+let stopped = false;
 const SILENCE_MS = 15000; // the server comments every 2 s; this long without a byte means the link is dead
 
 export function startEvents() {
   connect();
+  // A page put in the back/forward cache must not keep its stream (and a connection) open.
+  window.addEventListener('pagehide', () => {
+    stopped = true;
+    if (controller) controller.abort();
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted && stopped) {
+      stopped = false;
+      connect();
+    }
+  });
   window.addEventListener('online', () => {
     if (stream.state !== 'open') reconnectNow();
   });
@@ -159,6 +171,7 @@ async function connect() {
     // fall through to reconnect
   }
   clearTimeout(watchdog);
+  if (stopped) return;
   stream.attempts += 1;
   setState('reconnecting');
   const delay = wasOpen ? retryMs : Math.min(retryMs * Math.pow(1.5, stream.attempts - 1), 15000);
@@ -230,7 +243,7 @@ const resources = new Map();
 export function resource(url) {
   let r = resources.get(url);
   if (!r) {
-    r = {url, data: undefined, error: null, loading: false, dirty: false, subs: new Set(), timer: null};
+    r = {url, data: undefined, raw: null, error: null, loading: false, dirty: false, subs: new Set(), timer: null};
     resources.set(url, r);
   }
   return r;
@@ -253,16 +266,21 @@ async function load(r) {
   }
   r.loading = true;
   r.dirty = false;
+  const before = r.error ? null : r.raw;
   try {
-    r.data = await get(r.url);
+    const data = await get(r.url);
+    r.raw = JSON.stringify(data);
+    r.data = data;
     r.error = null;
   } catch (e) {
     r.error = e;
+    r.raw = null;
     if (e.status === 404) r.data = undefined;
   } finally {
     r.loading = false;
   }
-  for (const fn of r.subs) fn(r);
+  // an answer equal to the last one changes nothing on the page: no re-render
+  if (r.error || r.raw !== before) for (const fn of r.subs) fn(r);
   if (r.dirty) load(r);
 }
 
@@ -289,6 +307,7 @@ export function refreshWhere(test) {
 export function put(url, data) {
   const r = resource(url);
   r.data = data;
+  r.raw = JSON.stringify(data);
   r.error = null;
   for (const fn of r.subs) fn(r);
 }

@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -31,7 +32,7 @@ final class Browser implements AutoCloseable {
 
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Duration DEADLINE = Duration.ofSeconds(20);
+    static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -78,6 +79,7 @@ final class Browser implements AutoCloseable {
     /** Waits (polling, with a deadline) until the condition answers something other than null or false. */
     <T> T until(String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, DEADLINE, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class) // the page re-renders what changed
                 .withMessage(() -> "waiting for " + what + " on " + driver.getCurrentUrl())
                 .until(condition);
     }
@@ -92,6 +94,24 @@ final class Browser implements AutoCloseable {
     WebElement withText(String css, String text) {
         return until("'" + text + "' in " + css, d -> d.findElements(By.cssSelector(css)).stream()
                 .filter(e -> e.isDisplayed() && e.getText().contains(text)).findFirst().orElse(null));
+    }
+
+    /** The text of the first visible element for the selector that contains {@code text}, read at once. */
+    String text(String css, String text) {
+        return until("'" + text + "' in " + css, d -> d.findElements(By.cssSelector(css)).stream()
+                .filter(e -> e.isDisplayed() && e.getText().contains(text)).findFirst().map(WebElement::getText).orElse(null));
+    }
+
+    /** Clicks the first visible element for the selector, again if the page re-rendered it meanwhile. */
+    void click(String css) {
+        until("a click on " + css, d -> {
+            WebElement e = d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+            if (e == null) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     /** Emulates a phone-sized viewport. */

@@ -14,6 +14,8 @@ import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestName;
+import org.junit.rules.TestWatcher;
+import org.junit.runner.Description;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
@@ -35,6 +37,16 @@ public class WebUiE2E {
 
     @Rule
     public final TestName name = new TestName();
+
+    @Rule
+    public final TestWatcher failureShot = new TestWatcher() {
+        @Override
+        protected void failed(Throwable e, Description description) {
+            if (browser != null) {
+                browser.screenshot(getClass().getEnclosingClass().getSimpleName() + "-" + description.getMethodName() + "-FAILED");
+            }
+        }
+    };
 
     @BeforeClass
     public static void startServerAndBrowser() throws Exception {
@@ -84,8 +96,7 @@ public class WebUiE2E {
         Path folder = Files.createDirectories(server.sandbox().home().resolve("signed-out-try"));
         browser.visible("#ws-path").sendKeys(folder.toString());
         browser.visible(".add-ws button[type=submit]").click();
-        WebElement hint = browser.visible(".add-ws .signin-hint");
-        assertThat(hint.getText()).contains("heddle open").doesNotContain("401").doesNotContain("token_required");
+        assertThat(browser.text(".add-ws .signin-hint", "heddle open")).contains("heddle open").doesNotContain("401").doesNotContain("token_required");
         screenshot();
 
         String signIn = server.signInUrl();
@@ -113,8 +124,7 @@ public class WebUiE2E {
         WebElement path = browser.visible("#ws-path");
         path.sendKeys(server.sandbox().home().resolve("no-such-folder").toString());
         browser.visible(".add-ws button[type=submit]").click();
-        WebElement error = browser.visible(".add-ws .error");
-        assertThat(error.getText()).contains("no-such-folder");
+        assertThat(browser.text(".add-ws .error", "no-such-folder")).contains("no-such-folder");
 
         Path folder = Files.createDirectories(server.sandbox().home().resolve("second-project"));
         path.clear();
@@ -144,13 +154,11 @@ public class WebUiE2E {
         browser.withText(".task-item", "Say hello");
         assertThat(driver().findElements(By.cssSelector(".runs-table"))).isEmpty();
 
-        browser.visible("[data-key=run-now]").click();
-        WebElement runLink = browser.visible(".runs-table a[data-key^=run-]");
-        browser.withText(".runs-table", "continue");
-        runLink.click();
-        WebElement output = browser.withText(".inspector .output-text", "hello-from-the-run");
-        assertThat(output.getText()).isEqualTo("hello-from-the-run");
-        assertThat(browser.withText(".inspector", "Error output").getText()).contains("warn");
+        browser.click("[data-key=run-now]");
+        browser.text(".runs-table", "continue");
+        browser.click(".runs-table a[data-key^=run-]");
+        assertThat(browser.text(".inspector .output-text", "hello-from-the-run")).isEqualTo("hello-from-the-run");
+        assertThat(browser.text(".inspector", "Error output")).contains("warn");
         assertThat(browser.js("return window.heddleSamePage")).as("the page was never reloaded").isEqualTo(true);
         screenshot();
     }
@@ -159,20 +167,19 @@ public class WebUiE2E {
     public void aChatMessageStreamsTheEnginesReplyIntoThePage() throws Exception {
         awaitChatEngine();
         browser.open(server.url("/w/" + ws + "/chat"));
-        browser.visible("#new-chat").click();
+        browser.click("#new-chat");
         browser.until("the new conversation", d -> d.getCurrentUrl().matches(".*/chat/cs-[0-9a-f]+$"));
         WebElement composer = browser.visible(".composer textarea");
         composer.sendKeys("Tell me in two parts");
         composer.sendKeys(Keys.ENTER);
 
-        WebElement streaming = browser.withText(".msg-assistant.streaming", "first part");
-        assertThat(streaming.getText()).as("the first piece shows before the engine wrote the second")
-                .doesNotContain("second");
-        WebElement done = browser.withText(".msg-assistant:not(.streaming)", "second");
-        assertThat(done.findElement(By.cssSelector("strong")).getText()).isEqualTo("first");
-        assertThat(done.findElement(By.cssSelector("code")).getText()).isEqualTo("second");
+        assertThat(browser.text(".msg-assistant.streaming", "first part"))
+                .as("the first piece shows before the engine wrote the second").doesNotContain("second");
+        browser.text(".msg-assistant:not(.streaming)", "second");
+        assertThat(browser.text(".msg-assistant:not(.streaming) strong", "first")).isEqualTo("first");
+        assertThat(browser.text(".msg-assistant:not(.streaming) code", "second")).isEqualTo("second");
         assertThat(driver().findElements(By.cssSelector(".msg-assistant.streaming"))).isEmpty();
-        assertThat(browser.visible(".msg-user").getText()).contains("Tell me in two parts");
+        assertThat(browser.text(".msg-user", "Tell me")).contains("Tell me in two parts");
         screenshot();
     }
 
@@ -201,8 +208,7 @@ public class WebUiE2E {
                 staging, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staging, folder.resolve("extension-hello.jar"), StandardCopyOption.ATOMIC_MOVE);
 
-        WebElement card = browser.withText(".ext-card[data-file='extension-hello.jar']", "active");
-        assertThat(card.getText()).contains("io.heddle.examples.extension-hello").contains("/api/ext/hello");
+        assertThat(browser.text(".ext-card[data-file='extension-hello.jar']", "active")).contains("io.heddle.examples.extension-hello").contains("/api/ext/hello");
         screenshot();
 
         Files.delete(folder.resolve("extension-hello.jar"));
@@ -220,14 +226,13 @@ public class WebUiE2E {
         assertThat(server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks/" + id + "/run", null).statusCode())
                 .isEqualTo(202);
         browser.open(server.url("/w/" + ws + "/tasks/" + id));
-        WebElement title = browser.withText(".task-title h2", "<img");
-        assertThat(title.getText()).isEqualTo(XSS_NAME);
-        assertThat(browser.withText(".task-item", "<img").getText()).contains(XSS_NAME);
-        assertThat(browser.visible(".instruction").getText()).isEqualTo("<script>alert(2)</script>");
+        assertThat(browser.text(".task-title h2", "<img")).isEqualTo(XSS_NAME);
+        assertThat(browser.text(".task-item", "<img")).contains(XSS_NAME);
+        assertThat(browser.text(".instruction", "<script>")).isEqualTo("<script>alert(2)</script>");
         assertThat(driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
         assertThat(browser.alertOpen()).as("an alert dialog").isFalse();
         browser.open(server.url("/"));
-        assertThat(browser.withText(".card a", "<img").getText()).isEqualTo(XSS_NAME);
+        assertThat(browser.text(".card a", "<img")).isEqualTo(XSS_NAME);
         assertThat(driver().findElements(By.cssSelector("main img"))).isEmpty();
         assertThat(browser.alertOpen()).as("an alert dialog").isFalse();
         screenshot();
@@ -270,7 +275,7 @@ public class WebUiE2E {
                 }
             }
             browser.open(server.url("/w/" + ws + "/tasks"));
-            browser.visible(".menu-btn").click();
+            browser.click(".menu-btn");
             browser.visible(".sidebar .nav a");
             browser.screenshot(getClass().getSimpleName() + "-" + name.getMethodName() + "-menu");
         } finally {
