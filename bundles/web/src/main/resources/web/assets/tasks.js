@@ -47,8 +47,7 @@ export function tasksPage(wsId, taskId, runId) {
     const href = `/w/${wsId}/tasks/${t.id}`;
     return h('li', null, h('a', {href, class: 'task-item', 'data-key': `task-${t.id}`, 'aria-current': t.id === taskId ? 'page' : null},
       h('div', {class: 'task-item-head'}, h('span', {class: 'task-name'}, t.name || t.task || t.id), chip(status)),
-      h('div', {class: 'muted small'}, interval(t.schedule && t.schedule.intervalMs), ' · ', t.runner,
-        t.schedule && t.schedule.nextRunAt && t.enabled !== false ? h('span', null, ' · next ', timeEl(t.schedule.nextRunAt)) : null),
+      h('div', {class: 'muted small'}, interval(t.schedule && t.schedule.intervalMs), ' · ', t.runner, ' · ', nextRun(t)),
       lastOutcome(t) ? h('div', {class: 'small clip outcome'}, lastOutcome(t)) : null));
   }
 
@@ -61,6 +60,22 @@ export function tasksPage(wsId, taskId, runId) {
 function statusOf(t) {
   if (t.enabled === false) return 'disabled';
   return (t.state && t.state.status) || 'idle';
+}
+
+/** When the task runs next, in words that match its state. */
+function nextRun(t) {
+  const st = t.state || {};
+  const next = t.schedule && t.schedule.nextRunAt;
+  if (t.enabled === false) return 'not while disabled';
+  if (st.status === 'running') return 'running now';
+  if (st.needs === 'resume' || st.status === 'blocked') return 'after a resume';
+  if (st.status === 'complete') return 'never (complete)';
+  if (st.needs === 'runner') return 'when its runner is installed';
+  if (st.runRequestedAt) return 'as soon as a slot is free';
+  if (!next) return 'not scheduled';
+  const at = parseTime(next);
+  if (at !== null && at <= Date.now()) return 'due now';
+  return h('span', null, 'next ', timeEl(next));
 }
 
 function lastOutcome(t) {
@@ -108,13 +123,14 @@ function detail(s, wsId, base, taskId, runId, pane) {
           throw e;
         }
       })});
-    const runBtn = button('Run now', {class: 'primary', 'data-key': 'run-now', disabled: t.enabled === false || status === 'running',
-      title: t.enabled === false ? 'Enable the task to run it.' : null,
+    const resumable = RESUMABLE.has(st.status) || (st.status === 'waiting' && st.needs === 'resume');
+    const holds = st.status === 'blocked' || st.status === 'complete' || st.needs === 'resume';
+    const runBtn = button('Run now', {class: 'primary', 'data-key': 'run-now', disabled: t.enabled === false || status === 'running' || holds,
+      title: t.enabled === false ? 'Enable the task to run it.' : holds ? 'It waits for a resume: use Resume.' : null,
       onclick: () => runAction(runBtn, actionStatus, async () => {
         put(taskUrl, await api('POST', `${taskUrl}/run`));
       })}, 'play');
-    const resumable = RESUMABLE.has(st.status) || (st.status === 'waiting' && st.needs === 'resume');
-    const resumeBtn = resumable ? button('Resume', {'data-key': 'resume', onclick: () => runAction(resumeBtn, actionStatus, async () => {
+    const resumeBtn = resumable ? button('Resume', {'data-key': 'resume', class: holds ? 'primary' : null, onclick: () => runAction(resumeBtn, actionStatus, async () => {
       put(taskUrl, await api('POST', `${taskUrl}/resume`));
     })}) : null;
     const editBtn = button('Edit', {'data-key': 'edit', onclick: () => openTaskForm(wsId, t)}, 'edit');
@@ -141,7 +157,7 @@ function detail(s, wsId, base, taskId, runId, pane) {
       t.task ? h('p', {class: 'instruction'}, t.task) : null,
       facts([
         ['Schedule', interval(t.schedule && t.schedule.intervalMs)],
-        ['Next run', t.enabled === false ? 'never while disabled' : t.schedule && t.schedule.nextRunAt ? timeEl(t.schedule.nextRunAt) : 'not scheduled'],
+        ['Next run', nextRun(t)],
         ['Last run', st.runAt ? timeEl(st.runAt) : 'never'],
         ['Runner', t.runner],
         [t.runner === 'command' ? 'Command' : 'Configuration', config],
@@ -159,7 +175,7 @@ function detail(s, wsId, base, taskId, runId, pane) {
     }
     const runs = r.data.runs || [];
     swap(runsBox, runs.length
-      ? h('table', {class: 'table runs-table'},
+      ? h('div', {class: 'table-wrap'}, h('table', {class: 'table runs-table'},
         h('caption', {class: 'sr'}, 'Runs, newest first'),
         h('thead', null, h('tr', null, h('th', null, 'Run'), h('th', null, 'Status'), h('th', null, 'Started'),
           h('th', null, 'Duration'), h('th', {class: 'hide-narrow'}, 'Outcome'))),
@@ -170,7 +186,7 @@ function detail(s, wsId, base, taskId, runId, pane) {
             run.status === 'finished' && run.decision ? run.decision : run.status)),
           h('td', null, timeEl(run.startedAt)),
           h('td', null, runDuration(run)),
-          h('td', {class: 'hide-narrow clip'}, run.error || run.summary || '')))))
+          h('td', {class: 'hide-narrow clip'}, run.error || run.summary || ''))))))
       : empty('No runs yet', 'Runs appear here as they start, and update when they finish. Use “Run now” to try it.'));
   });
 

@@ -30,7 +30,7 @@ final class UiServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HeddleSandbox sandbox;
-    private final HeddleRun daemon;
+    private HeddleRun daemon;
     private final String base;
 
     private UiServer(HeddleSandbox sandbox, HeddleRun daemon, String base) {
@@ -58,6 +58,18 @@ final class UiServer implements AutoCloseable {
             sandbox.close();
             throw e;
         }
+    }
+
+    /** Stops the daemon (SIGTERM, as Ctrl-C would) and starts a new one on the same port. */
+    void restart() throws IOException, InterruptedException {
+        daemon.sigterm();
+        int code = daemon.awaitExit(Duration.ofSeconds(30));
+        if (code != 0) {
+            throw new AssertionError("the daemon exited with " + code + daemon.report());
+        }
+        List<String> args = new ArrayList<>(List.of("--port", base.substring(base.lastIndexOf(':') + 1)));
+        args.addAll(ASSET_ARGS);
+        daemon = sandbox.startDaemon(args.toArray(new String[0]));
     }
 
     HeddleSandbox sandbox() {

@@ -284,6 +284,30 @@ public class WebUiE2E {
     }
 
     @Test
+    public void theEventsPageShowsTheLiveStreamWithATopicFilterAndPause() throws Exception {
+        browser.open(server.url("/events"));
+        browser.withText(".page h1", "Events");
+        browser.until("the stream to be live", d -> "open".equals(browser.js("return document.querySelector('.conn').dataset.state")));
+        server.call("POST", "/api/chat/sessions", "{\"name\":\"event source\"}");
+        browser.text(".event-name", "chat.session_created");
+
+        browser.visible("input[type=search]").sendKeys("extensions.");
+        browser.until("the filter to hide other events", d -> d.findElements(By.cssSelector(".event-name")).isEmpty());
+        browser.visible("input[type=search]").clear();
+        browser.visible("input[type=search]").sendKeys("chat.");
+        browser.text(".event-name", "chat.session_created");
+
+        browser.click("button[aria-pressed]");
+        int shown = driver().findElements(By.cssSelector(".event")).size();
+        server.call("POST", "/api/chat/sessions", "{\"name\":\"while paused\"}");
+        browser.text("main", "held back");
+        assertThat(driver().findElements(By.cssSelector(".event"))).hasSize(shown);
+        browser.click("button[aria-pressed=true]");
+        browser.until("the held event to show", d -> d.findElements(By.cssSelector(".event")).size() > shown);
+        screenshot();
+    }
+
+    @Test
     public void aTaskCanBeCreatedWithTheKeyboardAlone() throws Exception {
         browser.open(server.url("/w/" + ws + "/tasks"));
         browser.visible("#new-task");
@@ -304,7 +328,9 @@ public class WebUiE2E {
         tabTo("Program and arguments, one per line");
         keys.sendKeys("echo").sendKeys(Keys.ENTER).sendKeys("typed").perform();
         tabTo("Timeout (seconds)");
-        keys.sendKeys("30").sendKeys(Keys.ENTER).perform(); // Enter in a field submits the form
+        keys.sendKeys("30").perform();
+        browser.screenshot(getClass().getSimpleName() + "-" + name.getMethodName() + "-form");
+        keys.sendKeys(Keys.ENTER).perform(); // Enter in a field submits the form
 
         browser.withText(".task-title h2", "Typed task");
         String body = server.call("GET", "/api/workspaces/" + ws + "/heartbeat/tasks", null).body();

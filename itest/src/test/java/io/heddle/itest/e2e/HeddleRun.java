@@ -151,7 +151,7 @@ public final class HeddleRun {
      * Sends SIGTERM. Through the {@link ProcessHandle}: {@link Process#destroy()} would also close
      * our ends of its output pipes, and what it prints while stopping would be lost.
      */
-    void sigterm() {
+    public void sigterm() {
         process.toHandle().destroy();
     }
 
