@@ -277,6 +277,9 @@ public class WebUiE2E {
             browser.open(server.url("/w/" + ws + "/tasks"));
             browser.click(".menu-btn");
             browser.visible(".sidebar .nav a");
+            browser.until("the menu sheet to slide in", d -> ((Number) browser.js(
+                    "return document.getElementById('sidebar').getBoundingClientRect().left")).intValue() == 0);
+            assertThat((Long) browser.js("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(375);
             browser.screenshot(getClass().getSimpleName() + "-" + name.getMethodName() + "-menu");
         } finally {
             browser.resetViewport();
@@ -323,7 +326,7 @@ public class WebUiE2E {
         tabTo("Instruction");
         keys.sendKeys("Made with the keyboard only").perform();
         tabTo("Schedule");
-        keys.sendKeys(Keys.ARROW_DOWN).perform(); // the next preset: every 5 minutes
+        keys.sendKeys(Keys.ARROW_DOWN).perform(); // from the default, every hour, to the next preset: every 6 hours
         tabTo("Runner");
         tabTo("Program and arguments, one per line");
         keys.sendKeys("echo").sendKeys(Keys.ENTER).sendKeys("typed").perform();
@@ -335,7 +338,7 @@ public class WebUiE2E {
         browser.withText(".task-title h2", "Typed task");
         String body = server.call("GET", "/api/workspaces/" + ws + "/heartbeat/tasks", null).body();
         assertThat(body).contains("\"name\":\"Typed task\"").contains("\"argv\":[\"echo\",\"typed\"]")
-                .contains("\"timeoutMs\":30000");
+                .contains("\"timeoutMs\":30000").contains("\"intervalMs\":21600000");
         screenshot();
     }
 
