@@ -174,7 +174,7 @@ function conversation(s, wsId, sessionId, pane) {
     swap(history, messages.length ? messages.map(messageEl)
       : h('div', {class: 'placeholder muted'}, 'No messages yet. Replies come from the chat engine this server has configured.'));
     swap(pendingUser);
-    scrollDown(false);
+    scrollDown(sending);
   }
 
   function renderLease() {
@@ -208,7 +208,7 @@ function conversation(s, wsId, sessionId, pane) {
         text ? renderMarkdown(text) : h('p', {class: 'muted'}, '…')));
     }
     swap(streaming, items);
-    scrollDown(false);
+    scrollDown(sending);
   }
 
   function scrollDown(force) {
@@ -238,6 +238,7 @@ function conversation(s, wsId, sessionId, pane) {
     } finally {
       sending = false;
       sendBtn.disabled = false;
+      scrollDown(true);
       refresh(url);
       refresh(LIST);
     }

@@ -71,7 +71,7 @@ export function overviewPage() {
         ['Last refreshed', seen ? timeEl(seen) : null],
         ['Held by', record && record.serverId ? code(record.serverId) : null],
         ['Event stream', h('span', null, stream.state === 'open' ? 'live' : stream.state,
-          stream.since ? h('span', {class: 'muted'}, ' since ', timeEl(new Date(stream.since).toISOString())) : null)],
+          stream.state === 'open' && stream.since ? h('span', {class: 'muted'}, ' since ', timeEl(new Date(stream.since).toISOString())) : null)],
       ]));
   }
   s.add(onStreamState(renderRecord));

@@ -114,8 +114,17 @@ final class UiServer implements AutoCloseable {
 
     /** A call with the server's token, as curl would make it. */
     HttpResponse<String> call(String method, String path, String json) throws IOException, InterruptedException {
+        return call(method, path, json, new String[0]);
+    }
+
+    /** A call with the server's token and extra headers (name, value, name, value, ...). */
+    HttpResponse<String> call(String method, String path, String json, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + token());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {

@@ -54,8 +54,10 @@ public class WebUiE2E {
         server = UiServer.start("web-ui", home -> {
             // A chat engine that answers in two pieces, a moment apart, so that streaming can be seen.
             Path engine = home.resolve("chat-engine.sh");
-            Files.writeString(engine, "cat >/dev/null\nprintf 'Streaming **first** part. '\nsleep 1.5\n"
-                    + "printf 'Then the `second` part.'\n");
+            // Otherwise it echoes the message, so that a test can have any Markdown rendered.
+            Files.writeString(engine, "msg=$(cat)\ncase \"$msg\" in\n*'two parts'*)\n"
+                    + "  printf 'Streaming **first** part. '\n  sleep 1.5\n  printf 'Then the `second` part.'\n  ;;\n"
+                    + "*) printf '%s' \"$msg\" ;;\nesac\n");
             Files.writeString(home.resolve("etc/io.heddle.chat.engine.command.cfg"),
                     "argv=[\"sh\",\"" + engine + "\"]\ninput=last-message\n");
         });
@@ -180,6 +182,47 @@ public class WebUiE2E {
         assertThat(browser.text(".msg-assistant:not(.streaming) code", "second")).isEqualTo("second");
         assertThat(driver().findElements(By.cssSelector(".msg-assistant.streaming"))).isEmpty();
         assertThat(browser.text(".msg-user", "Tell me")).contains("Tell me in two parts");
+        screenshot();
+    }
+
+    @Test
+    public void aReplyIsRenderedAsMarkdownAndNeverAsHtml() throws Exception {
+        awaitChatEngine();
+        String session = TestSupport.jsonString(server.call("POST", "/api/chat/sessions", "{\"name\":\"Markdown\"}").body(), "id");
+        browser.open(server.url("/w/" + ws + "/chat/" + session));
+        WebElement composer = browser.visible(".composer textarea");
+        browser.js("arguments[0].value = arguments[1]", composer, String.join("\n",
+                "Some **bold** and *emphasis* and `code`.", "",
+                "- a <img src=x onerror=alert(1)> item", "- [a bad link](javascript:alert(1))", "- [a good link](https://example.com/x)", "",
+                "```", "<script>alert(2)</script>", "```"));
+        composer.sendKeys(Keys.ENTER);
+
+        browser.text(".msg-assistant:not(.streaming) li", "good link");
+        String reply = ".msg-assistant:not(.streaming) .md ";
+        assertThat(browser.text(reply + "strong", "bold")).isEqualTo("bold");
+        assertThat(browser.text(reply + "em", "emphasis")).isEqualTo("emphasis");
+        assertThat(browser.text(reply + "li", "item")).isEqualTo("a <img src=x onerror=alert(1)> item");
+        assertThat(browser.text(reply + "pre", "script")).isEqualTo("<script>alert(2)</script>");
+        assertThat(driver().findElements(By.cssSelector(".messages img, .messages script"))).isEmpty();
+        assertThat(driver().findElements(By.cssSelector(".messages a[href^='javascript']"))).isEmpty();
+        WebElement good = driver().findElement(By.cssSelector(reply + "a[href='https://example.com/x']"));
+        assertThat(good.getAttribute("rel")).contains("noopener");
+        assertThat(browser.alertOpen()).isFalse();
+        screenshot();
+    }
+
+    @Test
+    public void aSessionHeldByAnotherWriterSaysSoInsteadOfSending() throws Exception {
+        String session = TestSupport.jsonString(server.call("POST", "/api/chat/sessions", "{\"name\":\"Held\"}",
+                "Heddle-Client-Id", "another-terminal").body(), "id");
+        browser.open(server.url("/w/" + ws + "/chat/" + session));
+        browser.text(".notice", "another-terminal");
+        WebElement composer = browser.visible(".composer textarea");
+        composer.sendKeys("May I?");
+        composer.sendKeys(Keys.ENTER);
+        String refusal = browser.text(".composer-status .error", "another-terminal");
+        assertThat(refusal).contains("Another writer holds this session.").contains("session_leased");
+        assertThat(driver().findElements(By.cssSelector(".msg-user"))).isEmpty();
         screenshot();
     }
 
