@@ -62,7 +62,21 @@ export async function api(method, path, body) {
   }
   if (method !== 'GET' && res.status === 401) setSignedIn(false);
   if (method !== 'GET' && res.ok && session.signedIn === false) setSignedIn(true);
-  return readAnswer(res);
+  const answer = await readAnswer(res);
+  if (method !== 'GET') afterChange(path);
+  return answer;
+}
+
+/**
+ * After a change this page made, everything it may have touched is fetched again, whether
+ * or not the server posts an event for it: a task's list, runs and the task itself, the
+ * catalog, the sessions.
+ */
+function afterChange(path) {
+  const heartbeat = path.indexOf('/heartbeat/');
+  const scope = heartbeat >= 0 ? path.slice(0, heartbeat + '/heartbeat/'.length)
+    : path.split('/').slice(0, 3).join('/');
+  refreshWhere((url) => url.startsWith(scope));
 }
 
 export async function readAnswer(res) {

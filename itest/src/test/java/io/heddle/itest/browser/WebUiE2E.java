@@ -166,6 +166,46 @@ public class WebUiE2E {
     }
 
     @Test
+    public void aTaskCanBeEditedDisabledAndDeletedAfterAConfirmation() throws Exception {
+        String id = TestSupport.jsonString(server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks",
+                "{\"name\":\"To change\",\"task\":\"x\",\"schedule\":{\"intervalMs\":300000},\"runner\":\"command\","
+                        + "\"runnerConfig\":{\"argv\":[\"true\"]}}").body(), "id");
+        String url = "/api/workspaces/" + ws + "/heartbeat/tasks/" + id;
+        browser.open(server.url("/w/" + ws + "/tasks/" + id));
+        browser.text(".task-facts", "every 5 minutes");
+
+        browser.click("[data-key=edit]");
+        WebElement dialog = browser.visible("dialog.task-dialog");
+        assertThat(field(dialog, "Name").getAttribute("value")).isEqualTo("To change");
+        assertThat(field(dialog, "Program and arguments, one per line").getAttribute("value")).isEqualTo("true");
+        field(dialog, "Name").clear();
+        field(dialog, "Name").sendKeys("Changed");
+        new org.openqa.selenium.support.ui.Select(field(dialog, "Schedule")).selectByVisibleText("Custom…");
+        WebElement amount = browser.visible("dialog.task-dialog input[type=number]");
+        amount.clear();
+        amount.sendKeys("90");
+        new org.openqa.selenium.support.ui.Select(dialog.findElement(By.cssSelector("select[aria-label^='Unit']")))
+                .selectByVisibleText("seconds");
+        dialog.findElement(By.xpath(".//button[normalize-space()='Save']")).click();
+        browser.text(".task-title h2", "Changed");
+        browser.text(".task-facts", "every 90 seconds");
+        assertThat(server.call("GET", url, null).body()).contains("\"intervalMs\":90000").contains("\"argv\":[\"true\"]");
+
+        browser.click(".switch input");
+        browser.text(".task-item", "disabled");
+        assertThat(server.call("GET", url, null).body()).contains("\"enabled\":false");
+
+        browser.click("[data-key=delete]");
+        browser.visible("dialog .danger");
+        screenshot();
+        browser.click("dialog .danger");
+        browser.until("the task list without it", d -> d.getCurrentUrl().endsWith("/w/" + ws + "/tasks"));
+        browser.until("the task to be gone from the list", d -> d.findElements(By.cssSelector(".task-item")).stream()
+                .noneMatch(e -> e.getText().contains("Changed")));
+        assertThat(server.call("GET", url, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     public void aChatMessageStreamsTheEnginesReplyIntoThePage() throws Exception {
         awaitChatEngine();
         browser.open(server.url("/w/" + ws + "/chat"));
