@@ -13,8 +13,9 @@ export function h(tag, props, ...children) {
   if (props) {
     for (const [key, value] of Object.entries(props)) {
       if (value === undefined || value === null || value === false) continue;
-      if (key.startsWith('on') && typeof value === 'function') {
-        el.addEventListener(key.slice(2).toLowerCase(), value);
+      if (key.startsWith('on')) {
+        // only functions: an event-handler attribute from a string would be code
+        if (typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value);
       } else if (key === 'class') {
         el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
       } else if (key === 'dataset') {
