@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** One {@code heddle} process of the distribution and everything it printed so far. */
-final class HeddleRun {
+public final class HeddleRun {
 
     static final List<String> START_PREFIXES = List.of("Heddle server listening at http://", "serverId=",
             "workspace=", "state=", "registry=");
@@ -55,24 +55,24 @@ final class HeddleRun {
         t.start();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    synchronized List<String> stdout() {
+    public synchronized List<String> stdout() {
         return new ArrayList<>(out);
     }
 
-    synchronized List<String> stderr() {
+    public synchronized List<String> stderr() {
         return new ArrayList<>(err);
     }
 
     /** Waits for a stdout line matching {@code test}; empty when the process exits or the deadline passes first. */
-    Optional<String> awaitLine(Predicate<String> test, Duration deadline) throws InterruptedException {
+    public Optional<String> awaitLine(Predicate<String> test, Duration deadline) throws InterruptedException {
         return await(out, test, deadline);
     }
 
@@ -111,7 +111,7 @@ final class HeddleRun {
     }
 
     /** Waits for the process to exit; fails when it does not. */
-    int awaitExit(Duration deadline) throws InterruptedException {
+    public int awaitExit(Duration deadline) throws InterruptedException {
         if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(description + " did not exit within " + deadline.toSeconds() + " s" + report());
         }
@@ -139,11 +139,11 @@ final class HeddleRun {
     }
 
     /** The value of the first {@code key=value} line on stdout. */
-    Optional<String> value(String key) {
+    public Optional<String> value(String key) {
         return stdout().stream().filter(l -> l.startsWith(key + "=")).findFirst().map(l -> l.substring(key.length() + 1));
     }
 
-    String report() {
+    public String report() {
         return "\n  command: " + description + "\n  stdout: " + stdout() + "\n  stderr: " + stderr();
     }
 
@@ -151,7 +151,7 @@ final class HeddleRun {
      * Sends SIGTERM. Through the {@link ProcessHandle}: {@link Process#destroy()} would also close
      * our ends of its output pipes, and what it prints while stopping would be lost.
      */
-    void sigterm() {
+    public void sigterm() {
         process.toHandle().destroy();
     }
 

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * A private {@code HEDDLE_HOME} and workspace for end-to-end tests, and every {@code heddle}
  * process started in it; {@link #close()} kills whatever is still running (children included).
  */
-final class HeddleSandbox implements AutoCloseable {
+public final class HeddleSandbox implements AutoCloseable {
 
     static final Duration START_DEADLINE = Duration.ofSeconds(60);
     static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
@@ -31,7 +31,7 @@ final class HeddleSandbox implements AutoCloseable {
     private final List<HeddleRun> runs = new CopyOnWriteArrayList<>();
     private final List<ProcessHandle> extra = new CopyOnWriteArrayList<>();
 
-    HeddleSandbox(String name) {
+    public HeddleSandbox(String name) {
         this.home = TestSupport.newHome(name);
         try {
             this.workspace = Files.createDirectories(home.resolve("workspace"));
@@ -52,11 +52,11 @@ final class HeddleSandbox implements AutoCloseable {
         return distribution().resolve("bin").resolve("heddle");
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
-    Path workspace() {
+    public Path workspace() {
         return workspace;
     }
 
@@ -73,7 +73,7 @@ final class HeddleSandbox implements AutoCloseable {
     }
 
     /** Starts {@code heddle <args>}. */
-    HeddleRun start(String... args) throws IOException {
+    public HeddleRun start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(executable().toString());
         command.addAll(Arrays.asList(args));
@@ -92,14 +92,14 @@ final class HeddleSandbox implements AutoCloseable {
     }
 
     /** Runs {@code heddle <args>} to its end. */
-    HeddleRun run(String... args) throws IOException, InterruptedException {
+    public HeddleRun run(String... args) throws IOException, InterruptedException {
         HeddleRun run = start(args);
         run.awaitExit(EXIT_DEADLINE);
         return run;
     }
 
     /** Starts {@code heddle daemon --workspace <ws> <args>} and waits for its five lines. */
-    HeddleRun startDaemon(String... args) throws IOException, InterruptedException {
+    public HeddleRun startDaemon(String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("daemon", "--workspace", workspace.toString()));
         all.addAll(Arrays.asList(args));
         HeddleRun run = start(all.toArray(new String[0]));
