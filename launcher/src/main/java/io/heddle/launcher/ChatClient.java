@@ -88,6 +88,16 @@ final class ChatClient {
         call("POST", "/api/chat/sessions/" + sessionId + "/messages", Map.of("text", text), true, lines);
     }
 
+    /** Has the engine {@code engine} answer in the session from now on. */
+    void chooseEngine(String sessionId, String engine) throws IOException, Refusal {
+        call("PATCH", "/api/chat/sessions/" + sessionId, Map.of("engine", engine), false, null);
+    }
+
+    /** Asks the server to stop the reply streaming in the session. */
+    void cancel(String sessionId) throws IOException, Refusal {
+        call("POST", "/api/chat/sessions/" + sessionId + "/cancel", null, false, null);
+    }
+
     private Object call(String method, String path, Map<String, Object> body, boolean stream,
             Consumer<Map<String, Object>> lines) throws IOException, Refusal {
         HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a Heddle server in embedded-chat mode and chats on the terminal with one session of the"
                 + " workspace: each line you type is sent, the reply prints as it streams.",
-            "Leave with /exit, Ctrl-D or Ctrl-C. A running daemon keeps serving; chat holds the live record"
+            "Ctrl-C while a reply streams stops that reply (the part that arrived is kept).",
+            "Leave with /exit, Ctrl-D or Ctrl-C at the prompt. A running daemon keeps serving; chat holds the live record"
                 + " while it runs, and the daemon takes it back after chat exits."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -26,6 +27,7 @@ final class ChatCommand implements Callable<Integer> {
 
     static final String DEFAULT_PORT = "0";
     static final String SESSION_ID = "[A-Za-z0-9_-]{1,64}";
+    static final String ENGINE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     @Spec
     CommandSpec spec;
@@ -48,6 +50,11 @@ final class ChatCommand implements Callable<Integer> {
                     + " default: a new session.")
     String session;
 
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Have the chat engine NAME answer in this session (stored with the session; see"
+                    + " GET /api/chat/engines); default: the session's choice, else the highest-ranked engine.")
+    String engine;
+
     private final Terminal terminal;
 
     ChatCommand(Terminal terminal) {
@@ -64,7 +71,12 @@ final class ChatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "'" + session
                     + "' is not a session id. Use 1 to 64 letters, digits, '-' or '_'");
         }
-        return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session));
+        if (engine != null && !engine.matches(ENGINE_NAME)) {
+            throw new ParameterException(spec.commandLine(), "'" + engine
+                    + "' is not an engine name. Use 1 to 64 letters, digits, '.', '-' or '_'");
+        }
+        return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session),
+                Optional.ofNullable(engine));
     }
 
     @Override

@@ -30,7 +30,8 @@ import java.util.Optional;
 final class ChatRun {
 
     /** The options of one chat, as parsed. */
-    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session) {
+    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session,
+            Optional<String> engine) {
     }
 
     static final String PID = "io.heddle.chat.embedded";
@@ -42,6 +43,9 @@ final class ChatRun {
     private final InputStream input;
     private final long pid = ProcessHandle.current().pid();
     private volatile boolean closing;
+    /** The session whose reply streams now, or null: Ctrl-C cancels that reply instead of leaving. */
+    private volatile String replying;
+    private volatile ChatClient chatClient;
 
     ChatRun(Settings settings, Terminal terminal, InputStream input) {
         this.settings = settings;
@@ -80,6 +84,7 @@ final class ChatRun {
         config.put("serverId", serverId);
 
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
+        shutdown.interceptInterrupt(this::cancelReply);
         shutdown.trapSignals();
         // chat watches the default (or configured) extensions folder, like a daemon without --extensions-dir
         FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, Optional.empty(), terminal);
@@ -147,6 +152,8 @@ final class ChatRun {
         try {
             ChatClient client = new ChatClient(handle.host(), handle.port(), handle.token(), "heddle-chat-" + pid);
             String sessionId = openSession(client);
+            chooseEngine(client, sessionId);
+            chatClient = client;
             terminal.line("session=" + sessionId);
             terminal.line("Type a message and press Enter; " + EXIT_COMMAND + " or Ctrl-D leaves.");
             Thread conversation = new Thread(() -> converse(client, sessionId, shutdown), "heddle-chat-terminal");
@@ -204,6 +211,44 @@ final class ChatRun {
         }
     }
 
+    private void chooseEngine(ChatClient client, String sessionId) {
+        if (settings.engine().isEmpty()) {
+            return;
+        }
+        try {
+            client.chooseEngine(sessionId, settings.engine().get());
+            terminal.line("engine=" + settings.engine().get());
+        } catch (ChatClient.Refusal e) {
+            throw CommandFailure.runtime("Cannot use engine " + settings.engine().get() + ": "
+                    + DaemonRun.sentence(e.getMessage()), e);
+        } catch (IOException e) {
+            throw CommandFailure.runtime("The chat server did not answer (" + e.getMessage()
+                    + "). Run again with HEDDLE_DEBUG=1 for details.", e);
+        }
+    }
+
+    /**
+     * Ctrl-C while a reply streams: asks the server to stop it (on a thread of its own, as this
+     * runs in the signal handler) and keeps the chat open. At the prompt: false, so Ctrl-C leaves.
+     */
+    private boolean cancelReply() {
+        String sessionId = replying;
+        ChatClient client = chatClient;
+        if (sessionId == null || client == null || closing) {
+            return false;
+        }
+        Thread canceller = new Thread(() -> {
+            try {
+                client.cancel(sessionId);
+            } catch (ChatClient.Refusal | IOException e) {
+                // the reply ended meanwhile: nothing to stop
+            }
+        }, "heddle-chat-cancel");
+        canceller.setDaemon(true);
+        canceller.start();
+        return true;
+    }
+
     /** On its own thread: each line typed is sent; end of input or /exit asks for the stop. */
     private void converse(ChatClient client, String sessionId, ShutdownRequests shutdown) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
@@ -235,13 +280,17 @@ final class ChatRun {
 
     private void send(ChatClient client, String sessionId, String text) {
         ReplyPrinter printer = new ReplyPrinter(terminal);
+        replying = sessionId;
         try {
             client.send(sessionId, text, printer::line);
+            replying = null;
             printer.end();
         } catch (ChatClient.Refusal e) {
+            replying = null;
             printer.end();
             terminal.problem("heddle: the message was not sent: " + DaemonRun.sentence(e.getMessage()));
         } catch (IOException e) {
+            replying = null;
             printer.end();
             if (!closing) {
                 terminal.problem("heddle: the chat server did not answer (" + e.getMessage()
