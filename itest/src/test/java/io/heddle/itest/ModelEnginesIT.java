@@ -320,7 +320,7 @@ public class ModelEnginesIT {
             call("GET", "/api/chat/sessions/" + id, null);
             call("GET", "/api/chat/sessions", null);
             Poll.until("the events arrived", Duration.ofSeconds(10), () -> stream.events.stream()
-                    .filter(e -> e.event().endsWith("REPLY_DONE")).count() == 2);
+                    .filter(e -> e.event().equals("chat.reply_done")).count() == 2);
             assertThat(provider.requests().get(0).headers().get("authorization")).as("the key was used")
                     .isEqualTo("Bearer " + key);
             assertThat((String) replies(refused).get(0).get("text")).contains("[redacted]");

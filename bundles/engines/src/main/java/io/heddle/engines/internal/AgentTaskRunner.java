@@ -26,8 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -57,8 +61,21 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
 
     private final List<Entry> engines = new CopyOnWriteArrayList<>();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HeartbeatTasks tasks;
+    /**
+     * Looked up per run, not referenced: the task service references every runner, so a
+     * reference back would be a cycle.
+     */
+    private volatile BundleContext bundle;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.bundle = bundleContext;
+    }
+
+    @Deactivate
+    void deactivate() {
+        this.bundle = null;
+    }
 
     @Reference(service = ChatEngine.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeEngine")
@@ -194,10 +211,26 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
 
     /** A few lines on the latest finished runs, newest first; empty when there are none (or no task service). */
     private List<String> history(HeartbeatRunContext context) {
-        HeartbeatTasks service = tasks;
-        if (service == null) {
+        BundleContext bundleContext = bundle;
+        ServiceReference<HeartbeatTasks> reference = null;
+        try {
+            reference = bundleContext == null ? null : bundleContext.getServiceReference(HeartbeatTasks.class);
+            HeartbeatTasks service = reference == null ? null : bundleContext.getService(reference);
+            return service == null ? List.of() : history(context, service);
+        } catch (IllegalStateException stopping) {
             return List.of();
+        } finally {
+            if (reference != null) {
+                try {
+                    bundleContext.ungetService(reference);
+                } catch (IllegalStateException stopping) {
+                    // the bundle is stopping
+                }
+            }
         }
+    }
+
+    private List<String> history(HeartbeatRunContext context, HeartbeatTasks service) {
         Instant now = Instant.now();
         WorkspaceDescriptor workspace = new WorkspaceDescriptor(context.workspaceId(), context.workspaceId(),
                 context.workspaceRoot().toString(), List.of(), context.stateRoot().toString(), now, now);
