@@ -38,7 +38,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * The model engine's overhead per streamed chunk, in a real container, outside the test suite
  * (run it with {@code bench/engine-chunks.sh}): an OpenAI-compatible engine streams replies from
  * the loopback fake provider, one frame every {@code heddle.bench.gapMs} ms; for every frame the
- * time from the provider's flush of it to the matching {@code REPLY_CHUNK} on
+ * time from the moment the provider sends it (just before its write and flush) to the matching {@code REPLY_CHUNK} on
  * {@code GET /api/events}, read by a client in the same JVM (one clock). It covers: loopback TCP,
  * the JDK HTTP client, the SSE parser and the protocol reader, the chat turn (chunk event posted
  * through Event Admin, asynchronously), the event stream servlet writing and flushing it, and
@@ -131,7 +131,7 @@ public class EngineChunkBench extends HeddleTestSupport {
             events.body().close();
             Collections.sort(micros);
             String report = String.format(Locale.ROOT,
-                    "engine chunk overhead (frame flushed by the provider -> REPLY_CHUNK read from /api/events)%n"
+                    "engine chunk overhead (frame sent by the provider -> REPLY_CHUNK read from /api/events)%n"
                             + "replies=%d chunks/reply=%d gapMs=%d samples=%d%n"
                             + "p50=%.0f us p90=%.0f us p99=%.0f us max=%.0f us min=%.0f us%n",
                     REPLIES, CHUNKS, GAP_MS, micros.size(), pct(micros, 50), pct(micros, 90), pct(micros, 99),

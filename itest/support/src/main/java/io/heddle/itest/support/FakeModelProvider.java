@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the stream after some chunks (cut, malformed frame, stall, an {@code error} event).
  *
  * <p>It uses nothing but {@code java.net}, so it runs in a test JVM and inside a container alike.
- * Every request is recorded ({@link #requests()}), and the time each frame was written is kept
+ * Every request is recorded ({@link #requests()}), and the time each text frame was sent is kept
  * ({@link #frameWrites()}) for measurements.
  */
 public final class FakeModelProvider implements Closeable {
@@ -179,7 +179,7 @@ public final class FakeModelProvider implements Closeable {
         return List.copyOf(requests);
     }
 
-    /** {@link System#nanoTime()} right after each text frame was flushed, in order. */
+    /** {@link System#nanoTime()} right before each text frame was written (and flushed), in order. */
     public List<Long> frameWrites() {
         synchronized (frameWrites) {
             return List.copyOf(frameWrites);
@@ -334,13 +334,14 @@ public final class FakeModelProvider implements Closeable {
                     w.frame(nl, "ping", "{\"type\": \"ping\"}");
                 }
             }
+            long sending = System.nanoTime();
             if (anthropic) {
                 w.frame(nl, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
                         + "{\"type\":\"text_delta\",\"text\":" + json(chunk) + "}}");
             } else {
                 w.frame(nl, null, openAiChunk(model, "{\"content\":" + json(chunk) + "}", null));
             }
-            frameWrites.add(System.nanoTime());
+            frameWrites.add(sending);
         }
         switch (answer.ending) {
             case CUT:
