@@ -37,12 +37,12 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /**
  * The model engine's overhead per streamed chunk, in a real container, outside the test suite
  * (run it with {@code bench/engine-chunks.sh}): an OpenAI-compatible engine streams replies from
- * the loopback fake provider, one frame every {@code heddle.bench.gapMs} ms; for every frame the
- * time from the moment the provider sends it (just before its write and flush) to the matching {@code REPLY_CHUNK} on
- * {@code GET /api/events}, read by a client in the same JVM (one clock). It covers: loopback TCP,
- * the JDK HTTP client, the SSE parser and the protocol reader, the chat turn (chunk event posted
- * through Event Admin, asynchronously), the event stream servlet writing and flushing it, and
- * the client reading it.
+ * the loopback fake provider, one frame every {@code heddle.bench.gapMs} ms; for every frame,
+ * the time from the moment the provider sends it (just before its write and flush) to the
+ * matching {@code REPLY_CHUNK} read from {@code GET /api/events} by a client in the same JVM
+ * (one clock). It covers: loopback TCP, the JDK HTTP client, the SSE parser and the protocol
+ * reader, the chat turn (chunk event posted through Event Admin, asynchronously), the event
+ * stream servlet writing and flushing it, and the client reading it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
