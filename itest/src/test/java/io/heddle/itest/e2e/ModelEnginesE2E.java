@@ -7,7 +7,9 @@ import io.heddle.itest.Poll;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.FakeModelProvider;
 import io.heddle.itest.support.FakeModelProvider.Answer;
+import io.heddle.itest.support.FakeModelProvider.Ending;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,6 +125,40 @@ public class ModelEnginesE2E {
                 .filter(r -> r.body().contains("Check whether the build on main is green.")).findFirst().orElseThrow();
         assertThat(asked.body()).contains("watch the build", "DECISION: <continue|pause|complete|escalate>");
         assertNoFileOrOutputHoldsTheKey();
+    }
+
+    @Test
+    public void heddleChatWithEngineAnswersAndCtrlCDuringAReplyStopsOnlyTheReply() throws Exception {
+        provider.enqueue(Answer.reply("partial answer").then(Ending.STALL));
+        // A shell or CI runner may start us with SIGINT ignored, which every child would inherit
+        // (and a JVM never replaces): perl gives the chat the default disposition back.
+        HeddleRun chat = sandbox.startRaw(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                HeddleSandbox.executable().toString(), "chat", "--workspace", sandbox.workspace().toString(),
+                "--engine", "local"));
+        OutputStream stdin = chat.process().getOutputStream();
+        assertThat(chat.awaitLine(l -> l.startsWith("session="), HeddleSandbox.START_DEADLINE)).as(chat.report())
+                .isPresent();
+        assertThat(chat.stdout()).as(chat.report()).contains("engine=local");
+        String sessionId = chat.value("session").orElseThrow();
+        int before = provider.frameWrites().size();
+
+        stdin.write("Tell me everything\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        Poll.until("the provider sent the first part", Duration.ofSeconds(30),
+                () -> provider.frameWrites().size() > before);
+        Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(chat.pid())).start();
+        assertThat(interrupt.waitFor()).isZero();
+
+        assertThat(chat.awaitLine(l -> l.startsWith("[system] The reply was stopped on request"),
+                Duration.ofSeconds(30))).as(chat.report()).isPresent();
+        assertThat(chat.process().isAlive()).as("Ctrl-C during a reply leaves the chat running").isTrue();
+        assertThat(chat.stdout()).as(chat.report()).contains("partial answer");
+        assertThat(Files.readString(sandbox.workspace().resolve(".heddle/chat/sessions/" + sessionId + ".json")))
+                .contains("\"engine\" : \"local\"", "partial answer");
+
+        stdin.write("/exit\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        assertThat(chat.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(chat.report()).isZero();
     }
 
     private static void assertNoFileOrOutputHoldsTheKey() throws IOException {

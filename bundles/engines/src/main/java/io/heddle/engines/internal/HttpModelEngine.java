@@ -292,6 +292,12 @@ final class HttpModelEngine implements ChatEngine {
             }
             int status = response.statusCode();
             if (status / 100 == 2 && !reader.finished()) {
+                Feeder f = feeder.get();
+                if (f != null && f.parser != null && f.parser.frames() == 0) {
+                    throw new ChatEngineException("the server's answer was not an event stream (no data: frames): "
+                            + "check that " + settings.baseUrl + " speaks the " + protocol.name() + " protocol "
+                            + "(baseUrl in " + settings.source + ").");
+                }
                 throw new ChatEngineException("the server ended the stream before the reply was complete; the part "
                         + "that arrived is kept. Send the message again to retry.");
             }

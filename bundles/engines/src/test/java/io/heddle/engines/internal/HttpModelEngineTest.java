@@ -220,6 +220,14 @@ class HttpModelEngineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"openai", "anthropic"})
+    void anAnswerThatIsNotAStreamSaysTheServerMayNotSpeakTheProtocol(String protocol) {
+        provider.enqueue(Answer.notStreaming("{\"id\":\"x\",\"choices\":[]}"));
+        assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
+                .hasMessageContaining("not an event stream").hasMessageContaining("speaks the " + protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic"})
     void aSilentServerTimesOutAfterIdleTimeout(String protocol) {
         provider.enqueue(Answer.reply("kept").then(Ending.STALL));
         Reply reply = new Reply();

@@ -62,6 +62,7 @@ public final class FakeModelProvider implements Closeable {
         int splitEvery;
         long gapMillis;
         boolean echoKey;
+        String plainBody;
 
         private Answer(int status, String errorType, String errorMessage, List<String> chunks) {
             this.status = status;
@@ -81,6 +82,13 @@ public final class FakeModelProvider implements Closeable {
          */
         public static Answer status(int status, String type, String message) {
             return new Answer(status, type, message, List.of());
+        }
+
+        /** A {@code 200} with this JSON body and no stream, as a server that ignores {@code "stream": true}. */
+        public static Answer notStreaming(String json) {
+            Answer answer = new Answer(200, null, null, List.of());
+            answer.plainBody = json;
+            return answer;
         }
 
         public Answer header(String name, String value) {
@@ -248,6 +256,10 @@ public final class FakeModelProvider implements Closeable {
             if (!anthropic && !path.endsWith("/chat/completions")) {
                 respond(connection.getOutputStream(), 404, Map.of(),
                         "{\"error\":{\"message\":\"no such path " + path + "\",\"type\":\"invalid_request_error\"}}");
+                return;
+            }
+            if (answer.plainBody != null) {
+                respond(connection.getOutputStream(), 200, answer.headers, answer.plainBody);
                 return;
             }
             if (answer.status != 200) {
