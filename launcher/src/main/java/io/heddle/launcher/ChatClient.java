@@ -132,6 +132,46 @@ final class ChatClient {
                 lines);
     }
 
+    /**
+     * Has the engine {@code engine} answer in the session from now on. {@code PATCH}, which
+     * {@link HttpURLConnection} cannot send: the JDK's HTTP client sends it.
+     */
+    void chooseEngine(String sessionId, String engine) throws IOException, Refusal {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                URI.create(base + "/api/chat/sessions/" + sessionId))
+                .timeout(java.time.Duration.ofMillis(READ_TIMEOUT_MILLIS))
+                .header("Authorization", "Bearer " + token).header("Heddle-Client-Id", clientId)
+                .header("Accept", "application/json").header("Content-Type", "application/json; charset=utf-8")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(write(Map.of("engine", engine))))
+                .build();
+        java.net.http.HttpResponse<String> response;
+        try {
+            response = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(java.time.Duration.ofMillis(CONNECT_TIMEOUT_MILLIS)).build()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (response.statusCode() >= 400) {
+            Map<String, Object> error;
+            try {
+                error = object(object(read(response.body())).get("error"));
+            } catch (IOException | RuntimeException unreadable) {
+                error = Map.of();
+            }
+            throw new Refusal(response.statusCode(),
+                    error.get("code") instanceof String ? (String) error.get("code") : "http_" + response.statusCode(),
+                    error.get("message") instanceof String ? (String) error.get("message")
+                            : "the server answered " + response.statusCode());
+        }
+    }
+
+    /** Asks the server to stop the reply streaming in the session. */
+    void cancel(String sessionId) throws IOException, Refusal {
+        call("POST", "/api/chat/sessions/" + sessionId + "/cancel", null, false, null);
+    }
+
     private Object call(String method, String path, Map<String, Object> body, boolean stream,
             Consumer<Map<String, Object>> lines) throws IOException, Refusal {
         HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
             "Chats on the terminal with one session of the workspace: each line you type is sent, the reply"
                 + " prints as it streams. When a Heddle server is running, chat attaches to it (and registers the"
                 + " workspace with it); only when none runs does it start an embedded-chat server of its own.",
-            "/help lists the commands, /history prints the conversation. Leave with /exit, Ctrl-D or Ctrl-C;"
-                + " leaving gives the session back at once, so it can be continued with --session."},
+            "Ctrl-C while a reply streams stops that reply (the part that arrived is kept).",
+            "/help lists the commands, /history prints the conversation. Leave with /exit, Ctrl-D or Ctrl-C at"
+                + " the prompt; leaving gives the session back at once, so it can be continued with --session."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the chat ended (and its embedded server, if it started one, closed cleanly)",
@@ -27,6 +28,7 @@ final class ChatCommand implements Callable<Integer> {
 
     static final String DEFAULT_PORT = "0";
     static final String SESSION_ID = "[A-Za-z0-9_-]{1,64}";
+    static final String ENGINE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     @Spec
     CommandSpec spec;
@@ -54,6 +56,11 @@ final class ChatCommand implements Callable<Integer> {
             description = "With --session, print the last N messages of the session before the prompt"
                     + " (default: ${DEFAULT-VALUE}; 0 prints none).")
     String history;
+
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Have the chat engine NAME answer in this session (stored with the session; see"
+                    + " GET /api/chat/engines); default: the session's choice, else the highest-ranked engine.")
+    String engine;
 
     private final Terminal terminal;
 
@@ -83,8 +90,12 @@ final class ChatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--history '" + history
                     + "' is not a number of messages. Give 0 or more, such as --history 50");
         }
+        if (engine != null && !engine.matches(ENGINE_NAME)) {
+            throw new ParameterException(spec.commandLine(), "'" + engine
+                    + "' is not an engine name. Use 1 to 64 letters, digits, '.', '-' or '_'");
+        }
         return new ChatRun.Settings(host.trim(), port, Optional.ofNullable(workspace), Optional.ofNullable(session),
-                lines);
+                lines, Optional.ofNullable(engine));
     }
 
     @Override

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
 final class ChatRun {
 
     /** The options of one chat, as parsed. */
-    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session, int history) {
+    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session, int history,
+            Optional<String> engine) {
     }
 
     static final String PID = "io.heddle.chat.embedded";
@@ -53,6 +54,9 @@ final class ChatRun {
     private final InputStream input;
     private final long pid = ProcessHandle.current().pid();
     private volatile boolean closing;
+    /** The session whose reply streams now, or null: Ctrl-C cancels that reply instead of leaving. */
+    private volatile String replying;
+    private volatile ChatClient chatClient;
 
     ChatRun(Settings settings, Terminal terminal, InputStream input) {
         this.settings = settings;
@@ -93,6 +97,7 @@ final class ChatRun {
         terminal.line("Attached to the Heddle " + server.mode().wireName() + " server at " + server.endpointUrl()
                 + " (serverId=" + server.serverId() + "); no server of its own was started.");
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
+        shutdown.interceptInterrupt(this::cancelReply);
         shutdown.trapSignals();
         ChatClient client = new ChatClient(server.host(), server.port(), token, "heddle-chat-" + pid,
                 ChatClient.ownProcess());
@@ -157,6 +162,7 @@ final class ChatRun {
         config.put("serverId", serverId);
 
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
+        shutdown.interceptInterrupt(this::cancelReply);
         shutdown.trapSignals();
         // chat watches the default (or configured) extensions folder, like a daemon without --extensions-dir
         FelixBoot boot = FelixBoot.start(Distribution.locate(), home, serverId, Optional.empty(), terminal);
@@ -257,6 +263,8 @@ final class ChatRun {
     /** Opens the session, shows its last messages, reads lines until asked to stop, gives the lease up. */
     private void converse(ChatClient client, ShutdownRequests shutdown) {
         String sessionId = openSession(client);
+        chooseEngine(client, sessionId);
+        chatClient = client;
         terminal.line("Type a message and press Enter; " + HELP_COMMAND + " lists the commands, " + EXIT_COMMAND
                 + " or Ctrl-D leaves.");
         Thread conversation = new Thread(() -> readLines(client, sessionId, shutdown), "heddle-chat-terminal");
@@ -323,6 +331,44 @@ final class ChatRun {
                 terminal.line(body);
             }
         }
+    }
+
+    private void chooseEngine(ChatClient client, String sessionId) {
+        if (settings.engine().isEmpty()) {
+            return;
+        }
+        try {
+            client.chooseEngine(sessionId, settings.engine().get());
+            terminal.line("engine=" + settings.engine().get());
+        } catch (ChatClient.Refusal e) {
+            throw CommandFailure.runtime("Cannot use engine " + settings.engine().get() + ": "
+                    + DaemonRun.sentence(e.getMessage()), e);
+        } catch (IOException e) {
+            throw CommandFailure.runtime("The chat server did not answer (" + e.getMessage()
+                    + "). Run again with HEDDLE_DEBUG=1 for details.", e);
+        }
+    }
+
+    /**
+     * Ctrl-C while a reply streams: asks the server to stop it (on a thread of its own, as this
+     * runs in the signal handler) and keeps the chat open. At the prompt: false, so Ctrl-C leaves.
+     */
+    private boolean cancelReply() {
+        String sessionId = replying;
+        ChatClient client = chatClient;
+        if (sessionId == null || client == null || closing) {
+            return false;
+        }
+        Thread canceller = new Thread(() -> {
+            try {
+                client.cancel(sessionId);
+            } catch (ChatClient.Refusal | IOException e) {
+                // the reply ended meanwhile: nothing to stop
+            }
+        }, "heddle-chat-cancel");
+        canceller.setDaemon(true);
+        canceller.start();
+        return true;
     }
 
     /** On its own thread: each line typed is sent; end of input or /exit asks for the stop. */
@@ -406,13 +452,17 @@ final class ChatRun {
 
     private void send(ChatClient client, String sessionId, String text) {
         ReplyPrinter printer = new ReplyPrinter(terminal);
+        replying = sessionId;
         try {
             client.send(sessionId, text, printer::line);
+            replying = null;
             printer.end();
         } catch (ChatClient.Refusal e) {
+            replying = null;
             printer.end();
             terminal.problem("heddle: the message was not sent: " + DaemonRun.sentence(e.getMessage()));
         } catch (IOException e) {
+            replying = null;
             printer.end();
             if (!closing) {
                 terminal.problem("heddle: the chat server did not answer (" + e.getMessage()

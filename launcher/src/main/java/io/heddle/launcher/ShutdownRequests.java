@@ -27,6 +27,7 @@ final class ShutdownRequests {
     private final CountDownLatch requested = new CountDownLatch(1);
     private final AtomicBoolean forcing = new AtomicBoolean();
     private volatile String reason;
+    private volatile java.util.function.BooleanSupplier interruptInterceptor;
 
     ShutdownRequests(Terminal terminal) {
         this(terminal, code -> Runtime.getRuntime().halt(code), FORCE_GRACE);
@@ -54,6 +55,15 @@ final class ShutdownRequests {
         }
     }
 
+    /**
+     * Lets SIGINT (Ctrl-C) do something else first: when {@code interceptor} answers true, it
+     * handled the signal (e.g. {@code heddle chat} cancelled a streaming reply) and no stop is
+     * requested. Other signals always ask for a stop.
+     */
+    void interceptInterrupt(java.util.function.BooleanSupplier interceptor) {
+        this.interruptInterceptor = interceptor;
+    }
+
     /** Asks the daemon to stop; later requests change nothing. */
     void request(String why) {
         if (requested.getCount() > 0) {
@@ -64,6 +74,10 @@ final class ShutdownRequests {
 
     /** A signal arrived: the first asks for a stop; one while stopping forces exit 1 after the grace period. */
     void signalled(String name) {
+        java.util.function.BooleanSupplier interceptor = interruptInterceptor;
+        if ("SIGINT".equals(name) && requested.getCount() > 0 && interceptor != null && interceptor.getAsBoolean()) {
+            return;
+        }
         if (requested.getCount() > 0) {
             request(name);
             return;

@@ -231,6 +231,8 @@ class CommandLineTest {
         assertThat(given.workspace()).contains(Path.of("/tmp/ws"));
         assertThat(given.session()).contains("cs-1_a");
         assertThat(given.history()).isZero();
+        assertThat(given.engine()).isEmpty();
+        assertThat(parseChat("--engine", "claude.v2").engine()).contains("claude.v2");
     }
 
     @ParameterizedTest
@@ -247,6 +249,14 @@ class CommandLineTest {
         assertThat(run("chat", "--session", id)).isEqualTo(Heddle.USAGE);
         assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("is not a session id");
         assertThat(stderr()).contains("Usage: heddle chat");
+        assertThat(out.size()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-x", "has space", "a/b"})
+    void badEngineNameIsUsageError(String name) {
+        assertThat(run("chat", "--engine=" + name)).isEqualTo(Heddle.USAGE);
+        assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("is not an engine name");
         assertThat(out.size()).isZero();
     }
 

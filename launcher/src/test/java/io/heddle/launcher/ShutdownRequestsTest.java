@@ -29,6 +29,29 @@ class ShutdownRequestsTest {
     }
 
     @Test
+    void anInterruptTheInterceptorHandlesRequestsNoStopButOtherSignalsStillDo() {
+        boolean[] replying = {true};
+        requests.interceptInterrupt(() -> replying[0]);
+
+        requests.signalled("SIGINT");
+        assertThat(requests.isRequested()).as("Ctrl-C during a reply").isFalse();
+
+        requests.signalled("SIGTERM");
+        assertThat(requests.isRequested()).isTrue();
+        assertThat(requests.reason()).isEqualTo("SIGTERM");
+    }
+
+    @Test
+    void anInterruptTheInterceptorDeclinesRequestsTheStop() {
+        requests.interceptInterrupt(() -> false);
+
+        requests.signalled("SIGINT");
+
+        assertThat(requests.isRequested()).isTrue();
+        assertThat(requests.reason()).isEqualTo("SIGINT");
+    }
+
+    @Test
     void signalWhileStoppingForcesExitOneAfterTheGracePeriod() throws Exception {
         requests.request("shutdown request");
         requests.signalled("SIGINT");

@@ -10,9 +10,9 @@ public interface ChatReplyStream {
     void chunk(String text);
 
     /**
-     * Whether the reply is no longer wanted (its server or the chat bundle is stopping). An
-     * engine checks this while it waits and then stops early by throwing
-     * {@link ChatEngineException}.
+     * Whether the reply is no longer wanted (the user cancelled it, or its server or the chat
+     * bundle is stopping). An engine checks this while it waits and then stops early by throwing
+     * {@link ChatEngineException}. Safe to call from any thread.
      */
     boolean cancelled();
 }

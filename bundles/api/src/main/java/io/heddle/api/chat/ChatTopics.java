@@ -27,7 +27,7 @@ public final class ChatTopics {
 
     /**
      * A reply ended: {@code serverId, sessionId, replyId, outcome} ({@code completed},
-     * {@code failed} or {@code no_engine}), {@code engine} when one ran, {@code text} (the
+     * {@code failed}, {@code cancelled} or {@code no_engine}), {@code engine} when one ran, {@code text} (the
      * stored reply) and {@code message} (the system notice, when there is one).
      */
     public static final String REPLY_DONE = PREFIX + "REPLY_DONE";

@@ -4,5 +4,5 @@
  * sessions, and the embedded-chat host that runs a server of its own through the lifecycle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.heddle.api.chat;

@@ -42,6 +42,7 @@ final class ChatSessionCodec {
         root.put("name", session.name());
         root.put("createdAt", format(session.createdAt()));
         root.put("updatedAt", format(session.updatedAt()));
+        session.engine().ifPresent(engine -> root.put("engine", engine));
         session.lease().ifPresent(lease -> {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("holder", lease.holder());
@@ -113,7 +114,8 @@ final class ChatSessionCodec {
             updatedAt = messages.isEmpty() ? createdAt : messages.get(messages.size() - 1).at();
         }
         String name = JsonFields.text(root, "name");
-        return new ChatSession(id, name == null ? id : name, createdAt, updatedAt, decodeLease(root), messages, dropped);
+        return new ChatSession(id, name == null ? id : name, createdAt, updatedAt, decodeLease(root), messages, dropped,
+                Optional.ofNullable(JsonFields.text(root, "engine")));
     }
 
     private static Optional<SessionLease> decodeLease(Map<String, Object> root) {

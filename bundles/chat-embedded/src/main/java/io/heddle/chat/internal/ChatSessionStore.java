@@ -273,6 +273,28 @@ final class ChatSessionStore {
         }
     }
 
+    /**
+     * Changes what a PATCH asks for in one write: the name when {@code name} is not null, the
+     * engine when {@code engine} is not null (an empty one returns the session to the
+     * highest-ranked engine).
+     */
+    ChatSession patch(String writer, String id, String name, Optional<String> engine)
+            throws IOException, SessionNotFoundException, LeaseConflictException {
+        requireValid(id);
+        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+            ChatSession session = leasedTo(writer, loadLocked(id));
+            Instant now = now();
+            if (name != null) {
+                session = session.withName(name, now);
+            }
+            if (engine != null) {
+                session = session.withEngine(engine, now);
+            }
+            store(session);
+            return session;
+        }
+    }
+
     void delete(String writer, String id) throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
         try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
@@ -360,7 +382,7 @@ final class ChatSessionStore {
             LOG.warn("Chat session file {} had {} unreadable message(s); kept the original as {} before rewriting it",
                     file, session.droppedMessages(), copy);
             session = new ChatSession(session.id(), session.name(), session.createdAt(), session.updatedAt(),
-                    session.lease(), session.messages(), 0);
+                    session.lease(), session.messages(), 0, session.engine());
         }
         AtomicFileWriter.write(file, ChatSessionCodec.encode(session));
     }

@@ -46,7 +46,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * The chat calls, served by every Heddle server for the sessions of its own workspace:
  * {@code GET|POST /api/chat/sessions}, {@code GET|PATCH|DELETE /api/chat/sessions/{id}},
- * {@code GET|POST /api/chat/sessions/{id}/messages}, {@code DELETE /api/chat/sessions/{id}/lease}.
+ * {@code GET|POST /api/chat/sessions/{id}/messages}, {@code DELETE /api/chat/sessions/{id}/lease},
+ * {@code POST /api/chat/sessions/{id}/cancel} and {@code GET /api/chat/engines}.
  * {@code ?workspace=<id>} picks another workspace of the server's catalog.
  *
  * <p>A writer names itself with the {@value #CLIENT_HEADER} header; without it the writer is
@@ -54,7 +55,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  */
 @Component(service = Servlet.class, configurationPid = ChatSessionsServlet.PID)
 @Designate(ocd = ChatSessionsServlet.Configuration.class)
-@HttpWhiteboardServletPattern({"/api/chat/sessions", "/api/chat/sessions/*"})
+@HttpWhiteboardServletPattern({"/api/chat/sessions", "/api/chat/sessions/*", ChatSessionsServlet.ENGINES_PATH})
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=" + ServerHandle.CONTEXT_NAME + ")")
 public final class ChatSessionsServlet extends JsonApiServlet {
     private static final long serialVersionUID = 1L;
@@ -64,6 +65,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     static final String PROCESS_HEADER = "Heddle-Client-Process";
     static final String WORKSPACE_PARAMETER = "workspace";
     private static final Pattern WORKSPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final String ENGINES_PATH = "/api/chat/engines";
     static final String NDJSON = "application/x-ndjson";
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
@@ -128,6 +130,12 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     @Override
     protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
+        if (ENGINES_PATH.equals(request.getServletPath())) {
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                throw HttpProblem.methodNotAllowed(method, "GET");
+            }
+            return engineList();
+        }
         Workspace workspace = workspace(request, server);
         ChatSessionStore store = ChatSessionStore.forStateRoot(workspace.stateRoot(), clock, lease)
                 .withWriterProcess(clientProcess(request));
@@ -166,6 +174,12 @@ public final class ChatSessionsServlet extends JsonApiServlet {
                 throw HttpProblem.methodNotAllowed(method, "DELETE");
             }
             return releaseLease(request, server, store, id);
+        }
+        if (segments[1].equals("cancel")) {
+            if (!method.equals("POST")) {
+                throw HttpProblem.methodNotAllowed(method, "POST");
+            }
+            return cancel(response, store, id);
         }
         if (!segments[1].equals("messages")) {
             throw HttpProblem.notFound("No such chat resource: " + request.getRequestURI());
@@ -221,12 +235,36 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         }
     }
 
+    /** {@code PATCH}: {@code name} and/or {@code engine} (a configured engine's name, or null for the best one). */
     private Object rename(HttpServletRequest request, ServerHandle server, ChatSessionStore store, String id)
             throws HttpProblem, IOException {
-        String name = name(readObject(request, false));
+        Map<String, Object> body = readObject(request, false);
+        if (!body.containsKey("name") && !body.containsKey("engine")) {
+            throw HttpProblem.badRequest("Give 'name' (a non-empty string) and/or 'engine' (the name of a chat engine "
+                    + "from GET " + ENGINES_PATH + ", or null for the highest-ranked one).");
+        }
+        String name = body.containsKey("name") ? name(body) : null;
+        Optional<String> engine = null;
+        if (body.containsKey("engine")) {
+            Object raw = body.get("engine");
+            if (raw == null) {
+                engine = Optional.empty();
+            } else if (!(raw instanceof String) || ((String) raw).isBlank()) {
+                throw HttpProblem.badRequest("Field 'engine' must be the name of a chat engine (see GET "
+                        + ENGINES_PATH + "), or null for the highest-ranked one.");
+            } else if (engines.named(((String) raw).trim()).isEmpty()) {
+                throw new HttpProblem(400, "unknown_engine", "No chat engine named '" + raw + "' is configured now; "
+                        + "configured: " + engineNames() + " (GET " + ENGINES_PATH + "). Configure it first (see "
+                        + "docs/chat.md).");
+            } else {
+                engine = Optional.of(((String) raw).trim());
+            }
+        }
         try {
-            ChatSession renamed = store.rename(writer(request, server), id, name);
-            events.post(ChatTopics.SESSION_UPDATED, props(server, id, "name", renamed.name()));
+            ChatSession renamed = store.patch(writer(request, server), id, name, engine);
+            Map<String, Object> props = props(server, id, "name", renamed.name());
+            props.put("engine", renamed.engine().orElse(""));
+            events.post(ChatTopics.SESSION_UPDATED, props);
             return full(renamed, store.leaseDuration());
         } catch (ChatSessionStore.SessionNotFoundException e) {
             throw HttpProblem.notFound(e.getMessage());
@@ -266,6 +304,50 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         } catch (ChatSessionStore.LeaseConflictException e) {
             throw HttpProblem.conflict("session_leased", e.getMessage());
         }
+    }
+
+    private Object cancel(HttpServletResponse response, ChatSessionStore store, String id)
+            throws HttpProblem, IOException {
+        if (!turns.cancel(store, id)) {
+            read(store, id);
+            throw HttpProblem.conflict("no_reply_in_progress", "No reply is being produced in chat session " + id
+                    + " on this server, so there is nothing to cancel.");
+        }
+        response.setStatus(202);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sessionId", id);
+        body.put("cancelling", true);
+        return body;
+    }
+
+    private String engineNames() {
+        String names = engines.all().stream().map(e -> e.engine().name()).distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
+        return names.isEmpty() ? "none" : names;
+    }
+
+    /** The engines configured now, best first; never a key. */
+    private Map<String, Object> engineList() {
+        List<Object> list = new ArrayList<>();
+        boolean first = true;
+        for (ChatEngines.Entry entry : engines.all()) {
+            ChatEngine engine = entry.engine();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", engine.name());
+            m.put("protocol", engine.protocol());
+            m.put("model", engine.model().orElse(null));
+            m.put("ranking", entry.ranking());
+            Optional<String> problem = engine.problem();
+            m.put("usable", problem.isEmpty());
+            m.put("problem", problem.orElse(null));
+            m.put("default", first);
+            first = false;
+            list.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("engines", list);
+        body.put("default", engines.best().map(ChatEngine::name).orElse(null));
+        return body;
     }
 
     private Object send(HttpServletRequest request, HttpServletResponse response, ServerHandle server,
@@ -473,6 +555,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         m.put("createdAt", format(s.createdAt()));
         m.put("updatedAt", format(s.updatedAt()));
         m.put("messageCount", s.messages().size());
+        m.put("engine", s.engine().orElse(null));
         m.put("lease", lease(s.lease(), lease));
         return m;
     }

@@ -44,6 +44,7 @@ final class ChatTurns {
     static final String COMPLETED = "completed";
     static final String FAILED = "failed";
     static final String NO_ENGINE = "no_engine";
+    static final String CANCELLED = "cancelled";
 
     /** Hears a turn as it happens (the HTTP endpoint streams it). Called from one thread at a time. */
     interface Listener {
@@ -73,6 +74,8 @@ final class ChatTurns {
 
     private static final class InFlight {
         volatile boolean cancelled;
+        /** The cancel came from a user ({@code POST .../cancel}), not from the server stopping. */
+        volatile boolean byUser;
     }
 
     private final ChatEngines engines;
@@ -91,6 +94,22 @@ final class ChatTurns {
     /** Whether a reply for the session is running in this JVM. */
     boolean replying(ChatSessionStore store, String sessionId) {
         return inFlight.containsKey(key(store, sessionId));
+    }
+
+    /**
+     * Asks the running reply of a session to stop: the engine ends it, the part that arrived is
+     * kept, and the outcome is {@value #CANCELLED}.
+     *
+     * @return whether a reply was running in this JVM
+     */
+    boolean cancel(ChatSessionStore store, String sessionId) {
+        InFlight flight = inFlight.get(key(store, sessionId));
+        if (flight == null) {
+            return false;
+        }
+        flight.byUser = true;
+        flight.cancelled = true;
+        return true;
     }
 
     /** Asks every running reply to stop (the bundle or the component is going away). */
@@ -120,11 +139,22 @@ final class ChatTurns {
             stored(serverId, session, listener);
 
             String replyId = "r-" + HexFormat.of().formatHex(randomBytes());
-            Optional<ChatEngine> engine = engines.best();
+            Optional<String> wanted = session.engine();
+            Optional<ChatEngine> engine = wanted.isPresent() ? engines.named(wanted.get()) : engines.best();
             List<ChatMessage> replies = new ArrayList<>();
             String outcome;
             String notice = null;
-            if (engine.isEmpty()) {
+            if (engine.isEmpty() && wanted.isPresent()) {
+                outcome = NO_ENGINE;
+                String names = engines.all().stream().map(e -> e.engine().name()).distinct()
+                        .collect(java.util.stream.Collectors.joining(", "));
+                notice = "This session asks for the engine '" + wanted.get() + "', which is not configured now "
+                        + "(configured: " + (names.isEmpty() ? "none" : names) + "), so nothing answered this message "
+                        + "(it is stored). Choose another engine for the session (PATCH /api/chat/sessions/"
+                        + sessionId + " with {\"engine\": NAME}, or null for the highest-ranked one; heddle chat "
+                        + "--engine NAME), or configure '" + wanted.get() + "' (see docs/chat.md).";
+                replies.add(new ChatMessage(ChatRole.SYSTEM, notice, now()));
+            } else if (engine.isEmpty()) {
                 outcome = NO_ENGINE;
                 notice = "No chat engine is configured, so nothing answered this message (it is stored). "
                         + noEngineHint;
@@ -141,11 +171,15 @@ final class ChatTurns {
                         replies.add(new ChatMessage(ChatRole.SYSTEM, notice, now()));
                     }
                 } else {
-                    outcome = FAILED;
+                    outcome = flight.byUser ? CANCELLED : FAILED;
                     if (reply.text.length() > 0) {
                         replies.add(new ChatMessage(ChatRole.ASSISTANT, reply.text.toString(), now()));
                     }
-                    notice = "The " + engine.get().name() + " engine did not finish its reply: " + reply.failure;
+                    notice = flight.byUser
+                            ? "The reply was stopped on request" + (reply.text.length() > 0
+                                    ? "; the part that arrived is kept above." : " before any of it arrived.")
+                                    + " Send a message to go on."
+                            : "The " + engine.get().name() + " engine did not finish its reply: " + reply.failure;
                     replies.add(new ChatMessage(ChatRole.SYSTEM, notice, now()));
                 }
             }
@@ -229,7 +263,7 @@ final class ChatTurns {
                 renewal.cancel(false);
             }
         }
-        if (flight.cancelled && reply.failure == null) {
+        if (flight.cancelled && !flight.byUser && reply.failure == null) {
             reply.failure = "the server stopped while the reply was produced.";
         }
         return reply;

@@ -162,6 +162,21 @@ public final class CommandChatEngine implements ChatEngine {
     }
 
     @Override
+    public String protocol() {
+        return "command";
+    }
+
+    @Override
+    public Optional<String> model() {
+        return argv.isEmpty() ? Optional.empty() : Optional.of(argv.get(0));
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    @Override
     public void reply(ChatConversation conversation, ChatReplyStream reply) throws ChatEngineException {
         if (problem != null) {
             throw new ChatEngineException(problem);
@@ -200,7 +215,8 @@ public final class CommandChatEngine implements ChatEngine {
                     TimeUnit.NANOSECONDS)) {
                 if (reply.cancelled()) {
                     kill(process, output);
-                    throw new ChatEngineException("the reply was cancelled because the server is stopping.");
+                    throw new ChatEngineException("the reply was cancelled; the program and the processes it started "
+                            + "were stopped.");
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     kill(process, output);

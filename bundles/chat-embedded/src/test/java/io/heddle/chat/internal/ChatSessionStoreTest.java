@@ -132,6 +132,23 @@ class ChatSessionStoreTest {
     }
 
     @Test
+    void theEngineASessionNamesIsStoredInItsFileAndSurvivesOtherWrites() throws Exception {
+        String id = store.create("alice", "s1", null).id();
+        assertThatThrownBy(() -> store.patch("bob", id, null, java.util.Optional.of("claude")))
+                .isInstanceOf(ChatSessionStore.LeaseConflictException.class);
+
+        store.patch("alice", id, "named", java.util.Optional.of("claude"));
+        store.append("alice", id, user("hi"));
+        store.rename("alice", id, "renamed");
+
+        assertThat(Files.readString(store.directory().resolve(id + ".json"))).contains("\"engine\" : \"claude\"");
+        assertThat(store.read(id).orElseThrow().engine()).contains("claude");
+        store.patch("alice", id, null, java.util.Optional.empty());
+        assertThat(store.read(id).orElseThrow().engine()).isEmpty();
+        assertThat(store.read(id).orElseThrow().name()).isEqualTo("renamed");
+    }
+
+    @Test
     void aReplyIsStoredWhoeverHoldsTheLease() throws Exception {
         String id = store.create("alice", "s1", null).id();
         clock.advance(LEASE);

@@ -189,6 +189,66 @@ class ChatTurnsTest {
     }
 
     @Test
+    void aCancelledReplyKeepsItsPartAndEndsCancelledWithANotice() throws Exception {
+        CountDownLatch chunked = new CountDownLatch(1);
+        engines.add(engine("slow", (conversation, reply) -> {
+            reply.chunk("the start");
+            chunked.countDown();
+            while (!reply.cancelled()) {
+                Thread.onSpinWait();
+            }
+            throw new ChatEngineException("the reply was cancelled.");
+        }), Map.of());
+        assertThat(turns.cancel(store, "s1")).as("nothing runs yet").isFalse();
+        CompletableFuture<ChatTurns.Turn> turn = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("alice", "hi");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(chunked.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(turns.cancel(store, "s1")).isTrue();
+
+        ChatTurns.Turn done = turn.get(10, TimeUnit.SECONDS);
+        assertThat(done.outcome()).isEqualTo("cancelled");
+        assertThat(done.replies()).extracting(ChatMessage::role, ChatMessage::text).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "the start"),
+                org.assertj.core.groups.Tuple.tuple(ChatRole.SYSTEM,
+                        "The reply was stopped on request; the part that arrived is kept above. Send a message to "
+                                + "go on."));
+        assertThat(posted.get(posted.size() - 1).getProperty("outcome")).isEqualTo("cancelled");
+        assertThat(store.read("s1").orElseThrow().messages()).extracting(ChatMessage::text)
+                .containsExactly("hi", "the start", done.replies().get(1).text());
+    }
+
+    @Test
+    void theEngineASessionNamesAnswersInsteadOfTheHighestRanked() throws Exception {
+        engines.add(engine("high", (c, r) -> r.chunk("high")), Map.of("service.ranking", 10, "service.id", 6L));
+        engines.add(engine("chosen", (c, r) -> r.chunk("chosen")), Map.of("service.ranking", "1", "service.id", 7L));
+        store.patch("alice", "s1", null, java.util.Optional.of("chosen"));
+
+        assertThat(send("alice", "hi").engine()).contains("chosen");
+
+        store.patch("alice", "s1", null, java.util.Optional.empty());
+        assertThat(send("alice", "again").engine()).contains("high");
+    }
+
+    @Test
+    void aSessionNamingAnEngineThatIsGoneGetsANoticeNotAnotherEngine() throws Exception {
+        engines.add(engine("other", (c, r) -> r.chunk("other")), Map.of());
+        store.patch("alice", "s1", null, java.util.Optional.of("gone"));
+
+        ChatTurns.Turn turn = send("alice", "hi");
+
+        assertThat(turn.outcome()).isEqualTo("no_engine");
+        assertThat(turn.replies()).extracting(ChatMessage::role).containsExactly(ChatRole.SYSTEM);
+        assertThat(turn.replies().get(0).text()).contains("asks for the engine 'gone'").contains("configured: other")
+                .contains("--engine NAME");
+    }
+
+    @Test
     void highestRankedEngineAnswers() throws Exception {
         engines.add(engine("low", (c, r) -> r.chunk("low")), Map.of("service.ranking", 1, "service.id", 5L));
         engines.add(engine("high", (c, r) -> r.chunk("high")), Map.of("service.ranking", 10, "service.id", 6L));

@@ -183,6 +183,34 @@ class CommandChatEngineTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void cancelledReplyEndsTheProgramAndEveryProcessItStarted() throws Exception {
+        Path pidFile = dir.resolve("child.pid");
+        Path script = script("sleep 30 & echo $! > '" + pidFile + ".tmp'; mv '" + pidFile + ".tmp' '" + pidFile
+                + "'; printf 'started'; wait");
+        Collector reply = new Collector();
+        Thread canceller = new Thread(() -> {
+            while (reply.chunks.isEmpty() || !Files.exists(pidFile)) {
+                Thread.onSpinWait();
+            }
+            reply.cancelled = true;
+        });
+        canceller.start();
+
+        assertThatThrownBy(() -> engine(script, Duration.ofSeconds(15), CommandChatEngine.Input.TRANSCRIPT)
+                .reply(conversation(), reply))
+                .hasMessageContaining("cancelled");
+        long child = Long.parseLong(Files.readString(pidFile).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child %s alive", child)
+                .isFalse();
+        assertThat(reply.text()).isEqualTo("started");
+    }
+
+    @Test
     void argvFromACfgFileIsAJsonList() {
         assertThat(CommandChatEngine.parseArgv(new String[] {"[\"ollama\", \"run\", \"llama3.2\"]"}))
                 .containsExactly("ollama", "run", "llama3.2");
