@@ -371,6 +371,15 @@ final class ChatRun {
         return true;
     }
 
+    /** The stream's line that stores the reply (or the notice that replaces it): the reply is over. */
+    static boolean replyEnded(Map<String, Object> line) {
+        if (!"message".equals(line.get("type"))) {
+            return false;
+        }
+        Object role = ChatClient.object(line.get("message")).get("role");
+        return "assistant".equals(role) || "system".equals(role);
+    }
+
     /** On its own thread: each line typed is sent; end of input or /exit asks for the stop. */
     private void readLines(ChatClient client, String sessionId, ShutdownRequests shutdown) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
@@ -454,7 +463,12 @@ final class ChatRun {
         ReplyPrinter printer = new ReplyPrinter(terminal);
         replying = sessionId;
         try {
-            client.send(sessionId, text, printer::line);
+            client.send(sessionId, text, line -> {
+                printer.line(line);
+                if (replyEnded(line)) {
+                    replying = null; // the reply is stored: a Ctrl-C from now on is at the prompt
+                }
+            });
             replying = null;
             printer.end();
         } catch (ChatClient.Refusal e) {

@@ -77,7 +77,12 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
         this.bundle = null;
     }
 
-    @Reference(service = ChatEngine.class, cardinality = ReferenceCardinality.MULTIPLE,
+    /**
+     * At least one: without a chat engine there is no runner of kind {@code agent} at all, so
+     * agent tasks (the reference's task files among them) wait for their runner, untouched,
+     * instead of failing, and rewriting their files, at every due time.
+     */
+    @Reference(service = ChatEngine.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeEngine")
     void addEngine(ChatEngine engine, Map<String, Object> properties) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
