@@ -30,22 +30,45 @@ public final class RuntimeHostServlet extends JsonApiServlet {
             ENCODED.keySet().removeIf(ServerHandle::closed);
         }
         byte[] tail = server.owner() ? parts[1] : parts[2];
+        byte[] live = liveRecord(server);
         response.setStatus(200);
         response.setContentType("application/json;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(parts[0].length + tail.length);
+        response.setContentLength(parts[0].length + tail.length + live.length);
         if (method.equals("GET")) {
             response.getOutputStream().write(parts[0]);
             response.getOutputStream().write(tail);
+            response.getOutputStream().write(live);
         }
         return null;
     }
+
+    /**
+     * {@code ,"liveRecord":{…}}} (or just {@code }}): the registry's live record as this
+     * server's heartbeat last saw it, from memory (no registry read per request).
+     */
+    static byte[] liveRecord(ServerHandle server) {
+        java.util.Optional<io.heddle.api.registry.LiveServer> seen = server.liveRecord();
+        if (seen.isEmpty()) {
+            return CLOSE;
+        }
+        io.heddle.api.registry.LiveServer live = seen.get();
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("serverId", live.server().serverId());
+        record.put("lastSeenAt", JsonFields.format(live.server().lastSeenAt()));
+        record.put("ageMs", live.age().toMillis());
+        record.put("fresh", live.fresh());
+        return (",\"liveRecord\":" + io.heddle.storage.internal.JsonTree.writeCompact(record) + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static final byte[] CLOSE = "}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final int MAX_CACHED = 32;
     private static final java.util.concurrent.ConcurrentHashMap<ServerHandle, byte[][]> ENCODED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The JSON up to {@code "owner":}, and the two possible endings. */
+    /** The JSON up to {@code "owner":}, and its two possible values. */
     private static byte[][] encodeFixedParts(ServerHandle server) {
         Map<String, Object> body = describe(server);
         body.put("owner", Boolean.TRUE);
@@ -56,8 +79,8 @@ public final class RuntimeHostServlet extends JsonApiServlet {
         }
         String head = whenOwner.substring(0, whenOwner.length() - "true}".length());
         return new byte[][] {head.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "true}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "false}".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            "true".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "false".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
     }
 
     static Map<String, Object> describe(ServerHandle server) {
