@@ -96,8 +96,8 @@ public class ChatEnginesWebE2E {
         }
     }
 
-    private void screenshot() {
-        browser.screenshot("ChatEnginesWebE2E-" + name.getMethodName());
+    private void screenshot(String moment) {
+        browser.screenshot("ChatEnginesWebE2E-" + name.getMethodName() + "-" + moment);
     }
 
     private static String newSession(String title) throws Exception {
@@ -136,7 +136,7 @@ public class ChatEnginesWebE2E {
                 && r.body().contains("What is the answer, picker?") && r.body().contains("fake-model"));
         assertThat(new Select(browser.visible(".engine-row select")).getFirstSelectedOption().getAttribute("value"))
                 .isEqualTo("local");
-        screenshot();
+        screenshot("answered");
     }
 
     @Test
@@ -152,7 +152,7 @@ public class ChatEnginesWebE2E {
         input.sendKeys(Keys.ENTER);
         browser.withText(".msg-assistant.streaming", "A partial answer that never ends");
         assertThat(driverFind(".composer .send")).noneMatch(WebElement::isDisplayed);
-        screenshot(); // while it streams: the Stop button in place of Send
+        screenshot("streaming"); // the Stop button in place of Send
         browser.click(".composer .stop");
 
         browser.withText(".msg-system", "stopped on request");
@@ -163,7 +163,7 @@ public class ChatEnginesWebE2E {
         assertThat(driverFind(".msg-assistant.streaming")).isEmpty();
         String stored = server.call("GET", "/api/chat/sessions/" + session, null).body();
         assertThat(stored).contains("A partial answer that never ends", "stopped on request");
-        screenshot();
+        screenshot("stopped");
     }
 
     @Test
@@ -174,7 +174,7 @@ public class ChatEnginesWebE2E {
         new Select(browser.visible(".engine-row select")).selectByValue("claude");
         String problem = browser.text(".engine-row .engine-problem", "can be read by others");
         assertThat(problem).contains("Engine “claude” cannot answer", "chmod 600").doesNotContain("sk-ant-not-a-real-key");
-        screenshot();
+        screenshot("picker");
 
         browser.open(server.url("/w/" + ws + "/tasks"));
         browser.click("#new-task");
@@ -186,6 +186,7 @@ public class ChatEnginesWebE2E {
                 "claude — anthropic · claude-fake (not usable)");
         new Select(engine).selectByValue("claude");
         assertThat(browser.text(".task-form .engine-problem", "can be read by others")).contains("Engine “claude” cannot answer");
+        screenshot("task-form-problem");
 
         // the chosen engine goes into the task's runnerConfig
         browser.visible(".task-form input[name=name]").sendKeys("Ask the model");
@@ -194,11 +195,21 @@ public class ChatEnginesWebE2E {
         browser.until("no problem shown for a usable engine",
                 d -> d.findElements(By.cssSelector(".task-form .engine-problem *")).isEmpty());
         browser.visible(".task-form input[type=checkbox]").click(); // disabled: it must not ask the provider now
-        screenshot();
+        screenshot("task-form");
         browser.click(".task-form button[value=create]");
         browser.until("the created task", d -> d.getCurrentUrl().matches(".*/tasks/[^/]+$"));
         String tasks = server.call("GET", "/api/workspaces/" + ws + "/heartbeat/tasks", null).body();
         assertThat(tasks).contains("\"name\":\"Ask the model\"", "\"runner\":\"agent\"", "\"engine\":\"local\"");
+    }
+
+    @Test
+    public void theOverviewShowsTheLiveRecordsFreshness() throws Exception {
+        String serverId = TestSupport.jsonString(server.call("GET", "/api/runtime-host", null).body(), "serverId");
+        browser.open(server.url("/"));
+        String freshness = browser.text(".record-freshness", "fresh");
+        assertThat(freshness).contains("heartbeat").contains("old when asked");
+        assertThat(browser.text(".card-body", "Held by")).contains(serverId);
+        screenshot("overview");
     }
 
     private static List<WebElement> driverFind(String css) {
