@@ -210,6 +210,14 @@ public class ChatEnginesWebE2E {
         assertThat(freshness).contains("heartbeat").contains("old when asked");
         assertThat(browser.text(".card-body", "Held by")).contains(serverId);
         screenshot("overview");
+        // the Live record card alone, for docs/web.md
+        WebElement card = browser.until("the Live record card", d -> d.findElements(By.cssSelector(".record-freshness")).stream()
+                .findFirst().map(e -> e.findElement(By.xpath("ancestor::section[contains(concat(' ', @class, ' '), ' card ')][1]"))).orElse(null));
+        Path shot = card.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath();
+        Path dir = Files.createDirectories(Path.of(System.getProperty("heddle.screenshots", "target/screenshots")));
+        Files.copy(shot, dir.resolve("ChatEnginesWebE2E-" + name.getMethodName() + "-card.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(shot);
     }
 
     private static List<WebElement> driverFind(String css) {
