@@ -36,7 +36,10 @@ public final class BareJetty {
                     + "\"endpoint\":{\"host\":\"127.0.0.1\",\"port\":" + request.getLocalPort() + "},"
                     + "\"registryPath\":\"/tmp/heddle-bench/home/daemon-registry.json\","
                     + "\"workspaceRoot\":\"/tmp/heddle-bench/ws\",\"stateRoot\":\"/tmp/heddle-bench/ws/.heddle\","
-                    + "\"startedAt\":\"2026-06-02T00:00:00.000Z\",\"pid\":" + pid + ",\"owner\":true}";
+                    + "\"startedAt\":\"2026-06-02T00:00:00.000Z\",\"pid\":" + pid + ",\"owner\":true,"
+                    + "\"liveRecord\":{\"serverId\":\"daemon-" + pid + "-1780000000000\","
+                    + "\"lastSeenAt\":\"2026-06-02T00:10:04.512Z\",\"ageMs\":"
+                    + (System.currentTimeMillis() - 1780000000000L) % 15000 + ",\"fresh\":true}}";
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             response.setContentType("application/json;charset=utf-8");
             response.setHeader("Cache-Control", "no-store");

@@ -7,6 +7,7 @@ import {renderMarkdown} from './markdown.js';
 import {navigate} from './nav.js';
 
 const LIST = '/api/chat/sessions';
+const ENGINES = '/api/chat/engines';
 
 export function chatPage(wsId, sessionId) {
   const s = scope();
@@ -80,19 +81,35 @@ function conversation(s, wsId, sessionId, pane) {
       }
     }});
   const sendBtn = h('button', {type: 'submit', class: 'primary send', 'aria-label': 'Send'}, icon('send'), h('span', null, 'Send'));
+  const stopBtn = h('button', {type: 'button', class: 'danger stop', 'aria-label': 'Stop the reply', hidden: true,
+    onclick: () => stop()}, icon('stop'), h('span', null, 'Stop'));
+  const engineId = uid('engine');
+  const engineSelect = h('select', {id: engineId, class: 'engine-select', 'data-key': 'engine',
+    onchange: () => chooseEngine()});
+  const engineProblem = h('div', {class: 'engine-problem'});
+  const engineStatus = statusLine();
+  const engineRow = h('div', {class: 'engine-row'},
+    h('label', {for: engineId}, 'Engine'), engineSelect, engineStatus, engineProblem);
   const composer = h('form', {class: 'composer', onsubmit: (e) => {
     e.preventDefault();
     send();
-  }}, h('label', {for: inputId, class: 'sr'}, 'Message'), input, sendBtn);
+  }}, h('label', {for: inputId, class: 'sr'}, 'Message'), input, sendBtn, stopBtn);
 
   swap(pane,
     h('a', {href: `/w/${wsId}/chat`, class: 'back-link'}, icon('back'), 'All conversations'),
-    head, log, leaseNote, composerStatus, signedOutNote(), composer);
+    head, log, leaseNote, composerStatus, signedOutNote(), engineRow, composer);
 
   let session = null;
   let serverId = null;
   const pending = new Map(); // replyId -> {seqs:Set, text}
   let sending = false;
+  let stopping = false;
+  let engines = null; // the answer of GET /api/chat/engines
+
+  s.watch(ENGINES, (r) => {
+    engines = r.error ? {error: r.error} : r.data;
+    renderEngines();
+  });
 
   s.watch('/api/runtime-host', (r) => {
     serverId = r.data ? r.data.serverId : null;
@@ -109,6 +126,7 @@ function conversation(s, wsId, sessionId, pane) {
     composer.hidden = false;
     const first = !session;
     session = r.data;
+    renderEngines();
     renderHead();
     renderHistory();
     renderLease();
@@ -169,6 +187,56 @@ function conversation(s, wsId, sessionId, pane) {
     form, status);
   }
 
+  /**
+   * The engine picker: "Default" (the session names no engine: the highest-ranked answers)
+   * and every engine configured now; an engine that cannot answer says why.
+   */
+  function renderEngines() {
+    engineRow.hidden = !session || composer.hidden;
+    if (!session) return;
+    if (!engines) {
+      swap(engineSelect, h('option', {value: session.engine || ''}, session.engine || 'Default'));
+      return;
+    }
+    if (engines.error) {
+      swap(engineSelect, h('option', {value: session.engine || ''}, session.engine || 'Default'));
+      swap(engineProblem, h('div', {class: 'muted small'}, 'The engines could not be listed: ', engines.error.message));
+      return;
+    }
+    const list = engines.engines || [];
+    const byName = new Map(list.map((e) => [e.name, e]));
+    const chosen = session.engine || '';
+    const label = (e) => `${e.name} — ${e.protocol}${e.model ? ` · ${e.model}` : ''}${e.usable === false ? ' (not usable)' : ''}`;
+    const options = [h('option', {value: '', selected: chosen === ''},
+      engines.default ? `Default (${engines.default})` : list.length ? 'Default' : 'Default (no engine configured)')];
+    for (const e of list) options.push(h('option', {value: e.name, selected: chosen === e.name}, label(e)));
+    if (chosen && !byName.has(chosen)) options.push(h('option', {value: chosen, selected: true}, `${chosen} (not configured now)`));
+    swap(engineSelect, options);
+    engineSelect.value = chosen;
+    const effective = chosen ? byName.get(chosen) : byName.get(engines.default);
+    if (chosen && !effective) {
+      swap(engineProblem, h('div', {class: 'notice small', role: 'note', 'data-engine': chosen},
+        h('strong', null, `Engine “${chosen}” is not configured now. `),
+        'Messages here are answered with a notice until it is configured again, or another engine is chosen.'));
+    } else if (effective && effective.usable === false) {
+      swap(engineProblem, h('div', {class: 'notice small', role: 'note', 'data-engine': effective.name},
+        h('strong', null, `Engine “${effective.name}” cannot answer: `), effective.problem || 'it is not usable now.'));
+    } else if (!list.length) {
+      swap(engineProblem, h('div', {class: 'muted small'}, 'No chat engine is configured; see docs/chat.md for how to configure one in etc/.'));
+    } else {
+      swap(engineProblem);
+    }
+  }
+
+  async function chooseEngine() {
+    const value = engineSelect.value;
+    if ((session && session.engine || '') === value) return;
+    await runAction(engineSelect, engineStatus, async () => {
+      put(url, await api('PATCH', url, {engine: value || null}));
+    });
+    renderEngines(); // back to the stored choice when the change was refused
+  }
+
   function renderHistory() {
     const messages = session.messages || [];
     swap(history, messages.length ? messages.map(messageEl)
@@ -220,7 +288,11 @@ function conversation(s, wsId, sessionId, pane) {
     const text = input.value.trim();
     if (!text || sending) return;
     sending = true;
+    stopping = false;
     sendBtn.disabled = true;
+    sendBtn.hidden = true;
+    stopBtn.hidden = false;
+    stopBtn.disabled = false;
     composerStatus.replaceChildren();
     swap(pendingUser, messageEl({role: 'user', text, at: new Date().toISOString(), sending: true}));
     scrollDown(true);
@@ -238,9 +310,30 @@ function conversation(s, wsId, sessionId, pane) {
     } finally {
       sending = false;
       sendBtn.disabled = false;
+      sendBtn.hidden = false;
+      stopBtn.hidden = true;
+      const refocus = document.activeElement === stopBtn || document.activeElement === document.body;
+      if (refocus) input.focus({preventScroll: true});
       scrollDown(true);
       refresh(url);
       refresh(LIST);
+    }
+  }
+
+  /** Stops the reply that streams now; its request then ends with the outcome cancelled. */
+  async function stop() {
+    if (!sending || stopping) return;
+    stopping = true;
+    stopBtn.disabled = true;
+    try {
+      await api('POST', `${url}/cancel`);
+    } catch (e) {
+      // the reply ended meanwhile: nothing to stop
+      if (e.code !== 'no_reply_in_progress') {
+        stopping = false;
+        stopBtn.disabled = false;
+        composerStatus.replaceChildren(errorBox(e));
+      }
     }
   }
 
@@ -277,6 +370,9 @@ function conversation(s, wsId, sessionId, pane) {
         } else if (item.type === 'done') {
           pending.delete(item.replyId);
           renderStreaming();
+          if (item.outcome === 'cancelled') {
+            composerStatus.replaceChildren(h('div', {class: 'muted small stopped-note'}, 'Reply stopped. The part that arrived is kept.'));
+          }
         }
       }
     }

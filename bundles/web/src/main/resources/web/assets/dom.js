@@ -169,5 +169,6 @@ const ICONS = {
   back: ['M15 5l-7 7 7 7'],
   send: ['M4 12l16-8-6 16-2-6z'],
   pause: ['M8 5v14', 'M16 5v14'],
+  stop: ['M7 7h10v10H7z'],
   lock: ['M6 11h12v9H6z', 'M8 11V8a4 4 0 0 1 8 0v3'],
 };

@@ -68,6 +68,8 @@ export function overviewPage() {
           ? 'This server holds the live record of this machine and refreshes it with its heartbeat.'
           : 'Another, newer server holds the live record; this one keeps serving and claims the record again when it is free.'),
       facts([
+        ['Freshness', record ? h('span', {class: 'record-freshness'}, record.fresh ? chip('fresh', 'fresh') : chip('stale', 'stale'), ' ',
+          h('span', {class: 'muted'}, `heartbeat ${ageText(record.ageMs)} old when asked`)) : null],
         ['Last refreshed', seen ? timeEl(seen) : null],
         ['Held by', record && record.serverId ? code(record.serverId) : null],
         ['Event stream', h('span', null, stream.state === 'open' ? 'live' : stream.state,
@@ -75,6 +77,11 @@ export function overviewPage() {
       ]));
   }
   s.add(onStreamState(renderRecord));
+
+  function ageText(ms) {
+    if (typeof ms !== 'number') return '?';
+    return ms < 1000 ? `${ms} ms` : ms < 120000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60000)} min`;
+  }
 
   // Tasks of every workspace of the catalog: one watched list per workspace.
   const taskLists = new Map();

@@ -274,47 +274,44 @@ function quoteArg(a) {
 
 // ---- the task form -------------------------------------------------------------------------
 
-/**
- * Runner kinds installed now: the built-in `command`, and those that active extensions
- * registered (GET /api/extensions lists them). There is no endpoint of all runner kinds yet.
- */
-function installedRunners() {
-  const installed = new Set(['command']);
-  const ext = peek('/api/extensions');
-  for (const x of (ext && ext.extensions) || []) {
-    if (x.state === 'ACTIVE') for (const k of (x.contributes && x.contributes.runners) || []) installed.add(k);
+const RUNNERS = '/api/heartbeat/runners';
+const ENGINES = '/api/chat/engines';
+
+/** GET path now (what is installed or configured may have changed since); null when it cannot be read. */
+async function ensure(path) {
+  try {
+    const answer = await api('GET', path);
+    put(path, answer);
+    return answer;
+  } catch {
+    return null;
   }
-  return installed;
 }
 
 export async function openTaskForm(wsId, task) {
-  // Make sure the installed runners are known before the form opens.
-  if (peek('/api/extensions') === undefined) {
-    try {
-      put('/api/extensions', await api('GET', '/api/extensions'));
-    } catch {
-      // without the extensions list, the form offers the built-in runner and the task's own
-    }
-  }
+  // The runner kinds installed now (GET /api/heartbeat/runners), and the chat engines the
+  // agent runner can ask, are known before the form opens.
+  const [runners, engines] = await Promise.all([ensure(RUNNERS), ensure(ENGINES)]);
+  const installed = new Set(runners ? (runners.runners || []).map((r) => r.kind) : ['command']);
   const base = `/api/workspaces/${encodeURIComponent(wsId)}/heartbeat/tasks`;
   const tasksData = peek(base);
-  const installed = installedRunners();
   const kinds = new Set(installed);
   for (const t of (tasksData && tasksData.tasks) || []) kinds.add(t.runner);
   if (task) kinds.add(task.runner);
 
   const editing = Boolean(task);
-  const result = await openDialog((close) => taskForm(close, {wsId, base, task, kinds: [...kinds].sort(), installed}),
+  const result = await openDialog((close) => taskForm(close, {wsId, base, task, kinds: [...kinds].sort(), installed, engines}),
     {label: editing ? 'Edit task' : 'New task', className: 'task-dialog'});
   if (result && result.id) {
     navigate(`/w/${wsId}/tasks/${result.id}`);
   }
 }
 
-function taskForm(close, {base, task, kinds, installed}) {
+function taskForm(close, {base, task, kinds, installed, engines}) {
   const editing = Boolean(task);
   const ids = {name: uid('f-name'), task: uid('f-task'), schedule: uid('f-sched'), amount: uid('f-amount'), unit: uid('f-unit'),
-    runner: uid('f-runner'), argv: uid('f-argv'), timeout: uid('f-timeout'), json: uid('f-json'), enabled: uid('f-enabled')};
+    runner: uid('f-runner'), argv: uid('f-argv'), timeout: uid('f-timeout'), json: uid('f-json'), enabled: uid('f-enabled'),
+    engine: uid('f-engine')};
   const errors = {};
   const fieldError = (key) => {
     errors[key] = h('div', {class: 'field-error', id: `${ids[key]}-err`, 'aria-live': 'polite'});
@@ -363,8 +360,46 @@ function taskForm(close, {base, task, kinds, installed}) {
     h('div', {class: 'field'}, h('label', {for: ids.json}, 'Runner configuration (JSON object)'), jsonInput,
       h('div', {class: 'help'}, 'This runner is configured with a JSON object; its documentation says which fields it reads.'),
       fieldError('json')));
+  // The agent runner: which chat engine to ask (none named: the highest-ranked one answers).
+  const engineList = engines && engines.engines ? engines.engines : [];
+  const taskEngine = task && task.runner === 'agent' && task.runnerConfig && typeof task.runnerConfig.engine === 'string'
+    ? task.runnerConfig.engine : '';
+  const engineLabel = (e) => `${e.name} — ${e.protocol}${e.model ? ` · ${e.model}` : ''}${e.usable === false ? ' (not usable)' : ''}`;
+  const engineSelect = h('select', {id: ids.engine, name: 'engine', 'aria-describedby': `${ids.engine}-help`},
+    h('option', {value: '', selected: taskEngine === ''},
+      engines && engines.default ? `Highest-ranked (now ${engines.default})` : 'Highest-ranked engine'),
+    engineList.map((e) => h('option', {value: e.name, selected: taskEngine === e.name, title: e.problem || null}, engineLabel(e))),
+    taskEngine && !engineList.some((e) => e.name === taskEngine)
+      ? h('option', {value: taskEngine, selected: true}, `${taskEngine} (not configured now)`) : null);
+  const engineProblem = h('div', {class: 'engine-problem', 'aria-live': 'polite'});
+  const showEngineProblem = () => {
+    const name = engineSelect.value || (engines && engines.default) || '';
+    const e = engineList.find((x) => x.name === name);
+    if (!engines) {
+      swap(engineProblem, h('div', {class: 'muted small'}, 'The chat engines could not be listed.'));
+    } else if (!engineList.length) {
+      swap(engineProblem, h('div', {class: 'notice small'}, h('strong', null, 'No chat engine is configured. '),
+        'Runs fail until one is (see docs/chat.md).'));
+    } else if (!e) {
+      swap(engineProblem, h('div', {class: 'notice small'}, h('strong', null, `Engine “${name}” is not configured now. `),
+        'Runs fail until it is, or another engine is chosen.'));
+    } else if (e.usable === false) {
+      swap(engineProblem, h('div', {class: 'notice small', 'data-engine': e.name},
+        h('strong', null, `Engine “${e.name}” cannot answer: `), e.problem || 'it is not usable now.'));
+    } else {
+      swap(engineProblem);
+    }
+  };
+  engineSelect.addEventListener('change', showEngineProblem);
+  showEngineProblem();
+  const agentConfig = h('div', {class: 'runner-config'},
+    h('div', {class: 'field'}, h('label', {for: ids.engine}, 'Chat engine'), engineSelect,
+      h('div', {class: 'help', id: `${ids.engine}-help`}, 'The model that reads the instruction and decides: continue, pause, complete or escalate.'),
+      engineProblem, fieldError('engine')));
+
   const configBox = h('div');
-  const showConfig = () => swap(configBox, runnerSelect.value === 'command' ? commandConfig : jsonConfig);
+  const showConfig = () => swap(configBox, runnerSelect.value === 'command' ? commandConfig
+    : runnerSelect.value === 'agent' ? agentConfig : jsonConfig);
   runnerSelect.addEventListener('change', showConfig);
   showConfig();
 
@@ -406,7 +441,7 @@ function taskForm(close, {base, task, kinds, installed}) {
 
   function inputFor(key) {
     return {name: nameInput, task: taskInput, schedule: schedSelect.value === 'custom' ? amountInput : schedSelect,
-      runner: runnerSelect, argv: argvInput, timeout: timeoutInput, json: jsonInput}[key];
+      runner: runnerSelect, argv: argvInput, timeout: timeoutInput, json: jsonInput, engine: engineSelect}[key];
   }
 
   function showFieldError(key, message) {
@@ -450,6 +485,12 @@ function taskForm(close, {base, task, kinds, installed}) {
         if (!Number.isFinite(seconds) || seconds <= 0) throw fieldProblem('timeout', 'The timeout is a positive number of seconds.');
         body.runnerConfig.timeoutMs = Math.round(seconds * 1000);
       }
+    } else if (body.runner === 'agent') {
+      // other fields an agent task's configuration already holds are kept
+      const kept = task && task.runner === 'agent' && task.runnerConfig ? {...task.runnerConfig} : {};
+      delete kept.engine;
+      if (engineSelect.value) kept.engine = engineSelect.value;
+      body.runnerConfig = kept;
     } else {
       let config;
       try {
@@ -501,7 +542,8 @@ function taskForm(close, {base, task, kinds, installed}) {
         formStatus.replaceChildren(errorBox(e));
       } else if (e.field) {
         const key = e.field === 'schedule.intervalMs' ? 'schedule' : e.field.startsWith('runnerConfig')
-          ? (body.runner === 'command' ? (e.field === 'runnerConfig.timeoutMs' ? 'timeout' : 'argv') : 'json') : e.field;
+          ? (body.runner === 'command' ? (e.field === 'runnerConfig.timeoutMs' ? 'timeout' : 'argv')
+            : body.runner === 'agent' ? 'engine' : 'json') : e.field;
         showFieldError(key, e.message);
       } else {
         formStatus.replaceChildren(errorBox(e));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.inject.Inject;
 import org.junit.After;
@@ -132,6 +133,31 @@ public class LiveRecordHeartbeatIT {
         Poll.until("the older server stands by", Duration.ofSeconds(5), () -> !older.owner());
         assertThat(RawHttp.get(older.port(), "/api/runtime-host").body).contains("\"owner\":false");
         assertThat(RawHttp.get(newer.port(), "/api/runtime-host").body).contains("\"owner\":true");
+    }
+
+    @Test
+    public void runtimeHostShowsTheLiveRecordAsTheLastHeartbeatSawIt() throws Exception {
+        ServerHandle older = start(ServerMode.DAEMON, OwnershipPolicy.CLAIM);
+        Map<String, Object> own = liveRecordOf(older);
+        assertThat(own.get("serverId")).isEqualTo(older.serverId());
+        assertThat(own.get("fresh")).isEqualTo(Boolean.TRUE);
+        assertThat(((Number) own.get("ageMs")).longValue()).isNotNegative();
+        assertThat(java.time.Instant.parse((String) own.get("lastSeenAt")))
+                .isAfterOrEqualTo(older.startedAt()).isBeforeOrEqualTo(java.time.Instant.now());
+
+        ServerHandle newer = start(ServerMode.EMBEDDED_CHAT, OwnershipPolicy.TAKE_OVER);
+        Poll.until("the older server stands by", Duration.ofSeconds(5), () -> !older.owner());
+        Map<String, Object> seenByOlder = liveRecordOf(older);
+        assertThat(seenByOlder.get("serverId")).isEqualTo(newer.serverId());
+        assertThat(seenByOlder.get("fresh")).isEqualTo(Boolean.TRUE);
+        String body = RawHttp.get(older.port(), "/api/runtime-host").body;
+        assertThat(body).contains("\"owner\":false,\"liveRecord\":{", "\"pid\":");
+    }
+
+    private static Map<String, Object> liveRecordOf(ServerHandle server) throws Exception {
+        RawHttp.Response answer = RawHttp.get(server.port(), "/api/runtime-host");
+        Map<String, Object> body = JsonText.map(JsonText.parse(answer.body));
+        return JsonText.map(body.get("liveRecord"));
     }
 
     private ServiceRegistration<EventHandler> listenToOwnership(String serverId, List<Boolean> seen) {

@@ -219,6 +219,37 @@ public class SchedulerIT {
     }
 
     @Test
+    public void runnersEndpointListsTheKindsInstalledNowAndFollowsTheirServices() throws Exception {
+        ServerHandle server = start(Files.createTempDirectory(HOME, "ws"));
+        HeartbeatHttp api = new HeartbeatHttp(server);
+        assertThat(runnerKinds(api)).contains("command").doesNotContain("it-listed");
+
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(HeartbeatTaskRunner.KIND, "it-listed");
+        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(HeartbeatTaskRunner.class,
+                c -> new HeartbeatRunResult(HeartbeatDecision.COMPLETE, "listed", Map.of()), props);
+        try {
+            assertThat(runnerKinds(api)).contains("command", "it-listed");
+            Map<String, Object> listed = JsonText.list(api.get("/api/heartbeat/runners").json().get("runners")).stream()
+                    .map(JsonText::map).filter(r -> "it-listed".equals(r.get("kind"))).findFirst().orElseThrow();
+            assertThat(listed.get("bundle")).isEqualTo(context.getBundle().getSymbolicName());
+        } finally {
+            registration.unregister();
+        }
+        assertThat(runnerKinds(api)).contains("command").doesNotContain("it-listed");
+        HeartbeatHttp.Answer post = api.post("/api/heartbeat/runners", "{}");
+        assertThat(post.status()).as(post.toString()).isEqualTo(405);
+    }
+
+    private static List<Object> runnerKinds(HeartbeatHttp api) throws Exception {
+        HeartbeatHttp.Answer answer = api.get("/api/heartbeat/runners");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        List<Object> kinds = new ArrayList<>();
+        JsonText.list(answer.json().get("runners")).forEach(r -> kinds.add(JsonText.map(r).get("kind")));
+        return kinds;
+    }
+
+    @Test
     public void taskWaitingForAMissingRunnerRunsOnceTheRunnerIsRegistered() throws Exception {
         ServerHandle server = start(Files.createTempDirectory(HOME, "ws"));
         HeartbeatHttp api = new HeartbeatHttp(server);

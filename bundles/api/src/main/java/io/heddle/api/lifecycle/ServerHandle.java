@@ -59,6 +59,16 @@ public interface ServerHandle extends AutoCloseable {
     /** Whether this server holds the live record right now (as of its last heartbeat). */
     boolean owner();
 
+    /**
+     * The live record of this server's registry as this server last saw it (at its last
+     * live-record heartbeat, from memory), judged now: {@code fresh} when its
+     * {@code lastSeenAt} lies within the registry's stale threshold. Empty when not known
+     * (since 1.2).
+     */
+    default java.util.Optional<io.heddle.api.registry.LiveServer> liveRecord() {
+        return java.util.Optional.empty();
+    }
+
     /** The per-start access token (also in {@code $HEDDLE_HOME/run/<serverId>.token}). */
     String token();
 

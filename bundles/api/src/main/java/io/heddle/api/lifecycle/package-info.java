@@ -3,5 +3,5 @@
  * record, heartbeat, workspaces) and a handle that closes it again.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.heddle.api.lifecycle;

@@ -27,6 +27,7 @@ final class ScheduledLiveRecordHeartbeat implements LiveRecordHeartbeat {
     private final Object lock = new Object();
     private volatile boolean owner;
     private volatile boolean closed;
+    private volatile Optional<io.heddle.api.registry.ServerRecord> lastRecord = Optional.empty();
     private ScheduledFuture<?> schedule;
     private String lastFailure;
 
@@ -53,12 +54,18 @@ final class ScheduledLiveRecordHeartbeat implements LiveRecordHeartbeat {
     }
 
     @Override
+    public Optional<io.heddle.api.registry.ServerRecord> lastRecord() {
+        return lastRecord;
+    }
+
+    @Override
     public void tick() {
         synchronized (lock) {
             if (closed) {
                 return;
             }
             LiveRecordTick.Result result = tick.run(target.registry(), target.record());
+            lastRecord = result.currentOwner();
             boolean nowOwner = result.owner();
             if (nowOwner != owner) {
                 owner = nowOwner;

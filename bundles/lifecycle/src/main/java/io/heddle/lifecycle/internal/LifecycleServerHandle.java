@@ -216,6 +216,27 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
         return !closing.get() && (hb == null ? initiallyOwner : hb.owner());
     }
 
+    @Override
+    public java.util.Optional<io.heddle.api.registry.LiveServer> liveRecord() {
+        LiveRecordHeartbeat hb = heartbeat;
+        java.util.Optional<ServerRecord> seen = hb == null ? java.util.Optional.empty() : hb.lastRecord();
+        if (seen.isEmpty() && initiallyOwner) {
+            seen = java.util.Optional.of(record); // claimed at start, no tick yet
+        }
+        if (seen.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        ServerRecord current = seen.get();
+        java.time.Duration age = java.time.Duration.between(current.lastSeenAt(), java.time.Instant.now());
+        if (age.isNegative()) {
+            age = java.time.Duration.ZERO;
+        }
+        java.time.Duration staleAfter = registry.staleAfter();
+        boolean fresh = age.compareTo(staleAfter) <= 0;
+        return java.util.Optional.of(new io.heddle.api.registry.LiveServer(current, fresh, age, fresh ? null
+                : "its last heartbeat is " + age.toMillis() + " ms old (stale after " + staleAfter.toMillis() + " ms)"));
+    }
+
     void initiallyOwner(boolean owner) {
         this.initiallyOwner = owner;
     }
