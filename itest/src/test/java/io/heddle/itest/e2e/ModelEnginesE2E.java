@@ -148,7 +148,7 @@ public class ModelEnginesE2E {
         stdin.flush();
         Poll.until("the provider sent the first part", Duration.ofSeconds(30),
                 () -> provider.frameWrites().size() > before);
-        Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(chat.pid())).start();
+        Process interrupt = new ProcessBuilder("sh", "-c", "kill -INT " + chat.pid()).start(); // the shell's own kill
         assertThat(interrupt.waitFor()).isZero();
 
         assertThat(chat.awaitLine(l -> l.startsWith("[system] The reply was stopped on request"),

@@ -116,7 +116,8 @@ final class EngineSettings {
                 URI uri = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
                 if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                    b.problems.add("baseUrl '" + base + "' in " + b.source + " is not an http or https URL.");
+                    // the value itself is not repeated: a mistyped URL may hold a key
+                    b.problems.add("baseUrl in " + b.source + " is not an http or https URL with a host.");
                 } else if (uri.getUserInfo() != null || uri.getRawQuery() != null) {
                     b.problems.add("baseUrl in " + b.source + " must not hold a user, password or query: name the "
                             + "key with apiKeyFile or apiKeyEnv.");
@@ -124,7 +125,7 @@ final class EngineSettings {
                     b.baseUrl = uri;
                 }
             } catch (IllegalArgumentException e) {
-                b.problems.add("baseUrl '" + base + "' in " + b.source + " is not a URL: " + e.getMessage());
+                b.problems.add("baseUrl in " + b.source + " is not a URL. Write it as http://host:port/path.");
             }
         }
         b.model = text(properties, "model");

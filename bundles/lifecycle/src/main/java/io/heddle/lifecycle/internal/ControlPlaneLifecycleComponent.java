@@ -70,6 +70,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private static final Duration BIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
     private static final Duration ENDPOINT_DEADLINE = Duration.ofSeconds(5);
+    /** How long a start asks its own context for the first request that installs the JSON refusals. */
+    private static final Duration TOUCH_DEADLINE = Duration.ofSeconds(3);
     /** How long a start that serves the bundled UI waits for the web bundle to come up. */
     static final Duration WEB_ASSETS_DEADLINE = Duration.ofSeconds(5);
     /** In {@code $HEDDLE_HOME/run/}: held while one start binds a fixed port. */
@@ -168,15 +170,25 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             handle.pushUndo("delete the token file", () -> Files.deleteIfExists(tokenFile));
             handle.pushUndo("close the HTTP listener", () -> http.close(UNBIND_DEADLINE));
 
-            ServiceRegistration<ServletContextHelper> contextRegistration = registerContext(http, handle, options.host(),
-                    port, token);
+            ServerAccessContext accessContext = new ServerAccessContext(new AccessRules(options.host(), port, token),
+                    handle, refusals);
+            ServiceRegistration<ServletContextHelper> contextRegistration = registerContext(http, accessContext);
             handle.pushUndo("remove the servlet context", contextRegistration::unregister);
             if (!http.awaitServlets(ServerHandle.CONTEXT_NAME, ENDPOINT_DEADLINE)) {
                 LOG.warn("Server {}: no HTTP endpoint registered within {} s; is the io.heddle.http bundle active?",
                         serverId, ENDPOINT_DEADLINE.toSeconds());
             } else {
-                // the first request through the context points Jetty's own refusals at the JSON error handler
-                http.touch(port);
+                // the first request through the context points Jetty's own refusals at the JSON error handler;
+                // Jetty may route to the new context a moment after the runtime lists it: ask until it has
+                long touchEnd = System.nanoTime() + TOUCH_DEADLINE.toNanos();
+                do {
+                    http.touch(port);
+                } while (!accessContext.errorHandlerInstalled() && System.nanoTime() < touchEnd
+                        && pauseBeforeTouchingAgain());
+                if (!accessContext.errorHandlerInstalled()) {
+                    LOG.warn("Server {}: Jetty's own refusals answer in its own shape until the first request"
+                            + " reaches the heddle context", serverId);
+                }
             }
 
             CatalogSnapshot workspaces = catalog.ensure(workspaceRoot, stateRoot);
@@ -356,14 +368,18 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         }
     }
 
-    private ServiceRegistration<ServletContextHelper> registerContext(HttpEndpoint http, LifecycleServerHandle handle,
-            String host, int port, String token) {
+    /** A short pause between two touches; false when interrupted (then no more touching). */
+    private static boolean pauseBeforeTouchingAgain() {
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+        return !Thread.currentThread().isInterrupted();
+    }
+
+    private ServiceRegistration<ServletContextHelper> registerContext(HttpEndpoint http, ServerAccessContext access) {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME, ServerHandle.CONTEXT_NAME);
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, "/");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET, http.targetFilter());
-        return context.registerService(ServletContextHelper.class,
-                new ServerAccessContext(new AccessRules(host, port, token), handle, refusals), props);
+        return context.registerService(ServletContextHelper.class, access, props);
     }
 
     private static String newToken() {

@@ -23,6 +23,7 @@ final class ServerAccessContext extends ServletContextHelper {
     private final AccessRules rules;
     private final ServerHandle handle;
     private final RefusalLog refusals;
+    private volatile boolean errorHandlerInstalled;
 
     ServerAccessContext(AccessRules rules, ServerHandle handle, RefusalLog refusals) {
         this.rules = rules;
@@ -127,10 +128,17 @@ final class ServerAccessContext extends ServletContextHelper {
     /** Points Jetty's own refusals (bad URI, bad header, ...) at the JSON error handler; see {@link JsonErrorHandler}. */
     private void installJsonErrorHandler() {
         try {
-            JsonErrorHandler.installOnCurrentServer(refusals);
+            if (JsonErrorHandler.installOnCurrentServer(refusals)) {
+                errorHandlerInstalled = true;
+            }
         } catch (RuntimeException | LinkageError notJetty) {
             // another HTTP implementation: its refusals keep their own shape
         }
+    }
+
+    /** Whether a request through this context has put the JSON error handler on its Jetty server. */
+    boolean errorHandlerInstalled() {
+        return errorHandlerInstalled;
     }
 
     private static boolean declaresBody(HttpServletRequest request) {
