@@ -1,12 +1,9 @@
 package io.heddle.launcher;
 
+import io.heddle.storage.internal.IoFailures;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,29 +55,7 @@ final class WriteFailures {
 
     /** The OS's words for an I/O failure, without the path Java puts before them. */
     static String osReason(IOException e) {
-        if (e instanceof FileSystemException) {
-            FileSystemException fs = (FileSystemException) e;
-            if (fs.getReason() != null && !fs.getReason().isBlank()) {
-                return fs.getReason().strip();
-            }
-            if (e instanceof AccessDeniedException) {
-                return "Permission denied";
-            }
-            if (e instanceof NoSuchFileException) {
-                return "No such file or directory";
-            }
-            if (e instanceof FileAlreadyExistsException) {
-                return "File exists";
-            }
-            if (e instanceof NotDirectoryException) {
-                return "Not a directory";
-            }
-            if (e instanceof DirectoryNotEmptyException) {
-                return "Directory not empty";
-            }
-        }
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
+        return IoFailures.reason(e).strip();
     }
 
     static Kind kind(String reason) {

@@ -182,14 +182,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
 
     @Override
     public List<HealthProblem> problems() {
-        if (storeHealth.healthy()) {
-            return List.of();
-        }
-        List<HealthProblem> out = new ArrayList<>();
-        for (StoreHealth.Problem p : storeHealth.problems()) {
-            out.add(new HealthProblem("heartbeat-store", p.folder().toString(), p.message(), p.since()));
-        }
-        return out;
+        return storeHealth.healthProblems();
     }
 
     // --- HeartbeatSchedulerHost ---

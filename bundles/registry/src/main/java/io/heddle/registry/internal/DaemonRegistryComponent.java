@@ -16,7 +16,6 @@ import io.heddle.storage.internal.StoreHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -95,14 +94,7 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
 
     @Override
     public List<HealthProblem> problems() {
-        if (health.healthy()) {
-            return List.of();
-        }
-        List<HealthProblem> out = new ArrayList<>();
-        for (StoreHealth.Problem p : health.problems()) {
-            out.add(new HealthProblem(SOURCE, p.folder().toString(), p.message(), p.since()));
-        }
-        return out;
+        return health.healthProblems();
     }
 
     @Override

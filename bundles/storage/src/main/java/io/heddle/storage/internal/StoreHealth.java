@@ -1,5 +1,6 @@
 package io.heddle.storage.internal;
 
+import io.heddle.api.health.HealthProblem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,6 +98,18 @@ public final class StoreHealth implements AutoCloseable {
 
     public boolean healthy() {
         return problems.isEmpty();
+    }
+
+    /** The unwritable folders as the health problems of this store (its name is their source), oldest first. */
+    public List<HealthProblem> healthProblems() {
+        if (problems.isEmpty()) {
+            return List.of();
+        }
+        List<HealthProblem> out = new ArrayList<>();
+        for (Problem p : problems()) {
+            out.add(new HealthProblem(p.store(), p.folder().toString(), p.message(), p.since()));
+        }
+        return out;
     }
 
     /** The unwritable folders, oldest problem first. */

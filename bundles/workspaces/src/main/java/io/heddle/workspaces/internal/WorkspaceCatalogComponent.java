@@ -10,7 +10,6 @@ import io.heddle.storage.internal.StoreHealth;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +58,7 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
 
     @Override
     public List<HealthProblem> problems() {
-        if (health.healthy()) {
-            return List.of();
-        }
-        List<HealthProblem> out = new ArrayList<>();
-        for (StoreHealth.Problem p : health.problems()) {
-            out.add(new HealthProblem(SOURCE, p.folder().toString(), p.message(), p.since()));
-        }
-        return out;
+        return health.healthProblems();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
