@@ -8,6 +8,7 @@ import io.heddle.api.chat.ChatTopics;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import jakarta.servlet.Servlet;

@@ -1,6 +1,6 @@
 package io.heddle.extensions.internal;
 
-import io.heddle.storage.internal.JsonTree;
+import io.heddle.jsonhttp.internal.JsonResponses;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,10 +9,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -66,23 +63,8 @@ final class RequestFailureFilter implements Filter {
             } else {
                 LOG.debug("Extension {} failed to answer {} again: {}", bundle.getSymbolicName(), what, e.toString());
             }
-            if (!response.isCommitted()) {
-                writeError((HttpServletResponse) response, "The extension " + bundle.getSymbolicName()
-                        + " failed to answer " + what + ": " + e);
-            }
+            JsonResponses.writeError((HttpServletResponse) response, 500, "extension_failed", "The extension "
+                    + bundle.getSymbolicName() + " failed to answer " + what + ": " + e);
         }
-    }
-
-    private static void writeError(HttpServletResponse response, String message) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", "extension_failed");
-        error.put("message", message);
-        byte[] bytes = JsonTree.writeCompact(Map.of("error", error)).getBytes(StandardCharsets.UTF_8);
-        response.reset();
-        response.setStatus(500);
-        response.setContentType("application/json;charset=utf-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
     }
 }

@@ -3,6 +3,7 @@ package io.heddle.http.internal;
 import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.web.WebAssets;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

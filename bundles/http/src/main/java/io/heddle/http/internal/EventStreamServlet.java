@@ -1,6 +1,7 @@
 package io.heddle.http.internal;
 
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

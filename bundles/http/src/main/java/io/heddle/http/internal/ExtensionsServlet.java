@@ -4,6 +4,7 @@ import io.heddle.api.extensions.ExtensionCatalog;
 import io.heddle.api.extensions.ExtensionProblem;
 import io.heddle.api.extensions.ExtensionStatus;
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -3,6 +3,7 @@ package io.heddle.http.internal;
 import io.heddle.api.health.HealthContributor;
 import io.heddle.api.health.HealthProblem;
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import io.heddle.storage.internal.JsonFields;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;

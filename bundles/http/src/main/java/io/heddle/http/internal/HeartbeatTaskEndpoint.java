@@ -1,5 +1,6 @@
 package io.heddle.http.internal;
 
+import io.heddle.jsonhttp.internal.HttpProblem;
 import io.heddle.records.internal.RecordJson;
 import static io.heddle.storage.internal.JsonFields.object;
 

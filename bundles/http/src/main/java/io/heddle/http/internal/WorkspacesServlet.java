@@ -11,6 +11,7 @@ import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import io.heddle.records.internal.RecordJson;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.heddle.api.heartbeat.ContinuationMode;
 import io.heddle.api.heartbeat.HeartbeatTaskPatch;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
+import io.heddle.jsonhttp.internal.HttpProblem;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import java.nio.charset.StandardCharsets;

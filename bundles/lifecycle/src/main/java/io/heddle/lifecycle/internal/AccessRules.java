@@ -1,5 +1,6 @@
 package io.heddle.lifecycle.internal;
 
+import io.heddle.jsonhttp.internal.RequestBodies;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.Set;
  * </ul>
  */
 public final class AccessRules {
-
-    public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
@@ -118,7 +117,7 @@ public final class AccessRules {
                 && !sameOrigin(request.origin(), request.secFetchSite(), hostHeader)) {
             return Verdict.FORBIDDEN_ORIGIN;
         }
-        if (request.contentLength() > MAX_BODY_BYTES) {
+        if (request.contentLength() > RequestBodies.MAX_BYTES) {
             return Verdict.BODY_TOO_LARGE;
         }
         if (mutating && request.declaresBody() && !isJson(request.contentType())) {

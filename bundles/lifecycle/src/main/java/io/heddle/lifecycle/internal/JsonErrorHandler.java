@@ -1,10 +1,8 @@
 package io.heddle.lifecycle.internal;
 
-import io.heddle.storage.internal.JsonTree;
+import io.heddle.api.lifecycle.ErrorEnvelope;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -30,7 +28,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 final class JsonErrorHandler extends ErrorHandler {
 
     private static final int MAX_MESSAGE_CHARS = 200;
-    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, ErrorEnvelope.MEDIA_TYPE);
 
     private final RefusalLog refusals;
 
@@ -77,10 +75,7 @@ final class JsonErrorHandler extends ErrorHandler {
     /** {@code {"error":{"code":…,"message":…}}} for a status Jetty chose. */
     static byte[] body(int status, String message) {
         String text = message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "…" : message;
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code(status));
-        error.put("message", "HTTP " + status + ": " + text);
-        return JsonTree.writeCompact(Map.of("error", error)).getBytes(StandardCharsets.UTF_8);
+        return ErrorEnvelope.json(code(status), "HTTP " + status + ": " + text).getBytes(StandardCharsets.UTF_8);
     }
 
     static String code(int status) {

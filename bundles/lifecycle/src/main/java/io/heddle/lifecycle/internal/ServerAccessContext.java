@@ -1,14 +1,12 @@
 package io.heddle.lifecycle.internal;
 
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.storage.internal.JsonTree;
+import io.heddle.jsonhttp.internal.JsonResponses;
+import io.heddle.jsonhttp.internal.RequestBodies;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.osgi.service.servlet.context.ServletContextHelper;
 
 /**
@@ -17,8 +15,6 @@ import org.osgi.service.servlet.context.ServletContextHelper;
  * servlet serves every handle with that handle's own facts.
  */
 final class ServerAccessContext extends ServletContextHelper {
-
-    static final String TOKEN_COOKIE = "heddle_token";
 
     private final AccessRules rules;
     private final ServerHandle handle;
@@ -72,11 +68,9 @@ final class ServerAccessContext extends ServletContextHelper {
         String host = request.getHeader("Host");
         AccessRules.Verdict verdict = rules.judge(new AccessRules.RequestFacts(request.getMethod(), host, presented, source,
                 request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getContentType(),
-                declaresBody(request), request.getContentLengthLong()));
-        if (verdict != AccessRules.Verdict.ALLOW && declaresBody(request)) {
-            // A refused request's body is never read: say the connection ends here, so no client
-            // reuses it and finds it closed under its next request.
-            response.setHeader("Connection", "close");
+                RequestBodies.declared(request), request.getContentLengthLong()));
+        if (verdict != AccessRules.Verdict.ALLOW) {
+            RequestBodies.closeRefused(request, response); // its body is never read
         }
         switch (verdict) {
             case FORBIDDEN_HOST:
@@ -100,7 +94,7 @@ final class ServerAccessContext extends ServletContextHelper {
                         + "'Authorization: Bearer <token>' instead.");
                 return false;
             case BODY_TOO_LARGE:
-                sendError(response, 413, "body_too_large", "The request body is larger than 1 MiB.");
+                sendError(response, 413, "body_too_large", RequestBodies.TOO_LARGE_MESSAGE);
                 return false;
             case UNSUPPORTED_MEDIA_TYPE:
                 sendError(response, 415, "unsupported_media_type", "Send the body as application/json, "
@@ -112,7 +106,7 @@ final class ServerAccessContext extends ServletContextHelper {
         }
         if (queryToken != null && rules.tokenMatches(queryToken)) {
             // Opening /?token=... once trades the token for a cookie, then drops it from the URL.
-            Cookie cookie = new Cookie(TOKEN_COOKIE, queryToken);
+            Cookie cookie = new Cookie(ServerHandle.TOKEN_COOKIE, queryToken);
             cookie.setHttpOnly(true);
             cookie.setPath("/");
             cookie.setAttribute("SameSite", "Strict");
@@ -141,15 +135,11 @@ final class ServerAccessContext extends ServletContextHelper {
         return errorHandlerInstalled;
     }
 
-    private static boolean declaresBody(HttpServletRequest request) {
-        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-    }
-
     private static String cookie(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie c : cookies) {
-                if (TOKEN_COOKIE.equals(c.getName())) {
+                if (ServerHandle.TOKEN_COOKIE.equals(c.getName())) {
                     return c.getValue();
                 }
             }
@@ -157,16 +147,8 @@ final class ServerAccessContext extends ServletContextHelper {
         return null;
     }
 
-    static void sendError(HttpServletResponse response, int status, String code, String message) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        byte[] bytes = JsonTree.writeCompact(body).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/json;charset=utf-8");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+    private static void sendError(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        JsonResponses.writeRefusal(response, status, code, message);
     }
 }

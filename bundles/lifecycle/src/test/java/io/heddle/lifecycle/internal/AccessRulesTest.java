@@ -2,6 +2,7 @@ package io.heddle.lifecycle.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heddle.jsonhttp.internal.RequestBodies;
 import io.heddle.lifecycle.internal.AccessRules.RequestFacts;
 import io.heddle.lifecycle.internal.AccessRules.TokenSource;
 import io.heddle.lifecycle.internal.AccessRules.Verdict;
@@ -49,9 +50,9 @@ class AccessRulesTest {
 
     @Test
     void declaredBodiesOverOneMebibyteAreRefused() {
-        assertThat(loopback.judge("POST", "127.0.0.1:8765", "secret-token", AccessRules.MAX_BODY_BYTES))
+        assertThat(loopback.judge("POST", "127.0.0.1:8765", "secret-token", RequestBodies.MAX_BYTES))
                 .isEqualTo(Verdict.ALLOW);
-        assertThat(loopback.judge("POST", "127.0.0.1:8765", "secret-token", AccessRules.MAX_BODY_BYTES + 1))
+        assertThat(loopback.judge("POST", "127.0.0.1:8765", "secret-token", RequestBodies.MAX_BYTES + 1))
                 .isEqualTo(Verdict.BODY_TOO_LARGE);
     }
 

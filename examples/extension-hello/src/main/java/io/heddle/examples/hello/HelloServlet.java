@@ -1,5 +1,6 @@
 package io.heddle.examples.hello;
 
+import io.heddle.api.lifecycle.ErrorEnvelope;
 import io.heddle.api.lifecycle.ServerHandle;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -16,7 +17,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * {@code GET /api/ext/hello}: says hello with the serving server's id and this extension's
  * version. Selecting the {@code heddle} context puts the servlet behind Heddle's access rules
- * and gives it the serving {@link ServerHandle} on every request.
+ * and gives it the serving {@link ServerHandle} on every request; {@link ErrorEnvelope} gives
+ * its errors the API's JSON shape.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/ext/hello")
@@ -29,45 +31,26 @@ public final class HelloServlet extends HttpServlet {
         ServerHandle server = (ServerHandle) request.getAttribute(ServerHandle.REQUEST_ATTRIBUTE);
         if (!"GET".equals(request.getMethod())) {
             response.setHeader("Allow", "GET");
-            write(response, 405, error("method_not_allowed", request.getMethod() + " is not allowed here; use GET."));
+            write(response, 405, ErrorEnvelope.json("method_not_allowed",
+                    request.getMethod() + " is not allowed here; use GET."));
         } else if (server == null) {
-            write(response, 503, error("not_ready", "This endpoint is not attached to a running server."));
+            write(response, 503, ErrorEnvelope.json("not_ready", "This endpoint is not attached to a running server."));
         } else {
             Bundle self = FrameworkUtil.getBundle(HelloServlet.class);
-            write(response, 200, "{\"message\":\"Hello from an extension\",\"serverId\":" + quote(server.serverId())
-                    + ",\"extension\":" + quote(self.getSymbolicName())
-                    + ",\"version\":" + quote(self.getVersion().toString()) + "}");
+            write(response, 200, "{\"message\":\"Hello from an extension\",\"serverId\":"
+                    + ErrorEnvelope.quote(server.serverId())
+                    + ",\"extension\":" + ErrorEnvelope.quote(self.getSymbolicName())
+                    + ",\"version\":" + ErrorEnvelope.quote(self.getVersion().toString()) + "}");
         }
     }
 
-    private static String error(String code, String message) {
-        return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";
-    }
-
+    /** Answers JSON the way Heddle's own endpoints do: its media type, its length, never cached. */
     private static void write(HttpServletResponse response, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType("application/json;charset=utf-8");
+        response.setContentType(ErrorEnvelope.MEDIA_TYPE);
+        response.setHeader("Cache-Control", "no-store");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
-    }
-
-    /** A JSON string literal. */
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -1,5 +1,6 @@
 package ${package};
 
+import io.heddle.api.lifecycle.ErrorEnvelope;
 import io.heddle.api.lifecycle.ServerHandle;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -13,7 +14,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /**
  * GET /api/ext/${artifactId}/hello. Selecting the heddle servlet context puts this servlet
- * behind Heddle's access rules and gives it the serving server on every request.
+ * behind Heddle's access rules and gives it the serving server on every request;
+ * ErrorEnvelope gives its errors Heddle's JSON shape.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern(HelloServlet.PATH)
@@ -29,10 +31,10 @@ public final class HelloServlet extends HttpServlet {
         ServerHandle server = (ServerHandle) request.getAttribute(ServerHandle.REQUEST_ATTRIBUTE);
         if (!"GET".equals(request.getMethod())) {
             response.setHeader("Allow", "GET");
-            write(response, 405, HelloMessage.error("method_not_allowed",
+            write(response, 405, ErrorEnvelope.json("method_not_allowed",
                     request.getMethod() + " is not allowed here; use GET."));
         } else if (server == null) {
-            write(response, 503, HelloMessage.error("not_ready", "This endpoint is not attached to a running server."));
+            write(response, 503, ErrorEnvelope.json("not_ready", "This endpoint is not attached to a running server."));
         } else {
             write(response, 200, HelloMessage.hello(server.serverId()));
         }
@@ -41,7 +43,8 @@ public final class HelloServlet extends HttpServlet {
     private static void write(HttpServletResponse response, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType("application/json;charset=utf-8");
+        response.setContentType(ErrorEnvelope.MEDIA_TYPE);
+        response.setHeader("Cache-Control", "no-store");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

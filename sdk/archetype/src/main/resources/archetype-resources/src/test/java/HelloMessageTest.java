@@ -14,8 +14,8 @@ public class HelloMessageTest {
     }
 
     @Test
-    public void errorsAreEscapedJson() {
-        assertEquals("{\"error\":{\"code\":\"bad\",\"message\":\"a \\\"quoted\\\" \\\\ line\\u000a\"}}",
-                HelloMessage.error("bad", "a \"quoted\" \\ line\n"));
+    public void theServerIdIsEscapedJson() {
+        assertEquals("{\"message\":\"Hello from ${artifactId}\",\"serverId\":\"a \\\"quoted\\\" \\\\ line\\n\"}",
+                HelloMessage.hello("a \"quoted\" \\ line\n"));
     }
 }
