@@ -2,8 +2,8 @@ package io.heddle.http.internal;
 
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.jsonhttp.internal.HttpProblem;
+import io.heddle.jsonhttp.internal.TokenCookie;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ public final class SessionServlet extends JsonApiServlet {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("signedIn", signedIn(request.getHeader("Authorization"), cookie(request), server.token()));
+        body.put("signedIn", signedIn(request.getHeader("Authorization"), TokenCookie.presented(request), server.token()));
         return body;
     }
 
@@ -47,20 +47,5 @@ public final class SessionServlet extends JsonApiServlet {
         }
         return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String cookie(HttpServletRequest request) {
-        if (request.getHeader("Cookie") == null) {
-            return null;
-        }
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie c : cookies) {
-                if (ServerHandle.TOKEN_COOKIE.equals(c.getName())) {
-                    return c.getValue();
-                }
-            }
-        }
-        return null;
     }
 }

@@ -86,7 +86,7 @@ public abstract class JsonServlet extends HttpServlet {
      * {@code BadMessageException}, a 4xx): the client's fault, a 400, never a 500. Matched by
      * name so that no bundle depends on Jetty for it.
      */
-    public static boolean containerRefusedAsMalformed(Exception e) {
+    private static boolean containerRefusedAsMalformed(Exception e) {
         for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
             if (c.getName().equals("org.eclipse.jetty.http.BadMessageException")) {
                 return true;

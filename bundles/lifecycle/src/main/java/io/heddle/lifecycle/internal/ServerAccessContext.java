@@ -3,6 +3,7 @@ package io.heddle.lifecycle.internal;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.jsonhttp.internal.JsonResponses;
 import io.heddle.jsonhttp.internal.RequestBodies;
+import io.heddle.jsonhttp.internal.TokenCookie;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,7 +40,7 @@ final class ServerAccessContext extends ServletContextHelper {
         AccessRules.TokenSource source = presented == null ? AccessRules.TokenSource.NONE : AccessRules.TokenSource.BEARER;
         if (presented == null && request.getHeader("Cookie") != null) {
             try {
-                presented = cookie(request);
+                presented = TokenCookie.presented(request);
             } catch (RuntimeException malformedCookie) {
                 refusals.refused("bad_cookie", "a malformed Cookie header", request.getHeader("Cookie"));
                 sendError(response, 400, "bad_request", "The Cookie header is malformed.");
@@ -133,18 +134,6 @@ final class ServerAccessContext extends ServletContextHelper {
     /** Whether a request through this context has put the JSON error handler on its Jetty server. */
     boolean errorHandlerInstalled() {
         return errorHandlerInstalled;
-    }
-
-    private static String cookie(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie c : cookies) {
-                if (ServerHandle.TOKEN_COOKIE.equals(c.getName())) {
-                    return c.getValue();
-                }
-            }
-        }
-        return null;
     }
 
     private static void sendError(HttpServletResponse response, int status, String code, String message)

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -40,12 +39,10 @@ public final class HelloServlet extends HttpServlet {
         }
     }
 
+    /** Answers JSON: the status, the API's media type (UTF-8), the text. */
     private static void write(HttpServletResponse response, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(ErrorEnvelope.MEDIA_TYPE);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        response.getWriter().write(json);
     }
 }
