@@ -101,18 +101,18 @@ public class ServletErrorsIT {
     public void sendErrorAnswersTheJsonEnvelopeWithItsStatusAndMessage() throws Exception {
         RawHttp.Response answer = RawHttp.get(server.port(), BASE + "/send-error");
 
-        assertThat(answer.status).as(answer::toString).isEqualTo(404);
-        assertThat(answer.headers.get("content-type")).startsWith("application/json");
-        assertThat(answer.field("code")).as(answer::toString).isEqualTo("not_found");
+        assertEnvelope(answer, 404, "not_found");
         assertThat(answer.field("message")).contains("No greeting named x.");
     }
 
     @Test
     public void anExceptionTheContainerSeesAnswersTheJsonEnvelopeAsA500() throws Exception {
-        RawHttp.Response answer = RawHttp.get(server.port(), BASE + "/throw");
+        assertEnvelope(RawHttp.get(server.port(), BASE + "/throw"), 500, "internal_error");
+    }
 
-        assertThat(answer.status).as(answer::toString).isEqualTo(500);
-        assertThat(answer.headers.get("content-type")).startsWith("application/json");
-        assertThat(answer.field("code")).as(answer::toString).isEqualTo("internal_error");
+    private static void assertEnvelope(RawHttp.Response answer, int status, String code) {
+        assertThat(answer.status).as(answer::toString).isEqualTo(status);
+        assertThat(answer.headers.get("content-type")).as(answer::toString).startsWith("application/json");
+        assertThat(answer.field("code")).as(answer::toString).isEqualTo(code);
     }
 }
