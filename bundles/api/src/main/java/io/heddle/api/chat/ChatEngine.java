@@ -1,6 +1,7 @@
 package io.heddle.api.chat;
 
 import java.util.Optional;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Produces chat replies: a whiteboard service. Any bundle may register one; the chat
@@ -12,6 +13,7 @@ import java.util.Optional;
  * system message that says no engine is configured. An engine must never invent an answer
  * it did not get from its model.
  */
+@ConsumerType
 public interface ChatEngine {
 
     /** The service property that names an engine. */

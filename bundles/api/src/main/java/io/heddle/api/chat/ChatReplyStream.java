@@ -1,9 +1,12 @@
 package io.heddle.api.chat;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Where an engine writes its reply while it produces it. Chunks are concatenated in order to
  * form the stored reply. Called from one thread at a time.
  */
+@ProviderType
 public interface ChatReplyStream {
 
     /** Appends a piece of the reply; empty chunks are ignored. */

@@ -4,6 +4,7 @@ import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerStartException;
 import java.time.Duration;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The embedded-chat host: runs one {@code embedded-chat} server through the
@@ -12,6 +13,7 @@ import java.util.Optional;
  * the server when the lifecycle goes away and starts a new one when it returns. The
  * {@code heddle chat} command drives it; it never exits the process.
  */
+@ProviderType
 public interface EmbeddedChatHost {
 
     /** The running server, if any (never a closed one). */

@@ -1,6 +1,7 @@
 package io.heddle.api.health;
 
 import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A part of the server whose trouble makes {@code GET /api/health} answer {@code degraded}
@@ -10,6 +11,7 @@ import java.util.List;
  * memory, never from the disk or the network. Whatever finds and clears problems (a failed
  * write, the next successful write, a periodic probe) runs elsewhere.
  */
+@ConsumerType
 public interface HealthContributor {
 
     /** The problems right now; empty when healthy. */

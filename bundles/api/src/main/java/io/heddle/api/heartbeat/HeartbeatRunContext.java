@@ -2,8 +2,10 @@ package io.heddle.api.heartbeat;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** What a runner gets for one run. */
+@ProviderType
 public interface HeartbeatRunContext {
 
     /** The server whose scheduler runs the task. */

@@ -5,8 +5,10 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import java.util.Collection;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /** What one server's live-record heartbeat works on, supplied by the lifecycle. */
+@ConsumerType
 public interface HeartbeatTarget {
 
     /** The registry the server recorded itself in. */

@@ -1,6 +1,7 @@
 package io.heddle.api.heartbeat;
 
 import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A kind of heartbeat task, contributed as an OSGi service (whiteboard) with the service
@@ -16,6 +17,7 @@ import java.util.Map;
  * task (also not across servers sharing a workspace). When the server stops, the thread is
  * interrupted after a timeout and the run is recorded as interrupted.
  */
+@ConsumerType
 public interface HeartbeatTaskRunner {
 
     /** The service property naming the kind of task this runner runs. */

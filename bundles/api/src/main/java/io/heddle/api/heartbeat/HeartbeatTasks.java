@@ -4,6 +4,7 @@ import io.heddle.api.workspace.WorkspaceDescriptor;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The durable heartbeat tasks and run history of workspaces, as the HTTP API and the CLI see
@@ -16,6 +17,7 @@ import java.util.Optional;
  * input throws {@link HeartbeatTaskValidationException}; a request that does not fit the
  * task's state throws {@link HeartbeatTaskConflictException}.
  */
+@ProviderType
 public interface HeartbeatTasks {
 
     /** The tasks of the workspace, by id. Corrupt task files are set aside and reported. */

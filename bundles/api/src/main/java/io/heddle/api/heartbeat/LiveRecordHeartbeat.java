@@ -1,9 +1,12 @@
 package io.heddle.api.heartbeat;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The heartbeat that keeps one server's live record fresh without ever stealing it from a
  * newer owner. One is started per handle by the lifecycle.
  */
+@ProviderType
 public interface LiveRecordHeartbeat extends AutoCloseable {
 
     /** Whether the server held the live record at the last tick. */

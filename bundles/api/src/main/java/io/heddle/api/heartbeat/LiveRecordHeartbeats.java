@@ -1,5 +1,7 @@
 package io.heddle.api.heartbeat;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 
 /**
  * Starts live-record heartbeats. Each tick, under the registry lock: our own record is
@@ -7,6 +9,7 @@ package io.heddle.api.heartbeat;
  * owner is stale it is claimed again. Interval and staleness come from the
  * {@code io.heddle.heartbeat} configuration.
  */
+@ProviderType
 public interface LiveRecordHeartbeats {
 
     /**

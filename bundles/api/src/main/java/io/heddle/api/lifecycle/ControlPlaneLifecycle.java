@@ -1,10 +1,13 @@
 package io.heddle.api.lifecycle;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The one owner of control-plane server startup and shutdown. The daemon command and the
  * embedded-chat bundle both start servers through it. Several handles may coexist, each with
  * its own endpoint.
  */
+@ProviderType
 public interface ControlPlaneLifecycle {
 
     /**

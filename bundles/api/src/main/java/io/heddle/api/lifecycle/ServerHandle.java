@@ -4,11 +4,13 @@ import io.heddle.api.registry.ServerMode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A started control-plane server. {@link #close()} is idempotent, safe from any thread, and
  * never exits the process.
  */
+@ProviderType
 public interface ServerHandle extends AutoCloseable {
 
     /** The request attribute under which the serving handle is put on every request of its endpoint. */

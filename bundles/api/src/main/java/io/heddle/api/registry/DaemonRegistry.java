@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The per-user registry of the one live control-plane server and the known workspaces.
@@ -20,6 +21,7 @@ import java.util.Optional;
  *
  * <p>Failures to lock, read or write throw {@link RegistryException}.
  */
+@ProviderType
 public interface DaemonRegistry {
 
     /** The registry file, e.g. {@code ~/.heddle/daemon-registry.json}. */

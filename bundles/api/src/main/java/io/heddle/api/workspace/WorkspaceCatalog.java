@@ -2,6 +2,7 @@ package io.heddle.api.workspace;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The per-workspace catalog. Every method takes the state root whose
@@ -13,6 +14,7 @@ import java.util.Optional;
  *
  * <p>Failures to read or write throw {@link WorkspaceCatalogException}.
  */
+@ProviderType
 public interface WorkspaceCatalog {
 
     /** The catalog file name inside a state root. */

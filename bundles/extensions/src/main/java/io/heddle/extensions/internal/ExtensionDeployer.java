@@ -2,18 +2,13 @@ package io.heddle.extensions.internal;
 
 import io.heddle.api.extensions.ExtensionEvents;
 import io.heddle.api.extensions.ExtensionProblem;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +67,7 @@ final class ExtensionDeployer {
 
     private final BundleContext context;
     private final Path folder;
-    private final Path staging;
+    private final JarStaging staging;
     private final InstalledIndex index;
     private final Events events;
     private final Settling settling;
@@ -92,7 +87,7 @@ final class ExtensionDeployer {
             Settling settling, LongConsumer bundleReplaced, Function<Bundle, Optional<ExtensionProblem>> afterStart) {
         this.context = context;
         this.folder = folder;
-        this.staging = staging;
+        this.staging = new JarStaging(staging);
         this.index = index;
         this.events = events;
         this.settling = settling;
@@ -116,7 +111,7 @@ final class ExtensionDeployer {
 
     /** The bundle location of a jar of the folder: its file URI, as FileInstall writes it. */
     static String location(Path file) {
-        return file.toFile().toURI().normalize().toString();
+        return DeployRules.location(file);
     }
 
     /**
@@ -129,22 +124,17 @@ final class ExtensionDeployer {
             for (Map.Entry<String, String> installed : index.entries().entrySet()) {
                 String location = installed.getKey();
                 Bundle bundle = context.getBundle(location);
-                if (bundle == null) {
-                    index.remove(location);
-                    continue;
-                }
-                Optional<Path> file = fileOf(location);
-                if (file.isPresent() && folder.equals(file.get().getParent()) && Files.isRegularFile(file.get())) {
-                    String name = file.get().getFileName().toString();
-                    entries.put(name, new ExtensionEntry(name, Optional.ofNullable(bundle.getSymbolicName()),
-                            Optional.of(bundle.getVersion().toString()), Optional.of(bundle.getBundleId()),
-                            Optional.empty()));
-                } else {
-                    String name = file.map(f -> f.getFileName().toString()).orElse(location);
-                    LOG.info("Extension {} was removed while Heddle was stopped: uninstalling {}", name,
-                            bundle.getSymbolicName());
-                    uninstall(name, bundle);
-                    index.remove(location);
+                DeployRules.Reconciliation decision = DeployRules.reconcile(folder, location, bundle != null);
+                String name = decision.file();
+                switch (decision.action()) {
+                    case FORGET -> index.remove(location);
+                    case LIST -> entries.put(name, entryOf(name, bundle, null));
+                    case UNINSTALL -> {
+                        LOG.info("Extension {} was removed while Heddle was stopped: uninstalling {}", name,
+                                bundle.getSymbolicName());
+                        uninstall(name, bundle);
+                        index.remove(location);
+                    }
                 }
             }
         }
@@ -178,22 +168,23 @@ final class ExtensionDeployer {
             Path staged = null;
             JarInspection.BundleIdentity identity = null;
             try {
-                staged = stage(file, seen.get());
+                staged = staging.stage(file, seen.get()).orElse(null);
                 if (staged == null) {
                     LOG.debug("{} changed while it was copied; it is deployed once it settles", name);
                     return;
                 }
                 identity = JarInspection.inspect(staged, name);
-                String digest = sha256(staged);
+                String digest = JarStaging.sha256(staged);
                 String location = location(file);
                 Bundle existing = context.getBundle(location);
-                if (existing != null && digest.equals(index.digest(location).orElse(null))) {
+                DeployRules.Step step = DeployRules.step(existing != null, index.digest(location), digest);
+                if (step == DeployRules.Step.KEEP) {
                     // Same content (a touch, a rewrite of the same bytes, or a restart): keep it running.
                     entries.put(name, entryOf(name, existing, start(existing, name).orElse(null)));
                     return;
                 }
                 refuseDuplicate(name, identity, location);
-                if (existing == null) {
+                if (step == DeployRules.Step.INSTALL) {
                     install(name, staged, location, digest);
                 } else {
                     update(name, staged, existing, digest);
@@ -205,7 +196,7 @@ final class ExtensionDeployer {
                 recordFailure(name, identity, new ExtensionProblem("install_failed",
                         name + " could not be deployed: " + describe(e)));
             } finally {
-                deleteQuietly(staged);
+                JarStaging.deleteQuietly(staged);
             }
         }
     }
@@ -225,10 +216,8 @@ final class ExtensionDeployer {
             entries.remove(name);
             index.remove(location);
             // A jar refused for a symbolic name that this one held may be installable now.
-            for (ExtensionEntry entry : List.copyOf(entries.values())) {
-                if (entry.problem().map(p -> p.code().equals("duplicate")).orElse(false)) {
-                    deploy(folder.resolve(entry.file()), false);
-                }
+            for (String refused : DeployRules.retryAfterRemoval(List.copyOf(entries.values()))) {
+                deploy(folder.resolve(refused), false);
             }
         }
     }
@@ -312,24 +301,14 @@ final class ExtensionDeployer {
         try {
             bundle.start();
             return Optional.empty();
-        } catch (BundleException e) {
-            if (e.getType() == BundleException.RESOLVE_ERROR) {
-                return Optional.of(new ExtensionProblem("unresolved", name + " cannot be resolved: "
-                        + ImportDiagnosis.missingImports(context, bundle).orElse(describe(e))));
-            }
-            return Optional.of(new ExtensionProblem("start_failed", name + " failed to start: " + describe(e)));
-        } catch (IllegalStateException | SecurityException e) {
-            return Optional.of(new ExtensionProblem("start_failed", name + " failed to start: " + describe(e)));
+        } catch (BundleException | IllegalStateException | SecurityException e) {
+            return Optional.of(DeployRules.startProblem(name, e, () -> ImportDiagnosis.missingImports(context, bundle)));
         }
     }
 
     /** A new or changed extension may be what an unresolved one was waiting for. */
     private void startUnresolvedOthers(String changed) {
-        for (ExtensionEntry entry : List.copyOf(entries.values())) {
-            if (entry.file().equals(changed) || entry.bundleId().isEmpty()
-                    || !entry.problem().map(p -> p.code().equals("unresolved")).orElse(false)) {
-                continue;
-            }
+        for (ExtensionEntry entry : DeployRules.retryAfterChange(List.copyOf(entries.values()), changed)) {
             Bundle bundle = context.getBundle(entry.bundleId().get());
             if (bundle != null && bundle.getState() == Bundle.INSTALLED) {
                 Optional<ExtensionProblem> problem = start(bundle, entry.file());
@@ -343,16 +322,16 @@ final class ExtensionDeployer {
 
     private void refuseDuplicate(String name, JarInspection.BundleIdentity identity, String location)
             throws ExtensionFailure {
+        List<DeployRules.InstalledBundle> installed = new ArrayList<>();
         for (Bundle other : context.getBundles()) {
-            if (other.getLocation().equals(location) || !identity.symbolicName().equals(other.getSymbolicName())) {
-                continue;
+            if (identity.symbolicName().equals(other.getSymbolicName())) { // the only ones the rule looks at
+                installed.add(new DeployRules.InstalledBundle(other.getLocation(), other.getSymbolicName(),
+                        other.getVersion().toString(), isExtension(other)));
             }
-            String user = isExtension(other) ? "the extension " + fileOf(other.getLocation())
-                    .map(p -> p.getFileName().toString()).orElse(other.getLocation())
-                    : "the platform bundle " + other.getSymbolicName() + " " + other.getVersion();
-            throw new ExtensionFailure(new ExtensionProblem("duplicate", name + " has the symbolic name "
-                    + identity.symbolicName() + ", which " + user + " already uses. Give each extension its own "
-                    + "Bundle-SymbolicName."));
+        }
+        Optional<ExtensionProblem> refusal = DeployRules.duplicate(name, identity.symbolicName(), location, installed);
+        if (refusal.isPresent()) {
+            throw new ExtensionFailure(refusal.get());
         }
     }
 
@@ -379,10 +358,7 @@ final class ExtensionDeployer {
             if (entry.bundleId().orElse(-1L) != bundleId) {
                 continue;
             }
-            Throwable thrown = event.getThrowable();
-            boolean unresolved = thrown instanceof BundleException be && be.getType() == BundleException.RESOLVE_ERROR;
-            ExtensionProblem problem = new ExtensionProblem(unresolved ? "unresolved" : "start_failed", entry.file()
-                    + (unresolved ? " cannot be resolved: " : " failed to start: ") + describe(thrown));
+            ExtensionProblem problem = DeployRules.startProblem(entry.file(), event.getThrowable(), Optional::empty);
             entries.computeIfPresent(entry.file(), (file, current) -> current.bundleId().orElse(-1L) == bundleId
                     ? current.withProblem(problem) : current);
             LOG.warn("Extension {}: {}", entry.file(), problem.message());
@@ -445,74 +421,8 @@ final class ExtensionDeployer {
         }
     }
 
-    /**
-     * Copies the jar to a private file and checks that the original did not change meanwhile.
-     * Answers null when it did (the watcher reports it again once it settles).
-     */
-    private Path stage(Path file, FileSignature seen) throws IOException {
-        Files.createDirectories(staging);
-        Path staged = Files.createTempFile(staging, "extension-", ".jar");
-        try {
-            Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            deleteQuietly(staged);
-            if (FileSignature.of(file).isEmpty()) {
-                return null; // removed while being copied
-            }
-            throw e;
-        }
-        if (!FileSignature.of(file).map(seen::equals).orElse(false)) {
-            deleteQuietly(staged);
-            return null;
-        }
-        return staged;
-    }
-
-    static Optional<Path> fileOf(String location) {
-        try {
-            URI uri = new URI(location);
-            return "file".equals(uri.getScheme()) ? Optional.of(new File(uri).toPath()) : Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
-
     /** The exception's message and its root cause, in one line. */
     static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
-        Throwable cause = e.getCause();
-        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        if (cause != null && cause != e) {
-            text.append(" (caused by ").append(cause).append(')');
-        }
-        return text.toString().replaceAll("\\s+", " ").trim();
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.debug("Could not delete {}: {}", file, e.toString());
-            }
-        }
+        return DeployRules.describe(e);
     }
 }
