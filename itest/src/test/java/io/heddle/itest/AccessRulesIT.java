@@ -2,9 +2,7 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
-import javax.inject.Inject;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -22,18 +18,11 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /** The local-daemon access rules and the JSON error shape, over real HTTP. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class AccessRulesIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
+public class AccessRulesIT extends InContainerTestBase {
 
     private ServerHandle server;
     private Path workspace;
@@ -46,18 +35,13 @@ public class AccessRulesIT {
 
     @Before
     public void startServerWithAssets() throws Exception {
-        Path home = Path.of(context.getProperty("heddle.home"));
+        Path home = home();
         workspace = Files.createTempDirectory(home, "ws");
         assets = Files.createTempDirectory(home, "assets");
         Files.writeString(assets.resolve("index.html"), "<!doctype html><title>Heddle</title>");
         Files.writeString(assets.resolve("app.js"), "console.log('heddle')");
         Files.writeString(home.resolve("secret.txt"), "not for the web");
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, workspace).withAssetsDir(assets));
-    }
-
-    @After
-    public void close() {
-        server.close();
+        server = start(localOptions(ServerMode.DAEMON, workspace).withAssetsDir(assets));
     }
 
     private RawHttp.Response call(String method, String path, Map<String, String> headers, String body) throws Exception {

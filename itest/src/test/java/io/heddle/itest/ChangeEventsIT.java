@@ -2,15 +2,12 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -20,7 +17,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * Creates, edits and deletes of workspaces and tasks reach {@code GET /api/events}, so an open
@@ -28,13 +24,7 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ChangeEventsIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
+public class ChangeEventsIT extends InContainerTestBase {
 
     private ServerHandle server;
     private HeartbeatHttp api;
@@ -47,8 +37,8 @@ public class ChangeEventsIT {
 
     @Before
     public void start() throws Exception {
-        Path ws = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, ws));
+        Path ws = newFolder("ws");
+        server = start(localOptions(ServerMode.DAEMON, ws));
         api = new HeartbeatHttp(server);
         events = new EventStreamReader(server.endpointUrl(), null);
     }
@@ -56,7 +46,6 @@ public class ChangeEventsIT {
     @After
     public void close() throws Exception {
         events.close();
-        server.close();
     }
 
     private static EventStreamReader.Sse expect(EventStreamReader events, String name, String key, Object value,
@@ -68,7 +57,7 @@ public class ChangeEventsIT {
 
     @Test
     public void workspaceCreateRenameAndActivateAreEvents() throws Exception {
-        Path other = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "other");
+        Path other = newFolder("other");
 
         HeartbeatHttp.Answer created = api.post("/api/workspaces",
                 "{\"workspaceRoot\": \"" + other.toString().replace("\\", "\\\\") + "\", \"name\": \"second\"}");

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.chat.ChatEngine;
 import io.heddle.api.chat.ChatTopics;
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
+import io.heddle.itest.support.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -34,10 +32,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -45,20 +41,10 @@ import org.osgi.service.event.EventHandler;
 /** Chat sessions over real HTTP: storage in the workspace, engines, the lease, events. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ChatIT {
+public class ChatIT extends InContainerTestBase {
 
     private static final String ENGINE_PID = "io.heddle.chat.engine.command";
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    private final List<ServerHandle> started = new ArrayList<>();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private ServerHandle server;
     private Path workspace;
@@ -70,25 +56,14 @@ public class ChatIT {
 
     @Before
     public void startServer() throws Exception {
-        workspace = Files.createTempDirectory(home(), "ws");
-        server = start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, workspace));
+        workspace = newFolder("ws");
+        server = start(localOptions(ServerMode.DAEMON, workspace));
     }
 
     @After
     public void cleanUp() throws Exception {
         registrations.forEach(ServiceRegistration::unregister);
         removeEngine();
-        started.forEach(ServerHandle::close);
-    }
-
-    private Path home() {
-        return Path.of(context.getProperty("heddle.home"));
-    }
-
-    private ServerHandle start(ServerOptions options) throws Exception {
-        ServerHandle handle = lifecycle.start(options);
-        started.add(handle);
-        return handle;
     }
 
     // --- HTTP helpers ---
@@ -294,7 +269,7 @@ public class ChatIT {
 
     @Test
     public void twoServersOnOneWorkspaceDoNotWriteTheSameSessionAtOnce() throws Exception {
-        ServerHandle chat = start(ServerOptions.of(ServerMode.EMBEDDED_CHAT, "127.0.0.1", 0, workspace)
+        ServerHandle chat = start(localOptions(ServerMode.EMBEDDED_CHAT, workspace)
                 .withOwnership(OwnershipPolicy.TAKE_OVER));
         String id = createSession(chat, null, "shared");
 
@@ -425,7 +400,7 @@ public class ChatIT {
 
     @Test
     public void sessionsOfAnotherWorkspaceOfTheCatalogAreServedWithTheWorkspaceParameter() throws Exception {
-        Path other = Files.createTempDirectory(home(), "other");
+        Path other = newFolder("other");
         RawHttp.Response added = RawHttp.send(server.port(), "POST", "/api/workspaces",
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
                 ("{\"workspaceRoot\":\"" + other + "\"}").getBytes(StandardCharsets.UTF_8));

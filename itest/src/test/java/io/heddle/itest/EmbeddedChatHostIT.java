@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.chat.EmbeddedChatHost;
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerOptions;
-import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -31,9 +30,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -43,44 +39,27 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class EmbeddedChatHostIT {
+public class EmbeddedChatHostIT extends InContainerTestBase {
 
     private static final String CHAT_BUNDLE = "chat-embedded-";
     private static final long INTERVAL_MS = 100;
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private DaemonRegistry registry;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    private final List<ServerHandle> started = new ArrayList<>();
     private Bundle chatBundle;
 
     @Configuration
     public Option[] config() {
         // The chat bundle is left out: each test installs it from its file, as a hot deploy does.
-        return TestSupport.platformWithout(TestSupport.newHome("chat-host"), List.of(CHAT_BUNDLE),
+        Path home = TestSupport.newHome("chat-host");
+        return TestSupport.platformWithout(home, List.of(CHAT_BUNDLE),
                 org.ops4j.pax.exam.CoreOptions.systemProperty("heddle.itest.chatBundle")
-                        .value(TestSupport.distributionBundle(CHAT_BUNDLE).toUri().toString()));
+                        .value(TestSupport.distributionBundle(CHAT_BUNDLE).toUri().toString()),
+                TestSupport.configuration(home, "io.heddle.heartbeat",
+                        Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
     }
 
     @Before
     public void shortHeartbeat() throws Exception {
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("intervalMs", INTERVAL_MS);
-        props.put("staleAfterMs", 45_000L);
-        configAdmin.getConfiguration("io.heddle.heartbeat", "?").update(props);
-        Poll.until("the heartbeat service runs with the short interval", Duration.ofSeconds(10), () -> {
-            ServiceReference<LiveRecordHeartbeats> ref = context.getServiceReference(LiveRecordHeartbeats.class);
-            return ref != null && Long.valueOf(INTERVAL_MS).equals(ref.getProperty("intervalMs"));
-        });
+        awaitPublished(LiveRecordHeartbeats.class, "intervalMs", INTERVAL_MS);
         assertThat(bundle("io.heddle.chat-embedded")).as("the chat bundle before the test installs it").isEmpty();
     }
 
@@ -100,7 +79,6 @@ public class EmbeddedChatHostIT {
         if (lifecycleBundle.isPresent() && lifecycleBundle.get().getState() != Bundle.ACTIVE) {
             lifecycleBundle.get().start();
         }
-        started.forEach(ServerHandle::close);
     }
 
     private Optional<Bundle> bundle(String symbolicName) {
@@ -108,14 +86,11 @@ public class EmbeddedChatHostIT {
     }
 
     private Path newWorkspace() throws IOException {
-        return Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
+        return newFolder("ws");
     }
 
     private ServerHandle startDaemon() throws Exception {
-        ServerHandle daemon = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, newWorkspace())
-                .withOwnership(OwnershipPolicy.CLAIM));
-        started.add(daemon);
-        return daemon;
+        return start(localOptions(ServerMode.DAEMON, newWorkspace()).withOwnership(OwnershipPolicy.CLAIM));
     }
 
     private void configureChat(Path workspace) throws IOException {

@@ -1,5 +1,7 @@
 package io.heddle.itest;
 
+import io.heddle.itest.support.Json;
+import io.heddle.itest.support.Poll;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +59,7 @@ final class EventStreamReader implements AutoCloseable {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isEmpty()) {
                     if (event != null) {
-                        events.add(new Sse(id, event, JsonText.object(data.toString())));
+                        events.add(new Sse(id, event, Json.object(data.toString())));
                     }
                     id = null;
                     event = null;
@@ -79,7 +81,7 @@ final class EventStreamReader implements AutoCloseable {
 
     /** Waits (up to a deadline) for an event that matches; answers it. */
     Sse await(String what, Predicate<Sse> match) {
-        Eventually.until("event stream: " + what, Duration.ofSeconds(20), () -> events.stream().anyMatch(match));
+        Poll.until("event stream: " + what, Duration.ofSeconds(20), () -> events.stream().anyMatch(match));
         return events.stream().filter(match).findFirst().orElseThrow();
     }
 

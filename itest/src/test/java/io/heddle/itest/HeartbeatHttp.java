@@ -1,6 +1,7 @@
 package io.heddle.itest;
 
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.itest.support.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,7 @@ final class HeartbeatHttp {
     /** One answer: status and parsed JSON body. */
     record Answer(int status, String body) {
         Map<String, Object> json() {
-            return JsonText.object(body);
+            return Json.object(body);
         }
 
         @Override

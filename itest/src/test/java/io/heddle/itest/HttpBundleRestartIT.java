@@ -2,16 +2,13 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
-import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -20,21 +17,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /** The endpoints bundle can come and go under an open server. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HttpBundleRestartIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private DaemonRegistry registry;
+public class HttpBundleRestartIT extends InContainerTestBase {
 
     @Configuration
     public Option[] config() {
@@ -56,8 +43,8 @@ public class HttpBundleRestartIT {
 
     @Test
     public void restartingTheHttpBundleServesTheEndpointsAgain() throws Exception {
-        Path ws = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
-        ServerHandle handle = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, ws));
+        Path ws = newFolder("ws");
+        ServerHandle handle = lifecycle.start(localOptions(ServerMode.DAEMON, ws));
         try {
             assertThat(status(handle)).isEqualTo(200);
 
@@ -75,8 +62,8 @@ public class HttpBundleRestartIT {
 
     @Test
     public void closeWorksWhileTheHttpBundleIsStopped() throws Exception {
-        Path ws = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
-        ServerHandle handle = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, ws));
+        Path ws = newFolder("ws");
+        ServerHandle handle = lifecycle.start(localOptions(ServerMode.DAEMON, ws));
         httpBundle().stop();
         try {
             handle.close();

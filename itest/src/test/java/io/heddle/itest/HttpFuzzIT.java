@@ -2,9 +2,7 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,8 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import javax.inject.Inject;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -32,7 +28,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * A seeded HTTP fuzz of a real server (Jetty, the access rules, every endpoint): malformed
@@ -45,17 +40,11 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HttpFuzzIT {
+public class HttpFuzzIT extends InContainerTestBase {
 
     private static final int DEFAULT_REQUESTS = 3200;
     /** Concurrent clients: the requests are fixed by the seed; only their interleaving varies. */
     private static final int CLIENTS = 4;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
 
     private ServerHandle server;
     private Path workspace;
@@ -71,12 +60,12 @@ public class HttpFuzzIT {
 
     @Before
     public void startServer() throws Exception {
-        Path home = Path.of(context.getProperty("heddle.home"));
+        Path home = home();
         workspace = Files.createTempDirectory(home, "ws");
         Path assets = Files.createTempDirectory(home, "assets");
         Files.writeString(assets.resolve("index.html"), "<!doctype html><title>Heddle</title>");
         Files.writeString(assets.resolve("app.js"), "console.log('heddle')");
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, workspace).withAssetsDir(assets));
+        server = start(localOptions(ServerMode.DAEMON, workspace).withAssetsDir(assets));
         port = server.port();
         workspaceId = TestSupport.jsonString(RawHttp.get(port, "/api/workspaces").body, "activeWorkspaceId");
         RawHttp.Response task = RawHttp.send(port, "POST", "/api/workspaces/" + workspaceId + "/heartbeat/tasks",
@@ -90,11 +79,6 @@ public class HttpFuzzIT {
                 "{\"name\":\"fuzz\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(session.status).as(session::toString).isEqualTo(201);
         sessionId = session.field("id");
-    }
-
-    @After
-    public void close() {
-        server.close();
     }
 
     @Test

@@ -3,14 +3,13 @@ package io.heddle.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.lifecycle.ServerStartException;
-import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.Poll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -33,59 +30,26 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
 
 /** The lifecycle's start and close, in a real Felix with the distribution's bundles. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LifecycleIT {
-
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private DaemonRegistry registry;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    private final List<ServerHandle> started = new ArrayList<>();
-
-    /** HEDDLE_HOME as the container sees it (this class is loaded again inside the container). */
-    private Path home() {
-        return Path.of(context.getProperty("heddle.home"));
-    }
+public class LifecycleIT extends InContainerTestBase {
 
     @Configuration
     public Option[] config() {
         return TestSupport.platform(TestSupport.newHome("lifecycle"));
     }
 
-    @After
-    public void closeEverything() {
-        started.forEach(ServerHandle::close);
-    }
-
     private ServerHandle start(ServerMode mode, int port) throws Exception {
         return start(options(mode, port));
     }
 
-    private ServerHandle start(ServerOptions options) throws Exception {
-        ServerHandle handle = lifecycle.start(options);
-        started.add(handle);
-        return handle;
-    }
-
     private ServerOptions options(ServerMode mode, int port) throws Exception {
-        return ServerOptions.of(mode, "127.0.0.1", port, Files.createTempDirectory(home(), "ws"));
+        return ServerOptions.of(mode, "127.0.0.1", port, newFolder("ws"));
     }
 
     @Test
@@ -197,7 +161,7 @@ public class LifecycleIT {
 
     @Test
     public void missingAssetsNameTheFolderAndNothingIsBound() throws Exception {
-        Path assets = Files.createTempDirectory(home(), "assets-without-index");
+        Path assets = newFolder("assets-without-index");
 
         assertThatThrownBy(() -> start(options(ServerMode.DAEMON, 0).withAssetsDir(assets)))
                 .isInstanceOfSatisfying(ServerStartException.class, e -> {

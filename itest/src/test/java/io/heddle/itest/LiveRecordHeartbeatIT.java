@@ -3,13 +3,13 @@ package io.heddle.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerOptions;
-import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.Json;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -29,10 +28,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
@@ -42,51 +38,24 @@ import org.osgi.service.event.EventHandler;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LiveRecordHeartbeatIT {
+public class LiveRecordHeartbeatIT extends InContainerTestBase {
 
     private static final long INTERVAL_MS = 100;
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private DaemonRegistry registry;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    private final List<ServerHandle> started = new ArrayList<>();
-
     @Configuration
     public Option[] config() {
-        return TestSupport.platform(TestSupport.newHome("heartbeat"));
+        Path home = TestSupport.newHome("heartbeat");
+        return TestSupport.platform(home, TestSupport.configuration(home, "io.heddle.heartbeat",
+                Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
     }
 
     @Before
     public void shortHeartbeat() throws Exception {
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("intervalMs", INTERVAL_MS);
-        props.put("staleAfterMs", 45_000L);
-        configAdmin.getConfiguration("io.heddle.heartbeat", "?").update(props);
-        Poll.until("the heartbeat service runs with the short interval", Duration.ofSeconds(10), () -> {
-            ServiceReference<LiveRecordHeartbeats> ref = context.getServiceReference(LiveRecordHeartbeats.class);
-            return ref != null && Long.valueOf(INTERVAL_MS).equals(ref.getProperty("intervalMs"));
-        });
-    }
-
-    @After
-    public void closeEverything() {
-        started.forEach(ServerHandle::close);
+        awaitPublished(LiveRecordHeartbeats.class, "intervalMs", INTERVAL_MS);
     }
 
     private ServerHandle start(ServerMode mode, OwnershipPolicy policy) throws Exception {
-        Path workspace = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
-        ServerHandle handle = lifecycle.start(ServerOptions.of(mode, "127.0.0.1", 0, workspace).withOwnership(policy));
-        started.add(handle);
-        return handle;
+        return start(localOptions(mode, newFolder("ws")).withOwnership(policy));
     }
 
     @Test
@@ -156,8 +125,8 @@ public class LiveRecordHeartbeatIT {
 
     private static Map<String, Object> liveRecordOf(ServerHandle server) throws Exception {
         RawHttp.Response answer = RawHttp.get(server.port(), "/api/runtime-host");
-        Map<String, Object> body = JsonText.map(JsonText.parse(answer.body));
-        return JsonText.map(body.get("liveRecord"));
+        Map<String, Object> body = Json.map(Json.parse(answer.body));
+        return Json.map(body.get("liveRecord"));
     }
 
     private ServiceRegistration<EventHandler> listenToOwnership(String serverId, List<Boolean> seen) {

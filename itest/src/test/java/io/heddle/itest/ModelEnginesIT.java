@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.chat.ChatEngine;
 import io.heddle.api.chat.ChatTopics;
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.itest.support.FakeModelProvider;
 import io.heddle.itest.support.FakeModelProvider.Answer;
 import io.heddle.itest.support.FakeModelProvider.Ending;
+import io.heddle.itest.support.Json;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -39,10 +38,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -55,20 +52,11 @@ import org.osgi.service.event.EventHandler;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ModelEnginesIT {
+public class ModelEnginesIT extends InContainerTestBase {
 
     static final String KEY_ENV = "HEDDLE_ITEST_MODEL_KEY";
     private static final String OPENAI = "io.heddle.chat.engine.openai";
     private static final String ANTHROPIC = "io.heddle.chat.engine.anthropic";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -87,8 +75,8 @@ public class ModelEnginesIT {
     public void start() throws Exception {
         assertThat(System.getenv(KEY_ENV)).as("failsafe sets " + KEY_ENV).isNotBlank();
         provider = FakeModelProvider.start();
-        workspace = Files.createTempDirectory(home(), "ws");
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, workspace));
+        workspace = newFolder("ws");
+        server = start(localOptions(ServerMode.DAEMON, workspace));
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(EventConstants.EVENT_TOPIC, ChatTopics.PREFIX + "*");
         registrations.add(context.registerService(EventHandler.class, events::add, props));
@@ -107,10 +95,6 @@ public class ModelEnginesIT {
         Poll.until("no model engine is registered", Duration.ofSeconds(10), () -> engineNames().isEmpty());
         server.close();
         provider.close();
-    }
-
-    private Path home() {
-        return Path.of(context.getProperty("heddle.home"));
     }
 
     private List<String> engineNames() {
@@ -158,11 +142,11 @@ public class ModelEnginesIT {
         RawHttp.Response sent = call("POST", "/api/chat/sessions/" + sessionId + "/messages",
                 "{\"text\":\"" + text + "\"}");
         assertThat(sent.status).as(sent.body).isEqualTo(201);
-        return JsonText.object(sent.body);
+        return Json.object(sent.body);
     }
 
     private static List<Map<String, Object>> replies(Map<String, Object> turn) {
-        return JsonText.list(turn.get("replies")).stream().map(JsonText::map).collect(Collectors.toList());
+        return Json.list(turn.get("replies")).stream().map(Json::map).collect(Collectors.toList());
     }
 
     // --- tests ---
@@ -198,8 +182,8 @@ public class ModelEnginesIT {
         configure(ANTHROPIC, "claude", Map.of("baseUrl", provider.anthropicBaseUrl(), "apiKeyFile",
                 keyFile.toString(), "ranking", "-5"));
 
-        Map<String, Object> listed = JsonText.object(call("GET", "/api/chat/engines", null).body);
-        Map<String, Map<String, Object>> byName = JsonText.list(listed.get("engines")).stream().map(JsonText::map)
+        Map<String, Object> listed = Json.object(call("GET", "/api/chat/engines", null).body);
+        Map<String, Map<String, Object>> byName = Json.list(listed.get("engines")).stream().map(Json::map)
                 .collect(Collectors.toMap(m -> (String) m.get("name"), m -> m));
         assertThat(listed.get("default")).isEqualTo("local");
         assertThat(byName.get("local")).containsEntry("protocol", "openai").containsEntry("model", "fake-model")

@@ -2,14 +2,11 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -17,18 +14,11 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /** Several handles in one framework: each has its own endpoint and answers with its own facts. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class MultipleServersIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
+public class MultipleServersIT extends InContainerTestBase {
 
     @Configuration
     public Option[] config() {
@@ -37,11 +27,11 @@ public class MultipleServersIT {
 
     @Test
     public void twoHandlesServeOnTwoPortsEachWithItsOwnServerId() throws Exception {
-        Path home = Path.of(context.getProperty("heddle.home"));
+        Path home = home();
         Path wsA = Files.createTempDirectory(home, "a");
         Path wsB = Files.createTempDirectory(home, "b");
-        try (ServerHandle a = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, wsA));
-                ServerHandle b = lifecycle.start(ServerOptions.of(ServerMode.EMBEDDED_CHAT, "127.0.0.1", 0, wsB)
+        try (ServerHandle a = lifecycle.start(localOptions(ServerMode.DAEMON, wsA));
+                ServerHandle b = lifecycle.start(localOptions(ServerMode.EMBEDDED_CHAT, wsB)
                         .withOwnership(OwnershipPolicy.TAKE_OVER))) {
             assertThat(a.port()).isNotEqualTo(b.port());
 

@@ -7,11 +7,11 @@ import io.heddle.api.heartbeat.HeartbeatRunContext;
 import io.heddle.api.heartbeat.HeartbeatRunResult;
 import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTasks;
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
+import io.heddle.itest.support.Json;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -38,10 +37,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The heartbeat task scheduler in the real platform: tasks created over HTTP, run by the
@@ -50,45 +47,27 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SchedulerIT {
+public class SchedulerIT extends InContainerTestBase {
 
     private static final Path HOME = TestSupport.newHome("scheduler");
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final String SCHEDULER_PID = "io.heddle.heartbeat.scheduler";
     private static final String EVENTS_PID = "io.heddle.http.events";
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @Configuration
     public Option[] config() {
-        return TestSupport.platform(HOME);
+        return TestSupport.platform(HOME,
+                TestSupport.configuration(HOME, SCHEDULER_PID, Map.of("pollIntervalMs", 100L, "minIntervalMs", 100L,
+                        "maxConcurrentTasks", 8, "historyLimit", 1000, "leaseTtlMs", 5_000L, "stopTimeoutMs", 2_000L)),
+                TestSupport.configuration(HOME, EVENTS_PID, Map.of("keepAliveMs", 200L)));
     }
 
     @Before
     public void shortIntervals() throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("pollIntervalMs", 100L);
-        props.put("minIntervalMs", 100L);
-        props.put("maxConcurrentTasks", 8);
-        props.put("historyLimit", 1000);
-        props.put("leaseTtlMs", 5_000L);
-        props.put("stopTimeoutMs", 2_000L);
-        org.osgi.service.cm.Configuration config = configAdmin.getConfiguration(SCHEDULER_PID, "?");
-        config.update(props);
-        Dictionary<String, Object> events = new Hashtable<>();
-        events.put("keepAliveMs", 200L);
-        configAdmin.getConfiguration(EVENTS_PID, "?").update(events);
         // components publish their configuration as service properties: wait until they have ours
-        Eventually.until("the scheduler and the event stream took the test configuration", DEADLINE, () -> {
+        Poll.until("the scheduler and the event stream took the test configuration", DEADLINE, () -> {
             ServiceReference<HeartbeatTasks> ref = context.getServiceReference(HeartbeatTasks.class);
             return ref != null && Long.valueOf(100L).equals(ref.getProperty("minIntervalMs"))
                     && eventStreamServiceReference() != null
@@ -104,7 +83,7 @@ public class SchedulerIT {
     }
 
     private ServerHandle start(ServerMode mode, Path workspace, OwnershipPolicy ownership) throws Exception {
-        ServerHandle handle = lifecycle.start(ServerOptions.of(mode, "127.0.0.1", 0, workspace).withOwnership(ownership));
+        ServerHandle handle = lifecycle.start(localOptions(mode, workspace).withOwnership(ownership));
         cleanup.add(handle::close);
         return handle;
     }
@@ -140,12 +119,12 @@ public class SchedulerIT {
         HeartbeatHttp.Answer answer = api.get(tasksPath(workspaceId) + "/" + taskId + "/runs");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         List<Map<String, Object>> out = new ArrayList<>();
-        JsonText.list(answer.json().get("runs")).forEach(r -> out.add(JsonText.map(r)));
+        Json.list(answer.json().get("runs")).forEach(r -> out.add(Json.map(r)));
         return out;
     }
 
     private static Map<String, Object> stateOf(HeartbeatHttp api, String workspaceId, String taskId) throws Exception {
-        return JsonText.map(api.get(tasksPath(workspaceId) + "/" + taskId).json().get("state"));
+        return Json.map(api.get(tasksPath(workspaceId) + "/" + taskId).json().get("state"));
     }
 
     @Test
@@ -167,7 +146,7 @@ public class SchedulerIT {
         Map<String, Object> run = api.get(tasksPath(ws) + "/" + scheduled + "/runs/" + started.data().get("runId")).json();
         assertThat(run).containsEntry("status", "finished").containsEntry("decision", "continue")
                 .containsEntry("trigger", "schedule").containsEntry("serverId", server.serverId());
-        assertThat(JsonText.map(run.get("details"))).containsEntry("exitCode", 0L).containsEntry("stdoutTail", "hello\n");
+        assertThat(Json.map(run.get("details"))).containsEntry("exitCode", 0L).containsEntry("stdoutTail", "hello\n");
         assertThat(runs(api, ws, scheduled)).extracting(r -> r.get("id")).contains(started.data().get("runId"));
 
         String manual = create(api, ws, createBody("manual", 3_600_000, "command", "{\"argv\": [\"echo\", \"now\"]}"));
@@ -177,7 +156,7 @@ public class SchedulerIT {
         List<Map<String, Object>> manualRuns = runs(api, ws, manual);
         assertThat(manualRuns).hasSize(1);
         assertThat(manualRuns.get(0)).containsEntry("trigger", "request").containsEntry("status", "finished");
-        assertThat(JsonText.map(api.get(tasksPath(ws) + "/" + manual).json().get("schedule")).get("nextRunAt"))
+        assertThat(Json.map(api.get(tasksPath(ws) + "/" + manual).json().get("schedule")).get("nextRunAt"))
                 .as("run-now leaves the schedule alone").isNotNull();
 
         // a client that reconnects with Last-Event-ID gets what came after that event
@@ -197,10 +176,10 @@ public class SchedulerIT {
         assertThat(api.postWithoutToken(tasksPath(ws), body).status()).isEqualTo(401);
         HeartbeatHttp.Answer tooShort = api.post(tasksPath(ws), createBody("x", 5, "command", "{\"argv\": [\"true\"]}"));
         assertThat(tooShort.status()).isEqualTo(400);
-        assertThat(JsonText.map(tooShort.json().get("error"))).containsEntry("field", "schedule.intervalMs");
+        assertThat(Json.map(tooShort.json().get("error"))).containsEntry("field", "schedule.intervalMs");
         HeartbeatHttp.Answer noArgv = api.post(tasksPath(ws), createBody("x", 60_000, "command", "{}"));
         assertThat(noArgv.status()).isEqualTo(400);
-        assertThat(JsonText.map(noArgv.json().get("error"))).containsEntry("field", "runnerConfig.argv");
+        assertThat(Json.map(noArgv.json().get("error"))).containsEntry("field", "runnerConfig.argv");
         assertThat(api.post(tasksPath(ws), "{\"task\": ").status()).isEqualTo(400);
         assertThat(api.get("/api/workspaces/ws-nope/heartbeat/tasks").status()).isEqualTo(404);
         assertThat(api.get(tasksPath(ws) + "/task-nope").status()).isEqualTo(404);
@@ -230,8 +209,8 @@ public class SchedulerIT {
                 c -> new HeartbeatRunResult(HeartbeatDecision.COMPLETE, "listed", Map.of()), props);
         try {
             assertThat(runnerKinds(api)).contains("command", "it-listed");
-            Map<String, Object> listed = JsonText.list(api.get("/api/heartbeat/runners").json().get("runners")).stream()
-                    .map(JsonText::map).filter(r -> "it-listed".equals(r.get("kind"))).findFirst().orElseThrow();
+            Map<String, Object> listed = Json.list(api.get("/api/heartbeat/runners").json().get("runners")).stream()
+                    .map(Json::map).filter(r -> "it-listed".equals(r.get("kind"))).findFirst().orElseThrow();
             assertThat(listed.get("bundle")).isEqualTo(context.getBundle().getSymbolicName());
         } finally {
             registration.unregister();
@@ -245,7 +224,7 @@ public class SchedulerIT {
         HeartbeatHttp.Answer answer = api.get("/api/heartbeat/runners");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         List<Object> kinds = new ArrayList<>();
-        JsonText.list(answer.json().get("runners")).forEach(r -> kinds.add(JsonText.map(r).get("kind")));
+        Json.list(answer.json().get("runners")).forEach(r -> kinds.add(Json.map(r).get("kind")));
         return kinds;
     }
 
@@ -256,7 +235,7 @@ public class SchedulerIT {
         String ws = api.activeWorkspaceId();
         String id = create(api, ws, createBody("later", 200, "it-later", "{\"greeting\": \"hi\"}"));
 
-        Eventually.until("the task says it waits for its runner", DEADLINE, () -> {
+        Poll.until("the task says it waits for its runner", DEADLINE, () -> {
             Map<String, Object> state = stateOf(api, ws, id);
             return "waiting".equals(state.get("status")) && "runner".equals(state.get("needs"))
                     && String.valueOf(state.get("message")).contains("'it-later'");
@@ -269,7 +248,7 @@ public class SchedulerIT {
                         Map.of()), props);
         cleanup.add(registration::unregister);
 
-        Eventually.until("the task ran with the new runner", DEADLINE,
+        Poll.until("the task ran with the new runner", DEADLINE,
                 () -> "complete".equals(stateOf(api, ws, id).get("status")));
         List<Map<String, Object>> history = runs(api, ws, id);
         assertThat(history).hasSize(1);
@@ -312,7 +291,7 @@ public class SchedulerIT {
             ids.add(create(api, ws, createBody("count-" + i, 200, "it-count", "{}")));
         }
 
-        Eventually.until("every task ran three times and both servers took part", DEADLINE, () -> {
+        Poll.until("every task ran three times and both servers took part", DEADLINE, () -> {
             for (String id : ids) {
                 if (runs(api, ws, id).size() < 3) {
                     return false;
@@ -349,7 +328,7 @@ public class SchedulerIT {
 
         String good = create(api, ws, createBody("good", 200, "command", "{\"argv\": [\"true\"]}"));
 
-        Eventually.until("the good task ran", DEADLINE, () -> !runs(api, ws, good).isEmpty());
+        Poll.until("the good task ran", DEADLINE, () -> !runs(api, ws, good).isEmpty());
         assertThat(corrupt).doesNotExist();
         try (Stream<Path> files = Files.list(tasksDir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
@@ -357,7 +336,7 @@ public class SchedulerIT {
         }
         HeartbeatHttp.Answer list = api.get(tasksPath(ws));
         assertThat(list.status()).isEqualTo(200);
-        assertThat(JsonText.list(list.json().get("tasks"))).hasSize(1);
+        assertThat(Json.list(list.json().get("tasks"))).hasSize(1);
     }
 
     @Test
@@ -369,11 +348,11 @@ public class SchedulerIT {
         int before = (Integer) clients.invoke(servlet);
 
         EventStreamReader reader = new EventStreamReader(server.endpointUrl(), null);
-        Eventually.until("the client is counted", DEADLINE, () -> (Integer) clients.invoke(servlet) == before + 1);
+        Poll.until("the client is counted", DEADLINE, () -> (Integer) clients.invoke(servlet) == before + 1);
         reader.close();
 
         // noticed at the next write (keep-alive every 200 ms here), then freed at once
-        Eventually.until("the client is gone", Duration.ofSeconds(5), () -> (Integer) clients.invoke(servlet) == before);
+        Poll.until("the client is gone", Duration.ofSeconds(5), () -> (Integer) clients.invoke(servlet) == before);
     }
 
     /** The /api/events servlet object (its client count is the resource a disconnect must free). */

@@ -1,13 +1,16 @@
 package io.heddle.itest;
 
 import io.heddle.itest.support.HeddlePlatform;
+import io.heddle.itest.support.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -68,14 +71,13 @@ public final class TestSupport {
         }
     }
 
-    /** The string value of the first {@code "field":"value"} in a JSON text (enough for tests). */
+    /** The string value of the first member called {@code field}, at any depth, of a JSON text; it must exist. */
     public static String jsonString(String json, String field) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(field)
-                + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
-        if (!m.find()) {
+        String value = Json.firstString(json, field);
+        if (value == null) {
             throw new AssertionError("no string field " + field + " in " + json);
         }
-        return m.group(1);
+        return value;
     }
 
     /** Whether something accepts connections on 127.0.0.1:port. */
@@ -133,6 +135,46 @@ public final class TestSupport {
             options.add(option);
         }
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * Gives Configuration Admin {@code properties} for {@code pid} from the container's start, the
+     * way the product is configured: FileInstall reads {@code <home>/etc} (see the launcher's
+     * {@code FelixBoot}). The file is written now, in FileInstall's typed {@code .config} form, so
+     * that every value keeps its Java type (Long, Integer, Boolean, String). A test that changes a
+     * configuration while it runs still uses ConfigurationAdmin.
+     */
+    public static Option configuration(Path home, String pid, Map<String, ?> properties) {
+        Path etc = home.resolve("etc");
+        StringBuilder text = new StringBuilder();
+        properties.forEach((key, value) -> text.append(key).append('=').append(typed(value)).append('\n'));
+        try {
+            Files.createDirectories(etc);
+            Files.writeString(etc.resolve(pid + ".config"), text.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the configuration of " + pid + " under " + etc, e);
+        }
+        return CoreOptions.composite(
+                CoreOptions.frameworkProperty("felix.fileinstall.dir").value(etc.toString()),
+                CoreOptions.frameworkProperty("felix.fileinstall.filter").value(".*\\.config"),
+                CoreOptions.frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                CoreOptions.frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
+    }
+
+    private static String typed(Object value) {
+        if (value instanceof String) {
+            return '"' + ((String) value).replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        }
+        if (value instanceof Long) {
+            return "L\"" + value + '"';
+        }
+        if (value instanceof Integer) {
+            return "I\"" + value + '"';
+        }
+        if (value instanceof Boolean) {
+            return "B\"" + value + '"';
+        }
+        throw new IllegalArgumentException("no .config form for " + value.getClass().getName() + " " + value);
     }
 
     /** Options for a container with the whole platform, the kit, the tests' bundles and its own HEDDLE_HOME. */

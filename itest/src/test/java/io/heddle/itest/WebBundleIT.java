@@ -3,13 +3,11 @@ package io.heddle.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.lifecycle.ServerStartException;
-import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.web.WebAssets;
+import io.heddle.itest.support.Poll;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,23 +33,13 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /** The io.heddle.web bundle's UI, served by a server with the default (bundled) assets. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class WebBundleIT {
+public class WebBundleIT extends InContainerTestBase {
 
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
-
-    @Inject
-    private DaemonRegistry registry;
 
     @Inject
     private WebAssets webAssets;
@@ -65,8 +53,8 @@ public class WebBundleIT {
 
     @Before
     public void start() throws Exception {
-        Path ws = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, ws));
+        Path ws = newFolder("ws");
+        server = start(localOptions(ServerMode.DAEMON, ws));
     }
 
     @After
@@ -78,7 +66,6 @@ public class WebBundleIT {
                 throw new IllegalStateException(e);
             }
         }
-        server.close();
     }
 
     private Bundle webBundle() {
@@ -195,10 +182,10 @@ public class WebBundleIT {
     public void withoutTheWebBundleABundledStartFailsBeforeBindingAndLeavesNoRecord() throws Exception {
         String liveBefore = registry.read().server().map(s -> s.serverId()).orElse(null);
         webBundle().stop();
-        Path ws = Files.createTempDirectory(Path.of(context.getProperty("heddle.home")), "ws");
+        Path ws = newFolder("ws");
         int runtimes = TestSupport.httpRuntimes(context).size();
 
-        assertThatThrownBy(() -> lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, ws)
+        assertThatThrownBy(() -> lifecycle.start(localOptions(ServerMode.DAEMON, ws)
                 .withServerId("daemon-without-ui")))
                 .isInstanceOfSatisfying(ServerStartException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ServerStartException.Reason.ASSETS_MISSING);

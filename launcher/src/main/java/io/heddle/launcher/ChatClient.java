@@ -1,15 +1,11 @@
 package io.heddle.launcher;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.heddle.storage.internal.JsonTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,11 +20,10 @@ import java.util.function.Consumer;
 /**
  * The terminal chat's client of its own server's chat endpoints ({@code /api/chat/sessions…}),
  * authenticated with the server's token and naming itself with {@code Heddle-Client-Id}.
- * JSON through jackson-core streaming only.
+ * JSON through the storage library's {@link JsonTree} (jackson-core streaming).
  */
 final class ChatClient {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int READ_TIMEOUT_MILLIS = 15_000;
 
@@ -251,59 +246,14 @@ final class ChatClient {
         return value instanceof Map ? (Map<String, Object>) value : new LinkedHashMap<>();
     }
 
+    /** One JSON value read with the platform's {@link JsonTree}; blank text is no value (null). */
     static Object read(String json) throws IOException {
-        try (JsonParser parser = JSON.createParser(json)) {
-            parser.nextToken();
-            return value(parser);
-        }
+        return json.isBlank() ? null : JsonTree.parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Object value(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) {
-            return null;
-        }
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    map.put(name, value(p));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(value(p));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            default:
-                return null;
-        }
-    }
-
-    static String write(Map<String, Object> body) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            for (Map.Entry<String, Object> e : body.entrySet()) {
-                g.writeStringField(e.getKey(), String.valueOf(e.getValue()));
-            }
-            g.writeEndObject();
-        }
-        return out.toString();
+    static String write(Map<String, Object> body) {
+        Map<String, Object> strings = new LinkedHashMap<>();
+        body.forEach((name, value) -> strings.put(name, String.valueOf(value)));
+        return JsonTree.writeCompact(strings);
     }
 }

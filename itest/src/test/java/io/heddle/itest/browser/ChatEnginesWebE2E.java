@@ -12,13 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TestName;
-import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -30,31 +25,15 @@ import org.openqa.selenium.support.ui.Select;
  * whose key file others can read (so it has a problem). The engine picker, the Stop button,
  * and the agent runner's form of the task editor.
  */
-public class ChatEnginesWebE2E {
+public class ChatEnginesWebE2E extends BrowserTestBase {
 
     private static FakeModelProvider provider;
-    private static UiServer server;
-    private static Browser browser;
-    private static String ws;
-
-    @Rule
-    public final TestName name = new TestName();
-
-    @Rule
-    public final TestWatcher failureShot = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (browser != null) {
-                browser.screenshot("ChatEnginesWebE2E-" + description.getMethodName() + "-FAILED");
-            }
-        }
-    };
 
     @BeforeClass
     public static void startServerAndBrowser() throws Exception {
         Browser.assumeInstalled();
         provider = FakeModelProvider.start();
-        server = UiServer.start("web-engines", home -> {
+        startServerAndBrowser("web-engines", home -> {
             Files.writeString(home.resolve("etc/io.heddle.chat.engine.openai-local.cfg"),
                     "baseUrl=" + provider.openAiBaseUrl() + "\nmodel=fake-model\nranking=10\n");
             Path key = home.resolve("anthropic.key");
@@ -63,8 +42,6 @@ public class ChatEnginesWebE2E {
             Files.writeString(home.resolve("etc/io.heddle.chat.engine.anthropic-claude.cfg"),
                     "baseUrl=" + provider.anthropicBaseUrl() + "\nmodel=claude-fake\napiKeyFile=" + key + "\n");
         });
-        ws = server.workspaceId();
-        browser = new Browser();
         browser.until("the daemon lists both engines from etc/", d -> {
             try {
                 String engines = server.call("GET", "/api/chat/engines", null).body();
@@ -76,23 +53,10 @@ public class ChatEnginesWebE2E {
     }
 
     @AfterClass
-    public static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    public static void stopProvider() {
+        // runs before the base closes the browser and the server; the server makes no call after its tests
         if (provider != null) {
             provider.close();
-        }
-    }
-
-    @Before
-    public void signedIn() throws Exception {
-        browser.open(server.url("/api/health"));
-        if (browser.driver().manage().getCookieNamed("heddle_token") == null) {
-            browser.open(server.signInUrl());
         }
     }
 

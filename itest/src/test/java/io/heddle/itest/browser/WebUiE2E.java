@@ -8,14 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TestName;
-import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
@@ -27,31 +21,13 @@ import org.openqa.selenium.interactions.Actions;
  * The web control plane in real Chromium against the real distribution: one daemon and one
  * browser for the class. Every test leaves a screenshot in {@code itest/target/screenshots/}.
  */
-public class WebUiE2E {
+public class WebUiE2E extends BrowserTestBase {
 
     private static final String XSS_NAME = "<img src=x onerror=alert(1)>";
 
-    private static UiServer server;
-    private static Browser browser;
-    private static String ws;
-
-    @Rule
-    public final TestName name = new TestName();
-
-    @Rule
-    public final TestWatcher failureShot = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (browser != null) {
-                browser.screenshot(getClass().getEnclosingClass().getSimpleName() + "-" + description.getMethodName() + "-FAILED");
-            }
-        }
-    };
-
     @BeforeClass
     public static void startServerAndBrowser() throws Exception {
-        Browser.assumeInstalled();
-        server = UiServer.start("web-ui", home -> {
+        startServerAndBrowser("web-ui", home -> {
             // A chat engine that answers in two pieces, a moment apart, so that streaming can be seen.
             Path engine = home.resolve("chat-engine.sh");
             // Otherwise it echoes the message, so that a test can have any Markdown rendered.
@@ -61,26 +37,6 @@ public class WebUiE2E {
             Files.writeString(home.resolve("etc/io.heddle.chat.engine.command.cfg"),
                     "argv=[\"sh\",\"" + engine + "\"]\ninput=last-message\n");
         });
-        ws = server.workspaceId();
-        browser = new Browser();
-    }
-
-    @AfterClass
-    public static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @Before
-    public void signedIn() throws Exception {
-        browser.open(server.url("/api/health"));
-        if (browser.driver().manage().getCookieNamed("heddle_token") == null) {
-            browser.open(server.signInUrl());
-        }
     }
 
     private void screenshot() {

@@ -6,7 +6,6 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.PlatformList;
 import io.heddle.itest.support.Poll;
-import io.heddle.itest.support.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -263,12 +262,7 @@ public class AuthorPathE2E {
     }
 
     private static String get(ServerRecord server, String path) {
-        try {
-            RawHttp.Response response = RawHttp.get(server.port(), path);
-            return response.status + " " + response.body;
-        } catch (IOException e) {
-            return "-1 " + e;
-        }
+        return HeddleSandbox.statusAndBody(server, path);
     }
 
     private static void report(String step, long startedNanos) {

@@ -6,7 +6,7 @@ import io.heddle.api.registry.ServerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -18,18 +18,13 @@ public class ConcurrentStartE2E {
     private static final int ROUNDS = 10;
     private static final int STARTS = 4;
 
-    private final List<HeddleSandbox> sandboxes = new ArrayList<>();
-
-    @After
-    public void cleanUp() {
-        sandboxes.forEach(HeddleSandbox::close);
-    }
+    @Rule
+    public final HeddleSandboxes sandboxes = new HeddleSandboxes();
 
     @Test
     public void exactlyOneOfFourSimultaneousStartsServes() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
-            HeddleSandbox sandbox = new HeddleSandbox("concurrent-" + round);
-            sandboxes.add(sandbox);
+            HeddleSandbox sandbox = sandboxes.create("concurrent-" + round);
             int port = Sockets.freePort();
             String[] args = {"daemon", "--workspace", sandbox.workspace().toString(), "--port", Integer.toString(port)};
 
@@ -81,8 +76,7 @@ public class ConcurrentStartE2E {
      */
     @Test
     public void simultaneousStartsOnDifferentPortsResolveThroughTheClaim() throws Exception {
-        HeddleSandbox sandbox = new HeddleSandbox("concurrent-claim");
-        sandboxes.add(sandbox);
+        HeddleSandbox sandbox = sandboxes.create("concurrent-claim");
         String[] args = {"daemon", "--workspace", sandbox.workspace().toString(), "--port", "0"};
         List<HeddleRun> runs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

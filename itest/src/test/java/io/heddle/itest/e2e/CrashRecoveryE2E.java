@@ -3,6 +3,7 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,8 +60,8 @@ public class CrashRecoveryE2E {
         assertThat(killed.pid()).isEqualTo(daemonPid);
 
         ProcessHandle.of(daemonPid).orElseThrow().destroyForcibly();
-        assertThat(awaitState(daemonPid, 'Z', Duration.ofSeconds(20)))
-                .as("process %d should be a zombie", daemonPid).contains('Z');
+        Poll.until("process " + daemonPid + " is a zombie (state Z)", Duration.ofSeconds(20),
+                () -> procState(daemonPid).equals(Optional.of('Z')));
         assertThat(sandbox.liveRecord()).contains(killed);
 
         HeddleRun second = sandbox.startDaemon("--port", Integer.toString(port));
@@ -69,17 +70,6 @@ public class CrashRecoveryE2E {
         assertThat(now.pid()).isEqualTo(second.pid());
         assertThat(now.serverId()).isNotEqualTo(killed.serverId());
         assertThat(Sockets.listeners(port)).isEqualTo(1);
-    }
-
-    /** Polls /proc/<pid>/stat until the process is in {@code state}; answers the last state seen. */
-    private static Optional<Character> awaitState(long pid, char state, Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        Optional<Character> seen = procState(pid);
-        while (System.nanoTime() < end && !seen.equals(Optional.of(state))) {
-            Thread.sleep(20);
-            seen = procState(pid);
-        }
-        return seen;
     }
 
     private static Optional<Character> procState(long pid) {

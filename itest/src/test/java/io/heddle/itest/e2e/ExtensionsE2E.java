@@ -6,7 +6,6 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.extensions.TestJars;
 import io.heddle.itest.support.Poll;
-import io.heddle.itest.support.RawHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +38,7 @@ public class ExtensionsE2E {
     }
 
     private static String get(ServerRecord server, String path) {
-        try {
-            RawHttp.Response response = RawHttp.get(server.port(), path);
-            return response.status + " " + response.body;
-        } catch (IOException e) {
-            return "-1 " + e;
-        }
+        return HeddleSandbox.statusAndBody(server, path);
     }
 
     private HeddleRun stop() throws Exception {

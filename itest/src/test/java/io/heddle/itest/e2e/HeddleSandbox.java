@@ -3,6 +3,7 @@ package io.heddle.itest.e2e;
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.TestSupport;
+import io.heddle.itest.support.RawHttp;
 import io.heddle.registry.internal.FileDaemonRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +140,19 @@ public final class HeddleSandbox implements AutoCloseable {
     List<Path> homeFiles(String prefix) throws IOException {
         try (Stream<Path> entries = Files.list(home)) {
             return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * {@code "<status> <body>"} of a GET of {@code path} on {@code server}, or {@code "-1 <exception>"}
+     * when it cannot be reached: for polls that wait until a server answers.
+     */
+    static String statusAndBody(ServerRecord server, String path) {
+        try {
+            RawHttp.Response response = RawHttp.get(server.port(), path);
+            return response.status + " " + response.body;
+        } catch (IOException e) {
+            return "-1 " + e;
         }
     }
 

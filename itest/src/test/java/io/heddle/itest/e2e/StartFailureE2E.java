@@ -8,35 +8,24 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.nio.file.Path;
-import org.junit.After;
 import org.junit.Assume;
+import org.junit.Rule;
 import org.junit.Test;
 
 /** Starts that must fail with the right exit code, and starts that must survive a damaged registry. */
 public class StartFailureE2E {
 
-    private final List<HeddleSandbox> sandboxes = new ArrayList<>();
-
-    private HeddleSandbox sandbox(String name) {
-        HeddleSandbox sandbox = new HeddleSandbox(name);
-        sandboxes.add(sandbox);
-        return sandbox;
-    }
-
-    @After
-    public void cleanUp() {
-        sandboxes.forEach(HeddleSandbox::close);
-    }
+    @Rule
+    public final HeddleSandboxes sandboxes = new HeddleSandboxes();
 
     @Test
     public void portHeldByAnotherProgramIsExitOneWithNoRecordLeft() throws Exception {
-        HeddleSandbox sandbox = sandbox("port-in-use");
+        HeddleSandbox sandbox = sandboxes.create("port-in-use");
         try (ServerSocket foreign = new ServerSocket()) {
             foreign.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = foreign.getLocalPort();
@@ -56,7 +45,7 @@ public class StartFailureE2E {
 
     @Test
     public void usageErrorsExitTwoWithOneLineNamingTheCause() throws Exception {
-        HeddleSandbox sandbox = sandbox("usage");
+        HeddleSandbox sandbox = sandboxes.create("usage");
         Map<List<String>, String> cases = new LinkedHashMap<>();
         cases.put(List.of("daemon", "--port", "abc"), "'abc' is not a port number");
         cases.put(List.of("daemon", "--port", "70000"), "'70000' is not a port number");
@@ -80,7 +69,7 @@ public class StartFailureE2E {
 
     @Test
     public void fileGivenAsWorkspaceSaysItIsAFile() throws Exception {
-        HeddleSandbox sandbox = sandbox("workspace-file");
+        HeddleSandbox sandbox = sandboxes.create("workspace-file");
         Path file = Files.writeString(sandbox.home().resolve("notes.txt"), "not a folder", StandardCharsets.UTF_8);
 
         HeddleRun daemon = sandbox.run("daemon", "--workspace", file.toString(), "--port", "0");
@@ -98,7 +87,7 @@ public class StartFailureE2E {
      */
     @Test
     public void unwritableWorkspaceNamesTheCauseInOneLine() throws Exception {
-        HeddleSandbox sandbox = sandbox("workspace-read-only");
+        HeddleSandbox sandbox = sandboxes.create("workspace-read-only");
         SmallTmpfs readOnly = SmallTmpfs.mount(sandbox.home().resolve("read-only-workspace"), "ro,size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", readOnly != null);
         try (readOnly) {
@@ -122,7 +111,7 @@ public class StartFailureE2E {
      */
     @Test
     public void fullWorkspaceDiskSaysSoInOneLine() throws Exception {
-        HeddleSandbox sandbox = sandbox("workspace-full");
+        HeddleSandbox sandbox = sandboxes.create("workspace-full");
         SmallTmpfs full = SmallTmpfs.mount(sandbox.home().resolve("full-workspace"), "size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", full != null);
         try (full) {
@@ -145,7 +134,7 @@ public class StartFailureE2E {
     /** A full {@code $HEDDLE_HOME/cache}: one line naming the cache and the full disk, not "rebuild the distribution". */
     @Test
     public void fullBundleCacheSaysSoInOneLine() throws Exception {
-        HeddleSandbox sandbox = sandbox("cache-full");
+        HeddleSandbox sandbox = sandboxes.create("cache-full");
         SmallTmpfs cache = SmallTmpfs.mount(sandbox.home().resolve("cache"), "size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", cache != null);
         try (cache) {
@@ -166,7 +155,7 @@ public class StartFailureE2E {
     /** A read-only {@code $HEDDLE_HOME/cache}: one line naming the cache, the OS's cause and the fix. */
     @Test
     public void readOnlyBundleCacheSaysSoInOneLine() throws Exception {
-        HeddleSandbox sandbox = sandbox("cache-read-only");
+        HeddleSandbox sandbox = sandboxes.create("cache-read-only");
         SmallTmpfs cache = SmallTmpfs.mount(sandbox.home().resolve("cache"), "ro,size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", cache != null);
         try (cache) {
@@ -197,11 +186,11 @@ public class StartFailureE2E {
         Map<String, HeddleSandbox> boxes = new LinkedHashMap<>();
         Map<String, HeddleRun> daemons = new LinkedHashMap<>();
         for (Map.Entry<String, String> c : corrupt.entrySet()) {
-            HeddleSandbox box = sandbox("registry-" + c.getKey());
+            HeddleSandbox box = sandboxes.create("registry-" + c.getKey());
             Files.writeString(box.registryFile(), c.getValue(), StandardCharsets.UTF_8);
             boxes.put(c.getKey(), box);
         }
-        HeddleSandbox partial = sandbox("registry-bad-entry");
+        HeddleSandbox partial = sandboxes.create("registry-bad-entry");
         Files.writeString(partial.registryFile(), "{\"version\":1,\"workspaces\":["
                 + entry("ws-good-1", "/src/one") + ","
                 + "{\"workspace\":{\"name\":\"no id, no roots\"},\"updatedAt\":\"2026-01-01T00:00:00.000Z\"},"

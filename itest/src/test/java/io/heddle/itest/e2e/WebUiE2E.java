@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -21,18 +20,8 @@ import org.junit.Test;
  */
 public class WebUiE2E {
 
-    private final List<HeddleSandbox> sandboxes = new ArrayList<>();
-
-    private HeddleSandbox sandbox(String name) {
-        HeddleSandbox sandbox = new HeddleSandbox(name);
-        sandboxes.add(sandbox);
-        return sandbox;
-    }
-
-    @After
-    public void cleanUp() {
-        sandboxes.forEach(HeddleSandbox::close);
-    }
+    @Rule
+    public final HeddleSandboxes sandboxes = new HeddleSandboxes();
 
     private static List<Path> tokenFiles(HeddleSandbox sandbox) throws java.io.IOException {
         Path run = sandbox.home().resolve("run");
@@ -52,7 +41,7 @@ public class WebUiE2E {
 
     @Test
     public void anAssetsFolderWithoutIndexExitsOneWithOneLineAndLeavesNoRecord() throws Exception {
-        HeddleSandbox sandbox = sandbox("web-no-index");
+        HeddleSandbox sandbox = sandboxes.create("web-no-index");
         Path ui = Files.createDirectories(sandbox.home().resolve("ui"));
         Files.writeString(ui.resolve("app.js"), "console.log(1)");
 
@@ -71,7 +60,7 @@ public class WebUiE2E {
 
     @Test
     public void noAssetsServesTheApiOnly() throws Exception {
-        HeddleSandbox sandbox = sandbox("web-none");
+        HeddleSandbox sandbox = sandboxes.create("web-none");
         int port = Sockets.freePort();
         HeddleRun daemon = sandbox.startDaemon("--port", Integer.toString(port), "--no-assets");
 
@@ -88,7 +77,7 @@ public class WebUiE2E {
 
     @Test
     public void theDefaultServesTheUiAndOpenPrintsAUrlThatSignsIn() throws Exception {
-        HeddleSandbox sandbox = sandbox("web-default");
+        HeddleSandbox sandbox = sandboxes.create("web-default");
         int port = Sockets.freePort();
         HeddleRun daemon = sandbox.startDaemon("--port", Integer.toString(port));
 
@@ -119,7 +108,7 @@ public class WebUiE2E {
 
     @Test
     public void openHandsTheUrlToTheDesktopOpener() throws Exception {
-        HeddleSandbox sandbox = sandbox("web-opener");
+        HeddleSandbox sandbox = sandboxes.create("web-opener");
         int port = Sockets.freePort();
         HeddleRun daemon = sandbox.startDaemon("--port", Integer.toString(port));
         Path bin = Files.createDirectories(sandbox.home().resolve("fake-bin"));
@@ -142,7 +131,7 @@ public class WebUiE2E {
 
     @Test
     public void openWithNothingRunningExitsThreeWithOneLine() throws Exception {
-        HeddleSandbox sandbox = sandbox("web-open-none");
+        HeddleSandbox sandbox = sandboxes.create("web-open-none");
 
         HeddleRun open = sandbox.run("open", "--print");
 

@@ -10,6 +10,8 @@ import io.heddle.api.chat.ChatMessage;
 import io.heddle.api.chat.ChatReplyStream;
 import io.heddle.api.chat.ChatRole;
 import io.heddle.api.chat.ChatTopics;
+import io.heddle.itest.support.MutableClock;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,9 +196,7 @@ class ChatTurnsTest {
         engines.add(engine("slow", (conversation, reply) -> {
             reply.chunk("the start");
             chunked.countDown();
-            while (!reply.cancelled()) {
-                Thread.onSpinWait();
-            }
+            Poll.until("the reply is cancelled", Duration.ofSeconds(10), reply::cancelled);
             throw new ChatEngineException("the reply was cancelled.");
         }), Map.of());
         assertThat(turns.cancel(store, "s1")).as("nothing runs yet").isFalse();

@@ -8,6 +8,7 @@ import io.heddle.api.chat.ChatEngineException;
 import io.heddle.api.chat.ChatMessage;
 import io.heddle.api.chat.ChatReplyStream;
 import io.heddle.api.chat.ChatRole;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -116,10 +117,7 @@ class CommandChatEngineTest {
         });
         engine.start();
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!reply.chunks.contains("first ") && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Poll.until("the first chunk arrived", Duration.ofSeconds(10), () -> reply.chunks.contains("first "));
         assertThat(reply.chunks).containsExactly("first ");
         Files.createFile(go);
         engine.join(15_000);
@@ -170,9 +168,7 @@ class CommandChatEngineTest {
         Path script = script("printf 'started'; sleep 30");
         Collector reply = new Collector();
         Thread canceller = new Thread(() -> {
-            while (reply.chunks.isEmpty()) {
-                Thread.onSpinWait();
-            }
+            Poll.until("the program started", Duration.ofSeconds(15), () -> !reply.chunks.isEmpty());
             reply.cancelled = true;
         });
         canceller.start();
@@ -190,9 +186,8 @@ class CommandChatEngineTest {
                 + "'; printf 'started'; wait");
         Collector reply = new Collector();
         Thread canceller = new Thread(() -> {
-            while (reply.chunks.isEmpty() || !Files.exists(pidFile)) {
-                Thread.onSpinWait();
-            }
+            Poll.until("the program started its child", Duration.ofSeconds(15),
+                    () -> !reply.chunks.isEmpty() && Files.exists(pidFile));
             reply.cancelled = true;
         });
         canceller.start();
@@ -201,10 +196,8 @@ class CommandChatEngineTest {
                 .reply(conversation(), reply))
                 .hasMessageContaining("cancelled");
         long child = Long.parseLong(Files.readString(pidFile).strip());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Poll.until("child " + child + " ended", Duration.ofSeconds(10),
+                () -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child %s alive", child)
                 .isFalse();
         assertThat(reply.text()).isEqualTo("started");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heddle.api.chat.ChatMessage;
 import io.heddle.api.chat.ChatRole;
+import io.heddle.itest.support.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,6 +11,7 @@ import io.heddle.api.heartbeat.HeartbeatSchedule;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

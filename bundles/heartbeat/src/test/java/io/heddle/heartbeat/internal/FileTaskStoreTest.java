@@ -8,21 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FileTaskStoreTest {
-
-    @TempDir
-    Path dir;
-
-    private SchedulerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new SchedulerFixture(dir);
-    }
+class FileTaskStoreTest extends SchedulerFixtureTestBase {
 
     private static boolean hasCorruptSibling(Path file) throws Exception {
         try (Stream<Path> files = Files.list(file.getParent())) {

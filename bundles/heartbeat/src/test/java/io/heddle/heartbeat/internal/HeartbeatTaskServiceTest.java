@@ -7,25 +7,17 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskPatch;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HeartbeatTaskServiceTest {
-
-    @TempDir
-    Path dir;
-
-    private SchedulerFixture f;
+class HeartbeatTaskServiceTest extends SchedulerFixtureTestBase {
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new SchedulerFixture(dir);
         f.runners.add("command", new CommandTaskRunner(), 0, 1);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.MutableClock;
 import io.heddle.registry.internal.FileDaemonRegistry;
 import io.heddle.registry.internal.ProcessLiveness;
 import java.nio.file.Files;

@@ -13,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The reference's task files are read as agent tasks, never set aside, and keep what we do not know. */
-class ReferenceTaskFilesTest {
+class ReferenceTaskFilesTest extends SchedulerFixtureTestBase {
 
     static final String REFERENCE_TASK = "{\n"
             + "  \"id\": \"hb-1\",\n"
@@ -33,16 +31,6 @@ class ReferenceTaskFilesTest {
             + "  \"maxSteps\": 12,\n"
             + "  \"checkpoint\": {\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"step\": 2}\n"
             + "}\n";
-
-    @TempDir
-    Path dir;
-
-    private SchedulerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new SchedulerFixture(dir);
-    }
 
     private Path seed(String id, String json) throws Exception {
         Path file = f.store().taskFile(id);

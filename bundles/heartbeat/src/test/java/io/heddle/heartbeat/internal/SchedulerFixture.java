@@ -7,6 +7,7 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.itest.support.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import io.heddle.api.heartbeat.HeartbeatRunStatus;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskStatus;
 import io.heddle.api.workspace.WorkspaceCatalog;
+import io.heddle.itest.support.Poll;
 import io.heddle.workspaces.internal.FileWorkspaceCatalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.heddle.api.heartbeat.store.TaskWorkspace;
 import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.workspaces.internal.FileWorkspaceCatalog;
+import io.heddle.itest.support.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -20,23 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class WorkspaceSchedulerTest {
+class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
-
-    @TempDir
-    Path dir;
-
-    private SchedulerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new SchedulerFixture(dir);
-    }
 
     @Test
     void taskRunsWhenItsSlotComesAndNotBefore() {

@@ -8,6 +8,7 @@ import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.MutableClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.registry.LiveServer;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.MutableClock;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

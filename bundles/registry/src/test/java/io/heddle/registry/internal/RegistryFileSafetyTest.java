@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heddle.api.registry.ClearResult;
 import io.heddle.api.registry.RegistryException;
+import io.heddle.itest.support.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

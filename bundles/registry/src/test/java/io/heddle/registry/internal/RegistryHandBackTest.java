@@ -11,6 +11,7 @@ import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.ReleaseResult;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.MutableClock;
 import io.heddle.storage.internal.ExclusiveFileLock;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -14,6 +14,7 @@ import io.heddle.api.registry.RefreshResult;
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.itest.support.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,6 +12,7 @@ import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.support.MutableClock;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import java.io.IOException;

@@ -29,11 +29,12 @@ public class RawHttp {
             this.body = body;
         }
 
-        /** The string value of the first {@code "name":"value"} in the body (enough for tests); null when absent. */
+        /**
+         * The string value of the first member called {@code name}, at any depth, of the JSON body;
+         * null when absent or when the body is not JSON. See {@link Json#firstString}.
+         */
         public String field(String name) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(name)
-                    + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(body);
-            return m.find() ? m.group(1) : null;
+            return Json.firstString(body, name);
         }
 
         @Override

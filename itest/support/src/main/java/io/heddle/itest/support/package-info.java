@@ -6,5 +6,5 @@
  * loopback model server (OpenAI-compatible and Anthropic streaming) for tests of chat engines.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package io.heddle.itest.support;
