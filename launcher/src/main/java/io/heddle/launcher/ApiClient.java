@@ -2,7 +2,12 @@ package io.heddle.launcher;
 
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.storage.internal.JsonTree;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
