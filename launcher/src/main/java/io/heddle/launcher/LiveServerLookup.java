@@ -37,6 +37,11 @@ final class LiveServerLookup {
         return new LiveServerLookup(home, home.openRegistry(terminal::warning));
     }
 
+    /** The lookup over a registry the caller opened already. */
+    static LiveServerLookup of(HomeFolder home, FileDaemonRegistry registry) {
+        return new LiveServerLookup(home, registry);
+    }
+
     HomeFolder home() {
         return home;
     }
@@ -50,7 +55,7 @@ final class LiveServerLookup {
         try {
             return registry.read();
         } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
+            throw DaemonRun.registryFailure(e, home);
         }
     }
 
@@ -59,7 +64,7 @@ final class LiveServerLookup {
         try {
             return snapshot.server().map(registry::judge);
         } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
+            throw DaemonRun.registryFailure(e, home);
         }
     }
 
@@ -68,7 +73,7 @@ final class LiveServerLookup {
         try {
             return registry.resolveLiveServer();
         } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
+            throw DaemonRun.registryFailure(e, home);
         }
     }
 
