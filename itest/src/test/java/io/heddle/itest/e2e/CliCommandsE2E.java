@@ -113,6 +113,7 @@ public class CliCommandsE2E {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     public void theCommandsReachTheLiveServer() throws Exception {
         sandbox.startDaemon("--port", "0");
 
@@ -151,10 +152,18 @@ public class CliCommandsE2E {
         assertThat(json(heddle("task", "enable", "greet", "--json")).get("enabled")).isEqualTo(true);
         assertThat(failure(heddle("task", "add", "--every", "10ms", "x", "--", "true")))
                 .as("the server's 400 message").contains("intervalMs");
-        assertThat(ok(heddle("task", "run", "greet"))).singleElement().asString().startsWith("Task " + taskId);
 
-        // events: a stream that prints the run's events as lines
+        // events: a stream that prints the task's events as lines; subscribed once an edit shows in it
         HeddleRun events = sandbox.start("events", "--topic", "heartbeat.task", "--json");
+        Poll.until("the event stream shows a task change", DEADLINE, () -> {
+            try {
+                ok(heddle("task", "enable", "greet"));
+                return events.awaitLine(l -> l.contains("\"change\":\"edited\""), Duration.ofSeconds(2)).isPresent();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(ok(heddle("task", "run", "greet"))).singleElement().asString().startsWith("Task " + taskId);
 
         // runs, run show
         Poll.until("the run finished", DEADLINE, () -> {
@@ -174,10 +183,13 @@ public class CliCommandsE2E {
         assertThat(json(heddle("run", "show", taskId, "last", "--json")).get("id")).isEqualTo(runId);
         assertThat(failure(heddle("run", "show", "greet", "run-nope"))).contains("run-nope");
 
-        // (the event stream saw it; a task resumed, then removed)
+        // the event stream saw the run, and nothing but task events
         assertThat(events.awaitLine(l -> l.contains("\"topic\":\"io/heddle/heartbeat/task/FINISHED\"")
                 && l.contains(taskId), DEADLINE)).as(events.report()).isPresent();
-        assertThat(events.stdout()).allSatisfy(l -> assertThat(l).contains("io/heddle/heartbeat/task/"));
+        for (String line : events.stdout()) {
+            Map<String, Object> event = (Map<String, Object>) JsonTree.parse(line.getBytes(StandardCharsets.UTF_8));
+            assertThat((String) event.get("topic")).startsWith("io/heddle/heartbeat/task/");
+        }
         events.destroy();
         assertThat(failure(heddle("task", "resume", "greet"))).as("resuming an idle task: the server's 409")
                 .contains(taskId);
