@@ -4,7 +4,6 @@ import io.heddle.api.chat.EmbeddedChatHost;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.lifecycle.ServerStartException;
 import io.heddle.api.registry.LiveServer;
-import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.registry.internal.FileDaemonRegistry;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -124,17 +122,7 @@ final class ChatRun {
     }
 
     private String readToken(HomeFolder home, ServerRecord server) {
-        Path tokenFile = home.run().resolve(server.serverId().replaceAll("[^A-Za-z0-9._-]", "_") + ".token");
-        try {
-            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-            if (!token.isEmpty()) {
-                return token;
-            }
-        } catch (IOException e) {
-            terminal.trace(e);
-        }
-        throw CommandFailure.runtime("Cannot read the token of the running server " + server.serverId() + " at "
-                + tokenFile + ". Run heddle chat as the user who started that server, or stop it with 'heddle stop'.");
+        return LiveServerLookup.open(terminal).token(server);
     }
 
     // --- embed ---
@@ -545,10 +533,7 @@ final class ChatRun {
     }
 
     private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
-        try {
-            return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
-        } catch (RegistryException e) {
-            throw DaemonRun.registryFailure(e, HomeFolder.fromEnvironment());
-        }
+        return LiveServerLookup.of(HomeFolder.fromEnvironment(), registry).live().filter(LiveServer::fresh)
+                .map(LiveServer::server);
     }
 }

@@ -22,6 +22,9 @@ public final class Heddle {
 
     public static void main(String[] args) {
         Terminal terminal = Terminal.system();
+        if (args.length > 0 && args[0].equals(CompletionCandidates.COMMAND)) {
+            System.exit(CompletionCandidates.print(args, terminal));
+        }
         Optional<DaemonRun.Settings> daemon = DaemonArgs.parse(args);
         int code;
         if (daemon.isPresent()) {

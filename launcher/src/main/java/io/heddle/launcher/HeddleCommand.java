@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "0:done",
             "1:runtime failure (port in use, assets missing, registry unwritable, close failed)",
             "2:usage error",
-            "3:nothing running (status, stop, open)"})
+            "3:nothing running (status, stop, open, and the commands that talk to the server)"})
 final class HeddleCommand implements Callable<Integer> {
 
     @Spec
@@ -38,17 +38,43 @@ final class HeddleCommand implements Callable<Integer> {
     }
 
     static CommandLine commandLine(Terminal terminal) {
-        CommandLine cl = new CommandLine(new HeddleCommand());
+        CommandLine.IFactory factory = factory(terminal);
+        CommandLine cl = new CommandLine(new HeddleCommand(), factory);
         cl.addSubcommand(new DaemonCommand(terminal));
         cl.addSubcommand(new ChatCommand(terminal));
         cl.addSubcommand(new StatusCommand(terminal));
         cl.addSubcommand(new StopCommand(terminal));
         cl.addSubcommand(new OpenCommand(terminal));
+        cl.addSubcommand(new CommandLine(new TaskCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new RunsCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new RunCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new WorkspaceCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new ExtCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new LogsCommand(terminal), factory));
+        cl.addSubcommand(new CommandLine(new EventsCommand(terminal), factory));
         cl.setOut(new PrintWriter(terminal.out(), true));
         cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> usageError(ex, terminal));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Heddle.failure(ex, terminal));
         return cl;
+    }
+
+    /** Creates subcommands (and their options' holders) with the terminal when they take one. */
+    static CommandLine.IFactory factory(Terminal terminal) {
+        CommandLine.IFactory fallback = CommandLine.defaultFactory();
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                java.lang.reflect.Constructor<K> withTerminal;
+                try {
+                    withTerminal = type.getDeclaredConstructor(Terminal.class);
+                } catch (NoSuchMethodException none) {
+                    return fallback.create(type);
+                }
+                withTerminal.setAccessible(true);
+                return withTerminal.newInstance(terminal);
+            }
+        };
     }
 
     /** No command: a usage error. */
@@ -67,6 +93,7 @@ final class HeddleCommand implements Callable<Integer> {
         if (ex instanceof UnmatchedArgumentException) {
             fix = "Remove it, or see the options of '" + command + "' below.";
         } else if (message.contains("is not a port number") || message.contains("is not a number of seconds")
+                || message.contains("is not a duration") || message.contains("is not a count")
                 || message.contains("below")) {
             fix = "";
         } else {

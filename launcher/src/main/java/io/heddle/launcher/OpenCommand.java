@@ -1,15 +1,11 @@
 package io.heddle.launcher;
 
-import io.heddle.api.registry.LiveServer;
-import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.registry.internal.FileDaemonRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -48,21 +44,10 @@ final class OpenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HomeFolder home = HomeFolder.fromEnvironment();
-        FileDaemonRegistry registry = home.openRegistry(terminal::warning);
-        Optional<ServerRecord> live;
-        try {
-            live = registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server);
-        } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
-        }
-        if (live.isEmpty()) {
-            throw CommandFailure.nothingRunning("No Heddle server is running, so there is nothing to open."
-                    + " Start one with: heddle daemon");
-        }
-        ServerRecord server = live.get();
-        Path tokenFile = home.tokenFile(server.serverId());
-        String url = signInUrl(server, readToken(tokenFile, server));
+        LiveServerLookup lookup = LiveServerLookup.open(terminal);
+        ServerRecord server = lookup.requireFresh("No Heddle server is running, so there is nothing to open."
+                + " Start one with: heddle daemon");
+        String url = signInUrl(server, lookup.token(server));
         terminal.line(url);
         if (!printOnly) {
             openInBrowser(url);
@@ -81,23 +66,6 @@ final class OpenCommand implements Callable<Integer> {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + server.port() + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-    }
-
-    private static String readToken(Path tokenFile, ServerRecord server) {
-        try {
-            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
-            if (token.isEmpty()) {
-                throw CommandFailure.runtime("The token file " + tokenFile + " of server " + server.serverId()
-                        + " is empty. Restart the server (heddle stop, then heddle daemon).");
-            }
-            return token;
-        } catch (NoSuchFileException e) {
-            throw CommandFailure.runtime("The token file " + tokenFile + " of server " + server.serverId()
-                    + " is missing. Run heddle open as the user who started the server, or restart it.", e);
-        } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot read the token file " + tokenFile + " (" + e.getMessage()
-                    + "). Run heddle open as the user who started the server.", e);
-        }
     }
 
     /** Starts the desktop's opener on the URL and does not wait for it; says so when there is none. */

@@ -1,7 +1,6 @@
 package io.heddle.launcher;
 
 import io.heddle.api.registry.LiveServer;
-import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.registry.WorkspaceEntry;
@@ -40,16 +39,10 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HomeFolder home = HomeFolder.fromEnvironment();
-        FileDaemonRegistry registry = home.openRegistry(terminal::warning);
-        RegistrySnapshot snapshot;
-        Optional<LiveServer> live;
-        try {
-            snapshot = registry.read();
-            live = snapshot.server().map(registry::judge);
-        } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
-        }
+        LiveServerLookup lookup = LiveServerLookup.open(terminal);
+        FileDaemonRegistry registry = lookup.registry();
+        RegistrySnapshot snapshot = lookup.snapshot();
+        Optional<LiveServer> live = lookup.judge(snapshot);
         if (json) {
             terminal.line(JsonTree.writeCompact(toJson(registry, live, snapshot.workspaces())));
         } else {

@@ -6,10 +6,6 @@ import io.heddle.api.registry.ServerRecord;
 import io.heddle.registry.internal.FileDaemonRegistry;
 import io.heddle.registry.internal.LiveServerResolver;
 import io.heddle.registry.internal.ProcessLiveness;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -50,14 +46,9 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HomeFolder home = HomeFolder.fromEnvironment();
-        FileDaemonRegistry registry = home.openRegistry(terminal::warning);
-        Optional<LiveServer> live;
-        try {
-            live = registry.resolveLiveServer();
-        } catch (RegistryException e) {
-            throw CommandFailure.runtime(e.getMessage(), e);
-        }
+        LiveServerLookup lookup = LiveServerLookup.open(terminal);
+        FileDaemonRegistry registry = lookup.registry();
+        Optional<LiveServer> live = lookup.live();
         if (live.isEmpty()) {
             terminal.line("No Heddle server is running; nothing to stop.");
             return Heddle.NOT_RUNNING;
@@ -69,7 +60,7 @@ final class StopCommand implements Callable<Integer> {
             return Heddle.NOT_RUNNING;
         }
 
-        Optional<String> token = readToken(home.tokenFile(server.serverId()));
+        Optional<String> token = lookup.tokenIfReadable(server);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         int status = token.map(t -> AdminClient.requestShutdown(server, t)).orElse(-1);
         boolean asked = status >= 200 && status < 300;
@@ -178,14 +169,5 @@ final class StopCommand implements Callable<Integer> {
             return Optional.empty();
         }
         return handle;
-    }
-
-    private static Optional<String> readToken(Path tokenFile) {
-        try {
-            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
-            return token.isEmpty() ? Optional.empty() : Optional.of(token);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

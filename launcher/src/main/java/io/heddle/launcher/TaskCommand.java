@@ -1,0 +1,494 @@
+package io.heddle.launcher;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code heddle task ...}: the heartbeat tasks of a workspace of the live server
+ * ({@code /api/workspaces/{id}/heartbeat/tasks}). A task is named by its id or its name.
+ *
+ * <p>Room for more: {@code task export} and {@code task import} belong here as further
+ * subcommands (list them in {@code subcommands} below, each a {@link WorkspaceScopedCommand}).
+ */
+@Command(name = "task", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Lists, shows, adds, changes, runs, resumes and removes the heartbeat tasks of a workspace of"
+                + " the running server.",
+        commandListHeading = "%nCommands:%n",
+        subcommands = {
+            TaskCommand.ListTasks.class,
+            TaskCommand.Show.class,
+            TaskCommand.Add.class,
+            TaskCommand.Edit.class,
+            TaskCommand.Enable.class,
+            TaskCommand.Disable.class,
+            TaskCommand.RunNow.class,
+            TaskCommand.Resume.class,
+            TaskCommand.Remove.class,
+            // task export / task import go here
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failure (the server refused, or did not answer)", "2:usage error",
+            "3:no server is running"})
+final class TaskCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    TaskCommand(Terminal terminal) {
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "No task command given. Pick one of the commands below");
+    }
+
+    // --- shared ---
+
+    /** The task {@code ref} names (its id, else its name when one task has it); exit 1 when none. */
+    static Map<String, Object> find(ApiClient api, String heartbeat, String ref) {
+        List<Map<String, Object>> tasks = tasks(api, heartbeat);
+        for (Map<String, Object> t : tasks) {
+            if (ref.equals(t.get("id"))) {
+                return t;
+            }
+        }
+        List<Map<String, Object>> named = new ArrayList<>();
+        for (Map<String, Object> t : tasks) {
+            if (ref.equals(t.get("name"))) {
+                named.add(t);
+            }
+        }
+        if (named.size() == 1) {
+            return named.get(0);
+        }
+        if (named.size() > 1) {
+            throw CommandFailure.runtime(named.size() + " tasks are named '" + ref + "'. Name the task by its id"
+                    + " (see heddle task list).");
+        }
+        throw CommandFailure.runtime("No task '" + ref + "' in this workspace (by id or name). See the tasks with"
+                + " 'heddle task list', or pass --workspace.");
+    }
+
+    static List<Map<String, Object>> tasks(ApiClient api, String heartbeat) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Object t : ApiClient.list(api.get(heartbeat + "/tasks").get("tasks"))) {
+            all.add(ApiClient.object(t));
+        }
+        return all;
+    }
+
+    static String taskPath(String heartbeat, Map<String, Object> task) {
+        return heartbeat + "/tasks/" + ApiClient.segment(ApiClient.text(task, "id", ""));
+    }
+
+    static Map<String, Object> state(Map<String, Object> task) {
+        return ApiClient.object(task.get("state"));
+    }
+
+    static String label(Map<String, Object> task) {
+        Object name = task.get("name");
+        return task.get("id") + (name instanceof String && !((String) name).isEmpty() ? " (" + name + ")" : "");
+    }
+
+    /** The task as {@code key=value} lines. */
+    static void print(Terminal terminal, Map<String, Object> task) {
+        Map<String, Object> state = state(task);
+        Map<String, Object> schedule = ApiClient.object(task.get("schedule"));
+        terminal.line("id=" + task.get("id"));
+        terminal.line("name=" + ApiClient.text(task, "name", ""));
+        terminal.line("task=" + ApiClient.text(task, "task", ""));
+        terminal.line("runner=" + ApiClient.text(task, "runner", ""));
+        terminal.line("runnerConfig=" + io.heddle.storage.internal.JsonTree.writeCompact(task.get("runnerConfig")));
+        terminal.line("enabled=" + task.get("enabled"));
+        terminal.line("every=" + DurationConverter.format(schedule.get("intervalMs")));
+        terminal.line("nextRunAt=" + ApiClient.text(schedule, "nextRunAt", "-"));
+        terminal.line("status=" + ApiClient.text(state, "status", ""));
+        if (state.get("needs") != null) {
+            terminal.line("needs=" + state.get("needs"));
+        }
+        if (state.get("message") != null) {
+            terminal.line("message=" + state.get("message"));
+        }
+        terminal.line("result=" + ApiClient.text(state, "result", ""));
+        terminal.line("error=" + ApiClient.text(state, "error", ""));
+        terminal.line("lastRunId=" + ApiClient.text(state, "lastRunId", ""));
+        terminal.line("failures=" + ApiClient.text(state, "failures", "0"));
+    }
+
+    /** A subcommand about one task, named by id or name. */
+    abstract static class OneTask extends WorkspaceScopedCommand {
+
+        @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
+        String task;
+
+        OneTask(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        final int run(ApiClient api) {
+            String heartbeat = heartbeatPath(api);
+            Map<String, Object> found = find(api, heartbeat, task);
+            return run(api, taskPath(heartbeat, found), found);
+        }
+
+        abstract int run(ApiClient api, String path, Map<String, Object> task);
+
+        /** Prints the changed task as JSON, or {@code text} then the task's status. */
+        int changed(Object answer, String text) {
+            if (json) {
+                printJson(answer);
+            } else {
+                Map<String, Object> t = ApiClient.object(answer);
+                terminal.line(text + " (status " + ApiClient.text(state(t), "status", "?") + ")");
+            }
+            return Heddle.OK;
+        }
+    }
+
+    // --- list, show ---
+
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Lists the tasks of the workspace: id, status, enabled, interval, next slot, name.")
+    static final class ListTasks extends WorkspaceScopedCommand {
+
+        ListTasks(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api) {
+            String heartbeat = heartbeatPath(api);
+            Map<String, Object> answer = api.get(heartbeat + "/tasks");
+            if (json) {
+                printJson(answer);
+                return Heddle.OK;
+            }
+            List<Object> tasks = ApiClient.list(answer.get("tasks"));
+            if (tasks.isEmpty()) {
+                terminal.line("No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
+                return Heddle.OK;
+            }
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"ID", "STATUS", "ENABLED", "EVERY", "NEXT", "NAME"});
+            for (Object o : tasks) {
+                Map<String, Object> t = ApiClient.object(o);
+                Map<String, Object> schedule = ApiClient.object(t.get("schedule"));
+                rows.add(new String[] {ApiClient.text(t, "id", ""), ApiClient.text(state(t), "status", ""),
+                    ApiClient.text(t, "enabled", ""), DurationConverter.format(schedule.get("intervalMs")),
+                    ApiClient.text(schedule, "nextRunAt", "-"), ApiClient.text(t, "name", "")});
+            }
+            Table.print(terminal, rows);
+            return Heddle.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Shows one task: its instruction, runner, schedule and state.")
+    static final class Show extends OneTask {
+
+        Show(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            Map<String, Object> fresh = api.get(path);
+            if (json) {
+                printJson(fresh);
+            } else {
+                print(terminal, fresh);
+            }
+            return Heddle.OK;
+        }
+    }
+
+    // --- add, edit ---
+
+    /** The options add and edit share. */
+    abstract static class TaskFields extends WorkspaceScopedCommand {
+
+        @Option(names = "--name", paramLabel = "NAME", description = "The task's name (at most 200 characters).")
+        String name;
+
+        @Option(names = "--runner", paramLabel = "KIND",
+                description = "The runner kind (see GET /api/heartbeat/runners): command, agent, or an extension's.")
+        String runner;
+
+        @Option(names = "--config", paramLabel = "JSON",
+                description = "The runner's configuration as a JSON object (the API's runnerConfig).")
+        String config;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "For the command runner: how long the program may run (runnerConfig.timeoutMs),"
+                        + " e.g. 60s.")
+        Long timeoutMs;
+
+        @Option(names = "--continuation", paramLabel = "MODE",
+                description = "Who may continue the task when it waits: operator (default) or agent.")
+        String continuation;
+
+        TaskFields(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            super.check();
+            if (runner != null && !runner.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw usage("'" + runner + "' is not a runner kind. Use 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            if (continuation != null && !continuation.equals("operator") && !continuation.equals("agent")) {
+                throw usage("--continuation '" + continuation + "' is neither operator nor agent. Give one of them");
+            }
+            if (config != null) {
+                configObject();
+            }
+        }
+
+        Map<String, Object> configObject() {
+            Object parsed;
+            try {
+                parsed = io.heddle.storage.internal.JsonTree.parse(config.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                parsed = null;
+            }
+            if (!(parsed instanceof Map)) {
+                throw usage("--config is not a JSON object. Give one such as --config '{\"argv\":[\"git\",\"status\"]}'");
+            }
+            return ApiClient.object(parsed);
+        }
+
+        /** runnerConfig from --config, argv and --timeout over {@code base}; null when none of them is given. */
+        Map<String, Object> runnerConfig(Map<String, Object> base, List<String> argv) {
+            if (config == null && (argv == null || argv.isEmpty()) && timeoutMs == null) {
+                return null;
+            }
+            Map<String, Object> result = new LinkedHashMap<>(config != null ? configObject() : base);
+            if (argv != null && !argv.isEmpty()) {
+                result.put("argv", new ArrayList<Object>(argv));
+            }
+            if (timeoutMs != null) {
+                result.put("timeoutMs", timeoutMs);
+            }
+            return result;
+        }
+
+        void putCommon(Map<String, Object> body) {
+            if (name != null) {
+                body.put("name", name);
+            }
+            if (runner != null) {
+                body.put("runner", runner);
+            }
+            if (continuation != null) {
+                body.put("continuationMode", continuation);
+            }
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = {"Adds a task to the workspace. Its first slot is one interval from now.",
+                "For the command runner (the default), the program and its arguments follow '--', e.g.:",
+                "  heddle task add --every 5m --name 'git status' 'Show what is uncommitted' -- git status --short"})
+    static final class Add extends TaskFields {
+
+        @Option(names = "--every", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
+                description = "The interval, e.g. 30s, 5m, 1h (at least 1s).")
+        long everyMs;
+
+        @Option(names = "--disabled", description = "Add it disabled (it does not run until enabled).")
+        boolean disabled;
+
+        @Parameters(index = "0", paramLabel = "TEXT", description = "The instruction: what the task is for.")
+        String text;
+
+        @Parameters(index = "1..*", paramLabel = "ARGV", description = "After '--': the program and its arguments"
+                + " (the command runner's runnerConfig.argv).")
+        List<String> argv = new ArrayList<>();
+
+        Add(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            super.check();
+            if (text.isBlank()) {
+                throw usage("The task's TEXT is empty. Say what the task is for, e.g. 'Show what is uncommitted'");
+            }
+            String kind = runner == null ? "command" : runner;
+            if (kind.equals("command") && argv.isEmpty() && (config == null || !configObject().containsKey("argv"))) {
+                throw usage("A command task needs its program. Give it after '--', e.g. -- git status --short");
+            }
+        }
+
+        @Override
+        int run(ApiClient api) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            putCommon(body);
+            body.put("task", text);
+            body.put("enabled", !disabled);
+            body.put("schedule", Map.of("intervalMs", everyMs));
+            if (runner == null) {
+                body.put("runner", "command");
+            }
+            Map<String, Object> runnerConfig = runnerConfig(new LinkedHashMap<>(), argv);
+            if (runnerConfig != null) {
+                body.put("runnerConfig", runnerConfig);
+            }
+            Object answer = api.send("POST", heartbeatPath(api) + "/tasks", body);
+            if (json) {
+                printJson(answer);
+            } else {
+                terminal.line("Task " + label(ApiClient.object(answer)) + " added; it runs every "
+                        + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
+            }
+            return Heddle.OK;
+        }
+    }
+
+    @Command(name = "edit", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = {"Changes a task: only what is given changes. A new program follows '--'.",
+                "  heddle task edit TASK --every 10m",
+                "  heddle task edit TASK -- git status --porcelain"})
+    static final class Edit extends TaskFields {
+
+        @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
+        String task;
+
+        @Option(names = "--task", paramLabel = "TEXT", description = "A new instruction.")
+        String text;
+
+        @Option(names = "--every", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "A new interval, e.g. 10m; the next slot moves to one interval from now.")
+        Long everyMs;
+
+        @Parameters(index = "1..*", paramLabel = "ARGV", description = "After '--': a new program and arguments.")
+        List<String> argv = new ArrayList<>();
+
+        Edit(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            super.check();
+            if (name == null && runner == null && config == null && timeoutMs == null && continuation == null
+                    && text == null && everyMs == null && argv.isEmpty()) {
+                throw usage("Nothing to change. Give at least one of --name, --task, --every, --runner, --config,"
+                        + " --timeout, --continuation or a program after '--'");
+            }
+        }
+
+        @Override
+        int run(ApiClient api) {
+            String heartbeat = heartbeatPath(api);
+            Map<String, Object> found = find(api, heartbeat, task);
+            Map<String, Object> body = new LinkedHashMap<>();
+            putCommon(body);
+            if (text != null) {
+                body.put("task", text);
+            }
+            if (everyMs != null) {
+                body.put("schedule", Map.of("intervalMs", everyMs));
+            }
+            Map<String, Object> runnerConfig = runnerConfig(ApiClient.object(found.get("runnerConfig")), argv);
+            if (runnerConfig != null) {
+                body.put("runnerConfig", runnerConfig);
+            }
+            Object answer = api.send("PATCH", taskPath(heartbeat, found), body);
+            if (json) {
+                printJson(answer);
+            } else {
+                terminal.line("Task " + label(ApiClient.object(answer)) + " changed.");
+            }
+            return Heddle.OK;
+        }
+    }
+
+    // --- enable, disable, run, resume, rm ---
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Enables a task; its next slot is one interval from now.")
+    static final class Enable extends OneTask {
+        Enable(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            return changed(api.send("PATCH", path, Map.of("enabled", true)), "Task " + label(task) + " enabled");
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Disables a task: it does not run until enabled again.")
+    static final class Disable extends OneTask {
+        Disable(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            return changed(api.send("PATCH", path, Map.of("enabled", false)), "Task " + label(task) + " disabled");
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Runs a task now (as soon as a slot is free); its schedule stays. See the run with:"
+                    + " heddle runs TASK")
+    static final class RunNow extends OneTask {
+        RunNow(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            return changed(api.send("POST", path + "/run", null), "Task " + label(task) + " runs now");
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Resumes a task that is blocked, waiting for a resume, complete or failed: it runs at once.")
+    static final class Resume extends OneTask {
+        Resume(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            return changed(api.send("POST", path + "/resume", null), "Task " + label(task) + " resumed");
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Removes a task and its run history.")
+    static final class Remove extends OneTask {
+        Remove(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        int run(ApiClient api, String path, Map<String, Object> task) {
+            Object answer = api.send("DELETE", path, null);
+            if (json) {
+                printJson(answer);
+            } else {
+                terminal.line("Task " + label(task) + " removed.");
+            }
+            return Heddle.OK;
+        }
+    }
+}
