@@ -152,12 +152,8 @@ public final class LockedStore {
      * {@link #readLocked}.
      */
     public <T> Read<T> read(Path file, Decoder<T> decoder) throws IOException {
-        Optional<byte[]> bytes = bytes(file);
-        if (bytes.isEmpty()) {
-            return Read.missing();
-        }
         try {
-            return new Read<>(Optional.of(decoder.decode(bytes.get())), Optional.empty(), bytes.get());
+            return decoded(bytes(file), decoder);
         } catch (UnreadableContentException corrupt) {
             return readLocked(file, decoder);
         }
@@ -172,12 +168,8 @@ public final class LockedStore {
      */
     public <T> Read<T> readLocked(Path file, Decoder<T> decoder) throws IOException {
         try (Held held = hold()) {
-            Optional<byte[]> bytes = bytes(file);
-            if (bytes.isEmpty()) {
-                return Read.missing();
-            }
             try {
-                return new Read<>(Optional.of(decoder.decode(bytes.get())), Optional.empty(), bytes.get());
+                return decoded(bytes(file), decoder);
             } catch (UnreadableContentException corrupt) {
                 try {
                     Path aside = CorruptFiles.setAside(file, clock);
@@ -189,6 +181,11 @@ public final class LockedStore {
                 }
             }
         }
+    }
+
+    private static <T> Read<T> decoded(Optional<byte[]> bytes, Decoder<T> decoder) throws UnreadableContentException {
+        return bytes.isEmpty() ? Read.missing()
+                : new Read<>(Optional.of(decoder.decode(bytes.get())), Optional.empty(), bytes.get());
     }
 
     private Optional<byte[]> bytes(Path file) throws StoreFileException {
