@@ -7,5 +7,5 @@
  * bundles implement to add a kind of task ({@link io.heddle.api.heartbeat.HeartbeatTaskRunner}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package io.heddle.api.heartbeat;

@@ -1,5 +1,6 @@
 package io.heddle.registry.internal;
 
+import io.heddle.api.heartbeat.LiveRecordSettings;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.ClearResult;
 import io.heddle.api.registry.DaemonRegistry;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  */
 public final class FileDaemonRegistry implements DaemonRegistry {
 
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(45);
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
     public static final Duration DEFAULT_LOCK_TIMEOUT = LockedStore.LOCK_TIMEOUT;
 
     private final Path file;
