@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * </pre>
  * Server ids become file names through {@link #safeFileName}.
  */
-public final class HeddleHome {
+public record HeddleHome(Path root) {
 
     public static final String FRAMEWORK_PROPERTY = "heddle.home";
     public static final String ENV = "HEDDLE_HOME";
@@ -26,10 +26,8 @@ public final class HeddleHome {
     /** In {@code run/}: held while a server binds a fixed port. */
     public static final String BIND_LOCK_FILE = "http-bind.lock";
 
-    private final Path root;
-
-    public HeddleHome(Path root) {
-        this.root = Objects.requireNonNull(root, "root");
+    public HeddleHome {
+        Objects.requireNonNull(root, "root");
     }
 
     /** The home of the registry file {@code registryFile} (its folder). */
@@ -51,10 +49,6 @@ public final class HeddleHome {
             return Path.of(fromEnv).toAbsolutePath().normalize();
         }
         return Path.of(System.getProperty("user.home"), ".heddle").toAbsolutePath().normalize();
-    }
-
-    public Path root() {
-        return root;
     }
 
     public Path registryFile() {
@@ -92,20 +86,5 @@ public final class HeddleHome {
     /** Server ids become file and instance names: anything outside {@code [A-Za-z0-9._-]} becomes {@code _}. */
     public static String safeFileName(String serverId) {
         return serverId.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof HeddleHome && ((HeddleHome) o).root.equals(root);
-    }
-
-    @Override
-    public int hashCode() {
-        return root.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return root.toString();
     }
 }
