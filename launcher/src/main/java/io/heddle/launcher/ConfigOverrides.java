@@ -1,5 +1,6 @@
 package io.heddle.launcher;
 
+import io.heddle.api.heartbeat.LiveRecordSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,9 @@ import java.util.Properties;
  */
 final class ConfigOverrides {
 
-    static final String HEARTBEAT_PID = "io.heddle.heartbeat";
-    static final String STALE_AFTER_KEY = "staleAfterMs";
-    static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(45_000);
+    static final String HEARTBEAT_PID = LiveRecordSettings.PID;
+    static final String STALE_AFTER_KEY = LiveRecordSettings.STALE_AFTER_MS;
+    static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
 
     private ConfigOverrides() {
     }
@@ -45,7 +46,7 @@ final class ConfigOverrides {
 
     /**
      * {@code staleAfterMs} of {@code io.heddle.heartbeat}: a positive whole number of
-     * milliseconds, else the default 45 s (as the registry component does).
+     * milliseconds, else {@link LiveRecordSettings#DEFAULT_STALE_AFTER_MS} (as the registry component does).
      */
     static Duration staleAfter(Path etcDir) {
         String value = read(etcDir, HEARTBEAT_PID).get(STALE_AFTER_KEY);

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The per-user folder ({@code HEDDLE_HOME}, default {@code ~/.heddle}) as CONTRACTS.md lays
- * it out: the registry and its lock, {@code run/} tokens, {@code cache/} bundle caches,
- * {@code etc/} configuration overrides.
+ * The per-user folder ({@code HEDDLE_HOME}, default {@code ~/.heddle}) as the launcher uses it:
+ * its layout is {@link HeddleHome}'s (the one the bundles use too); this adds what only the
+ * launcher does with it, opening the registry with the servers' notion of freshness.
  */
 record HomeFolder(Path root) {
 
@@ -17,28 +17,32 @@ record HomeFolder(Path root) {
         return new HomeFolder(HeddleHome.resolve(key -> null));
     }
 
+    HeddleHome layout() {
+        return new HeddleHome(root);
+    }
+
     Path registryFile() {
-        return root.resolve(HeddleHome.REGISTRY_FILE);
+        return layout().registryFile();
     }
 
     Path etc() {
-        return root.resolve("etc");
+        return layout().etc();
     }
 
     Path run() {
-        return root.resolve("run");
+        return layout().run();
     }
 
     Path cache() {
-        return root.resolve("cache");
+        return layout().cache();
     }
 
     Path cacheFor(String serverId) {
-        return cache().resolve(safeFileName(serverId));
+        return layout().cacheFor(serverId);
     }
 
     Path tokenFile(String serverId) {
-        return run().resolve(safeFileName(serverId) + ".token");
+        return layout().tokenFile(serverId);
     }
 
     /** How old a heartbeat may be: the same setting the servers read ({@code etc/io.heddle.heartbeat.cfg}). */
@@ -51,8 +55,8 @@ record HomeFolder(Path root) {
         return FileDaemonRegistry.open(registryFile(), staleAfter(), warnings);
     }
 
-    /** Server ids become file names: the same rule the lifecycle uses for token files. */
+    /** Server ids become file names: {@link HeddleHome#safeFileName}, the rule the lifecycle uses too. */
     static String safeFileName(String serverId) {
-        return serverId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return HeddleHome.safeFileName(serverId);
     }
 }

@@ -11,7 +11,9 @@
  * {@link io.heddle.api.heartbeat.HeartbeatRunStatus#SUPERSEDED} (code that switches over the run
  * statuses must handle it), and {@link io.heddle.api.heartbeat.HeartbeatTasks} works on the
  * workspace's task store, which is not always the workspace's files. The task fields of 1.2 and
- * 1.3 ({@code extraFields}, {@code state.lastError}) are part of it.
+ * 1.3 ({@code extraFields}, {@code state.lastError}) and the live-record settings and events of
+ * 1.4 ({@link io.heddle.api.heartbeat.LiveRecordSettings}, {@link io.heddle.api.heartbeat.LiveRecordEvents})
+ * are part of it.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.0.0")

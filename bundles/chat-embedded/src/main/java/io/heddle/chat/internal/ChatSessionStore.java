@@ -1,13 +1,12 @@
 package io.heddle.chat.internal;
 
 import io.heddle.api.chat.ChatMessage;
-import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.CorruptFiles;
-import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.LockedStore;
+import io.heddle.storage.internal.LockedStore.SetAside;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chat sessions of one workspace: {@code <stateRoot>/chat/sessions/<id>.json}, one file a
- * session. Writes hold {@code <stateRoot>/chat/sessions.lock} (threads and processes) and
- * replace the file atomically; reads take no lock.
+ * session, a {@link LockedStore}. Writes hold {@code <stateRoot>/chat/sessions.lock} (threads and
+ * processes) and replace the file atomically; reads take no lock.
  *
  * <p>Reads are tolerant (see {@link ChatSessionCodec}). A file that cannot be read as a session
  * at all is set aside as {@code <id>.json.corrupt-<UTC>} and reported, never silently dropped;
@@ -45,16 +44,13 @@ final class ChatSessionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatSessionStore.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter DEFAULT_NAME =
             DateTimeFormatter.ofPattern("'Chat' yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter CORRUPT_STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     static final int MAX_NAME_LENGTH = 200;
 
     private final Path dir;
-    private final Path lockFile;
+    private final LockedStore store;
     private final Clock clock;
     private final Duration leaseDuration;
     private final Optional<ClientProcess> writerProcess;
@@ -66,8 +62,8 @@ final class ChatSessionStore {
     private ChatSessionStore(Path sessionsDir, Clock clock, Duration leaseDuration,
             Optional<ClientProcess> writerProcess) {
         this.dir = sessionsDir.toAbsolutePath().normalize();
-        this.lockFile = dir.resolveSibling("sessions.lock");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = new LockedStore("the chat session store", dir.resolveSibling("sessions.lock"), clock);
         this.leaseDuration = Objects.requireNonNull(leaseDuration, "leaseDuration");
         this.writerProcess = Objects.requireNonNull(writerProcess, "writerProcess");
     }
@@ -102,10 +98,6 @@ final class ChatSessionStore {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         return "cs-" + HexFormat.of().formatHex(bytes);
-    }
-
-    /** A file that was set aside: where it was and where it is now. */
-    record SetAside(Path file, Path movedTo, String problem) {
     }
 
     /** Every readable session, most recently updated first, and the files set aside while listing. */
@@ -199,46 +191,37 @@ final class ChatSessionStore {
      */
     Optional<ChatSession> read(String id) throws IOException, SessionNotFoundException {
         requireValid(id);
-        Path file = fileOf(id);
-        Optional<ChatSession> quick = tryRead(id, file);
-        if (quick != null) {
-            return quick;
-        }
-        // Unreadable without the lock: writers replace files atomically, so it is really corrupt.
-        // Set it aside under the lock, after checking nobody replaced it meanwhile.
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
-            return Optional.of(loadLocked(id));
-        }
-    }
-
-    /** The session; null when the file is corrupt; empty when missing. */
-    private Optional<ChatSession> tryRead(String id, Path file) throws IOException {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(ChatSessionCodec.decode(id, bytes, modified(file)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (ChatSessionCodec.CorruptSessionFileException e) {
-            return null;
-        }
+        // Unreadable without the lock: writers replace files atomically, so it is really corrupt,
+        // and the store sets it aside under the lock after checking nobody replaced it meanwhile.
+        return found(id, store.read(fileOf(id), decoder(id)));
     }
 
     /** Under the lock: the session, or SessionNotFound (with the set-aside file when it was corrupt). */
     private ChatSession loadLocked(String id) throws IOException, SessionNotFoundException {
-        Path file = fileOf(id);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<ChatSession> session = found(id, store.readLocked(fileOf(id), decoder(id)));
+        if (session.isEmpty()) {
             throw new SessionNotFoundException(id, Optional.empty());
         }
-        try {
-            return ChatSessionCodec.decode(id, bytes, modified(file));
-        } catch (ChatSessionCodec.CorruptSessionFileException e) {
-            Path moved = CorruptFiles.setAside(file, clock);
-            LOG.warn("Chat session file {} could not be read ({}); set aside as {}", file, e.getMessage(), moved);
-            throw new SessionNotFoundException(id, Optional.of(new SetAside(file, moved, e.getMessage())));
+        return session.get();
+    }
+
+    private Optional<ChatSession> found(String id, LockedStore.Read<ChatSession> read) throws SessionNotFoundException {
+        if (read.setAside().isPresent()) {
+            LOG.warn("{}", read.setAside().get().describe("the chat session file"));
+            throw new SessionNotFoundException(id, read.setAside());
         }
+        return read.value();
+    }
+
+    private LockedStore.Decoder<ChatSession> decoder(String id) {
+        Path file = fileOf(id);
+        return bytes -> {
+            try {
+                return ChatSessionCodec.decode(id, bytes, modified(file));
+            } catch (ChatSessionCodec.CorruptSessionFileException e) {
+                throw new LockedStore.UnreadableContentException(e.getMessage(), e);
+            }
+        };
     }
 
     // --- writes ---
@@ -248,7 +231,7 @@ final class ChatSessionStore {
         String sessionId = id == null ? newId() : id;
         requireValid(sessionId);
         Instant now = now();
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             try {
                 loadLocked(sessionId);
                 throw new SessionExistsException(sessionId);
@@ -265,7 +248,7 @@ final class ChatSessionStore {
     ChatSession rename(String writer, String id, String name)
             throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession session = leasedTo(writer, loadLocked(id));
             ChatSession renamed = session.withName(name, now());
             store(renamed);
@@ -281,7 +264,7 @@ final class ChatSessionStore {
     ChatSession patch(String writer, String id, String name, Optional<String> engine)
             throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession session = leasedTo(writer, loadLocked(id));
             Instant now = now();
             if (name != null) {
@@ -297,7 +280,7 @@ final class ChatSessionStore {
 
     void delete(String writer, String id) throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             leasedTo(writer, loadLocked(id));
             Files.delete(fileOf(id));
         }
@@ -307,7 +290,7 @@ final class ChatSessionStore {
     ChatSession append(String writer, String id, ChatMessage message)
             throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession updated = leasedTo(writer, loadLocked(id)).withMessage(message);
             store(updated);
             return updated;
@@ -317,7 +300,7 @@ final class ChatSessionStore {
     /** Appends a reply to the message that started it: no lease check, the lease is left as it is. */
     ChatSession appendReply(String id, ChatMessage message) throws IOException, SessionNotFoundException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession updated = loadLocked(id).withMessage(message);
             store(updated);
             return updated;
@@ -328,7 +311,7 @@ final class ChatSessionStore {
     ChatSession renewLease(String writer, String id)
             throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession renewed = leasedTo(writer, loadLocked(id));
             store(renewed);
             return renewed;
@@ -342,7 +325,7 @@ final class ChatSessionStore {
      */
     void releaseLease(String writer, String id) throws IOException, SessionNotFoundException, LeaseConflictException {
         requireValid(id);
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
+        try (LockedStore.Held lock = store.hold()) {
             ChatSession session = loadLocked(id);
             Optional<SessionLease> lease = session.lease();
             if (lease.isEmpty()) {
@@ -378,28 +361,13 @@ final class ChatSessionStore {
         Path file = fileOf(session.id());
         if (session.droppedMessages() > 0 && Files.exists(file)) {
             // The rewrite would lose the entries we could not read: keep the original next to it.
-            Path copy = copyAside(file);
+            Path copy = CorruptFiles.copyAside(file, clock);
             LOG.warn("Chat session file {} had {} unreadable message(s); kept the original as {} before rewriting it",
                     file, session.droppedMessages(), copy);
             session = new ChatSession(session.id(), session.name(), session.createdAt(), session.updatedAt(),
                     session.lease(), session.messages(), 0, session.engine());
         }
-        AtomicFileWriter.write(file, ChatSessionCodec.encode(session));
-    }
-
-    /** Copies {@code file} to {@code <name>.corrupt-<UTC>} (the name {@link CorruptFiles} gives), leaving it in place. */
-    private Path copyAside(Path file) throws IOException {
-        String base = file.getFileName() + ".corrupt-" + CORRUPT_STAMP.format(clock.instant());
-        for (int attempt = 0; ; attempt++) {
-            Path target = file.resolveSibling(attempt == 0 ? base : base + "-" + attempt);
-            try {
-                return Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            } catch (java.nio.file.FileAlreadyExistsException taken) {
-                if (attempt > 100) {
-                    throw taken;
-                }
-            }
-        }
+        store.replace(file, ChatSessionCodec.encode(session));
     }
 
     Path fileOf(String id) {

@@ -201,7 +201,7 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         List<Object> sessions = new ArrayList<>();
         listing.sessions().forEach(s -> sessions.add(summary(s, store.leaseDuration())));
         List<Object> setAside = new ArrayList<>();
-        for (ChatSessionStore.SetAside s : listing.setAside()) {
+        for (io.heddle.storage.internal.LockedStore.SetAside s : listing.setAside()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", s.file().toString());
             m.put("movedTo", s.movedTo().toString());

@@ -200,7 +200,7 @@ class ChatSessionStoreTest {
 
         assertThat(listing.sessions()).extracting(ChatSession::id).containsExactly("good");
         assertThat(listing.setAside()).hasSize(1);
-        ChatSessionStore.SetAside aside = listing.setAside().get(0);
+        io.heddle.storage.internal.LockedStore.SetAside aside = listing.setAside().get(0);
         assertThat(aside.file()).isEqualTo(file("bad"));
         assertThat(aside.movedTo().getFileName().toString()).isEqualTo("bad.json.corrupt-20260602T100000.000Z");
         assertThat(aside.movedTo()).content().startsWith("{\"id\":\"bad\"");

@@ -26,7 +26,7 @@ record ExtensionsFolder(Path dir, Duration poll) {
         Path home = HeddleHome.resolve(frameworkProperty);
         String fromCommandLine = frameworkProperty.apply(DIR_PROPERTY);
         String chosen = fromCommandLine != null && !fromCommandLine.isBlank() ? fromCommandLine : configuredDir;
-        Path dir = chosen == null || chosen.isBlank() ? home.resolve("extensions") : home.resolve(expandHome(chosen.trim()));
+        Path dir = chosen == null || chosen.isBlank() ? new HeddleHome(home).extensions() : home.resolve(expandHome(chosen.trim()));
         return new ExtensionsFolder(dir.toAbsolutePath().normalize(), Duration.ofMillis(Math.max(MIN_POLL_MS, pollMs)));
     }
 

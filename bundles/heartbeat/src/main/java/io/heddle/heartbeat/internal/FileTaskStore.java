@@ -3,9 +3,8 @@ package io.heddle.heartbeat.internal;
 import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.storage.internal.AtomicFileWriter;
-import io.heddle.storage.internal.CorruptFiles;
-import io.heddle.storage.internal.ExclusiveFileLock;
 import io.heddle.storage.internal.IoFailures;
+import io.heddle.storage.internal.LockedStore;
 import io.heddle.storage.internal.PrivateFiles;
 import io.heddle.storage.internal.StoreHealth;
 import io.heddle.storage.internal.TempFiles;
@@ -23,7 +22,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,7 +39,7 @@ import java.util.function.BiFunction;
  * heartbeat/revision                     changes with every task write, so pollers re-read only then
  * heartbeat/heartbeat.lock               held around every read-modify-write (threads and processes)
  * </pre>
- * Every write replaces its file atomically. Tasks and runs are also forced to disk; leases and
+ * The folder is a {@link LockedStore}. Every write replaces its file atomically. Tasks and runs are also forced to disk; leases and
  * the revision are not (after a crash a lost lease only means the run counts as abandoned, and
  * a lost revision only means one extra read). Reads are tolerant: a file that does not decode
  * is set aside as {@code <name>.corrupt-<UTC>} and reported, and the others are read as usual.
@@ -64,7 +62,6 @@ final class FileTaskStore {
         T run() throws IOException;
     }
 
-    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final String JSON = ".json";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,9 +72,9 @@ final class FileTaskStore {
     private final Path leases;
     private final Path revisionFile;
     private final Path lockFile;
-    private final Clock clock;
     private final CorruptFileListener corrupt;
     private final StoreHealth health;
+    private final LockedStore store;
 
     FileTaskStore(Path stateRoot, Clock clock, CorruptFileListener corrupt) {
         this(stateRoot, clock, corrupt, null);
@@ -92,9 +89,9 @@ final class FileTaskStore {
         this.leases = root.resolve("leases");
         this.revisionFile = root.resolve("revision");
         this.lockFile = root.resolve("heartbeat.lock");
-        this.clock = clock;
         this.corrupt = corrupt;
         this.health = health;
+        this.store = new LockedStore("the heartbeat store", lockFile, clock, LockedStore.LOCK_TIMEOUT, health);
     }
 
     /** The folder of this store's files, the one whose writability health reports. */
@@ -113,16 +110,9 @@ final class FileTaskStore {
      */
     private void write(String operation, Path file, WriteAction action) {
         try {
-            action.run();
-        } catch (IOException e) {
-            String message = "Cannot " + operation + " " + file + ": " + IoFailures.reason(e);
-            if (health != null) {
-                health.failed(root, message);
-            }
-            throw new UncheckedIOException(message, e);
-        }
-        if (health != null) {
-            health.succeeded(root);
+            store.write(operation, file, action::run);
+        } catch (LockedStore.StoreFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -162,22 +152,12 @@ final class FileTaskStore {
 
     /** Runs {@code action} holding the store lock (re-entrant for the calling thread). */
     <T> T locked(LockedAction<T> action) {
-        ExclusiveFileLock held;
         try {
-            held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT);
-        } catch (ExclusiveFileLock.LockTimeoutException e) {
-            throw new UncheckedIOException("Heartbeat store " + root + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            String message = "Cannot lock the heartbeat store through " + lockFile + ": " + IoFailures.reason(e);
-            if (health != null) {
-                health.failed(root, message);
-            }
-            throw new UncheckedIOException(message, e);
-        }
-        try (held) {
-            return action.run();
+            return store.locked(action::run);
         } catch (UncheckedIOException e) {
             throw e;
+        } catch (LockedStore.StoreFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("Heartbeat store " + root + ": " + IoFailures.reason(e), e);
         }
@@ -458,40 +438,16 @@ final class FileTaskStore {
      * aside under the lock (re-checked there, in case a writer replaced it meanwhile).
      */
     private <T> Optional<T> read(Path file, BiFunction<Path, byte[], Optional<T>> decode) {
-        Optional<byte[]> bytes = bytes(file);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<T> decoded = decode.apply(file, bytes.get());
-        if (decoded.isPresent()) {
-            return decoded;
-        }
-        return locked(() -> {
-            Optional<byte[]> again = bytes(file);
-            if (again.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<T> retried = decode.apply(file, again.get());
-            if (retried.isPresent()) {
-                return retried;
-            }
-            try {
-                Path aside = CorruptFiles.setAside(file, clock);
-                corrupt.setAside(file, aside);
-            } catch (IOException e) {
-                corrupt.cannotSetAside(file, e);
-            }
-            return Optional.empty();
-        });
-    }
-
-    private static Optional<byte[]> bytes(Path file) {
         try {
-            return Optional.of(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
+            LockedStore.Read<T> read = store.read(file, bytes -> decode.apply(file, bytes)
+                    .orElseThrow(() -> new LockedStore.UnreadableContentException("it does not decode")));
+            read.setAside().ifPresent(aside -> corrupt.setAside(aside.file(), aside.movedTo()));
+            return read.value();
+        } catch (LockedStore.CannotSetAsideException e) {
+            corrupt.cannotSetAside(file, e.reason());
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + IoFailures.reason(e), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 }

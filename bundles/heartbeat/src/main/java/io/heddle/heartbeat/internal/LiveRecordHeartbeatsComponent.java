@@ -1,8 +1,10 @@
 package io.heddle.heartbeat.internal;
 
 import io.heddle.api.heartbeat.HeartbeatTarget;
+import io.heddle.api.heartbeat.LiveRecordEvents;
 import io.heddle.api.heartbeat.LiveRecordHeartbeat;
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
+import io.heddle.api.heartbeat.LiveRecordSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,12 +25,10 @@ import org.osgi.service.event.EventAdmin;
 /**
  * Offers {@link LiveRecordHeartbeats}: one ticking heartbeat per server handle, on one shared
  * daemon thread. Ownership changes are posted on Event Admin as
- * {@value #OWNERSHIP_TOPIC}.
+ * {@link LiveRecordEvents#OWNERSHIP_CHANGED}.
  */
-@Component(service = LiveRecordHeartbeats.class, configurationPid = "io.heddle.heartbeat")
+@Component(service = LiveRecordHeartbeats.class, configurationPid = LiveRecordSettings.PID)
 public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats {
-
-    public static final String OWNERSHIP_TOPIC = "io/heddle/server/OWNERSHIP_CHANGED";
 
     /**
      * The io.heddle.heartbeat configuration as this component reads it. Its metatype (the one
@@ -36,10 +36,10 @@ public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats
      */
     @interface Configuration {
         /** Live-record heartbeat interval in milliseconds. */
-        long intervalMs() default 15_000L;
+        long intervalMs() default LiveRecordSettings.DEFAULT_INTERVAL_MS;
 
         /** A record whose last heartbeat is older than this is stale. */
-        long staleAfterMs() default 45_000L;
+        long staleAfterMs() default LiveRecordSettings.DEFAULT_STALE_AFTER_MS;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -67,7 +67,7 @@ public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats
     }
 
     private static Duration intervalOf(Configuration config) {
-        return Duration.ofMillis(config.intervalMs() > 0 ? config.intervalMs() : 15_000L);
+        return Duration.ofMillis(config.intervalMs() > 0 ? config.intervalMs() : LiveRecordSettings.DEFAULT_INTERVAL_MS);
     }
 
     @Deactivate
@@ -89,10 +89,10 @@ public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats
             return;
         }
         Map<String, Object> props = new HashMap<>();
-        props.put("serverId", target.record().serverId());
-        props.put("owner", result.owner());
-        props.put("outcome", result.outcome().name());
-        result.currentOwner().ifPresent(r -> props.put("currentOwner", r.serverId()));
-        events.postEvent(new Event(OWNERSHIP_TOPIC, props));
+        props.put(LiveRecordEvents.SERVER_ID, target.record().serverId());
+        props.put(LiveRecordEvents.OWNER, result.owner());
+        props.put(LiveRecordEvents.OUTCOME, result.outcome().name());
+        result.currentOwner().ifPresent(r -> props.put(LiveRecordEvents.CURRENT_OWNER, r.serverId()));
+        events.postEvent(new Event(LiveRecordEvents.OWNERSHIP_CHANGED, props));
     }
 }

@@ -21,6 +21,7 @@ import io.heddle.api.workspace.WorkspaceCatalogException;
 import io.heddle.api.web.WebAssets;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.ExclusiveFileLock;
+import io.heddle.storage.internal.HeddleHome;
 import io.heddle.storage.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     /** How long a start that serves the bundled UI waits for the web bundle to come up. */
     static final Duration WEB_ASSETS_DEADLINE = Duration.ofSeconds(5);
     /** In {@code $HEDDLE_HOME/run/}: held while one start binds a fixed port. */
-    static final String BIND_LOCK_FILE = "http-bind.lock";
+    static final String BIND_LOCK_FILE = HeddleHome.BIND_LOCK_FILE;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BundleContext context;
@@ -139,8 +140,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         String serverId = options.serverId().filter(s -> !s.isBlank())
                 .orElse(options.mode().wireName() + "-" + pid + "-" + startedAt.toEpochMilli());
         DaemonRegistry serverRegistry = options.registryPath().map(registry::forFile).orElse(registry);
-        Path home = serverRegistry.path().getParent();
-        Path tokenFile = home.resolve("run").resolve(safeFileName(serverId) + ".token");
+        HeddleHome home = HeddleHome.ofRegistryFile(serverRegistry.path());
+        Path tokenFile = home.tokenFile(serverId);
         String token = newToken();
         Instant processStart = ProcessHandle.current().info().startInstant().orElse(null);
 
@@ -155,7 +156,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             // loser's Jetty would fail silently: it would learn "port in use" only at the bind deadline.
             // One bind at a time per HEDDLE_HOME makes the loser see the winner's listener at once.
             try (ExclusiveFileLock bindLock = options.port() == 0 ? null
-                    : ExclusiveFileLock.acquire(home.resolve("run").resolve(BIND_LOCK_FILE), BIND_DEADLINE)) {
+                    : ExclusiveFileLock.acquire(home.bindLockFile(), BIND_DEADLINE)) {
                 port = http.bind(options.port(), BIND_DEADLINE);
             } catch (HttpEndpoint.BindFailure e) {
                 undoPartial(http, tokenFile);
@@ -199,7 +200,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             handle.pushUndo("hand the live record back", () -> {
                 // A server that has closed removed its token file (its process may run on, e.g. in tests).
                 ReleaseResult released = serverRegistry.release(serverId, tookOverFrom.filter(r -> Files.exists(
-                        home.resolve("run").resolve(safeFileName(r.serverId()) + ".token"))));
+                        home.tokenFile(r.serverId()))));
                 if (released.outcome() == ReleaseResult.Outcome.HANDED_BACK) {
                     LOG.info("Server {} handed the live record back to {}", serverId,
                             released.currentOwner().map(ServerRecord::serverId).orElse("?"));
@@ -393,8 +394,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         AtomicFileWriter.write(tokenFile, (token + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Server ids become file and instance names: keep them to a safe alphabet. */
+    /** Server ids become file and instance names: {@link HeddleHome#safeFileName}. */
     static String safeFileName(String serverId) {
-        return serverId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return HeddleHome.safeFileName(serverId);
     }
 }

@@ -2,6 +2,7 @@ package io.heddle.registry.internal;
 
 import io.heddle.api.health.HealthContributor;
 import io.heddle.api.health.HealthProblem;
+import io.heddle.api.heartbeat.LiveRecordSettings;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.ClearResult;
 import io.heddle.api.registry.DaemonRegistry;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * configuration, the same one the live-record heartbeat reads, so that servers and the
  * launcher agree on what "fresh" means.
  */
-@Component(service = {DaemonRegistry.class, HealthContributor.class}, configurationPid = "io.heddle.heartbeat")
+@Component(service = {DaemonRegistry.class, HealthContributor.class}, configurationPid = LiveRecordSettings.PID)
 @Designate(ocd = DaemonRegistryComponent.Configuration.class)
 public final class DaemonRegistryComponent implements DaemonRegistry, HealthContributor {
 
@@ -44,10 +45,10 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
             description = "How often a server refreshes its live record, and when a record counts as stale.")
     @interface Configuration {
         @AttributeDefinition(description = "Live-record heartbeat interval in milliseconds.")
-        long intervalMs() default 15_000L;
+        long intervalMs() default LiveRecordSettings.DEFAULT_INTERVAL_MS;
 
         @AttributeDefinition(description = "A record whose last heartbeat is older than this is stale.")
-        long staleAfterMs() default 45_000L;
+        long staleAfterMs() default LiveRecordSettings.DEFAULT_STALE_AFTER_MS;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonRegistryComponent.class);
@@ -82,7 +83,7 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
     }
 
     private FileDaemonRegistry create(Configuration config) {
-        Duration staleAfter = Duration.ofMillis(config.staleAfterMs() > 0 ? config.staleAfterMs() : 45_000L);
+        Duration staleAfter = Duration.ofMillis(config.staleAfterMs() > 0 ? config.staleAfterMs() : LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
         return FileDaemonRegistry.open(registryFile, staleAfter, message -> LOG.warn("Registry: {}", message))
                 .reportingTo(health);
     }

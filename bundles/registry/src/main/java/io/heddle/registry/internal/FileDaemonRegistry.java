@@ -1,5 +1,6 @@
 package io.heddle.registry.internal;
 
+import io.heddle.api.heartbeat.LiveRecordSettings;
 import io.heddle.api.registry.ClaimResult;
 import io.heddle.api.registry.ClearResult;
 import io.heddle.api.registry.DaemonRegistry;
@@ -11,14 +12,11 @@ import io.heddle.api.registry.ReleaseResult;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.api.registry.WorkspaceEntry;
 import io.heddle.api.workspace.WorkspaceDescriptor;
-import io.heddle.storage.internal.AtomicFileWriter;
-import io.heddle.storage.internal.IoFailures;
+import io.heddle.storage.internal.LockedJsonFile;
+import io.heddle.storage.internal.LockedJsonFile.Change;
+import io.heddle.storage.internal.LockedStore;
 import io.heddle.storage.internal.StoreHealth;
-import io.heddle.storage.internal.CorruptFiles;
-import io.heddle.storage.internal.ExclusiveFileLock;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,21 +30,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The file-backed {@link DaemonRegistry}. Plain Java: the launcher uses it before any
  * framework exists, and {@link DaemonRegistryComponent} offers it as a service.
  *
- * <p>Every read-modify-write holds {@link ExclusiveFileLock} on {@code daemon-registry.lock}
- * and ends in an atomic replace. Plain reads take no lock: an atomic replace means a reader
- * sees a whole old file or a whole new one. A reader that finds an unparsable file takes the
- * lock, looks again, and sets the file aside as {@code daemon-registry.json.corrupt-<UTC>}.
+ * <p>The file is a {@link LockedJsonFile}: every read-modify-write holds the lock on
+ * {@code daemon-registry.lock} and ends in an atomic replace. Plain reads take no lock: an
+ * atomic replace means a reader sees a whole old file or a whole new one. A reader that finds
+ * an unparsable file takes the lock, looks again, and sets the file aside as
+ * {@code daemon-registry.json.corrupt-<UTC>}.
  */
 public final class FileDaemonRegistry implements DaemonRegistry {
 
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(45);
-    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
+    public static final Duration DEFAULT_LOCK_TIMEOUT = LockedStore.LOCK_TIMEOUT;
 
     private final Path file;
     private final Path lockFile;
@@ -57,6 +55,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     private final Consumer<String> warnings;
     private final Duration lockTimeout;
     private volatile StoreHealth health;
+    private volatile LockedJsonFile<RegistrySnapshot> store;
 
     /**
      * @param endpoint asked, for a record without a process start instant, whether a server
@@ -72,6 +71,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         this.resolver = new LiveServerResolver(staleAfter, liveness, endpoint);
         this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+        this.store = storeReportingTo(null);
     }
 
     /** A registry with the real endpoint probe ({@link HealthEndpointProbe}, 500 ms). */
@@ -119,25 +119,37 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     /** Tells {@code storeHealth} (null: nobody) about every failed and successful write; answers this registry. */
     public FileDaemonRegistry reportingTo(StoreHealth storeHealth) {
         this.health = storeHealth;
+        this.store = storeReportingTo(storeHealth);
         return this;
+    }
+
+    private LockedJsonFile<RegistrySnapshot> storeReportingTo(StoreHealth storeHealth) {
+        LockedStore lock = new LockedStore("the registry", lockFile, clock, lockTimeout, storeHealth);
+        LockedJsonFile.Codec<RegistrySnapshot> codec = new LockedJsonFile.Codec<>() {
+            @Override
+            public RegistrySnapshot decode(byte[] bytes) throws LockedStore.UnreadableContentException {
+                try {
+                    return RegistryCodec.decode(bytes, FileDaemonRegistry.this::warn);
+                } catch (RegistryCodec.CorruptRegistryException corrupt) {
+                    throw new LockedStore.UnreadableContentException(corrupt.getMessage(), corrupt);
+                }
+            }
+
+            @Override
+            public byte[] encode(RegistrySnapshot snapshot, byte[] previous) {
+                return RegistryCodec.encode(snapshot);
+            }
+        };
+        return new LockedJsonFile<>(lock, file, codec, RegistrySnapshot.empty(),
+                aside -> warn(aside.describe("the registry") + " and started from an empty registry"));
     }
 
     @Override
     public RegistrySnapshot read() {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException missing) {
-            return RegistrySnapshot.empty();
+            return store.read();
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + IoFailures.reason(e)
-                    + ". Check that the file is readable by you.", e);
-        }
-        try {
-            return RegistryCodec.decode(bytes, this::warn);
-        } catch (RegistryCodec.CorruptRegistryException corrupt) {
-            // Set it aside under the lock; a writer may already have replaced it.
-            return withLock(this::readLocked);
+            throw new RegistryException(e.getMessage(), e);
         }
     }
 
@@ -158,15 +170,15 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             Optional<ServerRecord> existing = current.server();
             if (existing.isPresent() && !existing.get().serverId().equals(record.serverId())
                     && resolver.judge(existing.get(), clock.instant()).fresh()) {
-                return Mutation.keep(ClaimResult.conflict(existing.get()));
+                return Change.keep(ClaimResult.conflict(existing.get()));
             }
-            return Mutation.write(withServer(current, Optional.of(record)), ClaimResult.claimed(existing));
+            return Change.write(withServer(current, Optional.of(record)), ClaimResult.claimed(existing));
         });
     }
 
     @Override
     public Optional<ServerRecord> takeOver(ServerRecord record) {
-        return mutate(current -> Mutation.write(withServer(current, Optional.of(record)), current.server()));
+        return mutate(current -> Change.write(withServer(current, Optional.of(record)), current.server()));
     }
 
     @Override
@@ -174,13 +186,13 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         return mutate(current -> {
             Optional<ServerRecord> existing = current.server();
             if (existing.isEmpty()) {
-                return Mutation.keep(RefreshResult.absent());
+                return Change.keep(RefreshResult.absent());
             }
             if (!existing.get().serverId().equals(serverId)) {
-                return Mutation.keep(RefreshResult.lost(existing.get()));
+                return Change.keep(RefreshResult.lost(existing.get()));
             }
             ServerRecord refreshed = existing.get().withLastSeenAt(lastSeenAt);
-            return Mutation.write(withServer(current, Optional.of(refreshed)), RefreshResult.refreshed());
+            return Change.write(withServer(current, Optional.of(refreshed)), RefreshResult.refreshed());
         });
     }
 
@@ -189,12 +201,12 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         return mutate(current -> {
             Optional<ServerRecord> existing = current.server();
             if (existing.isEmpty()) {
-                return Mutation.keep(ClearResult.absent());
+                return Change.keep(ClearResult.absent());
             }
             if (!existing.get().serverId().equals(serverId)) {
-                return Mutation.keep(ClearResult.notOwner(existing.get()));
+                return Change.keep(ClearResult.notOwner(existing.get()));
             }
-            return Mutation.write(withServer(current, Optional.empty()), ClearResult.cleared());
+            return Change.write(withServer(current, Optional.empty()), ClearResult.cleared());
         });
     }
 
@@ -205,18 +217,18 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         return mutate(current -> {
             Optional<ServerRecord> existing = current.server();
             if (existing.isPresent() && !existing.get().serverId().equals(serverId)) {
-                return Mutation.keep(ReleaseResult.notOwner(existing.get()));
+                return Change.keep(ReleaseResult.notOwner(existing.get()));
             }
             Optional<ServerRecord> heir = previous.filter(p -> !p.serverId().equals(serverId))
                     .filter(p -> liveness.deadReason(p.pid(), p.processStartedAt()).isEmpty());
             if (heir.isPresent()) {
                 ServerRecord restored = heir.get().withLastSeenAt(now());
-                return Mutation.write(withServer(current, Optional.of(restored)), ReleaseResult.handedBack(restored));
+                return Change.write(withServer(current, Optional.of(restored)), ReleaseResult.handedBack(restored));
             }
             if (existing.isEmpty()) {
-                return Mutation.keep(ReleaseResult.cleared());
+                return Change.keep(ReleaseResult.cleared());
             }
-            return Mutation.write(withServer(current, Optional.empty()), ReleaseResult.cleared());
+            return Change.write(withServer(current, Optional.empty()), ReleaseResult.cleared());
         });
     }
 
@@ -236,7 +248,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             }
             RegistrySnapshot next = new RegistrySnapshot(RegistrySnapshot.FORMAT_VERSION, now, current.server(),
                     new ArrayList<>(byStateRoot.values()));
-            return Mutation.write(next, null);
+            return Change.write(next, null);
         });
     }
 
@@ -256,97 +268,16 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** Reads under the lock; an unparsable file is set aside and reading continues from empty. */
-    private RegistrySnapshot readLocked() {
-        byte[] bytes;
+    private <T> T mutate(java.util.function.Function<RegistrySnapshot, Change<RegistrySnapshot, T>> change) {
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException missing) {
-            return RegistrySnapshot.empty();
+            return store.update(change);
         } catch (IOException e) {
-            throw new RegistryException("Cannot read the registry " + file + ": " + IoFailures.reason(e)
-                    + ". Check that the file is readable by you.", e);
-        }
-        try {
-            return RegistryCodec.decode(bytes, this::warn);
-        } catch (RegistryCodec.CorruptRegistryException corrupt) {
-            try {
-                Path aside = CorruptFiles.setAside(file, clock);
-                warn("the registry " + file + " was unreadable (" + corrupt.getMessage() + "); moved it to "
-                        + aside + " and started from an empty registry");
-            } catch (IOException e) {
-                throw new RegistryException("The registry " + file + " is unreadable (" + corrupt.getMessage()
-                        + ") and could not be moved aside: " + e.getMessage() + ". Move or delete it by hand.", e);
-            }
-            return RegistrySnapshot.empty();
-        }
-    }
-
-    private <T> T mutate(Function<RegistrySnapshot, Mutation<T>> change) {
-        return withLock(() -> {
-            Mutation<T> mutation = change.apply(readLocked());
-            if (mutation.next != null) {
-                writeLocked(mutation.next);
-            }
-            return mutation.answer;
-        });
-    }
-
-    private void writeLocked(RegistrySnapshot snapshot) {
-        try {
-            // Folders it creates are 0700 already; an existing folder is not ours to chmod.
-            AtomicFileWriter.write(file, RegistryCodec.encode(snapshot));
-        } catch (IOException e) {
-            String message = "Cannot write the registry " + file + ": " + IoFailures.reason(e);
-            StoreHealth h = health;
-            if (h != null) {
-                h.failed(file.getParent(), message);
-            }
-            throw new RegistryException(message + ". Check that " + file.getParent()
-                    + " is writable and the disk is not full.", e);
-        }
-        StoreHealth h = health;
-        if (h != null) {
-            h.succeeded(file.getParent());
-        }
-    }
-
-    private <T> T withLock(java.util.function.Supplier<T> action) {
-        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, lockTimeout)) {
-            return action.get();
-        } catch (ExclusiveFileLock.LockTimeoutException e) {
             throw new RegistryException(e.getMessage(), e);
-        } catch (IOException e) {
-            String message = "Cannot lock the registry through " + lockFile + ": " + IoFailures.reason(e);
-            StoreHealth h = health;
-            if (h != null) {
-                h.failed(lockFile.getParent(), message);
-            }
-            throw new RegistryException(message + ". Check that " + lockFile.getParent() + " is writable.", e);
         }
     }
 
     private void warn(String message) {
         warnings.accept(message);
-    }
-
-    /** What one locked change decided: the snapshot to write (null = write nothing) and the answer. */
-    private static final class Mutation<T> {
-        final RegistrySnapshot next;
-        final T answer;
-
-        private Mutation(RegistrySnapshot next, T answer) {
-            this.next = next;
-            this.answer = answer;
-        }
-
-        static <T> Mutation<T> keep(T answer) {
-            return new Mutation<>(null, answer);
-        }
-
-        static <T> Mutation<T> write(RegistrySnapshot next, T answer) {
-            return new Mutation<>(next, answer);
-        }
     }
 
     /** For tests and tools: a snapshot's workspace ids in order. */

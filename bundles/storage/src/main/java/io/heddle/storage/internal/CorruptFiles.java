@@ -23,6 +23,18 @@ public final class CorruptFiles {
 
     /** Renames {@code file} aside and answers the new path. */
     public static Path setAside(Path file, Clock clock) throws IOException {
+        return aside(file, clock, false);
+    }
+
+    /**
+     * Copies {@code file} aside under the same name, leaving it in place (before a rewrite that
+     * would lose parts of it that could not be read), and answers the copy's path.
+     */
+    public static Path copyAside(Path file, Clock clock) throws IOException {
+        return aside(file, clock, true);
+    }
+
+    private static Path aside(Path file, Clock clock, boolean copy) throws IOException {
         String base = file.getFileName() + ".corrupt-" + STAMP.format(clock.instant());
         for (int attempt = 0; ; attempt++) {
             Path target = file.resolveSibling(attempt == 0 ? base : base + "-" + attempt);
@@ -33,7 +45,11 @@ public final class CorruptFiles {
                 }
                 continue;
             }
-            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            if (copy) {
+                Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+            } else {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            }
             return target;
         }
     }

@@ -12,17 +12,14 @@ import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceCatalogException;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.records.internal.RecordJson;
-import io.heddle.storage.internal.AtomicFileWriter;
-import io.heddle.storage.internal.CorruptFiles;
-import io.heddle.storage.internal.ExclusiveFileLock;
-import io.heddle.storage.internal.IoFailures;
 import io.heddle.storage.internal.JsonTree;
+import io.heddle.storage.internal.LockedJsonFile;
+import io.heddle.storage.internal.LockedJsonFile.Change;
+import io.heddle.storage.internal.LockedStore;
 import io.heddle.storage.internal.StoreHealth;
 import io.heddle.storage.internal.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,16 +35,14 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * The file-backed {@link WorkspaceCatalog}, with the registry's rules: a lock around every
- * read-modify-write, atomic replace, tolerant reads (a bad entry is dropped alone, an
- * unparsable file is set aside as {@code workspaces.catalog.json.corrupt-<UTC>}).
+ * The file-backed {@link WorkspaceCatalog}, a {@link LockedJsonFile} like the registry: a lock
+ * around every read-modify-write, atomic replace, tolerant reads (a bad entry is dropped alone,
+ * an unparsable file is set aside as {@code workspaces.catalog.json.corrupt-<UTC>}).
  */
 public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final String LOCK_FILE = "workspaces.catalog.lock";
 
     private final Clock clock;
@@ -116,18 +111,11 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     @Override
     public CatalogSnapshot read(Path stateRoot) {
-        Path state = stateRoot.toAbsolutePath().normalize();
-        Path file = state.resolve(CATALOG_FILE);
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException missing) {
-            return new CatalogSnapshot(null, List.of());
+            return catalogFile(stateRoot.toAbsolutePath().normalize()).read();
         } catch (IOException e) {
-            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + IoFailures.reason(e), e);
+            throw new WorkspaceCatalogException(e.getMessage(), e);
         }
-        Optional<CatalogSnapshot> decoded = decode(bytes);
-        return decoded.isPresent() ? decoded.get() : withLock(state, () -> readLocked(state));
     }
 
     @Override
@@ -212,50 +200,45 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private <T> T mutate(Path state, Function<CatalogSnapshot, Change<T>> change) {
-        return withLock(state, () -> {
-            CatalogSnapshot current = readLocked(state);
-            Change<T> c = change.apply(current);
-            if (c.next != null) {
-                write(state, c.next, rawLocked(state));
+    private <T> T mutate(Path state, Function<CatalogSnapshot, Change<CatalogSnapshot, T>> change) {
+        try {
+            return catalogFile(state).update(change);
+        } catch (IOException e) {
+            throw new WorkspaceCatalogException(e.getMessage(), e);
+        }
+    }
+
+    /** The catalog file of a state root, under {@code workspaces.catalog.lock} there. */
+    private LockedJsonFile<CatalogSnapshot> catalogFile(Path state) {
+        LockedStore store = new LockedStore("the workspace catalog", state.resolve(LOCK_FILE), clock,
+                LockedStore.LOCK_TIMEOUT, health);
+        LockedJsonFile.Codec<CatalogSnapshot> codec = new LockedJsonFile.Codec<>() {
+            @Override
+            public CatalogSnapshot decode(byte[] bytes) throws LockedStore.UnreadableContentException {
+                return FileWorkspaceCatalog.this.decode(bytes).orElseThrow(
+                        () -> new LockedStore.UnreadableContentException("not a JSON object"));
             }
-            return c.answer;
-        });
+
+            @Override
+            public byte[] encode(CatalogSnapshot snapshot, byte[] previous) {
+                return FileWorkspaceCatalog.encode(snapshot, raw(previous));
+            }
+        };
+        return new LockedJsonFile<>(store, state.resolve(CATALOG_FILE), codec, new CatalogSnapshot(null, List.of()),
+                aside -> warnings.accept(aside.describe("the workspace catalog") + " and started a new catalog"));
     }
 
     /** The catalog file as a JSON object (empty when missing or unreadable): its unknown members are kept on write. */
-    private static Map<String, Object> rawLocked(Path state) {
+    private static Map<String, Object> raw(byte[] previous) {
+        if (previous == null) {
+            return Map.of();
+        }
         try {
-            Map<String, Object> raw = object(JsonTree.parse(Files.readAllBytes(state.resolve(CATALOG_FILE))));
+            Map<String, Object> raw = object(JsonTree.parse(previous));
             return raw == null ? Map.of() : raw;
         } catch (IOException e) {
             return Map.of();
         }
-    }
-
-    private CatalogSnapshot readLocked(Path state) {
-        Path file = state.resolve(CATALOG_FILE);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException missing) {
-            return new CatalogSnapshot(null, List.of());
-        } catch (IOException e) {
-            throw new WorkspaceCatalogException("Cannot read the workspace catalog " + file + ": " + IoFailures.reason(e), e);
-        }
-        Optional<CatalogSnapshot> decoded = decode(bytes);
-        if (decoded.isPresent()) {
-            return decoded.get();
-        }
-        try {
-            Path aside = CorruptFiles.setAside(file, clock);
-            warnings.accept("the workspace catalog " + file + " was unreadable; moved it to " + aside
-                    + " and started a new catalog");
-        } catch (IOException e) {
-            throw new WorkspaceCatalogException("The workspace catalog " + file
-                    + " is unreadable and could not be moved aside: " + e.getMessage() + ". Move it by hand.", e);
-        }
-        return new CatalogSnapshot(null, List.of());
     }
 
     /** Empty when the bytes are not a catalog at all; bad entries are dropped with a warning. */
@@ -304,10 +287,10 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
     }
 
     /**
-     * Writes the catalog. Members of the file this version does not know, at the top and in
+     * The catalog's bytes. Members of the file this version does not know, at the top and in
      * each workspace entry (matched by id), are written back as they were read.
      */
-    private void write(Path state, CatalogSnapshot snapshot, Map<String, Object> raw) {
+    private static byte[] encode(CatalogSnapshot snapshot, Map<String, Object> raw) {
         Map<String, Map<String, Object>> rawEntries = new LinkedHashMap<>();
         List<Object> rawList = array(raw.get("workspaces"));
         if (rawList != null) {
@@ -329,40 +312,6 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         }
         root.put("workspaces", list);
         RecordJson.mergeExtra(root, raw);
-        Path file = state.resolve(CATALOG_FILE);
-        try {
-            AtomicFileWriter.write(file, JsonTree.write(root));
-            health.succeeded(state);
-        } catch (IOException e) {
-            String message = "Cannot write the workspace catalog " + file + ": " + IoFailures.reason(e);
-            health.failed(state, message);
-            throw new WorkspaceCatalogException(message + ". Check that " + state + " is writable and has free space.",
-                    e);
-        }
-    }
-
-    private <T> T withLock(Path state, Supplier<T> action) {
-        Path lockFile = state.resolve(LOCK_FILE);
-        try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
-            return action.get();
-        } catch (ExclusiveFileLock.LockTimeoutException e) {
-            throw new WorkspaceCatalogException("Cannot lock the workspace catalog through " + lockFile + ": "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            String message = "Cannot lock the workspace catalog through " + lockFile + ": " + IoFailures.reason(e);
-            health.failed(state, message);
-            throw new WorkspaceCatalogException(message + ". Check that " + state + " is writable and has free space.",
-                    e);
-        }
-    }
-
-    private static final class Change<T> {
-        final CatalogSnapshot next;
-        final T answer;
-
-        Change(CatalogSnapshot next, T answer) {
-            this.next = next;
-            this.answer = answer;
-        }
+        return JsonTree.write(root);
     }
 }
