@@ -12,7 +12,12 @@ public enum HeartbeatRunStatus {
     /** The runner threw, timed out, or could not start. */
     FAILED,
     /** The server stopped (or vanished) before the run finished; the task runs again later. */
-    INTERRUPTED;
+    INTERRUPTED,
+    /**
+     * The run finished after its lease had lapsed and another server had claimed the task: its
+     * outcome was recorded but not applied to the task (since 2.0).
+     */
+    SUPERSEDED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

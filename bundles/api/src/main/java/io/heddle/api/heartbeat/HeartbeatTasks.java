@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * The durable heartbeat tasks and run history of workspaces, as the HTTP API and the CLI see
- * them. Every method works on the files of {@code workspace.stateRoot()}, so it answers the
- * same whichever server (or none) schedules that workspace.
+ * them. Every method works on the workspace's task store
+ * ({@link io.heddle.api.heartbeat.store.HeartbeatTaskStore}: by default the files of
+ * {@code workspace.stateRoot()}), so it answers the same whichever server (or none) schedules
+ * that workspace.
  *
  * <p>Unknown task or run ids answer empty or throw {@link NoSuchElementException}; invalid
  * input throws {@link HeartbeatTaskValidationException}; a request that does not fit the

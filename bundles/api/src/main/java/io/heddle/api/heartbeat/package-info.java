@@ -5,7 +5,14 @@
  * API uses ({@link io.heddle.api.heartbeat.HeartbeatTasks}), the scheduler host the lifecycle
  * drives ({@link io.heddle.api.heartbeat.HeartbeatSchedulerHost}), and the runner SPI that
  * bundles implement to add a kind of task ({@link io.heddle.api.heartbeat.HeartbeatTaskRunner}).
+ * Where the tasks are kept is the task store SPI of {@code io.heddle.api.heartbeat.store}.
+ *
+ * <p>Version 2.0 is the one major change of this package for shared task stores: runs may end
+ * {@link io.heddle.api.heartbeat.HeartbeatRunStatus#SUPERSEDED} (code that switches over the run
+ * statuses must handle it), and {@link io.heddle.api.heartbeat.HeartbeatTasks} works on the
+ * workspace's task store, which is not always the workspace's files. The task fields of 1.2 and
+ * 1.3 ({@code extraFields}, {@code state.lastError}) are part of it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package io.heddle.api.heartbeat;
