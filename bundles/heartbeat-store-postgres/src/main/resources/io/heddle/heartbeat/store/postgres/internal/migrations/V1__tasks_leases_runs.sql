@@ -1,5 +1,8 @@
 -- Heddle heartbeat task store, schema version 1: the tasks of every namespace, one lease per
--- task, the claimed occurrences (taskId, dueAt), and the run history.
+-- task, the claimed occurrences (taskId, dueAt; completed ones are never claimed again), and the
+-- run history.
+CREATE SEQUENCE heddle_task_revisions;
+
 CREATE TABLE heddle_tasks (
     namespace        text        NOT NULL,
     id               text        NOT NULL,
@@ -9,7 +12,7 @@ CREATE TABLE heddle_tasks (
     next_run_at      timestamptz,
     run_requested_at timestamptz,
     body             text        NOT NULL,
-    revision         bigint      NOT NULL DEFAULT 1,
+    revision         bigint      NOT NULL DEFAULT nextval('heddle_task_revisions'),
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (namespace, id)
@@ -37,6 +40,7 @@ CREATE TABLE heddle_claims (
     due_at        timestamptz NOT NULL,
     fencing_token bigint      NOT NULL,
     server_id     text        NOT NULL,
+    completed     boolean     NOT NULL DEFAULT false,
     PRIMARY KEY (namespace, task_id, due_at),
     FOREIGN KEY (namespace, task_id) REFERENCES heddle_tasks (namespace, id) ON DELETE CASCADE
 );

@@ -1,0 +1,82 @@
+package io.heddle.heartbeat.store.postgres.internal;
+
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
+import io.heddle.api.heartbeat.store.TaskWorkspace;
+import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL task store, present while {@code etc/io.heddle.heartbeat.store.postgres.cfg}
+ * exists. A bad configuration still registers the store, unusable and saying why: the server
+ * then keeps its tasks nowhere else (its file tasks are not run behind the operator's back) and
+ * health names the problem.
+ */
+@Component(configurationPid = PostgresStoreSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = HeartbeatTaskStore.class, property = HeartbeatTaskStore.KIND + "=postgresql")
+public final class PostgresTaskStoreComponent implements HeartbeatTaskStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresTaskStoreComponent.class);
+
+    private PostgresDatabase db;
+    private String description;
+    private String settingsProblem;
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        try {
+            PostgresStoreSettings settings = PostgresStoreSettings.parse(properties, System::getenv);
+            description = "PostgreSQL " + settings.describe() + ", runners " + String.join(",", settings.runners());
+            db = new PostgresDatabase(settings);
+            LOG.info("Heartbeat tasks are kept in {}", description);
+        } catch (PostgresStoreSettings.BadSettings e) {
+            description = "PostgreSQL (not configured correctly)";
+            settingsProblem = e.getMessage();
+            LOG.error("The PostgreSQL task store cannot start: {}", settingsProblem);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Override
+    public TaskStoreDescription describe() {
+        return new TaskStoreDescription("postgresql", description, db == null ? settingsProblem : db.problem());
+    }
+
+    @Override
+    public WorkspaceTaskStore workspace(TaskWorkspace workspace) {
+        if (db != null) {
+            return new PostgresWorkspaceTaskStore(db, workspace);
+        }
+        String problem = settingsProblem;
+        return (WorkspaceTaskStore) Proxy.newProxyInstance(WorkspaceTaskStore.class.getClassLoader(),
+                new Class<?>[] {WorkspaceTaskStore.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "workspace":
+                            return workspace;
+                        case "toString":
+                            return "unusable PostgreSQL task store: " + problem;
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            throw new UncheckedIOException(problem, new IOException(problem));
+                    }
+                });
+    }
+}
