@@ -55,6 +55,28 @@ public final class PostgresServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The server {@link #start()} started in this JVM, seen from another class loader (inside the
+     * OSGi container): {@link #shareThroughSystemProperties()} told where it is.
+     */
+    public static PostgresServer shared() {
+        String dir = System.getProperty("heddle.itest.postgres.dir");
+        String port = System.getProperty("heddle.itest.postgres.port");
+        if (dir == null || port == null) {
+            throw new IllegalStateException("no PostgreSQL started for this test (start() and shareThroughSystemProperties())");
+        }
+        PostgresServer server = new PostgresServer(Path.of(dir), Integer.parseInt(port));
+        server.running = true;
+        return server;
+    }
+
+    /** Publishes where this server is, for {@link #shared()}. */
+    public PostgresServer shareThroughSystemProperties() {
+        System.setProperty("heddle.itest.postgres.dir", dir.toString());
+        System.setProperty("heddle.itest.postgres.port", Integer.toString(port));
+        return this;
+    }
+
     public int port() {
         return port;
     }
@@ -80,7 +102,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops the server (fast shutdown: open connections are closed). */
     public synchronized void stop() throws IOException {
-        if (running) {
+        if (running || Files.exists(data.resolve("postmaster.pid"))) {
             run(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"), true);
             running = false;
         }
@@ -88,7 +110,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts the stopped server again, same port and data. */
     public synchronized void restart() throws IOException {
-        if (!running) {
+        if (!Files.exists(data.resolve("postmaster.pid"))) {
             startServer();
         }
     }

@@ -98,7 +98,11 @@ final class PostgresDatabase implements AutoCloseable {
                 rollbackQuietly(c);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool drops it; the failure above is the one to report
+                }
             }
         } catch (SQLException e) {
             throw unavailable(e);

@@ -173,8 +173,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 s.setString(1, ns);
                 s.setString(2, task.id());
                 try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(2) && !rs.getString(1).equals(request.owner())) {
-                        return Optional.<TaskClaim>empty(); // running elsewhere under a live lease
+                    if (rs.next() && rs.getBoolean(2)) {
+                        return Optional.<TaskClaim>empty(); // running under a live lease (here or elsewhere)
                     }
                 }
             }
