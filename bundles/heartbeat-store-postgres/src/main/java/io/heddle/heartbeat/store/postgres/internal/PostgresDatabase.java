@@ -41,6 +41,7 @@ final class PostgresDatabase implements AutoCloseable {
     private final ScheduledExecutorService prober;
     private volatile String problem;
     private volatile boolean migrated;
+    private final java.util.concurrent.atomic.AtomicBoolean quickProbe = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object migrating = new Object();
 
     PostgresDatabase(PostgresStoreSettings settings) {
@@ -72,7 +73,7 @@ final class PostgresDatabase implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        prober.execute(this::probe);
+        prober.execute(() -> probe(true));
     }
 
     /** Why the store cannot be used now, in a sentence; null when it can. Never blocks. */
@@ -141,6 +142,13 @@ final class PostgresDatabase implements AutoCloseable {
         if (!sentence.equals(before)) {
             LOG.warn("PostgreSQL task store {} is unavailable: {}", settings.describe(), sentence);
         }
+        // look again soon (the regular probe may be up to 10 s away), once
+        if (quickProbe.compareAndSet(false, true) && !prober.isShutdown()) {
+            prober.schedule(() -> {
+                quickProbe.set(false);
+                probe(false);
+            }, PROBE_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void available() {
@@ -167,8 +175,8 @@ final class PostgresDatabase implements AutoCloseable {
         return false;
     }
 
-    /** Connects, migrates, and schedules itself again. */
-    private void probe() {
+    /** Connects and migrates; with {@code reschedule}, runs again later (the one regular probe). */
+    private void probe(boolean reschedule) {
         if (pool.isClosed()) {
             return;
         }
@@ -178,7 +186,9 @@ final class PostgresDatabase implements AutoCloseable {
                 s.execute("SELECT 1");
             }
             available();
-            prober.schedule(this::probe, PROBE_AVAILABLE_MS, TimeUnit.MILLISECONDS);
+            if (reschedule) {
+                prober.schedule(() -> probe(true), PROBE_AVAILABLE_MS, TimeUnit.MILLISECONDS);
+            }
         } catch (SQLException | RuntimeException e) {
             String sentence = e instanceof SQLException sql ? PostgresProblems.describe(sql, settings)
                     : PostgresProblems.describe(e, settings);
@@ -187,8 +197,8 @@ final class PostgresDatabase implements AutoCloseable {
             if (!sentence.equals(before)) {
                 LOG.warn("PostgreSQL task store {} is unavailable: {}", settings.describe(), sentence);
             }
-            if (!prober.isShutdown()) {
-                prober.schedule(this::probe, PROBE_MS, TimeUnit.MILLISECONDS);
+            if (reschedule && !prober.isShutdown()) {
+                prober.schedule(() -> probe(true), PROBE_MS, TimeUnit.MILLISECONDS);
             }
         }
     }

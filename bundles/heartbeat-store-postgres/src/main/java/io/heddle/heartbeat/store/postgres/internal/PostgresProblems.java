@@ -51,8 +51,9 @@ final class PostgresProblems {
                                 + " max_connections";
                     case "57P01":
                     case "57P02":
+                        return "PostgreSQL at " + where + " closed the connection (it is shutting down)";
                     case "57P03":
-                        return "PostgreSQL at " + where + " is shutting down or starting up";
+                        return "PostgreSQL at " + where + " is starting up or shutting down";
                     case "HD001":
                         return firstLine(sql.getMessage());
                     default:
