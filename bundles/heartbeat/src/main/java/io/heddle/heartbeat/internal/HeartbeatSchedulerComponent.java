@@ -10,6 +10,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskPatch;
 import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTasks;
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.StoreHealth;
@@ -36,6 +37,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -94,7 +96,9 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     private final RunnerDirectory runners = new RunnerDirectory();
     private final Set<SchedulerSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Path> reportedCorrupt = ConcurrentHashMap.newKeySet();
-    private final FileHeartbeatTasks tasks;
+    private final HeartbeatTaskService tasks;
+    /** The default task store: each workspace's files. */
+    private final FileHeartbeatTaskStore fileStore;
     private volatile SchedulerSettings settings;
     /** Which heartbeat folders cannot be written now; read by {@code /api/health}. */
     private final StoreHealth storeHealth = new StoreHealth("heartbeat-store", clock, PROBE_INTERVAL,
@@ -125,11 +129,42 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
+    /**
+     * A task store registered by another bundle (e.g. a shared database store, registered only
+     * when configured): while one is present, every workspace's tasks are kept there; without
+     * one, in the workspace's files. With several, the highest-ranked one.
+     */
+    private volatile HeartbeatTaskStore registeredStore;
+
     @Activate
     public HeartbeatSchedulerComponent(@Reference WorkspaceCatalog catalog, Configuration config) {
         this.catalog = catalog;
         this.settings = settingsOf(config);
-        this.tasks = new FileHeartbeatTasks(clock, () -> settings, runners, this::store, this::changed);
+        this.fileStore = new FileHeartbeatTaskStore(this::files, clock);
+        this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::store, this::changed);
+    }
+
+    @Reference(service = HeartbeatTaskStore.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
+    void bindStore(HeartbeatTaskStore store, Map<String, Object> properties) {
+        registeredStore = store;
+        LOG.info("Heartbeat tasks are kept in the {} task store (service {})", properties.get(HeartbeatTaskStore.KIND),
+                properties.get(Constants.SERVICE_ID));
+        sessions.forEach(SchedulerSession::sync);
+    }
+
+    void unbindStore(HeartbeatTaskStore store) {
+        if (registeredStore == store) {
+            registeredStore = null;
+            LOG.info("Heartbeat tasks are kept in each workspace's files again");
+            sessions.forEach(SchedulerSession::sync);
+        }
+    }
+
+    /** The task store in use: the registered one, else the files. */
+    HeartbeatTaskStore store() {
+        HeartbeatTaskStore registered = registeredStore;
+        return registered != null ? registered : fileStore;
     }
 
     @Modified
@@ -236,7 +271,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
         }
     }
 
-    private FileTaskStore store(Path stateRoot) {
+    private FileTaskStore files(Path stateRoot) {
         return new FileTaskStore(stateRoot, clock, new FileTaskStore.CorruptFileListener() {
             @Override
             public void setAside(Path file, Path movedTo) {

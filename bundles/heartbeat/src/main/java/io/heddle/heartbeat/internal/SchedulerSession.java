@@ -2,6 +2,9 @@ package io.heddle.heartbeat.internal;
 
 import io.heddle.api.heartbeat.HeartbeatEvents;
 import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
+import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
@@ -18,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,9 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
     private final Supplier<SchedulerSettings> settings;
     private final RunnerDirectory runners;
     private final SchedulerEvents events;
-    private final Function<Path, FileTaskStore> stores;
+    private final Supplier<HeartbeatTaskStore> stores;
+    /** The store the current schedulers work on; a different one in use retires them all at the next sync. */
+    private HeartbeatTaskStore storeInUse;
     private final ExecutorService workers;
     private final RunSlots slots;
     private final Map<String, WorkspaceScheduler> schedulers = new ConcurrentHashMap<>();
@@ -53,7 +57,7 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
 
     SchedulerSession(String serverId, Path stateRoot, WorkspaceCatalog catalog, Clock clock,
             Supplier<SchedulerSettings> settings, RunnerDirectory runners, SchedulerEvents events,
-            Function<Path, FileTaskStore> stores, ExecutorService workers) {
+            Supplier<HeartbeatTaskStore> stores, ExecutorService workers) {
         this.serverId = serverId;
         this.stateRoot = stateRoot;
         this.catalog = catalog;
@@ -147,12 +151,24 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         for (WorkspaceDescriptor w : snapshot.workspaces()) {
             wanted.put(w.id(), w);
         }
+        HeartbeatTaskStore store = stores.get();
+        if (storeInUse != null && store != storeInUse) {
+            // another store took over (or left): the schedulers on the old one finish their runs there
+            LOG.info("Heartbeat schedulers of server {} move to the task store {}", serverId, describe(store));
+            for (String id : new HashSet<>(schedulers.keySet())) {
+                retire(id);
+            }
+        }
+        storeInUse = store;
+        SchedulerContext ctx = new SchedulerContext(serverId, clock, settings, runners, events, slots, workers,
+                this::wake);
         for (WorkspaceDescriptor w : wanted.values()) {
             schedulers.computeIfAbsent(w.id(), id -> {
-                FileTaskStore store = stores.apply(Path.of(w.stateRoot()));
-                removeStaleTempFiles(store);
-                WorkspaceScheduler s = new WorkspaceScheduler(serverId, id, Path.of(w.workspaceRoot()),
-                        store, clock, settings, runners, events, slots, workers, this::wake);
+                WorkspaceTaskStore tasks = store.workspace(TaskWorkspaces.of(w));
+                if (tasks instanceof FileWorkspaceTaskStore files) {
+                    removeStaleTempFiles(files.files());
+                }
+                WorkspaceScheduler s = new WorkspaceScheduler(ctx, tasks);
                 events.post(HeartbeatEvents.SCHEDULER_STARTED, workspaceProps(id));
                 LOG.info("Heartbeat scheduler started for workspace {} ({}) on server {}", id, w.workspaceRoot(),
                         serverId);
@@ -161,14 +177,29 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         }
         for (String id : new HashSet<>(schedulers.keySet())) {
             if (!wanted.containsKey(id)) {
-                WorkspaceScheduler s = schedulers.remove(id);
-                s.retire();
-                retiring.add(s);
+                retire(id);
                 LOG.info("Heartbeat scheduler of workspace {} on server {} stops: the workspace left the catalog",
                         id, serverId);
             }
         }
         wake();
+    }
+
+    private void retire(String workspaceId) {
+        WorkspaceScheduler s = schedulers.remove(workspaceId);
+        if (s != null) {
+            s.retire();
+            retiring.add(s);
+        }
+    }
+
+    private static String describe(HeartbeatTaskStore store) {
+        try {
+            TaskStoreDescription d = store.describe();
+            return d.kind() + " (" + d.description() + ")";
+        } catch (RuntimeException e) {
+            return store.getClass().getName();
+        }
     }
 
     /** At the start of a workspace's scheduler: what killed writers left behind goes. */

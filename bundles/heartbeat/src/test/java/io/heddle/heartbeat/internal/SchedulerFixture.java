@@ -59,14 +59,17 @@ final class SchedulerFixture {
     SchedulerSettings settings = new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1),
             Duration.ofSeconds(60));
-    final FileHeartbeatTasks tasks;
+    final HeartbeatTaskService tasks;
+    /** The default store, on this fixture's files. */
+    final FileHeartbeatTaskStore fileStore;
 
     SchedulerFixture(Path dir) throws IOException {
         workspaceRoot = java.nio.file.Files.createDirectories(dir.resolve("ws"));
         stateRoot = workspaceRoot.resolve(".heddle");
         workspace = new WorkspaceDescriptor("ws-test", "ws", workspaceRoot.toString(), List.of(workspaceRoot.toString()),
                 stateRoot.toString(), T0, T0);
-        tasks = new FileHeartbeatTasks(clock, () -> settings, runners, this::store, p -> { });
+        fileStore = new FileHeartbeatTaskStore(this::store, clock);
+        tasks = new HeartbeatTaskService(clock, () -> settings, runners, () -> fileStore, p -> { });
     }
 
     FileTaskStore store(Path stateRoot) {
@@ -87,10 +90,20 @@ final class SchedulerFixture {
         return store(stateRoot);
     }
 
-    WorkspaceScheduler scheduler(String serverId, Executor workers) {
-        return new WorkspaceScheduler(serverId, workspace.id(), workspaceRoot, store(), clock, () -> settings, runners,
+    /** The workspace as the task store sees it. */
+    io.heddle.api.heartbeat.store.TaskWorkspace taskWorkspace() {
+        return TaskWorkspaces.of(workspace);
+    }
+
+    /** The server-wide parts of a scheduler, with events into {@link #events}. */
+    SchedulerContext context(String serverId, Executor workers) {
+        return new SchedulerContext(serverId, clock, () -> settings, runners,
                 (topic, props) -> events.add(new Posted(topic, Map.copyOf(props))),
                 new RunSlots(() -> settings.maxConcurrent()), workers, () -> { });
+    }
+
+    WorkspaceScheduler scheduler(String serverId, Executor workers) {
+        return new WorkspaceScheduler(context(serverId, workers), fileStore.workspace(taskWorkspace()));
     }
 
     WorkspaceScheduler scheduler(String serverId) {

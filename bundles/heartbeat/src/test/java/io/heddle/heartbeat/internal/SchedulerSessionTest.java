@@ -50,7 +50,7 @@ class SchedulerSessionTest {
     private SchedulerSession session(String serverId) {
         return new SchedulerSession(serverId, f.stateRoot, catalog, f.clock, () -> f.settings, f.runners,
                 (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, java.util.Map.copyOf(props))),
-                f::store, workers);
+                () -> f.fileStore, workers);
     }
 
     /** The workspace the fixture's tasks live in, as the catalog names it. */

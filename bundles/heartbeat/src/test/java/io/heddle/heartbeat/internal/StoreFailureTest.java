@@ -59,9 +59,8 @@ class StoreFailureTest {
     }
 
     private WorkspaceScheduler scheduler(FileTaskStore store) {
-        return new WorkspaceScheduler("server-a", f.workspace.id(), f.workspaceRoot, store, f.clock, () -> f.settings,
-                f.runners, (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
-                new RunSlots(() -> f.settings.maxConcurrent()), Runnable::run, () -> { });
+        return new WorkspaceScheduler(f.context("server-a", Runnable::run),
+                new FileWorkspaceTaskStore(f.taskWorkspace(), store, f.clock));
     }
 
     @Test

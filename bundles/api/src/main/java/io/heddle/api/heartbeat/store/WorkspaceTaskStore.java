@@ -90,18 +90,23 @@ public interface WorkspaceTaskStore {
      * lease ({@link Completion.Result#APPLIED}). If another claim replaced it, stores {@code run}
      * with status {@code superseded} and leaves the task alone
      * ({@link Completion.Result#SUPERSEDED}). If the task was deleted, records nothing.
+     * A store that keeps the run record apart from the task (the file store) applies the task
+     * change even when the run record cannot be stored, and says so in
+     * {@link Completion#runNotRecorded()}.
      */
     Completion complete(HeartbeatLease lease, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome);
 
     /**
-     * Takes over a task left running under a lease that expired (by the store's clock) or is
-     * gone: {@code recovery} decides what becomes of the task and of its run; the store writes
-     * both and drops the lapsed lease. Nothing happens when the task is not running, or its
-     * lease is live, or {@code recovery} answers null.
+     * Takes over a task left running under a lease that expired (by the store's clock), is gone,
+     * or is held by {@code recoverer} itself (a server that restarted and knows it runs nothing):
+     * {@code recovery} decides what becomes of the task and of its run; the store writes both
+     * (the run first) and drops the lapsed lease. Nothing happens when the task is not running,
+     * or another server's lease on it is live, or {@code recovery} answers null.
      *
+     * @param recoverer the server id of the caller
      * @return what was stored; empty when nothing was recovered
      */
-    Optional<Recovered> recover(String taskId, Recovery recovery);
+    Optional<Recovered> recover(String taskId, String recoverer, Recovery recovery);
 
     /** What becomes of an abandoned run; runs inside the store's atomic section. */
     @FunctionalInterface

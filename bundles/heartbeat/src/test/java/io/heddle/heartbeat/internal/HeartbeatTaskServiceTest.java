@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileHeartbeatTasksTest {
+class HeartbeatTaskServiceTest {
 
     @TempDir
     Path dir;

@@ -12,6 +12,8 @@ import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.HeartbeatTaskStatus;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
 import io.heddle.api.heartbeat.HeartbeatTasks;
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.JsonTree;
 import java.nio.charset.StandardCharsets;
@@ -25,16 +27,17 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * {@link HeartbeatTasks} on the workspace's files. Every change happens under the store lock,
- * so it cannot interleave with a scheduler's claim, and is then announced to the schedulers of
- * this JVM (schedulers elsewhere see the new revision at their next poll).
+ * {@link HeartbeatTasks} on the task store in use ({@link HeartbeatTaskStore}: the workspace's
+ * files by default): the checks of input and the rules of run-now and resume. Every change is
+ * one atomic update of the store, so it cannot interleave with a scheduler's claim, and is then
+ * announced to the schedulers of this JVM (schedulers elsewhere see the store's new revision at
+ * their next poll).
  */
-final class FileHeartbeatTasks implements HeartbeatTasks {
+final class HeartbeatTaskService implements HeartbeatTasks {
 
     static final long MAX_INTERVAL_MS = Duration.ofDays(366).toMillis();
     static final int MAX_NAME = 200;
@@ -45,11 +48,15 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
     private final Clock clock;
     private final Supplier<SchedulerSettings> settings;
     private final RunnerDirectory runners;
-    private final Function<Path, FileTaskStore> stores;
+    private final Supplier<HeartbeatTaskStore> stores;
     private final Consumer<Path> changed;
 
-    FileHeartbeatTasks(Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
-            Function<Path, FileTaskStore> stores, Consumer<Path> changed) {
+    /**
+     * @param stores  the store in use now
+     * @param changed told the state root of a workspace whose tasks this service changed
+     */
+    HeartbeatTaskService(Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
+            Supplier<HeartbeatTaskStore> stores, Consumer<Path> changed) {
         this.clock = clock;
         this.settings = settings;
         this.runners = runners;
@@ -57,8 +64,12 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
         this.changed = changed;
     }
 
-    private FileTaskStore store(WorkspaceDescriptor w) {
-        return stores.apply(Path.of(w.stateRoot()));
+    private WorkspaceTaskStore store(WorkspaceDescriptor w) {
+        return stores.get().workspace(TaskWorkspaces.of(w));
+    }
+
+    private void changed(WorkspaceTaskStore store) {
+        changed.accept(store.workspace().stateRoot());
     }
 
     private Instant now() {
@@ -75,12 +86,12 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
 
     @Override
     public List<HeartbeatTask> list(WorkspaceDescriptor workspace) {
-        return store(workspace).readTasks().stream().map(this::shown).toList();
+        return store(workspace).list().stream().map(this::shown).toList();
     }
 
     @Override
     public Optional<HeartbeatTask> get(WorkspaceDescriptor workspace, String taskId) {
-        return store(workspace).readTask(taskId).map(this::shown);
+        return store(workspace).get(taskId).map(this::shown);
     }
 
     @Override
@@ -89,21 +100,21 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
         checkInstruction(spec.task());
         checkInterval(spec.intervalMs());
         checkRunner(spec.runner(), spec.runnerConfig());
-        FileTaskStore store = store(workspace);
+        WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask created = store.locked(() -> {
-            String id = TaskIds.newTaskId();
-            while (store.readTask(id).isPresent()) {
-                id = TaskIds.newTaskId();
-            }
-            HeartbeatTask t = new HeartbeatTask(id, blankToNull(spec.name()), spec.task(), spec.enabled(),
-                    spec.continuationMode(), spec.runner().trim(), spec.runnerConfig(),
+        HeartbeatTask created = null;
+        while (created == null) {
+            HeartbeatTask t = new HeartbeatTask(TaskIds.newTaskId(), blankToNull(spec.name()), spec.task(),
+                    spec.enabled(), spec.continuationMode(), spec.runner().trim(), spec.runnerConfig(),
                     new HeartbeatSchedule(spec.intervalMs(), now.plusMillis(spec.intervalMs())),
                     HeartbeatTaskState.created(now), now, now);
-            store.writeTask(t);
-            return t;
-        });
-        changed.accept(store.stateRoot());
+            try {
+                created = store.create(t);
+            } catch (HeartbeatTaskConflictException idTaken) {
+                // a new id and again
+            }
+        }
+        changed(store);
         return shown(created);
     }
 
@@ -118,10 +129,9 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
         if (patch.intervalMs() != null) {
             checkInterval(patch.intervalMs());
         }
-        FileTaskStore store = store(workspace);
+        WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask updated = store.locked(() -> {
-            HeartbeatTask t = existing(store, taskId);
+        HeartbeatTask updated = existing(store.update(taskId, t -> {
             String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
             Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
             if (patch.runner() != null || patch.runnerConfig() != null) {
@@ -140,28 +150,26 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             String instruction = patch.task() != null ? patch.task() : t.task();
             HeartbeatTask next = new HeartbeatTask(t.id(), name, instruction, enabled, mode, runner, config,
                     new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now, t.extraFields());
-            store.writeTask(next);
             return next;
-        });
-        changed.accept(store.stateRoot());
+        }), taskId);
+        changed(store);
         return shown(updated);
     }
 
     @Override
     public void delete(WorkspaceDescriptor workspace, String taskId) {
-        FileTaskStore store = store(workspace);
-        if (!store.deleteTask(taskId)) {
+        WorkspaceTaskStore store = store(workspace);
+        if (!store.delete(taskId)) {
             throw unknown(taskId);
         }
-        changed.accept(store.stateRoot());
+        changed(store);
     }
 
     @Override
     public HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId) {
-        FileTaskStore store = store(workspace);
+        WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask requested = store.locked(() -> {
-            HeartbeatTask t = existing(store, taskId);
+        HeartbeatTask requested = existing(store.update(taskId, t -> {
             HeartbeatTaskState s = t.state();
             if (!t.enabled()) {
                 throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
@@ -187,22 +195,19 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             if (s.runRequestedAt() != null) {
                 return t;
             }
-            HeartbeatTask next = t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
+            return t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
                     s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now, s.lastError()))
                     .withUpdatedAt(now);
-            store.writeTask(next);
-            return next;
-        });
-        changed.accept(store.stateRoot());
+        }), taskId);
+        changed(store);
         return shown(requested);
     }
 
     @Override
     public HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId) {
-        FileTaskStore store = store(workspace);
+        WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask resumed = store.locked(() -> {
-            HeartbeatTask t = existing(store, taskId);
+        HeartbeatTask resumed = existing(store.update(taskId, t -> {
             HeartbeatTaskState s = t.state();
             boolean held = s.status() == HeartbeatTaskStatus.BLOCKED || s.status() == HeartbeatTaskStatus.COMPLETE
                     || s.status() == HeartbeatTaskStatus.FAILED
@@ -215,31 +220,29 @@ final class FileHeartbeatTasks implements HeartbeatTasks {
             HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
                     ? new HeartbeatSchedule(t.schedule().intervalMs(), now.plusMillis(t.schedule().intervalMs()))
                     : t.schedule();
-            HeartbeatTask next = t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(),
+            return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(),
                     s.result(), null, now, null, null, 0, s.lastRunId(), now)).withSchedule(schedule).withUpdatedAt(now);
-            store.writeTask(next);
-            return next;
-        });
-        changed.accept(store.stateRoot());
+        }), taskId);
+        changed(store);
         return shown(resumed);
     }
 
     @Override
     public List<HeartbeatRun> runs(WorkspaceDescriptor workspace, String taskId) {
-        FileTaskStore store = store(workspace);
-        existing(store, taskId);
-        return store.readRuns(taskId);
+        WorkspaceTaskStore store = store(workspace);
+        existing(store.get(taskId), taskId);
+        return store.runs(taskId);
     }
 
     @Override
     public Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId) {
-        return store(workspace).readRun(taskId, runId);
+        return store(workspace).run(taskId, runId);
     }
 
     // --- validation ---
 
-    private static HeartbeatTask existing(FileTaskStore store, String taskId) {
-        return store.readTask(taskId).orElseThrow(() -> unknown(taskId));
+    private static HeartbeatTask existing(Optional<HeartbeatTask> task, String taskId) {
+        return task.orElseThrow(() -> unknown(taskId));
     }
 
     private static NoSuchElementException unknown(String taskId) {
