@@ -178,7 +178,7 @@ public class PostgresTaskStoreIT {
         assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
         assertThat(store.claim(new ClaimRequest(task.id(), due, "server-b", "run-b", LONG),
                 PostgresTaskStoreIT::running)).isEmpty();
-        assertThat(store.recover(task.id(), PostgresTaskStoreIT::interrupted)).isEmpty();
+        assertThat(store.recover(task.id(), "server-b", PostgresTaskStoreIT::interrupted)).isEmpty();
     }
 
     @Test
@@ -194,7 +194,7 @@ public class PostgresTaskStoreIT {
 
         AtomicReference<WorkspaceTaskStore.Recovered> recovered = new AtomicReference<>();
         Poll.until("server b recovers the lapsed lease", DEADLINE, () -> {
-            b.recover(task.id(), PostgresTaskStoreIT::interrupted).ifPresent(recovered::set);
+            b.recover(task.id(), "server-b", PostgresTaskStoreIT::interrupted).ifPresent(recovered::set);
             return recovered.get() != null;
         });
         assertThat(b.get(task.id()).orElseThrow().state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);

@@ -1,5 +1,7 @@
 package io.heddle.heartbeat.store.postgres.internal;
 
+import io.heddle.api.health.HealthContributor;
+import io.heddle.api.health.HealthProblem;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
 import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.heartbeat.store.TaskWorkspace;
@@ -7,6 +9,8 @@ import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,20 +26,25 @@ import org.slf4j.LoggerFactory;
  * health names the problem.
  */
 @Component(configurationPid = PostgresStoreSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = HeartbeatTaskStore.class, property = HeartbeatTaskStore.KIND + "=postgresql")
-public final class PostgresTaskStoreComponent implements HeartbeatTaskStore {
+        service = {HeartbeatTaskStore.class, HealthContributor.class},
+        property = HeartbeatTaskStore.KIND + "=postgresql")
+public final class PostgresTaskStoreComponent implements HeartbeatTaskStore, HealthContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTaskStoreComponent.class);
 
     private PostgresDatabase db;
     private String description;
     private String settingsProblem;
+    private String where = "etc/" + PostgresStoreSettings.PID + ".cfg";
+    private String lastProblem;
+    private Instant problemSince;
 
     @Activate
     void activate(Map<String, Object> properties) {
         try {
             PostgresStoreSettings settings = PostgresStoreSettings.parse(properties, System::getenv);
             description = "PostgreSQL " + settings.describe() + ", runners " + String.join(",", settings.runners());
+            where = "postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.database();
             db = new PostgresDatabase(settings);
             LOG.info("Heartbeat tasks are kept in {}", description);
         } catch (PostgresStoreSettings.BadSettings e) {
@@ -55,6 +64,21 @@ public final class PostgresTaskStoreComponent implements HeartbeatTaskStore {
     @Override
     public TaskStoreDescription describe() {
         return new TaskStoreDescription("postgresql", description, db == null ? settingsProblem : db.problem());
+    }
+
+    /** The store's problem for {@code /api/health} (from memory: the probe keeps it current). */
+    @Override
+    public synchronized List<HealthProblem> problems() {
+        String problem = describe().problem();
+        if (problem == null) {
+            lastProblem = null;
+            return List.of();
+        }
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            problemSince = Instant.now();
+        }
+        return List.of(new HealthProblem("heartbeat-store-postgres", where, problem, problemSince));
     }
 
     @Override

@@ -214,7 +214,7 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 s.setString(4, request.owner());
                 s.setString(5, request.runId());
                 s.setLong(6, token);
-                s.setLong(7, request.leaseTtl().toMillis());
+                s.setLong(7, leaseMs(request.leaseTtl()));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     lease = new HeartbeatLease(task.id(), request.runId(), request.owner(), token, request.dueAt(),
@@ -251,7 +251,7 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
             try (PreparedStatement s = c.prepareStatement("UPDATE heddle_leases"
                     + " SET expires_at = now() + ? * interval '1 millisecond'"
                     + " WHERE namespace = ? AND task_id = ? AND fencing_token = ? RETURNING expires_at")) {
-                s.setLong(1, ttl.toMillis());
+                s.setLong(1, leaseMs(ttl));
                 s.setString(2, ns);
                 s.setString(3, lease.taskId());
                 s.setLong(4, lease.fencingToken());
@@ -314,7 +314,7 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
     }
 
     @Override
-    public Optional<Recovered> recover(String taskId, Recovery recovery) {
+    public Optional<Recovered> recover(String taskId, String recoverer, Recovery recovery) {
         return db.transaction(c -> {
             Optional<HeartbeatTask> found = select(c, taskId, " FOR UPDATE SKIP LOCKED");
             if (found.isEmpty() || found.get().state().status() != HeartbeatTaskStatus.RUNNING) {
@@ -328,8 +328,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 s.setString(2, taskId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (rs.next()) {
-                        if (rs.getBoolean(7)) {
-                            return Optional.<Recovered>empty(); // its holder is alive
+                        if (rs.getBoolean(7) && !rs.getString(2).equals(recoverer)) {
+                            return Optional.<Recovered>empty(); // another server holds it, alive
                         }
                         lapsed = new HeartbeatLease(taskId, rs.getString(1), rs.getString(2), rs.getLong(3),
                                 rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(),
@@ -386,6 +386,15 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
     @Override
     public int retainRuns(String taskId, int keep) {
         return db.transaction(c -> retain(c, taskId, Math.min(keep, historyLimit)));
+    }
+
+    /**
+     * How long a lease lasts: the store's {@code leaseTtlMs}, or the scheduler's when that is
+     * longer (the scheduler renews every third of its own; a shorter lease would lapse between
+     * renewals and let another server run the task too).
+     */
+    private long leaseMs(Duration requested) {
+        return Math.max(requested.toMillis(), db.settings().leaseTtlMs());
     }
 
     // --- rows ---
