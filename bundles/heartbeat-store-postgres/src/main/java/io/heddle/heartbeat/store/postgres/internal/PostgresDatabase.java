@@ -142,13 +142,23 @@ final class PostgresDatabase implements AutoCloseable {
         if (!sentence.equals(before)) {
             LOG.warn("PostgreSQL task store {} is unavailable: {}", settings.describe(), sentence);
         }
-        // look again soon (the regular probe may be up to 10 s away), once
-        if (quickProbe.compareAndSet(false, true) && !prober.isShutdown()) {
-            prober.schedule(() -> {
-                quickProbe.set(false);
-                probe(false);
-            }, PROBE_MS, TimeUnit.MILLISECONDS);
+        // look again every PROBE_MS until it is back (the regular probe may be up to 10 s away)
+        if (quickProbe.compareAndSet(false, true)) {
+            scheduleQuickProbe();
         }
+    }
+
+    private void scheduleQuickProbe() {
+        if (prober.isShutdown()) {
+            return;
+        }
+        prober.schedule(() -> {
+            if (probe(false)) {
+                quickProbe.set(false);
+            } else {
+                scheduleQuickProbe();
+            }
+        }, PROBE_MS, TimeUnit.MILLISECONDS);
     }
 
     private void available() {
@@ -175,10 +185,13 @@ final class PostgresDatabase implements AutoCloseable {
         return false;
     }
 
-    /** Connects and migrates; with {@code reschedule}, runs again later (the one regular probe). */
-    private void probe(boolean reschedule) {
+    /**
+     * Connects and migrates; with {@code reschedule}, runs again later (the one regular probe).
+     * Answers whether the database could be used.
+     */
+    private boolean probe(boolean reschedule) {
         if (pool.isClosed()) {
-            return;
+            return true;
         }
         try (Connection c = pool.getConnection()) {
             ensureSchema(c);
@@ -189,6 +202,7 @@ final class PostgresDatabase implements AutoCloseable {
             if (reschedule) {
                 prober.schedule(() -> probe(true), PROBE_AVAILABLE_MS, TimeUnit.MILLISECONDS);
             }
+            return true;
         } catch (SQLException | RuntimeException e) {
             String sentence = e instanceof SQLException sql ? PostgresProblems.describe(sql, settings)
                     : PostgresProblems.describe(e, settings);
@@ -200,6 +214,7 @@ final class PostgresDatabase implements AutoCloseable {
             if (reschedule && !prober.isShutdown()) {
                 prober.schedule(() -> probe(true), PROBE_MS, TimeUnit.MILLISECONDS);
             }
+            return false;
         }
     }
 
