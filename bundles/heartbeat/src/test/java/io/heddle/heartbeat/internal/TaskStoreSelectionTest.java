@@ -1,0 +1,93 @@
+package io.heddle.heartbeat.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heddle.api.heartbeat.HeartbeatTask;
+import io.heddle.api.heartbeat.HeartbeatTaskStatus;
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
+import io.heddle.api.heartbeat.store.TaskWorkspace;
+import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
+import io.heddle.api.workspace.WorkspaceCatalog;
+import io.heddle.workspaces.internal.FileWorkspaceCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduler works on whichever task store is in use: when another store takes over, the
+ * schedulers move to it at the next sync, and the tasks left in the files are neither run nor
+ * touched. The other store here is the real file store on another folder, standing for a
+ * store another bundle registers.
+ */
+class TaskStoreSelectionTest {
+
+    @TempDir
+    Path dir;
+
+    private SchedulerFixture f;
+    private WorkspaceCatalog catalog;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new SchedulerFixture(dir);
+        catalog = new FileWorkspaceCatalog(f.clock, message -> { });
+        catalog.ensure(f.workspaceRoot, f.stateRoot);
+    }
+
+    /** A store keeping every workspace's tasks under {@code folder} instead of its state root. */
+    private HeartbeatTaskStore elsewhere(Path folder) {
+        return new HeartbeatTaskStore() {
+            @Override
+            public TaskStoreDescription describe() {
+                return new TaskStoreDescription("elsewhere", "files under " + folder, null);
+            }
+
+            @Override
+            public WorkspaceTaskStore workspace(TaskWorkspace w) {
+                return f.fileStore.workspace(new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(),
+                        folder.resolve(w.key())));
+            }
+        };
+    }
+
+    @Test
+    void schedulersMoveToTheStoreInUseAndLeaveTheFileTasksAlone() throws Exception {
+        SchedulerFixture.ScriptedRunner runner = f.install("script");
+        HeartbeatTask inFiles = f.create("script", Duration.ofMinutes(1));
+        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
+        HeartbeatTaskService service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get,
+                p -> { });
+        SchedulerSession session = new SchedulerSession("server-a", f.stateRoot, catalog, f.clock, () -> f.settings,
+                f.runners, (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                inUse::get, java.util.concurrent.Executors.newSingleThreadExecutor());
+        try {
+            session.sync();
+            inUse.set(shared);
+            session.sync();
+            var workspace = catalog.read(f.stateRoot).workspaces().get(0);
+            HeartbeatTask inShared = service.create(workspace, new io.heddle.api.heartbeat.HeartbeatTaskSpec("s",
+                    "shared work", true, null, Duration.ofMinutes(1).toMillis(), "script", Map.of()));
+
+            f.clock.advance(Duration.ofMinutes(1));
+            session.tick();
+            Poll.until("the shared task's run is recorded", () -> !service.runs(workspace, inShared.id()).isEmpty()
+                    && service.get(workspace, inShared.id()).orElseThrow().state().status() == HeartbeatTaskStatus.IDLE);
+
+            assertThat(runner.runs()).isEqualTo(1);
+            assertThat(service.list(workspace)).extracting(HeartbeatTask::id).containsExactly(inShared.id());
+            assertThat(f.store().readTask(inFiles.id())).contains(inFiles); // due too, but not run and not touched
+            assertThat(f.store().readRuns(inFiles.id())).isEmpty();
+            assertThat(Files.exists(dir.resolve("shared").resolve("ws").resolve("heartbeat").resolve("tasks")
+                    .resolve(inShared.id() + ".json"))).isTrue();
+        } finally {
+            session.stop();
+        }
+    }
+}
