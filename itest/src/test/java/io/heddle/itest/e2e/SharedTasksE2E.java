@@ -176,7 +176,7 @@ public class SharedTasksE2E {
                 + " WHERE status IN ('finished', 'failed') GROUP BY task_id, due_at HAVING count(*) > 1) twice"))
                 .as("occurrences with two applied results").isEqualTo("0");
         for (HeddleSandbox machine : machines) {
-            for (Path log : logFiles(machine.home())) {
+            for (Path log : logFiles(machine)) {
                 assertThat(Files.readString(log)).as(log.toString()).doesNotContain(PASSWORD);
             }
         }
@@ -212,13 +212,13 @@ public class SharedTasksE2E {
         }
     }
 
-    private static List<Path> logFiles(Path home) throws Exception {
-        Path logs = home.resolve("logs");
-        if (!Files.isDirectory(logs)) {
-            return List.of();
-        }
+    /** The server's log files ({@code <workspace>/.heddle/logs}); there is at least one. */
+    private static List<Path> logFiles(HeddleSandbox sandbox) throws Exception {
+        Path logs = sandbox.workspace().resolve(".heddle").resolve("logs");
         try (var files = Files.walk(logs)) {
-            return files.filter(Files::isRegularFile).toList();
+            List<Path> found = files.filter(Files::isRegularFile).toList();
+            assertThat(found).as("log files in " + logs).isNotEmpty();
+            return found;
         }
     }
 
