@@ -67,6 +67,7 @@ final class FelixBoot implements AutoCloseable {
     static FelixBoot start(Distribution dist, HomeFolder home, String serverId, Optional<Path> extensionsDir,
             Terminal terminal) {
         List<Path> jars = platformJars(dist);
+        jars.addAll(optionalJars(dist, home));
         Path cacheDir = home.cacheFor(serverId);
         Path etc = home.etc();
         WriteFailures.Places places = new WriteFailures.Places(home.root(), null, null);
@@ -169,6 +170,30 @@ final class FelixBoot implements AutoCloseable {
                     + " has no bundles in bundles/. Rebuild it with: mvn package");
         }
         jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return jars;
+    }
+
+    /** The configuration file that turns on the PostgreSQL task store (and installs its bundles). */
+    static final String POSTGRES_STORE_CFG = "io.heddle.heartbeat.store.postgres.cfg";
+
+    /**
+     * Bundles installed only when configured, so that a server without them starts no slower:
+     * {@code bundles/postgres/} (the PostgreSQL task store, its JDBC driver and pool) while
+     * {@code etc/io.heddle.heartbeat.store.postgres.cfg} exists.
+     */
+    private static List<Path> optionalJars(Distribution dist, HomeFolder home) {
+        List<Path> jars = new ArrayList<>();
+        if (Files.isRegularFile(home.etc().resolve(POSTGRES_STORE_CFG))) {
+            Path dir = dist.bundles().resolve("postgres");
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jar")) {
+                entries.forEach(jars::add);
+            } catch (IOException e) {
+                throw CommandFailure.runtime("etc/" + POSTGRES_STORE_CFG + " asks for the PostgreSQL task store, but"
+                        + " the distribution at " + dist.root() + " has no readable bundles/postgres/ folder ("
+                        + e.getMessage() + "). Rebuild it with: mvn package", e);
+            }
+            jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        }
         return jars;
     }
 

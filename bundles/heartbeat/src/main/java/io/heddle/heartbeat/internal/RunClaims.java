@@ -80,7 +80,9 @@ final class RunClaims {
                 a.lease = renewed.get();
             } else if (!a.finalized.get()) {
                 LOG.warn("Workspace {}: the lease of heartbeat task {} (run {}) was taken by another server "
-                        + "while this run was still going", store.workspace().id(), a.taskId(), a.runId());
+                        + "while this run was still going; the run is cancelled", store.workspace().id(), a.taskId(),
+                        a.runId());
+                a.cancel(); // a holder that lost its lease stops (its late result is recorded superseded)
             }
         } catch (RuntimeException e) {
             LOG.warn("Workspace {}: could not renew the lease of heartbeat task {}: {}", store.workspace().id(),

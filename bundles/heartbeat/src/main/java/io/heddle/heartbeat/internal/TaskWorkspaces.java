@@ -11,12 +11,11 @@ final class TaskWorkspaces {
     }
 
     /**
-     * The workspace with its key. Until the catalog keeps a workspace key (the shared store's
-     * issue), the key is the workspace folder's name; the file store does not use it.
+     * The workspace with its key ({@link WorkspaceKeys}: the normalised {@code origin} remote, else
+     * the folder's name); the file store does not use it.
      */
     static TaskWorkspace of(WorkspaceDescriptor w) {
         Path root = Path.of(w.workspaceRoot());
-        Path name = root.toAbsolutePath().normalize().getFileName();
-        return new TaskWorkspace(w.id(), name == null ? w.id() : name.toString(), root, Path.of(w.stateRoot()));
+        return new TaskWorkspace(w.id(), WorkspaceKeys.of(root), root, Path.of(w.stateRoot()));
     }
 }

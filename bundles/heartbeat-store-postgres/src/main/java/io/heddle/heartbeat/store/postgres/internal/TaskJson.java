@@ -1,0 +1,215 @@
+package io.heddle.heartbeat.store.postgres.internal;
+
+import io.heddle.api.heartbeat.ContinuationMode;
+import io.heddle.api.heartbeat.HeartbeatDecision;
+import io.heddle.api.heartbeat.HeartbeatRun;
+import io.heddle.api.heartbeat.HeartbeatRunStatus;
+import io.heddle.api.heartbeat.HeartbeatSchedule;
+import io.heddle.api.heartbeat.HeartbeatTask;
+import io.heddle.api.heartbeat.HeartbeatTaskError;
+import io.heddle.api.heartbeat.HeartbeatTaskState;
+import io.heddle.api.heartbeat.HeartbeatTaskStatus;
+import io.heddle.storage.internal.JsonFields;
+import io.heddle.storage.internal.JsonTree;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tasks and runs as the JSON text of a row's {@code body} column: the file store's shape, with
+ * instants at full precision (claims compare due times exactly) and every member this version
+ * does not know kept ({@link HeartbeatTask#extraFields()}).
+ */
+final class TaskJson {
+
+    private static final Set<String> TASK = Set.of("id", "name", "task", "enabled", "continuationMode", "runner",
+            "runnerConfig", "schedule", "state", "createdAt", "updatedAt");
+    private static final Set<String> SCHEDULE = Set.of("intervalMs", "nextRunAt");
+    private static final Set<String> STATE = Set.of("status", "progress", "runAt", "result", "error", "updatedAt",
+            "needs", "message", "failures", "lastRunId", "runRequestedAt", "lastError");
+
+    /** A body that cannot be read back. */
+    static final class BadBody extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadBody(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private TaskJson() {
+    }
+
+    static String encodeTask(HeartbeatTask t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("name", t.name());
+        m.put("task", t.task());
+        m.put("enabled", t.enabled());
+        m.put("continuationMode", t.continuationMode().wireName());
+        m.put("runner", t.runner());
+        m.put("runnerConfig", t.runnerConfig());
+        Map<String, Object> schedule = new LinkedHashMap<>();
+        schedule.put("intervalMs", t.schedule().intervalMs());
+        schedule.put("nextRunAt", text(t.schedule().nextRunAt()));
+        m.put("schedule", schedule);
+        HeartbeatTaskState s = t.state();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("status", s.status().wireName());
+        state.put("progress", s.progress());
+        state.put("runAt", text(s.runAt()));
+        state.put("result", s.result());
+        state.put("error", s.error());
+        state.put("updatedAt", text(s.updatedAt()));
+        state.put("needs", s.needs());
+        state.put("message", s.message());
+        state.put("failures", (long) s.failures());
+        state.put("lastRunId", s.lastRunId());
+        state.put("runRequestedAt", text(s.runRequestedAt()));
+        state.put("lastError", s.lastError() == null ? null
+                : map("at", text(s.lastError().at()), "message", s.lastError().message()));
+        m.put("state", state);
+        m.put("createdAt", text(t.createdAt()));
+        m.put("updatedAt", text(t.updatedAt()));
+        for (Map.Entry<String, Object> e : t.extraFields().entrySet()) {
+            Map<String, Object> nested = JsonFields.object(e.getValue());
+            if (("schedule".equals(e.getKey()) || "state".equals(e.getKey())) && nested != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> into = (Map<String, Object>) m.get(e.getKey());
+                nested.forEach(into::putIfAbsent);
+            } else {
+                m.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
+        return JsonTree.writeCompact(m);
+    }
+
+    static HeartbeatTask decodeTask(String body) throws BadBody {
+        Map<String, Object> m = object(body);
+        try {
+            Map<String, Object> schedule = JsonFields.object(m.get("schedule"));
+            Map<String, Object> state = JsonFields.object(m.get("state"));
+            if (schedule == null || state == null) {
+                throw new BadBody("schedule or state is missing");
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            unknown(m, TASK, extra);
+            Map<String, Object> scheduleExtra = new LinkedHashMap<>();
+            unknown(schedule, SCHEDULE, scheduleExtra);
+            if (!scheduleExtra.isEmpty()) {
+                extra.put("schedule", scheduleExtra);
+            }
+            Map<String, Object> stateExtra = new LinkedHashMap<>();
+            unknown(state, STATE, stateExtra);
+            if (!stateExtra.isEmpty()) {
+                extra.put("state", stateExtra);
+            }
+            Map<String, Object> lastError = JsonFields.object(state.get("lastError"));
+            Long failures = JsonFields.integer(state, "failures");
+            HeartbeatTaskState taskState = new HeartbeatTaskState(
+                    HeartbeatTaskStatus.fromWireName(JsonFields.string(state, "status"))
+                            .orElseThrow(() -> new BadBody("state.status is not a status")),
+                    JsonFields.string(state, "progress"), instant(state, "runAt"), JsonFields.string(state, "result"),
+                    JsonFields.string(state, "error"), instant(state, "updatedAt"), JsonFields.string(state, "needs"),
+                    JsonFields.string(state, "message"), failures == null ? 0 : failures.intValue(),
+                    JsonFields.string(state, "lastRunId"), instant(state, "runRequestedAt"),
+                    lastError == null ? null
+                            : new HeartbeatTaskError(instant(lastError, "at"), JsonFields.string(lastError, "message")));
+            Long interval = JsonFields.integer(schedule, "intervalMs");
+            if (interval == null) {
+                throw new BadBody("schedule.intervalMs is missing");
+            }
+            Map<String, Object> runnerConfig = JsonFields.object(m.get("runnerConfig"));
+            Boolean enabled = JsonFields.bool(m, "enabled");
+            return new HeartbeatTask(JsonFields.string(m, "id"), JsonFields.string(m, "name"),
+                    JsonFields.string(m, "task"), enabled != null && enabled,
+                    ContinuationMode.fromWireName(JsonFields.string(m, "continuationMode")).orElse(null),
+                    JsonFields.string(m, "runner"), runnerConfig,
+                    new HeartbeatSchedule(interval, instant(schedule, "nextRunAt")), taskState,
+                    instant(m, "createdAt"), instant(m, "updatedAt"), extra);
+        } catch (RuntimeException e) {
+            throw new BadBody(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    static String encodeRun(HeartbeatRun r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("taskId", r.taskId());
+        m.put("workspaceId", r.workspaceId());
+        m.put("serverId", r.serverId());
+        m.put("runner", r.runner());
+        m.put("trigger", r.trigger());
+        m.put("dueAt", text(r.dueAt()));
+        m.put("startedAt", text(r.startedAt()));
+        m.put("finishedAt", text(r.finishedAt()));
+        m.put("status", r.status().wireName());
+        m.put("decision", r.decision() == null ? null : r.decision().wireName());
+        m.put("summary", r.summary());
+        m.put("details", r.details());
+        m.put("error", r.error());
+        return JsonTree.writeCompact(m);
+    }
+
+    static HeartbeatRun decodeRun(String body) throws BadBody {
+        Map<String, Object> m = object(body);
+        try {
+            return new HeartbeatRun(JsonFields.string(m, "id"), JsonFields.string(m, "taskId"),
+                    JsonFields.string(m, "workspaceId"), JsonFields.string(m, "serverId"),
+                    JsonFields.string(m, "runner"), JsonFields.string(m, "trigger"), instant(m, "dueAt"),
+                    instant(m, "startedAt"), instant(m, "finishedAt"),
+                    HeartbeatRunStatus.fromWireName(JsonFields.string(m, "status"))
+                            .orElseThrow(() -> new BadBody("status is not a run status")),
+                    HeartbeatDecision.fromWireName(JsonFields.string(m, "decision")).orElse(null),
+                    JsonFields.string(m, "summary"), JsonFields.object(m.get("details")), JsonFields.string(m, "error"));
+        } catch (RuntimeException e) {
+            throw new BadBody(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> object(String body) throws BadBody {
+        try {
+            Map<String, Object> m = JsonFields.object(JsonTree.parse(body.getBytes(StandardCharsets.UTF_8)));
+            if (m == null) {
+                throw new BadBody("not a JSON object");
+            }
+            return m;
+        } catch (JsonTree.MalformedJsonException e) {
+            throw new BadBody(e.getMessage());
+        }
+    }
+
+    private static void unknown(Map<String, Object> m, Set<String> known, Map<String, Object> into) {
+        m.forEach((k, v) -> {
+            if (!known.contains(k)) {
+                into.put(k, v);
+            }
+        });
+    }
+
+    private static Map<String, Object> map(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(Map<String, Object> m, String field) throws BadBody {
+        String s = JsonFields.string(m, field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new BadBody(field + " is not an instant");
+        }
+    }
+}
