@@ -2,20 +2,16 @@ package io.heddle.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.api.lifecycle.ControlPlaneLifecycle;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
+import io.heddle.itest.support.Poll;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -25,7 +21,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 
@@ -37,15 +32,9 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ServletErrorsIT {
+public class ServletErrorsIT extends InContainerTestBase {
 
     private static final String BASE = "/api/ext/servlet-errors-test";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ControlPlaneLifecycle lifecycle;
 
     private ServerHandle server;
     private ServiceRegistration<Servlet> servlet;
@@ -75,8 +64,7 @@ public class ServletErrorsIT {
 
     @Before
     public void startServerAndServlet() throws Exception {
-        Path home = Path.of(context.getProperty("heddle.home"));
-        server = lifecycle.start(ServerOptions.of(ServerMode.DAEMON, "127.0.0.1", 0, Files.createTempDirectory(home, "ws")));
+        server = start(localOptions(ServerMode.DAEMON, newFolder("ws")));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, BASE + "/*");
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
@@ -94,7 +82,6 @@ public class ServletErrorsIT {
     @After
     public void stop() {
         servlet.unregister();
-        server.close();
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.heddle.itest.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heddle.itest.Poll;
+import io.heddle.itest.support.Poll;
 import io.heddle.storage.internal.JsonTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

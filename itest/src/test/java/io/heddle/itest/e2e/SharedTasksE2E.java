@@ -3,7 +3,7 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.Poll;
+import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.postgres.PostgresServer;
 import java.net.URI;
