@@ -7,7 +7,7 @@ import io.heddle.api.extensions.ExtensionStatus;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.HeddleTestSupport;
 import io.heddle.itest.support.Poll;
-import io.heddle.itest.support.RawHttp;
+import io.heddle.itest.RawHttp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
