@@ -116,10 +116,14 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(status.servlets()).containsExactly("/api/ext/hello");
         assertThat(status.runners()).containsExactly("hello");
         assertThat(status.error()).isEmpty();
+        assertThat(get("/api/openapi.json").body).as("the running extension's OpenAPI fragment is merged")
+                .contains("\"/api/ext/hello\":", "\"HelloGreeting\":");
 
         Files.delete(jar);
 
         Poll.until("/api/ext/hello is gone", DEADLINE, () -> status("/api/ext/hello") == 404);
+        assertThat(get("/api/openapi.json").body).as("a removed extension's paths leave the document")
+                .doesNotContain("/api/ext/hello").contains("\"/api/health\":");
         Poll.until("the catalog forgot hello.jar", DEADLINE, () -> extensionQuietly("hello.jar").isEmpty());
         assertThat(bundlesNamed(HELLO_BSN)).as("forgotten once uninstalled").isEmpty();
         Poll.until("install and removal were posted", DEADLINE,
