@@ -63,8 +63,9 @@ final class HeartbeatHttp {
         if (withToken) {
             builder.header("Authorization", "Bearer " + server.token());
         }
-        HttpResponse<String> response = http.send(builder.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = builder.timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.check(request, response);
         return new Answer(response.statusCode(), response.body());
     }
 

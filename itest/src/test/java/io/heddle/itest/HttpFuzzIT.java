@@ -187,7 +187,8 @@ public class HttpFuzzIT extends InContainerTestBase {
             tasks + "/" + taskId + "/resume", tasks + "/" + taskId + "/runs", tasks + "/" + taskId + "/runs/run-x",
             tasks + "/task-nope", ws + "/heartbeat/other", chat, chat + "/" + sessionId, chat + "/" + sessionId + "/messages",
             chat + "/no-such", chat + "/" + sessionId + "/other", "/api/events", "/api/extensions", "/api/ext/none",
-            "/api/admin/shutdown", "/api/nothing", "/", "/app.js", "/index.html", "/some/route", "/api"};
+            "/api/admin/shutdown", "/api/openapi.json", "/api/docs", "/api/docs/swagger-ui.css", "/api/docs/x",
+            "/api/nothing", "/", "/app.js", "/index.html", "/some/route", "/api"};
     }
 
     private static final String[] PATH_DAMAGE = {"//", "/..", "/../..", "/%2e%2e", "%2f", "%5c", "%00", "%zz", "%",

@@ -214,6 +214,56 @@ public class WebBundleIT extends InContainerTestBase {
                 .isEqualTo("{\"signedIn\":true}");
     }
 
+    @Test
+    public void apiDocsIsSwaggerUiOnThisServersDocumentWithAPolicyThatAllowsOnlyThisServer() throws Exception {
+        RawHttp.Response page = get("/api/docs", Map.of());
+
+        assertThat(page.status).isEqualTo(200);
+        assertThat(page.headers.get("content-type")).startsWith("text/html");
+        String policy = page.headers.get("content-security-policy");
+        assertThat(policy).contains("default-src 'self'", "script-src 'self'", "connect-src 'self'",
+                "frame-ancestors 'none'").doesNotContain("http", "unsafe-eval", "*");
+        assertThat(page.body).contains("/api/docs/swagger-ui-bundle.js", "/api/docs/init.js")
+                .doesNotContain("<script>", "//cdn", "https://");
+        RawHttp.Response init = get("/api/docs/init.js", Map.of());
+        assertThat(init.body).contains("url: '/api/openapi.json'", "validatorUrl: null");
+        RawHttp.Response bundle = get("/api/docs/swagger-ui-bundle.js", Map.of());
+        assertThat(bundle.status).isEqualTo(200);
+        assertThat(bundle.body).contains("SwaggerUIBundle");
+        assertThat(bundle.headers.get("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(get("/api/docs/swagger-ui.css", Map.of()).status).isEqualTo(200);
+    }
+
+    @Test
+    public void apiDocsFilesAnswer304ToTheirEtagAndUnknownFilesAJson404() throws Exception {
+        RawHttp.Response first = get("/api/docs/swagger-ui-bundle.js", Map.of());
+        String etag = first.headers.get("etag");
+
+        RawHttp.Response again = get("/api/docs/swagger-ui-bundle.js", Map.of("If-None-Match", etag));
+
+        assertThat(again.status).isEqualTo(304);
+        assertThat(again.body).isEmpty();
+        RawHttp.Response missing = get("/api/docs/petstore.json", Map.of());
+        assertThat(missing.status).isEqualTo(404);
+        assertThat(missing.body).contains("\"code\":\"not_found\"");
+        assertThat(RawHttp.send(server.port(), "POST", "/api/docs", Map.of("Authorization", "Bearer " + server.token()),
+                null).status).isEqualTo(405);
+    }
+
+    @Test
+    public void theOpenApiDocumentIsServedAsJsonAndIsTheRepositorysContract() throws Exception {
+        RawHttp.Response document = get("/api/openapi.json", Map.of());
+
+        assertThat(document.status).isEqualTo(200);
+        assertThat(document.headers.get("content-type")).startsWith("application/json");
+        com.fasterxml.jackson.databind.JsonNode served = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(document.body);
+        com.fasterxml.jackson.databind.JsonNode repository = OpenApiContract.read(OpenApiContract.documentPath());
+        assertThat(served.get("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(served.get("paths")).isEqualTo(repository.get("paths"));
+        assertThat(served.get("components")).isEqualTo(repository.get("components"));
+    }
+
     private HttpURLConnection open(String path, String acceptEncoding) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + server.port() + path).openConnection();
         if (acceptEncoding != null) {

@@ -3,8 +3,8 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.RawHttp;
 import io.heddle.itest.TestSupport;
-import io.heddle.itest.support.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.RawHttp;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.extensions.TestJars;
 import io.heddle.itest.support.Poll;

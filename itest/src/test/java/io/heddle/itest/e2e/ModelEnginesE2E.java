@@ -80,7 +80,10 @@ public class ModelEnginesE2E {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+        io.heddle.itest.OpenApiContract.check(built, response);
+        return response;
     }
 
     @Test

@@ -55,7 +55,10 @@ public class StorageE2E {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        io.heddle.itest.OpenApiContract.check(built, response);
+        return response;
     }
 
     private String get(ServerRecord server, String path) {

@@ -34,7 +34,10 @@ public class TasksSurviveRestartE2E {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        io.heddle.itest.OpenApiContract.check(built, response);
+        return response;
     }
 
     @Test

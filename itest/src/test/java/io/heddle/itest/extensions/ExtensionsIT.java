@@ -7,7 +7,7 @@ import io.heddle.api.extensions.ExtensionStatus;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.HeddleTestSupport;
 import io.heddle.itest.support.Poll;
-import io.heddle.itest.support.RawHttp;
+import io.heddle.itest.RawHttp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -116,10 +116,14 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(status.servlets()).containsExactly("/api/ext/hello");
         assertThat(status.runners()).containsExactly("hello");
         assertThat(status.error()).isEmpty();
+        assertThat(get("/api/openapi.json").body).as("the running extension's OpenAPI fragment is merged")
+                .contains("\"/api/ext/hello\":", "\"HelloGreeting\":");
 
         Files.delete(jar);
 
         Poll.until("/api/ext/hello is gone", DEADLINE, () -> status("/api/ext/hello") == 404);
+        assertThat(get("/api/openapi.json").body).as("a removed extension's paths leave the document")
+                .doesNotContain("/api/ext/hello").contains("\"/api/health\":");
         Poll.until("the catalog forgot hello.jar", DEADLINE, () -> extensionQuietly("hello.jar").isEmpty());
         assertThat(bundlesNamed(HELLO_BSN)).as("forgotten once uninstalled").isEmpty();
         Poll.until("install and removal were posted", DEADLINE,

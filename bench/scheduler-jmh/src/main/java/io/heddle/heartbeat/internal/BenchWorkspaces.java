@@ -39,6 +39,8 @@ final class BenchWorkspaces implements AutoCloseable {
     final RunnerDirectory runners = new RunnerDirectory();
     final Clock clock = Clock.systemUTC();
     volatile SchedulerSettings settings = SchedulerSettings.defaults();
+    /** The default task store on this world's files, as the scheduler component uses it without another store. */
+    final FileHeartbeatTaskStore fileStore = new FileHeartbeatTaskStore(this::store, clock);
 
     BenchWorkspaces(int workspaces, int tasksPerWorkspace, TaskShape shape) throws IOException {
         String base = System.getProperty("heddle.bench.dir");
@@ -97,7 +99,7 @@ final class BenchWorkspaces implements AutoCloseable {
     /** A session driven by the test (no timer): call {@link SchedulerSession#tick()}. */
     SchedulerSession manualSession(String serverId) {
         SchedulerSession session = new SchedulerSession(serverId, serverState, catalog, clock, () -> settings, runners,
-                SchedulerEvents.NONE, this::store, workers(serverId));
+                SchedulerEvents.NONE, () -> fileStore, workers(serverId));
         session.sync();
         return session;
     }

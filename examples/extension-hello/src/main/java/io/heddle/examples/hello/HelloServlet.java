@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Component;
@@ -17,8 +18,11 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * {@code GET /api/ext/hello}: says hello with the serving server's id and this extension's
  * version. Selecting the {@code heddle} context puts the servlet behind Heddle's access rules
  * and gives it the serving {@link ServerHandle} on every request; {@link ErrorEnvelope} gives
- * its errors the API's JSON shape.
+ * its errors the API's JSON shape. The {@code Heddle-OpenAPI}
+ * header names the bundle's OpenAPI fragment ({@code openapi.json}): {@code GET /api/openapi.json}
+ * lists this path while the extension runs.
  */
+@Header(name = "Heddle-OpenAPI", value = "openapi.json")
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/ext/hello")
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=" + ServerHandle.CONTEXT_NAME + ")")
