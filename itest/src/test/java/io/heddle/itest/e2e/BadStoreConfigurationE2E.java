@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
@@ -38,7 +37,7 @@ public class BadStoreConfigurationE2E {
         expectProblem(sandbox, server, "refused the password of user heddle");
         assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr()))
                 .as("the terminal").doesNotContain("Exception").doesNotContain("\tat ").doesNotContain(WRONG);
-        for (Path log : logFiles(sandbox)) {
+        for (Path log : sandbox.logFiles()) {
             assertThat(Files.readString(log)).as(log.toString()).doesNotContain(WRONG).doesNotContain(PASSWORD);
         }
     }
@@ -74,16 +73,6 @@ public class BadStoreConfigurationE2E {
         HeddleSandbox sandbox = sandboxes.create(name);
         PostgresDatabase.configureStore(sandbox, url, password, "namespace=bad\nrunners=command\n");
         return sandbox;
-    }
-
-    /** The server's log files ({@code <workspace>/.heddle/logs}); there is at least one. */
-    private static List<Path> logFiles(HeddleSandbox sandbox) throws Exception {
-        Path logs = sandbox.workspace().resolve(".heddle").resolve("logs");
-        try (var files = Files.walk(logs)) {
-            List<Path> found = files.filter(Files::isRegularFile).toList();
-            assertThat(found).as("log files in " + logs).isNotEmpty();
-            return found;
-        }
     }
 
     private HttpResponse<String> callQuietly(HeddleSandbox sandbox, ServerRecord server, String path) {

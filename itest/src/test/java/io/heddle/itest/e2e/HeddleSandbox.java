@@ -1,5 +1,7 @@
 package io.heddle.itest.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.OpenApiContract;
@@ -159,6 +161,16 @@ public final class HeddleSandbox implements AutoCloseable {
             return response.status + " " + response.body;
         } catch (IOException e) {
             return "-1 " + e;
+        }
+    }
+
+    /** The server's log files ({@code <workspace>/.heddle/logs}); fails the test when there is none. */
+    public List<Path> logFiles() throws IOException {
+        Path logs = workspace.resolve(".heddle").resolve("logs");
+        try (Stream<Path> files = Files.walk(logs)) {
+            List<Path> found = files.filter(Files::isRegularFile).toList();
+            assertThat(found).as("log files in " + logs).isNotEmpty();
+            return found;
         }
     }
 

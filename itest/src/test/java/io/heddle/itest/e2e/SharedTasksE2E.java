@@ -151,7 +151,7 @@ public class SharedTasksE2E {
                 + " WHERE status IN ('finished', 'failed') GROUP BY task_id, due_at HAVING count(*) > 1) twice"))
                 .as("occurrences with two applied results").isEqualTo("0");
         for (HeddleSandbox machine : machines) {
-            for (Path log : logFiles(machine)) {
+            for (Path log : machine.logFiles()) {
                 assertThat(Files.readString(log)).as(log.toString()).doesNotContain(PASSWORD);
             }
         }
@@ -184,16 +184,6 @@ public class SharedTasksE2E {
             return DATABASE.server().sql("shared", sql);
         } catch (Exception e) {
             return "";
-        }
-    }
-
-    /** The server's log files ({@code <workspace>/.heddle/logs}); there is at least one. */
-    private static List<Path> logFiles(HeddleSandbox sandbox) throws Exception {
-        Path logs = sandbox.workspace().resolve(".heddle").resolve("logs");
-        try (var files = Files.walk(logs)) {
-            List<Path> found = files.filter(Files::isRegularFile).toList();
-            assertThat(found).as("log files in " + logs).isNotEmpty();
-            return found;
         }
     }
 
