@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heddle status}: the live server (if any) and the known workspaces, from the registry. */
-@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         description = "Shows the live Heddle server (endpoint, serverId, mode, pid, age, fresh or stale) and the"
                 + " known workspaces.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -25,7 +28,8 @@ import picocli.CommandLine.Option;
             "0:a fresh server is running",
             "1:the registry could not be read",
             "2:usage error",
-            "3:no server is running (none recorded, or the record is stale)"})
+            "3:no server is running (none recorded, or the record is stale)"
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -74,13 +78,14 @@ final class StatusCommand implements Callable<Integer> {
         terminal.line("registry=" + registry.path());
         terminal.line("workspaces=" + workspaces.size());
         for (WorkspaceEntry entry : workspaces) {
-            terminal.line("  " + entry.workspace().name() + "  " + entry.workspace().workspaceRoot()
-                    + "  (state " + entry.workspace().stateRoot() + ")");
+            terminal.line(
+                    "  " + entry.workspace().name() + "  " + entry.workspace().workspaceRoot() + "  (state "
+                            + entry.workspace().stateRoot() + ")");
         }
     }
 
-    static Map<String, Object> toJson(FileDaemonRegistry registry, Optional<LiveServer> live,
-            List<WorkspaceEntry> workspaces) {
+    static Map<String, Object> toJson(
+            FileDaemonRegistry registry, Optional<LiveServer> live, List<WorkspaceEntry> workspaces) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("running", live.filter(LiveServer::fresh).isPresent());
         root.put("registry", registry.path().toString());

@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
  * <p>Room for more: {@code task export} and {@code task import} belong here as further
  * subcommands (list them in {@code subcommands} below, each a {@link WorkspaceScopedCommand}).
  */
-@Command(name = "task", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "task",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Lists, shows, adds, changes, runs, resumes and removes the heartbeat tasks of a workspace of"
                 + " the running server.",
@@ -37,15 +40,18 @@ import picocli.CommandLine.Spec;
             // task export / task import go here
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (the server refused, or did not answer)", "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (the server refused, or did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class TaskCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    TaskCommand(Terminal terminal) {
-    }
+    TaskCommand(Terminal terminal) {}
 
     @Override
     public Integer call() {
@@ -146,14 +152,18 @@ final class TaskCommand implements Callable<Integer> {
 
         /** Prints the changed task as JSON, or {@code text} then the task's status. */
         int changed(Object answer, String text) {
-            return reply(answer,
+            return reply(
+                    answer,
                     () -> text + " (status " + ApiClient.text(state(ApiClient.object(answer)), "status", "?") + ")");
         }
     }
 
     // --- list, show ---
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Lists the tasks of the workspace: id, status, enabled, interval, next slot, name.")
     static final class ListTasks extends WorkspaceScopedCommand {
 
@@ -172,7 +182,8 @@ final class TaskCommand implements Callable<Integer> {
         private void printTasks(Map<String, Object> answer) {
             List<Object> tasks = ApiClient.list(answer.get("tasks"));
             if (tasks.isEmpty()) {
-                terminal.line("No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
+                terminal.line(
+                        "No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
                 return;
             }
             List<String[]> rows = new ArrayList<>();
@@ -180,15 +191,23 @@ final class TaskCommand implements Callable<Integer> {
             for (Object o : tasks) {
                 Map<String, Object> t = ApiClient.object(o);
                 Map<String, Object> schedule = ApiClient.object(t.get("schedule"));
-                rows.add(new String[] {ApiClient.text(t, "id", ""), ApiClient.text(state(t), "status", ""),
-                    ApiClient.text(t, "enabled", ""), DurationConverter.format(schedule.get("intervalMs")),
-                    ApiClient.text(schedule, "nextRunAt", "-"), ApiClient.text(t, "name", "")});
+                rows.add(new String[] {
+                    ApiClient.text(t, "id", ""),
+                    ApiClient.text(state(t), "status", ""),
+                    ApiClient.text(t, "enabled", ""),
+                    DurationConverter.format(schedule.get("intervalMs")),
+                    ApiClient.text(schedule, "nextRunAt", "-"),
+                    ApiClient.text(t, "name", "")
+                });
             }
             Table.print(terminal, rows);
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Shows one task: its instruction, runner, schedule and state.")
     static final class Show extends OneTask {
 
@@ -211,20 +230,29 @@ final class TaskCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", description = "The task's name (at most 200 characters).")
         String name;
 
-        @Option(names = "--runner", paramLabel = "KIND",
+        @Option(
+                names = "--runner",
+                paramLabel = "KIND",
                 description = "The runner kind (see GET /api/heartbeat/runners): command, agent, or an extension's.")
         String runner;
 
-        @Option(names = "--config", paramLabel = "JSON",
+        @Option(
+                names = "--config",
+                paramLabel = "JSON",
                 description = "The runner's configuration as a JSON object (the API's runnerConfig).")
         String config;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "For the command runner: how long the program may run (runnerConfig.timeoutMs),"
-                        + " e.g. 60s.")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
+                description =
+                        "For the command runner: how long the program may run (runnerConfig.timeoutMs)," + " e.g. 60s.")
         Long timeoutMs;
 
-        @Option(names = "--continuation", paramLabel = "MODE",
+        @Option(
+                names = "--continuation",
+                paramLabel = "MODE",
                 description = "Who may continue the task when it waits: operator (default) or agent.")
         String continuation;
 
@@ -249,13 +277,14 @@ final class TaskCommand implements Callable<Integer> {
         Map<String, Object> configObject() {
             Object parsed;
             try {
-                parsed = io.heddle.storage.internal.JsonTree.parse(config.getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
+                parsed = io.heddle.storage.internal.JsonTree.parse(
+                        config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 parsed = null;
             }
             if (!(parsed instanceof Map)) {
-                throw usage("--config is not a JSON object. Give one such as --config '{\"argv\":[\"git\",\"status\"]}'");
+                throw usage(
+                        "--config is not a JSON object. Give one such as --config '{\"argv\":[\"git\",\"status\"]}'");
             }
             return ApiClient.object(parsed);
         }
@@ -288,13 +317,22 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Adds a task to the workspace. Its first slot is one interval from now.",
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Adds a task to the workspace. Its first slot is one interval from now.",
                 "For the command runner (the default), the program and its arguments follow '--', e.g.:",
-                "  heddle task add --every 5m --name 'git status' 'Show what is uncommitted' -- git status --short"})
+                "  heddle task add --every 5m --name 'git status' 'Show what is uncommitted' -- git status --short"
+            })
     static final class Add extends TaskFields {
 
-        @Option(names = "--every", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
+                required = true,
+                converter = DurationConverter.class,
                 description = "The interval, e.g. 30s, 5m, 1h (at least 1s).")
         long everyMs;
 
@@ -304,8 +342,11 @@ final class TaskCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TEXT", description = "The instruction: what the task is for.")
         String text;
 
-        @Parameters(index = "1..*", paramLabel = "ARGV", description = "After '--': the program and its arguments"
-                + " (the command runner's runnerConfig.argv).")
+        @Parameters(
+                index = "1..*",
+                paramLabel = "ARGV",
+                description =
+                        "After '--': the program and its arguments" + " (the command runner's runnerConfig.argv).")
         List<String> argv = new ArrayList<>();
 
         Add(Terminal terminal) {
@@ -319,7 +360,9 @@ final class TaskCommand implements Callable<Integer> {
                 throw usage("The task's TEXT is empty. Say what the task is for, e.g. 'Show what is uncommitted'");
             }
             String kind = runner == null ? "command" : runner;
-            if (kind.equals("command") && argv.isEmpty() && (config == null || !configObject().containsKey("argv"))) {
+            if (kind.equals("command")
+                    && argv.isEmpty()
+                    && (config == null || !configObject().containsKey("argv"))) {
                 throw usage("A command task needs its program. Give it after '--', e.g. -- git status --short");
             }
         }
@@ -339,15 +382,22 @@ final class TaskCommand implements Callable<Integer> {
                 body.put("runnerConfig", runnerConfig);
             }
             Object answer = api.send("POST", heartbeatPath(api) + "/tasks", body);
-            return reply(answer, () -> "Task " + label(ApiClient.object(answer)) + " added; it runs every "
-                    + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
+            return reply(
+                    answer,
+                    () -> "Task " + label(ApiClient.object(answer)) + " added; it runs every "
+                            + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
         }
     }
 
-    @Command(name = "edit", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Changes a task: only what is given changes. A new program follows '--'.",
+    @Command(
+            name = "edit",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Changes a task: only what is given changes. A new program follows '--'.",
                 "  heddle task edit TASK --every 10m",
-                "  heddle task edit TASK -- git status --porcelain"})
+                "  heddle task edit TASK -- git status --porcelain"
+            })
     static final class Edit extends TaskFields {
 
         @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
@@ -356,7 +406,10 @@ final class TaskCommand implements Callable<Integer> {
         @Option(names = "--task", paramLabel = "TEXT", description = "A new instruction.")
         String text;
 
-        @Option(names = "--every", paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "A new interval, e.g. 10m; the next slot moves to one interval from now.")
         Long everyMs;
 
@@ -370,8 +423,14 @@ final class TaskCommand implements Callable<Integer> {
         @Override
         void check() {
             super.check();
-            if (name == null && runner == null && config == null && timeoutMs == null && continuation == null
-                    && text == null && everyMs == null && argv.isEmpty()) {
+            if (name == null
+                    && runner == null
+                    && config == null
+                    && timeoutMs == null
+                    && continuation == null
+                    && text == null
+                    && everyMs == null
+                    && argv.isEmpty()) {
                 throw usage("Nothing to change. Give at least one of --name, --task, --every, --runner, --config,"
                         + " --timeout, --continuation or a program after '--'");
             }
@@ -422,7 +481,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "enable",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Enables a task; its next slot is one interval from now.")
     static final class Enable extends TaskChange {
         Enable(Terminal terminal) {
@@ -430,7 +492,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "disable",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Disables a task: it does not run until enabled again.")
     static final class Disable extends TaskChange {
         Disable(Terminal terminal) {
@@ -438,7 +503,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Runs a task now (as soon as a slot is free); its schedule stays. See the run with:"
                     + " heddle runs TASK")
     static final class RunNow extends TaskChange {
@@ -447,7 +515,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Resumes a task that is blocked, waiting for a resume, complete or failed: it runs at once.")
     static final class Resume extends TaskChange {
         Resume(Terminal terminal) {
@@ -455,7 +526,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "rm",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Removes a task and its run history.")
     static final class Remove extends OneTask {
         Remove(Terminal terminal) {

@@ -13,6 +13,7 @@ public final class WorkspaceEvents {
 
     /** What changed: {@link #CREATED}, {@link #RENAMED} or {@link #ACTIVATED}. */
     public static final String CHANGE = "change";
+
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String NAME = "name";
     public static final String STATE_ROOT = "stateRoot";
@@ -22,6 +23,5 @@ public final class WorkspaceEvents {
     /** The workspace became the catalog's active one. */
     public static final String ACTIVATED = "activated";
 
-    private WorkspaceEvents() {
-    }
+    private WorkspaceEvents() {}
 }

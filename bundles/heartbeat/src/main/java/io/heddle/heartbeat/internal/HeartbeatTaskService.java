@@ -55,8 +55,12 @@ final class HeartbeatTaskService implements HeartbeatTasks {
      * @param stores  the store in use now
      * @param changed told the state root of a workspace whose tasks this service changed
      */
-    HeartbeatTaskService(Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
-            Supplier<HeartbeatTaskStore> stores, Consumer<Path> changed) {
+    HeartbeatTaskService(
+            Clock clock,
+            Supplier<SchedulerSettings> settings,
+            RunnerDirectory runners,
+            Supplier<HeartbeatTaskStore> stores,
+            Consumer<Path> changed) {
         this.clock = clock;
         this.settings = settings;
         this.runners = runners;
@@ -104,10 +108,18 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         Instant now = now();
         HeartbeatTask created = null;
         while (created == null) {
-            HeartbeatTask t = new HeartbeatTask(TaskIds.newTaskId(), blankToNull(spec.name()), spec.task(),
-                    spec.enabled(), spec.continuationMode(), spec.runner().trim(), spec.runnerConfig(),
+            HeartbeatTask t = new HeartbeatTask(
+                    TaskIds.newTaskId(),
+                    blankToNull(spec.name()),
+                    spec.task(),
+                    spec.enabled(),
+                    spec.continuationMode(),
+                    spec.runner().trim(),
+                    spec.runnerConfig(),
                     new HeartbeatSchedule(spec.intervalMs(), now.plusMillis(spec.intervalMs())),
-                    HeartbeatTaskState.created(now), now, now);
+                    HeartbeatTaskState.created(now),
+                    now,
+                    now);
             try {
                 created = store.create(t);
             } catch (HeartbeatTaskConflictException idTaken) {
@@ -131,27 +143,43 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         }
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask updated = existing(store.update(taskId, t -> {
-            String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
-            Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
-            if (patch.runner() != null || patch.runnerConfig() != null) {
-                checkRunner(runner, config);
-            }
-            boolean enabled = patch.enabled() != null ? patch.enabled() : t.enabled();
-            long interval = patch.intervalMs() != null ? patch.intervalMs() : t.schedule().intervalMs();
-            Instant nextRunAt = t.schedule().nextRunAt();
-            boolean enabling = enabled && !t.enabled();
-            boolean newInterval = interval != t.schedule().intervalMs();
-            if ((enabling || newInterval) && t.state().status() != HeartbeatTaskStatus.COMPLETE) {
-                nextRunAt = now.plusMillis(interval);
-            }
-            ContinuationMode mode = patch.continuationMode() != null ? patch.continuationMode() : t.continuationMode();
-            String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
-            String instruction = patch.task() != null ? patch.task() : t.task();
-            HeartbeatTask next = new HeartbeatTask(t.id(), name, instruction, enabled, mode, runner, config,
-                    new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now, t.extraFields());
-            return next;
-        }), taskId);
+        HeartbeatTask updated = existing(
+                store.update(taskId, t -> {
+                    String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
+                    Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
+                    if (patch.runner() != null || patch.runnerConfig() != null) {
+                        checkRunner(runner, config);
+                    }
+                    boolean enabled = patch.enabled() != null ? patch.enabled() : t.enabled();
+                    long interval = patch.intervalMs() != null
+                            ? patch.intervalMs()
+                            : t.schedule().intervalMs();
+                    Instant nextRunAt = t.schedule().nextRunAt();
+                    boolean enabling = enabled && !t.enabled();
+                    boolean newInterval = interval != t.schedule().intervalMs();
+                    if ((enabling || newInterval) && t.state().status() != HeartbeatTaskStatus.COMPLETE) {
+                        nextRunAt = now.plusMillis(interval);
+                    }
+                    ContinuationMode mode =
+                            patch.continuationMode() != null ? patch.continuationMode() : t.continuationMode();
+                    String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
+                    String instruction = patch.task() != null ? patch.task() : t.task();
+                    HeartbeatTask next = new HeartbeatTask(
+                            t.id(),
+                            name,
+                            instruction,
+                            enabled,
+                            mode,
+                            runner,
+                            config,
+                            new HeartbeatSchedule(interval, nextRunAt),
+                            t.state(),
+                            t.createdAt(),
+                            now,
+                            t.extraFields());
+                    return next;
+                }),
+                taskId);
         changed(store);
         return shown(updated);
     }
@@ -169,36 +197,51 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     public HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId) {
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask requested = existing(store.update(taskId, t -> {
-            HeartbeatTaskState s = t.state();
-            if (!t.enabled()) {
-                throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
-                        + "(PATCH {\"enabled\": true}), then run it.");
-            }
-            switch (s.status()) {
-                case RUNNING:
-                    throw new HeartbeatTaskConflictException("Task " + taskId + " is running already (run "
-                            + s.lastRunId() + ").");
-                case BLOCKED:
-                case COMPLETE:
-                    throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
-                            + ": it runs again only through a resume (POST .../resume).");
-                case WAITING:
-                    if (HeartbeatTaskState.NEEDS_RESUME.equals(s.needs())) {
-                        throw new HeartbeatTaskConflictException("Task " + taskId
-                                + " was paused by its runner: it runs again only through a resume (POST .../resume).");
+        HeartbeatTask requested = existing(
+                store.update(taskId, t -> {
+                    HeartbeatTaskState s = t.state();
+                    if (!t.enabled()) {
+                        throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
+                                + "(PATCH {\"enabled\": true}), then run it.");
                     }
-                    break;
-                default:
-                    break;
-            }
-            if (s.runRequestedAt() != null) {
-                return t;
-            }
-            return t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
-                    s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now, s.lastError()))
-                    .withUpdatedAt(now);
-        }), taskId);
+                    switch (s.status()) {
+                        case RUNNING:
+                            throw new HeartbeatTaskConflictException(
+                                    "Task " + taskId + " is running already (run " + s.lastRunId() + ").");
+                        case BLOCKED:
+                        case COMPLETE:
+                            throw new HeartbeatTaskConflictException(
+                                    "Task " + taskId + " is " + s.status().wireName()
+                                            + ": it runs again only through a resume (POST .../resume).");
+                        case WAITING:
+                            if (HeartbeatTaskState.NEEDS_RESUME.equals(s.needs())) {
+                                throw new HeartbeatTaskConflictException(
+                                        "Task " + taskId
+                                                + " was paused by its runner: it runs again only through a resume (POST .../resume).");
+                            }
+                            break;
+                        default:
+                            break;
+                    }
+                    if (s.runRequestedAt() != null) {
+                        return t;
+                    }
+                    return t.withState(new HeartbeatTaskState(
+                                    s.status(),
+                                    s.progress(),
+                                    s.runAt(),
+                                    s.result(),
+                                    s.error(),
+                                    now,
+                                    s.needs(),
+                                    s.message(),
+                                    s.failures(),
+                                    s.lastRunId(),
+                                    now,
+                                    s.lastError()))
+                            .withUpdatedAt(now);
+                }),
+                taskId);
         changed(store);
         return shown(requested);
     }
@@ -207,22 +250,41 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     public HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId) {
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask resumed = existing(store.update(taskId, t -> {
-            HeartbeatTaskState s = t.state();
-            boolean held = s.status() == HeartbeatTaskStatus.BLOCKED || s.status() == HeartbeatTaskStatus.COMPLETE
-                    || s.status() == HeartbeatTaskStatus.FAILED
-                    || (s.status() == HeartbeatTaskStatus.WAITING && HeartbeatTaskState.NEEDS_RESUME.equals(s.needs()));
-            if (!held) {
-                throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
-                        + (TaskTransitions.waitingForRunner(t) ? " for a runner" : "")
-                        + ": there is nothing to resume (resume releases blocked, paused, complete or failed tasks).");
-            }
-            HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
-                    ? new HeartbeatSchedule(t.schedule().intervalMs(), now.plusMillis(t.schedule().intervalMs()))
-                    : t.schedule();
-            return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(),
-                    s.result(), null, now, null, null, 0, s.lastRunId(), now)).withSchedule(schedule).withUpdatedAt(now);
-        }), taskId);
+        HeartbeatTask resumed = existing(
+                store.update(taskId, t -> {
+                    HeartbeatTaskState s = t.state();
+                    boolean held = s.status() == HeartbeatTaskStatus.BLOCKED
+                            || s.status() == HeartbeatTaskStatus.COMPLETE
+                            || s.status() == HeartbeatTaskStatus.FAILED
+                            || (s.status() == HeartbeatTaskStatus.WAITING
+                                    && HeartbeatTaskState.NEEDS_RESUME.equals(s.needs()));
+                    if (!held) {
+                        throw new HeartbeatTaskConflictException(
+                                "Task " + taskId + " is " + s.status().wireName()
+                                        + (TaskTransitions.waitingForRunner(t) ? " for a runner" : "")
+                                        + ": there is nothing to resume (resume releases blocked, paused, complete or failed tasks).");
+                    }
+                    HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
+                            ? new HeartbeatSchedule(
+                                    t.schedule().intervalMs(),
+                                    now.plusMillis(t.schedule().intervalMs()))
+                            : t.schedule();
+                    return t.withState(new HeartbeatTaskState(
+                                    HeartbeatTaskStatus.IDLE,
+                                    null,
+                                    s.runAt(),
+                                    s.result(),
+                                    null,
+                                    now,
+                                    null,
+                                    null,
+                                    0,
+                                    s.lastRunId(),
+                                    now))
+                            .withSchedule(schedule)
+                            .withUpdatedAt(now);
+                }),
+                taskId);
         changed(store);
         return shown(resumed);
     }
@@ -255,37 +317,43 @@ final class HeartbeatTaskService implements HeartbeatTasks {
 
     private static void checkName(String name) {
         if (name != null && name.length() > MAX_NAME) {
-            throw new HeartbeatTaskValidationException("name", "Field 'name' must be at most " + MAX_NAME + " characters.");
+            throw new HeartbeatTaskValidationException(
+                    "name", "Field 'name' must be at most " + MAX_NAME + " characters.");
         }
     }
 
     private static void checkInstruction(String task) {
         if (task == null || task.isBlank()) {
-            throw new HeartbeatTaskValidationException("task",
-                    "Field 'task' is required: a non-empty instruction that says what the task is for.");
+            throw new HeartbeatTaskValidationException(
+                    "task", "Field 'task' is required: a non-empty instruction that says what the task is for.");
         }
         if (task.length() > MAX_INSTRUCTION) {
-            throw new HeartbeatTaskValidationException("task", "Field 'task' must be at most " + MAX_INSTRUCTION
-                    + " characters.");
+            throw new HeartbeatTaskValidationException(
+                    "task", "Field 'task' must be at most " + MAX_INSTRUCTION + " characters.");
         }
     }
 
     private void checkInterval(long intervalMs) {
         long min = settings.get().minInterval().toMillis();
         if (intervalMs < min || intervalMs > MAX_INTERVAL_MS) {
-            throw new HeartbeatTaskValidationException("schedule.intervalMs", "Field 'schedule.intervalMs' must be "
-                    + "between " + min + " and " + MAX_INTERVAL_MS + " milliseconds: " + intervalMs);
+            throw new HeartbeatTaskValidationException(
+                    "schedule.intervalMs",
+                    "Field 'schedule.intervalMs' must be " + "between " + min + " and " + MAX_INTERVAL_MS
+                            + " milliseconds: " + intervalMs);
         }
     }
 
     private void checkRunner(String runner, Map<String, Object> config) {
         if (runner == null || !KIND.matcher(runner.trim()).matches()) {
-            throw new HeartbeatTaskValidationException("runner", "Field 'runner' must name a runner kind (letters, "
-                    + "digits, '.', '_' or '-', at most 64), e.g. \"command\".");
+            throw new HeartbeatTaskValidationException(
+                    "runner",
+                    "Field 'runner' must name a runner kind (letters, "
+                            + "digits, '.', '_' or '-', at most 64), e.g. \"command\".");
         }
         if (JsonTree.writeCompact(config).getBytes(StandardCharsets.UTF_8).length > MAX_RUNNER_CONFIG_BYTES) {
-            throw new HeartbeatTaskValidationException("runnerConfig", "Field 'runnerConfig' must be at most "
-                    + MAX_RUNNER_CONFIG_BYTES + " bytes of JSON.");
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig",
+                    "Field 'runnerConfig' must be at most " + MAX_RUNNER_CONFIG_BYTES + " bytes of JSON.");
         }
         Optional<HeartbeatTaskRunner> installed = runners.find(runner.trim());
         if (installed.isEmpty()) {
@@ -296,8 +364,8 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         } catch (HeartbeatTaskValidationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new HeartbeatTaskValidationException("runnerConfig", "The runner '" + runner
-                    + "' refused field 'runnerConfig': " + e.getMessage());
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig", "The runner '" + runner + "' refused field 'runnerConfig': " + e.getMessage());
         }
     }
 }

@@ -32,8 +32,13 @@ final class RunOutcomes {
     private final TaskCache cache;
     private final Map<String, ActiveRun> active;
 
-    RunOutcomes(SchedulerContext ctx, WorkspaceTaskStore store, WorkspaceEvents events, PendingTaskErrors errors,
-            TaskCache cache, Map<String, ActiveRun> active) {
+    RunOutcomes(
+            SchedulerContext ctx,
+            WorkspaceTaskStore store,
+            WorkspaceEvents events,
+            PendingTaskErrors errors,
+            TaskCache cache,
+            Map<String, ActiveRun> active) {
         this.ctx = ctx;
         this.store = store;
         this.events = events;
@@ -51,8 +56,10 @@ final class RunOutcomes {
             try {
                 store.started(a.lease, a.run);
             } catch (RuntimeException e) {
-                errors.storeFailed(a.taskId(), a.runId(), "Could not record the start of run " + a.runId() + ": "
-                        + e.getMessage());
+                errors.storeFailed(
+                        a.taskId(),
+                        a.runId(),
+                        "Could not record the start of run " + a.runId() + ": " + e.getMessage());
             }
         }
         a.enter(Thread.currentThread());
@@ -77,7 +84,11 @@ final class RunOutcomes {
         } catch (Exception | LinkageError | AssertionError e) {
             failure = "the runner '" + a.task.runner() + "' failed: " + e;
             interrupted = a.cancelled;
-            LOG.warn("Workspace {}: heartbeat task {} (run {}) failed", store.workspace().id(), a.taskId(), a.runId(),
+            LOG.warn(
+                    "Workspace {}: heartbeat task {} (run {}) failed",
+                    store.workspace().id(),
+                    a.taskId(),
+                    a.runId(),
                     e);
         } finally {
             // from here on no cancel interrupts this thread, so the outcome is written in full
@@ -95,16 +106,30 @@ final class RunOutcomes {
     private void decide(ActiveRun a, HeartbeatRunResult result) {
         Instant now = ctx.clock().instant();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.FINISHED, result, null, result.details(), now);
-        complete(a, run, t -> TaskTransitions.decided(t, result, now), HeartbeatEvents.TASK_FINISHED,
-                "decision", result.decision().wireName(), "summary", result.summary());
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.decided(t, result, now),
+                HeartbeatEvents.TASK_FINISHED,
+                "decision",
+                result.decision().wireName(),
+                "summary",
+                result.summary());
     }
 
     private void fail(ActiveRun a, String error, Map<String, Object> details) {
         Instant now = ctx.clock().instant();
         SchedulerSettings cfg = ctx.settings().get();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.FAILED, null, error, details, now);
-        complete(a, run, t -> TaskTransitions.failed(t, error, now, cfg.retryBackoff(), cfg.maxRetryBackoff()),
-                HeartbeatEvents.TASK_FAILED, "error", error, "interrupted", false);
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.failed(t, error, now, cfg.retryBackoff(), cfg.maxRetryBackoff()),
+                HeartbeatEvents.TASK_FAILED,
+                "error",
+                error,
+                "interrupted",
+                false);
     }
 
     /** Records the run as interrupted (the server stops, or could not start it). */
@@ -116,8 +141,15 @@ final class RunOutcomes {
         Instant now = ctx.clock().instant();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.INTERRUPTED, null, why, details, now);
         Instant requestedAt = TaskTransitions.TRIGGER_REQUEST.equals(a.run.trigger()) ? a.run.dueAt() : null;
-        complete(a, run, t -> TaskTransitions.interrupted(t, why, requestedAt, now), HeartbeatEvents.TASK_FAILED,
-                "error", why, "interrupted", true);
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.interrupted(t, why, requestedAt, now),
+                HeartbeatEvents.TASK_FAILED,
+                "error",
+                why,
+                "interrupted",
+                true);
     }
 
     /**
@@ -125,8 +157,8 @@ final class RunOutcomes {
      * another server took over after this run's lease lapsed keeps its state, and the run is
      * recorded as superseded.
      */
-    private void complete(ActiveRun a, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic,
-            Object... extra) {
+    private void complete(
+            ActiveRun a, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic, Object... extra) {
         synchronized (a) {
             if (!a.finalized.compareAndSet(false, true)) {
                 return;
@@ -134,8 +166,10 @@ final class RunOutcomes {
             try {
                 Completion done = store.complete(a.lease, run, outcome);
                 if (done.runNotRecorded() != null) {
-                    errors.storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": "
-                            + done.runNotRecorded());
+                    errors.storeFailed(
+                            a.taskId(),
+                            a.runId(),
+                            "Could not record the end of run " + a.runId() + ": " + done.runNotRecorded());
                 }
                 if (done.result() != Completion.Result.TASK_DELETED) {
                     store.retainRuns(a.taskId(), ctx.settings().get().historyLimit());
@@ -146,8 +180,8 @@ final class RunOutcomes {
                     events.post(topic, a.taskId(), a.runId(), all);
                 }
             } catch (RuntimeException e) {
-                errors.storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": "
-                        + e.getMessage());
+                errors.storeFailed(
+                        a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": " + e.getMessage());
             } finally {
                 active.remove(a.taskId(), a);
                 ctx.slots().release();
@@ -158,10 +192,27 @@ final class RunOutcomes {
     }
 
     /** The run record of a run that ended now. */
-    static HeartbeatRun ended(HeartbeatRun r, HeartbeatRunStatus status, HeartbeatRunResult result, String error,
-            Map<String, Object> details, Instant now) {
-        return new HeartbeatRun(r.id(), r.taskId(), r.workspaceId(), r.serverId(), r.runner(), r.trigger(), r.dueAt(),
-                r.startedAt(), now, status, result == null ? null : result.decision(),
-                result == null ? null : result.summary(), details, error);
+    static HeartbeatRun ended(
+            HeartbeatRun r,
+            HeartbeatRunStatus status,
+            HeartbeatRunResult result,
+            String error,
+            Map<String, Object> details,
+            Instant now) {
+        return new HeartbeatRun(
+                r.id(),
+                r.taskId(),
+                r.workspaceId(),
+                r.serverId(),
+                r.runner(),
+                r.trigger(),
+                r.dueAt(),
+                r.startedAt(),
+                now,
+                status,
+                result == null ? null : result.decision(),
+                result == null ? null : result.summary(),
+                details,
+                error);
     }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A catalog workspace as the task store sees it. */
 final class TaskWorkspaces {
 
-    private TaskWorkspaces() {
-    }
+    private TaskWorkspaces() {}
 
     /**
      * The workspace with its key ({@link WorkspaceKeys}: the normalised {@code origin} remote, else

@@ -59,7 +59,8 @@ final class WorkspaceScheduler {
     WorkspaceScheduler(SchedulerContext ctx, WorkspaceTaskStore store) {
         this.ctx = ctx;
         this.store = store;
-        this.events = new WorkspaceEvents(ctx.events(), ctx.serverId(), store.workspace().id());
+        this.events = new WorkspaceEvents(
+                ctx.events(), ctx.serverId(), store.workspace().id());
         this.cache = new TaskCache(store);
         this.errors = new PendingTaskErrors(store, events, ctx.clock());
         this.claims = new RunClaims(ctx, store, cache);
@@ -115,9 +116,10 @@ final class WorkspaceScheduler {
         }
         List<HeartbeatTask> tasks = cache.all();
         tasks.sort(Comparator.comparing((HeartbeatTask t) -> {
-            Instant due = TaskTransitions.dueAt(t);
-            return due == null ? Instant.MAX : due;
-        }).thenComparing(HeartbeatTask::id));
+                    Instant due = TaskTransitions.dueAt(t);
+                    return due == null ? Instant.MAX : due;
+                })
+                .thenComparing(HeartbeatTask::id));
         for (HeartbeatTask task : tasks) {
             if (active.containsKey(task.id())) {
                 continue;
@@ -184,8 +186,16 @@ final class WorkspaceScheduler {
 
     private void launch(ActiveRun a, HeartbeatTaskRunner runner) {
         active.put(a.taskId(), a);
-        events.post(HeartbeatEvents.TASK_STARTED, a.taskId(), a.runId(), "runner", a.task.runner(),
-                "trigger", a.run.trigger(), "dueAt", JsonFields.format(a.run.dueAt()));
+        events.post(
+                HeartbeatEvents.TASK_STARTED,
+                a.taskId(),
+                a.runId(),
+                "runner",
+                a.task.runner(),
+                "trigger",
+                a.run.trigger(),
+                "dueAt",
+                JsonFields.format(a.run.dueAt()));
         try {
             ctx.workers().execute(() -> outcomes.execute(a, runner));
         } catch (RejectedExecutionException e) {

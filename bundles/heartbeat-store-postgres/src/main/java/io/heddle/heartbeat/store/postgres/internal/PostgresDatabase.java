@@ -26,6 +26,7 @@ final class PostgresDatabase implements AutoCloseable {
 
     /** How long a caller waits for a connection before the store answers unavailable. */
     static final long CONNECTION_TIMEOUT_MS = 2_500;
+
     static final long PROBE_MS = 2_000;
     private static final long PROBE_AVAILABLE_MS = 10_000;
 
@@ -41,7 +42,8 @@ final class PostgresDatabase implements AutoCloseable {
     private final ScheduledExecutorService prober;
     private volatile String problem;
     private volatile boolean migrated;
-    private final java.util.concurrent.atomic.AtomicBoolean quickProbe = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean quickProbe =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Object migrating = new Object();
 
     PostgresDatabase(PostgresStoreSettings settings) {
@@ -116,8 +118,11 @@ final class PostgresDatabase implements AutoCloseable {
                 if (!migrated) {
                     int applied = SchemaMigrator.migrate(c);
                     if (applied > 0) {
-                        LOG.info("PostgreSQL task store {}: applied {} schema migration(s), now at version {}",
-                                settings.describe(), applied, SchemaMigrator.latest());
+                        LOG.info(
+                                "PostgreSQL task store {}: applied {} schema migration(s), now at version {}",
+                                settings.describe(),
+                                applied,
+                                SchemaMigrator.latest());
                     }
                     migrated = true;
                 }
@@ -152,13 +157,16 @@ final class PostgresDatabase implements AutoCloseable {
         if (prober.isShutdown()) {
             return;
         }
-        prober.schedule(() -> {
-            if (probe(false)) {
-                quickProbe.set(false);
-            } else {
-                scheduleQuickProbe();
-            }
-        }, PROBE_MS, TimeUnit.MILLISECONDS);
+        prober.schedule(
+                () -> {
+                    if (probe(false)) {
+                        quickProbe.set(false);
+                    } else {
+                        scheduleQuickProbe();
+                    }
+                },
+                PROBE_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void available() {
@@ -170,14 +178,21 @@ final class PostgresDatabase implements AutoCloseable {
 
     private static boolean connectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof java.net.SocketException
-                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.UnknownHostException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String s = sql.getSQLState();
-                if (s.startsWith("08") || s.startsWith("28") || s.startsWith("57") || s.startsWith("53")
-                        || s.equals("3D000") || s.equals("42501") || s.equals("HD001")) {
+                if (s.startsWith("08")
+                        || s.startsWith("28")
+                        || s.startsWith("57")
+                        || s.startsWith("53")
+                        || s.equals("3D000")
+                        || s.equals("42501")
+                        || s.equals("HD001")) {
                     return true;
                 }
             }
@@ -204,7 +219,8 @@ final class PostgresDatabase implements AutoCloseable {
             }
             return true;
         } catch (SQLException | RuntimeException e) {
-            String sentence = e instanceof SQLException sql ? PostgresProblems.describe(sql, settings)
+            String sentence = e instanceof SQLException sql
+                    ? PostgresProblems.describe(sql, settings)
                     : PostgresProblems.describe(e, settings);
             String before = problem;
             problem = sentence;
