@@ -2,7 +2,7 @@
 set -euo pipefail
 BENCH=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname -- "$BENCH")
-DIST=$ROOT/launcher/target/heddle
+DIST=${HEDDLE_BENCH_DIST:-$ROOT/launcher/target/heddle} # HEDDLE_BENCH_DIST: measure another copy
 RESULTS=$BENCH/results
 mkdir -p "$RESULTS"
 if [ ! -x "$DIST/bin/heddle" ]; then
@@ -58,3 +58,12 @@ for r in json.load(open(sys.argv[1]))["results"]:
         (r["user"] + r["system"]) * 1000, len(r["times"])))
 PY
 }
+# memory_of PID: "VmRSS Pss private" in KiB. VmRSS counts every resident page, shared file pages
+# too (the JDK's libraries, the CDS archives); Pss divides shared pages among the processes that
+# map them; private (Private_Clean + Private_Dirty) is what only this process holds.
+memory_of() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status" | tr '\n' ' '
+  awk '/^Pss:/ {pss = $2} /^Private_(Clean|Dirty):/ {priv += $2} END {print pss, priv}' "/proc/$1/smaps_rollup"
+}
+# mib KIB: KiB as MiB with one decimal
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }

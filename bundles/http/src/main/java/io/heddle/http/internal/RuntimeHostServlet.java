@@ -26,21 +26,23 @@ public final class RuntimeHostServlet extends JsonApiServlet {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
-        // Everything but "owner" is fixed for the life of a server: encode it once per server.
-        byte[][] parts = ENCODED.computeIfAbsent(server, RuntimeHostServlet::encodeFixedParts);
+        // Everything but "owner" and the live record is fixed for the life of a server: encode it
+        // once per server. The answer goes out in one write (each write of the servlet output
+        // stream takes Jetty's locks once).
+        Encoded encoded = ENCODED.computeIfAbsent(server, RuntimeHostServlet::encodeFixedParts);
         if (ENCODED.size() > MAX_CACHED) {
             ENCODED.keySet().removeIf(ServerHandle::closed);
         }
-        byte[] tail = server.owner() ? parts[1] : parts[2];
-        byte[] live = liveRecord(server);
+        byte[] head = server.owner() ? encoded.whenOwner : encoded.whenNotOwner;
+        byte[] live = liveRecord(server, encoded);
+        byte[] body = java.util.Arrays.copyOf(head, head.length + live.length);
+        System.arraycopy(live, 0, body, head.length, live.length);
         response.setStatus(200);
         response.setContentType("application/json;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(parts[0].length + tail.length + live.length);
+        response.setContentLength(body.length);
         if (method.equals("GET")) {
-            response.getOutputStream().write(parts[0]);
-            response.getOutputStream().write(tail);
-            response.getOutputStream().write(live);
+            response.getOutputStream().write(body);
         }
         return null;
     }
@@ -51,27 +53,64 @@ public final class RuntimeHostServlet extends JsonApiServlet {
      * heartbeat last saw it, from memory (no registry read per request).
      */
     static byte[] liveRecord(ServerHandle server) {
+        return liveRecord(server, new Encoded(new byte[0], new byte[0]));
+    }
+
+    /**
+     * {@link #liveRecord(ServerHandle)}, with the part that changes only when the heartbeat
+     * writes a new record (the server id and {@code lastSeenAt}, formatted) kept in
+     * {@code encoded} until then: formatting the instant was a tenth of this endpoint's cost.
+     */
+    static byte[] liveRecord(ServerHandle server, Encoded encoded) {
         java.util.Optional<io.heddle.api.registry.LiveServer> seen = server.liveRecord();
         if (seen.isEmpty()) {
             return CLOSE;
         }
         io.heddle.api.registry.LiveServer live = seen.get();
+        LivePrefix prefix = encoded.livePrefix;
+        if (prefix == null || (prefix.record != live.server() && !prefix.record.equals(live.server()))) {
+            prefix = new LivePrefix(live.server(), livePrefix(live.server()));
+            encoded.livePrefix = prefix;
+        }
         // Built by hand (no JSON generator per request): this endpoint is benchmarked for throughput.
-        String serverId = live.server().serverId();
+        return new StringBuilder(prefix.json.length() + 32)
+                .append(prefix.json)
+                .append(live.age().toMillis())
+                .append(",\"fresh\":")
+                .append(live.fresh())
+                .append("}}")
+                .toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@code ,"liveRecord":{"serverId":…,"lastSeenAt":…,"ageMs":} of one record. */
+    private static String livePrefix(io.heddle.api.registry.ServerRecord record) {
+        String serverId = record.serverId();
         StringBuilder json = new StringBuilder(128).append(",\"liveRecord\":{\"serverId\":");
         if (plain(serverId)) {
             json.append('"').append(serverId).append('"');
         } else {
             json.append(io.heddle.storage.internal.JsonTree.writeCompact(serverId));
         }
-        json.append(",\"lastSeenAt\":\"")
-                .append(JsonFields.format(live.server().lastSeenAt()))
+        return json.append(",\"lastSeenAt\":\"")
+                .append(JsonFields.format(record.lastSeenAt()))
                 .append("\",\"ageMs\":")
-                .append(live.age().toMillis())
-                .append(",\"fresh\":")
-                .append(live.fresh())
-                .append("}}");
-        return json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .toString();
+    }
+
+    /** The formatted start of the live record, for the record it was formatted from. */
+    private record LivePrefix(io.heddle.api.registry.ServerRecord record, String json) {}
+
+    /** One server's answer up to and with {@code "owner":…} (both values), and its last live-record prefix. */
+    static final class Encoded {
+        final byte[] whenOwner;
+        final byte[] whenNotOwner;
+        volatile LivePrefix livePrefix;
+
+        Encoded(byte[] whenOwner, byte[] whenNotOwner) {
+            this.whenOwner = whenOwner;
+            this.whenNotOwner = whenNotOwner;
+        }
     }
 
     /** Whether the text needs no JSON escaping (server ids are letters, digits and '-'). */
@@ -88,11 +127,11 @@ public final class RuntimeHostServlet extends JsonApiServlet {
     private static final byte[] CLOSE = "}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final int MAX_CACHED = 32;
-    private static final java.util.concurrent.ConcurrentHashMap<ServerHandle, byte[][]> ENCODED =
+    private static final java.util.concurrent.ConcurrentHashMap<ServerHandle, Encoded> ENCODED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The JSON up to {@code "owner":}, and its two possible values. */
-    private static byte[][] encodeFixedParts(ServerHandle server) {
+    /** The JSON up to and with {@code "owner":…}, once with each value. */
+    private static Encoded encodeFixedParts(ServerHandle server) {
         Map<String, Object> body = describe(server);
         body.put("owner", Boolean.TRUE);
         String whenOwner = io.heddle.storage.internal.JsonTree.writeCompact(body);
@@ -101,11 +140,9 @@ public final class RuntimeHostServlet extends JsonApiServlet {
             throw new IllegalStateException("unexpected runtime-host JSON: " + whenOwner);
         }
         String head = whenOwner.substring(0, whenOwner.length() - "true}".length());
-        return new byte[][] {
-            head.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "true".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "false".getBytes(java.nio.charset.StandardCharsets.UTF_8)
-        };
+        return new Encoded(
+                (head + "true").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                (head + "false").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static Map<String, Object> describe(ServerHandle server) {

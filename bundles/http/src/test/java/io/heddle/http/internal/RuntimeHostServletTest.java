@@ -73,4 +73,36 @@ public class RuntimeHostServletTest {
         assertThat(new String(tail, StandardCharsets.UTF_8)).isEqualTo("}");
         assertThat(liveRecordOf(tail)).isNull();
     }
+
+    @Test
+    public void aNewHeartbeatRecordReplacesTheKeptLastSeenAt() throws Exception {
+        RuntimeHostServlet.Encoded encoded = new RuntimeHostServlet.Encoded(new byte[0], new byte[0]);
+        LiveServer first = seen("daemon-4242-1780000000000", true, 10);
+        ServerRecord later = new ServerRecord(
+                first.server().serverId(),
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                8765,
+                4242,
+                null,
+                first.server().startedAt(),
+                Instant.parse("2026-06-02T00:10:19.600Z"));
+
+        Map<String, Object> before =
+                liveRecordOf(RuntimeHostServlet.liveRecord(handleSeeing(Optional.of(first)), encoded));
+        Map<String, Object> sameRecordAgain = liveRecordOf(RuntimeHostServlet.liveRecord(
+                handleSeeing(Optional.of(new LiveServer(first.server(), true, Duration.ofMillis(20), null))), encoded));
+        Map<String, Object> after = liveRecordOf(RuntimeHostServlet.liveRecord(
+                handleSeeing(Optional.of(new LiveServer(later, true, Duration.ofMillis(5), null))), encoded));
+
+        assertThat(before)
+                .containsEntry("lastSeenAt", "2026-06-02T00:10:04.512Z")
+                .containsEntry("ageMs", 10L);
+        assertThat(sameRecordAgain)
+                .containsEntry("lastSeenAt", "2026-06-02T00:10:04.512Z")
+                .containsEntry("ageMs", 20L);
+        assertThat(after)
+                .containsEntry("lastSeenAt", "2026-06-02T00:10:19.600Z")
+                .containsEntry("ageMs", 5L);
+    }
 }
