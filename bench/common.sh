@@ -58,12 +58,14 @@ for r in json.load(open(sys.argv[1]))["results"]:
         (r["user"] + r["system"]) * 1000, len(r["times"])))
 PY
 }
-# memory_of PID: "VmRSS Pss private" in KiB. VmRSS counts every resident page, shared file pages
-# too (the JDK's libraries, the CDS archives); Pss divides shared pages among the processes that
-# map them; private (Private_Clean + Private_Dirty) is what only this process holds.
+# memory_of PID: "VmRSS Pss private dirty" in KiB. VmRSS counts every resident page, shared file
+# pages too (the JDK's libraries, the CDS archives); Pss divides shared pages among the processes
+# that map them; private (Private_Clean + Private_Dirty) is what only this process maps, clean file
+# pages included; dirty (Private_Dirty) is what only this process holds and the kernel cannot
+# drop and read back: heap, stacks, malloc, written pages.
 memory_of() {
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status" | tr '\n' ' '
-  awk '/^Pss:/ {pss = $2} /^Private_(Clean|Dirty):/ {priv += $2} END {print pss, priv}' "/proc/$1/smaps_rollup"
+  awk '/^Pss:/ {pss = $2} /^Private_Dirty:/ {dirty = $2} /^Private_(Clean|Dirty):/ {priv += $2} END {print pss, priv, dirty}' "/proc/$1/smaps_rollup"
 }
 # mib KIB: KiB as MiB with one decimal
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }

@@ -22,7 +22,7 @@ WS=$SCRATCH/ws
 EXT=$SCRATCH/extensions
 mkdir -p "$WS" "$EXT" "$HEDDLE_HOME/etc" "$SCRATCH/copies"
 daemon=
-trap '[ -n "$daemon" ] && { "$DIST/bin/heddle" stop > /dev/null 2>&1 || kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; }; rm -rf "$SCRATCH"' EXIT
+trap 'set +e; [ -n "$daemon" ] && { "$DIST/bin/heddle" stop > /dev/null 2>&1 || kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; }; rm -rf "$SCRATCH"' EXIT
 printf 'argv=["cat"]\ninput=last-message\n' > "$HEDDLE_HOME/etc/io.heddle.chat.engine.command.cfg"
 
 echo "== $N copies of $(basename "$JAR")"
@@ -43,7 +43,7 @@ for _ in $(seq 1 600); do grep -q '^registry=' "$SCRATCH/daemon.out" && break; s
 grep -q '^registry=' "$SCRATCH/daemon.out" || { cat "$SCRATCH/daemon.out" >&2; exit 1; }
 url=$(sed -n 's/^Heddle server listening at //p' "$SCRATCH/daemon.out")
 token=$(cat "$HEDDLE_HOME"/run/*.token)
-read -r rss0 pss0 priv0 < <(memory_of "$daemon")
+read -r rss0 pss0 priv0 dirty0 < <(memory_of "$daemon")
 
 for i in $(seq 1 "$N"); do
   cp "$SCRATCH/copies/hello-$i.jar" "$EXT/.hello-$i.jar" && mv "$EXT/.hello-$i.jar" "$EXT/hello-$i.jar"
@@ -73,7 +73,7 @@ echo "  sessions listed: $sessions"
 
 echo "== 10 s of wrk -t2 -c16 on /api/runtime-host"
 wrk -t2 -c16 -d10s "$url/api/runtime-host" | awk '/Requests\/sec/ {print "  " $0}'
-read -r rss pss priv < <(memory_of "$daemon")
+read -r rss pss priv dirty < <(memory_of "$daemon")
 live=$(jcmd "$daemon" GC.class_histogram | awk '/^Total/ {print $3}')
 heap=$(jcmd "$daemon" GC.heap_info)
 meta_used=$(echo "$heap" | awk '/Metaspace/ {print $3}')
@@ -84,7 +84,7 @@ oom=$(cat "$HEDDLE_HOME"/logs/*.log "$SCRATCH/daemon.out" 2> /dev/null | grep -c
   echo "extensions $N, chat sessions $S (listed: $sessions), extension states: $ext_active"
   echo "live heap after a full GC: $(awk -v b="$live" 'BEGIN {printf "%.1f", b / 1048576}') MiB of -Xmx128m"
   echo "metaspace used ${meta_used%,} (committed ${meta_committed%,}) of -XX:MaxMetaspaceSize=96m"
-  echo "RSS before the extensions $(mib "$rss0") MiB; after everything $(mib "$rss") MiB (Pss $(mib "$pss"), private $(mib "$priv"))"
+  echo "RSS before the extensions $(mib "$rss0") MiB; after everything $(mib "$rss") MiB (Pss $(mib "$pss"), private $(mib "$priv"), private dirty $(mib "$dirty"))"
   echo "OutOfMemoryError lines in the logs: $oom"
   echo "$heap" | sed 's/^/  /'
 } | tee "$RESULTS/heap-50-extensions.txt"

@@ -21,10 +21,10 @@ for round in $(seq 1 "$ROUNDS"); do
     curl -s -o /dev/null "$url/api/runtime-host" || true
   done
   sleep 10
-  read -r rss pss private < <(memory_of "$daemon")
+  read -r rss pss private dirty < <(memory_of "$daemon")
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$daemon/status")
   threads=$(awk '/Threads/ {print $2}' "/proc/$daemon/status")
-  printf '  round %d: idle RSS %s MiB (Pss %s, private %s), peak RSS %s MiB, %d threads\n' "$round" "$(mib "$rss")" "$(mib "$pss")" "$(mib "$private")" "$(mib "$hwm")" "$threads"
+  printf '  round %d: idle RSS %s MiB (Pss %s, private %s, private dirty %s), peak RSS %s MiB, %d threads\n' "$round" "$(mib "$rss")" "$(mib "$pss")" "$(mib "$private")" "$(mib "$dirty")" "$(mib "$hwm")" "$threads"
   "$DIST/bin/heddle" stop > /dev/null
   wait "$daemon" 2>/dev/null || true
 done

@@ -18,7 +18,8 @@
 . "$(dirname -- "$0")/common.sh"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
-trap 'kill $HEDDLE_PID $JETTY_PID 2>/dev/null; wait $HEDDLE_PID $JETTY_PID 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+WARMUP=${WARMUP:-5s} # per server before the first round: C1 compiles the request path in a few seconds, C2 needs longer
+trap 'set +e; kill $HEDDLE_PID $JETTY_PID 2>/dev/null; wait $HEDDLE_PID $JETTY_PID 2>/dev/null; rm -rf "$SCRATCH"' EXIT
 mvn -B -q -Dstyle.color=never -f "$BENCH/bare-jetty/pom.xml" package
 JETTY_CP="$BENCH/bare-jetty/target/bare-jetty-1.jar:$BENCH/bare-jetty/target/lib/*"
 LEAN=$(sed -n '/^JVM_OPTS="/,/"$/p' "$DIST/bin/heddle" | tr -d '\\\n"' | sed 's/^JVM_OPTS=//')
@@ -40,7 +41,7 @@ done
 out=${RESULT_FILE:-$RESULTS/runtime-host-throughput.txt}
 : > "$out"
 for target in $targets; do   # warm-up: let C1 compile the request path
-  wrk -t2 -c16 -d5s "${target#*=}" > /dev/null
+  wrk -t2 -c16 -d"$WARMUP" "${target#*=}" > /dev/null
 done
 threads() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
 for round in $(seq 1 "$ROUNDS"); do
@@ -57,11 +58,11 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "  threads under load: heddle $heddle_threads (whole JVM: Felix, SCR, scheduler, ...), bare Jetty $jetty_threads"
-read -r h_rss h_pss h_priv < <(memory_of "$HEDDLE_PID")
-read -r j_rss j_pss j_priv < <(memory_of "$JETTY_PID")
-echo "  RSS after the load: heddle $(mib "$h_rss") MiB (Pss $(mib "$h_pss"), private $(mib "$h_priv")), bare Jetty $(mib "$j_rss") MiB (Pss $(mib "$j_pss"), private $(mib "$j_priv"))"
-echo "heddle $h_rss $h_pss $h_priv" > "$out.rss"
-echo "bare-jetty $j_rss $j_pss $j_priv" >> "$out.rss"
+read -r h_rss h_pss h_priv h_dirty < <(memory_of "$HEDDLE_PID")
+read -r j_rss j_pss j_priv j_dirty < <(memory_of "$JETTY_PID")
+echo "  RSS after the load: heddle $(mib "$h_rss") MiB (Pss $(mib "$h_pss"), private $(mib "$h_priv"), dirty $(mib "$h_dirty")), bare Jetty $(mib "$j_rss") MiB (Pss $(mib "$j_pss"), private $(mib "$j_priv"), dirty $(mib "$j_dirty"))"
+echo "heddle $h_rss $h_pss $h_priv $h_dirty" > "$out.rss"
+echo "bare-jetty $j_rss $j_pss $j_priv $j_dirty" >> "$out.rss"
 python3 - "$out" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]

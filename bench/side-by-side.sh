@@ -31,8 +31,9 @@ REFERENCE_PATH=${REFERENCE_PATH:-/trpc/health}
 ref=${1:-${REFERENCE_CHECKOUT:-}}
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
+  set +e
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -117,10 +118,10 @@ sleep 10
   echo "bare-jetty $(memory_of "$jetty_pid")"
   if have_ref; then echo "reference $(memory_of "$ref_pid")"; fi
 } > "$RESULTS/side-by-side-idle.txt"
-while read -r name rss pss priv; do
-  echo "  $name: idle RSS $(mib "$rss") MiB (Pss $(mib "$pss"), private $(mib "$priv"))"
+while read -r name rss pss priv dirty; do
+  echo "  $name: idle RSS $(mib "$rss") MiB (Pss $(mib "$pss"), private $(mib "$priv"), private dirty $(mib "$dirty"))"
 done < "$RESULTS/side-by-side-idle.txt"
-kill "$jetty_pid"
+kill "$jetty_pid"; wait "$jetty_pid" 2>/dev/null || true
 
 cmds=(-n "java -cp . Hello" "java -cp $SCRATCH/hello Hello"
       -n "heddle daemon (attach)" "$DIST/bin/heddle daemon")
@@ -154,7 +155,7 @@ for l in open(res + "/side-by-side-throughput.txt"):
         p99.setdefault(n, {})[int(rnd)] = float(p)
 NM = "not measured (%s)" % reason if reason else None
 def ms(r): return "%.0f ms (min %.0f, max %.0f)" % (r["median"] * 1e3, r["min"] * 1e3, r["max"] * 1e3)
-def mem(v): return "%.1f MiB (Pss %.1f, private %.1f)" % tuple(x / 1024 for x in v)
+def mem(v): return "%.1f MiB (Pss %.1f, private %.1f, dirty %.1f)" % tuple(x / 1024 for x in v)
 def rps(n):
     v = list(tp[n].values()); return "%.0f req/s (min %.0f, max %.0f)" % (statistics.median(v), min(v), max(v))
 def lat(n):

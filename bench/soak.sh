@@ -15,7 +15,7 @@ export HEDDLE_HOME=$SCRATCH/home
 WS=$SCRATCH/ws
 mkdir -p "$WS"
 daemon=; sse=
-trap 'kill $sse 2>/dev/null; [ -n "$daemon" ] && { "$DIST/bin/heddle" stop >/dev/null 2>&1 || kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; }; rm -rf "$SCRATCH"' EXIT
+trap 'set +e; kill $sse 2>/dev/null; [ -n "$daemon" ] && { "$DIST/bin/heddle" stop >/dev/null 2>&1 || kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; }; rm -rf "$SCRATCH"' EXIT
 
 "$DIST/bin/heddle" daemon --port 0 --workspace "$WS" > "$SCRATCH/daemon.out" 2>&1 &
 daemon=$!
@@ -28,16 +28,16 @@ sse=$!
 (cd "$WS" && "$DIST/bin/heddle" task add --every 1s --name soak 'soak heartbeat' -- true) | sed 's/^/  /'
 
 kib() { awk -v k="$1" '/^'"$1"':/ {print $2}' "$2"; }
-sample() { # sample LABEL -> one CSV line: minute, VmRSS, Rss, Pss, private (KiB), threads
+sample() { # sample LABEL -> one CSV line: minute, VmRSS, Rss, Pss, private, private dirty (KiB), threads
   local rollup=/proc/$pid/smaps_rollup
   local priv=$(( $(kib Private_Clean "$rollup") + $(kib Private_Dirty "$rollup") ))
-  echo "$1,$(kib VmRSS "/proc/$pid/status"),$(kib Rss "$rollup"),$(kib Pss "$rollup"),$priv,$(kib Threads "/proc/$pid/status")"
+  echo "$1,$(kib VmRSS "/proc/$pid/status"),$(kib Rss "$rollup"),$(kib Pss "$rollup"),$priv,$(kib Private_Dirty "$rollup"),$(kib Threads "/proc/$pid/status")"
 }
 live_heap() { # bytes of live objects after the full GC that GC.class_histogram runs
   jcmd "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}'
 }
-csv=$RESULTS/soak.csv
-echo "minute,vmrss_kib,rss_kib,pss_kib,private_kib,threads" > "$csv"
+csv=$RESULTS/soak.csv # a run writes its samples here as it goes
+echo "minute,vmrss_kib,rss_kib,pss_kib,private_kib,dirty_kib,threads" > "$csv"
 start=$SECONDS
 for minute in $(seq 1 "$MINUTES"); do
   sleep $((start + minute * 60 - SECONDS))
@@ -55,8 +55,8 @@ minutes, heap1, heapN, events, sse = int(sys.argv[2]), int(sys.argv[3]), int(sys
 mib = lambda kib: int(kib) / 1024
 first, last = rows[0], rows[-1]
 for label, r in (("after 1 min", first), ("after %d min" % minutes, last)):
-    print("  %-14s VmRSS %6.1f MiB   Rss %6.1f   Pss %6.1f   private %6.1f MiB   %s threads" % (
-        label, mib(r["vmrss_kib"]), mib(r["rss_kib"]), mib(r["pss_kib"]), mib(r["private_kib"]), r["threads"]))
+    print("  %-14s VmRSS %6.1f MiB   Rss %6.1f   Pss %6.1f   private %6.1f   private dirty %6.1f MiB   %s threads" % (
+        label, mib(r["vmrss_kib"]), mib(r["rss_kib"]), mib(r["pss_kib"]), mib(r["private_kib"]), mib(r["dirty_kib"]), r["threads"]))
 print("  live heap after a full GC: %.1f MiB after 1 min, %.1f MiB after %d min" % (heap1 / 2**20, heapN / 2**20, minutes))
 vm = [mib(r["vmrss_kib"]) for r in rows]
 print("  VmRSS per minute (MiB): " + " ".join("%.1f" % v for v in vm))
