@@ -39,12 +39,12 @@ cleanup() {
 trap cleanup EXIT
 
 reason=
-if [ -z "$ref" ]; then reason="no checkout given (pass its path, or set REFERENCE_CHECKOUT)"
-elif [ ! -f "$ref/package.json" ]; then reason="$ref is not a checkout of it (no package.json there)"
-elif ! command -v node > /dev/null; then reason="node is not on the PATH"
-elif ! command -v yarn > /dev/null; then reason="yarn is not on the PATH (corepack enable, or npm install -g yarn)"
+if [ -z "$ref" ]; then reason="no checkout given"
+elif [ ! -f "$ref/package.json" ]; then reason="no package.json in $ref"
+elif ! command -v node > /dev/null; then reason="node is missing"
+elif ! command -v yarn > /dev/null; then reason="yarn is missing"
 fi
-[ -z "$reason" ] || echo "side-by-side: the reference is not measured: $reason." >&2
+[ -z "$reason" ] || echo "side-by-side: the reference is not measured: $reason (give a checkout's path as the argument or in REFERENCE_CHECKOUT; node and yarn must be on the PATH)." >&2
 
 echo "== machine"
 "$BENCH/machine.sh" | tee "$SCRATCH/machine.txt"
@@ -60,7 +60,7 @@ if [ -z "$reason" ]; then
     if (p.devDependencies) delete p.devDependencies.cyberloop;
     fs.writeFileSync(f, JSON.stringify(p, null, 2) + "\n");' "$REF_DIR/package.json"
   if ! (cd "$REF_DIR" && yarn install --ignore-scripts && yarn build) > "$RESULTS/side-by-side-reference-build.log" 2>&1; then
-    reason="its build failed (see bench/results/side-by-side-reference-build.log)"
+    reason="its build failed, see bench/results/side-by-side-reference-build.log"
     echo "side-by-side: the reference is not measured: $reason." >&2
   elif [ ! -f "$REF_DIR/dist/src/cli/main.js" ]; then
     reason="its build made no dist/src/cli/main.js"
