@@ -72,6 +72,23 @@ ref_daemon() { # ref_daemon PORT: the reference daemon's command line
   echo "env HOME=$SCRATCH/ref-home node $REF_DIR/dist/src/cli/main.js --cwd $SCRATCH/ref-ws daemon --no-assets --port $1"
 }
 mkdir -p "$SCRATCH/ws" "$SCRATCH/ref-ws" "$SCRATCH/ref-home" "$SCRATCH/hello"
+if have_ref; then # one trial start, so that a daemon that does not come up is told apart at once
+  pt=$(free_port)
+  $(ref_daemon "$pt") > "$RESULTS/side-by-side-reference-daemon.log" 2>&1 &
+  trial=$!
+  for _ in $(seq 1 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$pt/trpc/health" && break
+    kill -0 "$trial" 2> /dev/null || break # it exited
+    sleep 0.1
+  done
+  curl -sf -o /dev/null "http://127.0.0.1:$pt/trpc/health" ||
+    { reason="its daemon did not answer GET /trpc/health, see bench/results/side-by-side-reference-daemon.log"
+      echo "side-by-side: the reference is not measured: $reason." >&2; }
+  kill "$trial" 2> /dev/null || true
+  wait "$trial" 2> /dev/null || true
+  rm -rf "$SCRATCH/ref-home" "$SCRATCH/ref-ws"
+  mkdir -p "$SCRATCH/ref-ws" "$SCRATCH/ref-home"
+fi
 
 mvn -B -q -Dstyle.color=never -f "$BENCH/bare-jetty/pom.xml" package
 JETTY_CP="$BENCH/bare-jetty/target/bare-jetty-1.jar:$BENCH/bare-jetty/target/lib/*"
