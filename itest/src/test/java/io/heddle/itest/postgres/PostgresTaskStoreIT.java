@@ -319,6 +319,35 @@ public class PostgresTaskStoreIT {
     }
 
     @Test
+    public void aResultRefusedWhileTheDatabaseIsDownIsAppliedWhenOfferedAgainAfterIt() throws Exception {
+        HeartbeatTaskStore service = useStore("late-result", Map.of());
+        WorkspaceTaskStore store = service.workspace(workspace("w"));
+        HeartbeatTask task = store.create(task("task-late", "command"));
+        Instant due = task.schedule().nextRunAt();
+        HeartbeatLease lease = store.claim(new ClaimRequest(task.id(), due, "server-a", "run-a", LONG),
+                PostgresTaskStoreIT::running).orElseThrow().lease();
+        store.started(lease, run(lease, HeartbeatRunStatus.RUNNING));
+        Instant next = due.plus(1, ChronoUnit.HOURS);
+        java.util.function.UnaryOperator<HeartbeatTask> outcome = t -> t.withState(HeartbeatTaskState.created(Instant.now()))
+                .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next));
+        PostgresServer server = PostgresServer.shared();
+        server.stop();
+        try {
+            assertThatThrownBy(() -> store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), outcome))
+                    .isInstanceOf(UncheckedIOException.class);
+        } finally {
+            server.restart();
+        }
+        Poll.until("the store is available again", DEADLINE, () -> service.describe().available());
+
+        Completion done = store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), outcome);
+
+        assertThat(done.result()).isEqualTo(Completion.Result.APPLIED);
+        assertThat(store.get(task.id()).orElseThrow().schedule().nextRunAt()).isEqualTo(next);
+        assertThat(store.run(task.id(), "run-a").orElseThrow().status()).isEqualTo(HeartbeatRunStatus.FINISHED);
+    }
+
+    @Test
     public void aWrongPasswordIsOneClearProblemThatNeverShowsThePassword() throws Exception {
         Path wrong = passwordFile("wrong-password", "not-the-" + PASSWORD);
         HeartbeatTaskStore service = useStoreUnavailable(Map.of("passwordFile", wrong.toString()));

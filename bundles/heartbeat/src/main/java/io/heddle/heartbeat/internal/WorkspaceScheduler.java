@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler of one workspace on behalf of one server, working against the workspace's
  * task store ({@link WorkspaceTaskStore}) only. {@link #poll()} is its whole decision loop and
- * runs on one thread (the session's timer, or a test): it re-reads the tasks when the store
+ * runs on one thread (the session's timer, or a test): it offers again the run results the store
+ * could not take (it was down), re-reads the tasks when the store
  * says they changed, writes pending store failures into their tasks, renews the leases of its
  * runs, recovers abandoned runs, and starts due tasks while run slots are free. Its jobs live
  * in their own classes: {@link TaskCache}, {@link RunClaims} (claims and leases),
@@ -89,8 +90,14 @@ final class WorkspaceScheduler {
         retired = true;
     }
 
+    /** Runs in progress, and ended runs whose result waits for the store. */
     int activeRuns() {
         return active.size();
+    }
+
+    /** Ended runs whose result waits for the store. */
+    int pendingResults() {
+        return outcomes.pendingCount();
     }
 
     /**
@@ -103,6 +110,7 @@ final class WorkspaceScheduler {
         SchedulerSettings cfg = ctx.settings().get();
         Instant now = ctx.clock().instant();
         Instant next = now.plus(cfg.pollInterval());
+        next = outcomes.retryPending(now, next); // first: it works even when the rest of the poll cannot
         if (cache.refresh(now, cfg)) {
             announcedDue.keySet().retainAll(cache.ids());
             announcedWaiting.keySet().retainAll(cache.ids());
@@ -202,8 +210,12 @@ final class WorkspaceScheduler {
         }
     }
 
-    /** Records every run still in progress as interrupted (the runner did not stop in time). */
+    /**
+     * Records every run still in progress as interrupted (the runner did not stop in time), and
+     * offers the results still waiting for the store a last time.
+     */
     void interruptRemaining(String why) {
+        outcomes.giveUpPending();
         for (ActiveRun a : new ArrayList<>(active.values())) {
             a.cancelled = true;
             outcomes.interrupt(a, why);
