@@ -177,6 +177,7 @@ final class TaskCommand implements Callable<Integer> {
             List<Object> tasks = ApiClient.list(answer.get("tasks"));
             if (tasks.isEmpty()) {
                 terminal.line("No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
+                printWaiting(answer);
                 return Heddle.OK;
             }
             List<String[]> rows = new ArrayList<>();
@@ -189,7 +190,17 @@ final class TaskCommand implements Callable<Integer> {
                     ApiClient.text(schedule, "nextRunAt", "-"), ApiClient.text(t, "name", "")});
             }
             Table.print(terminal, rows);
+            printWaiting(answer);
             return Heddle.OK;
+        }
+
+        /** The task files a shared store leaves waiting: not run, not lost. */
+        private void printWaiting(Map<String, Object> answer) {
+            Object waiting = answer.get("fileTasksWaiting");
+            if (waiting instanceof Number n && n.longValue() > 0) {
+                terminal.line(n.longValue() + " task file(s) of this workspace wait to be imported: they are not run"
+                        + " while the " + ApiClient.text(answer, "store", "shared") + " task store is in use.");
+            }
         }
     }
 

@@ -116,6 +116,18 @@ public class SharedTasksE2E {
                 "SELECT DISTINCT server_id FROM heddle_runs").split("\n")));
         assertThat(ranOn).as("servers that ran tasks").hasSizeGreaterThanOrEqualTo(2);
 
+        // --- the store in use, and the servers sharing it, in health and heddle status ---
+        Poll.until("health lists every server that ran tasks", Duration.ofSeconds(20), () -> {
+            HttpResponse<String> health = callQuietly(2, "GET", "/api/health");
+            return health != null && health.body().contains("\"taskStore\":{\"kind\":\"postgresql\"")
+                    && ranOn.stream().allMatch(id -> health.body().contains("\"serverId\":\"" + id + "\",\"lastClaimAt\""));
+        });
+        HeddleRun status = machines.get(0).run("status");
+        assertThat(status.stdout()).as(status.report())
+                .contains("health=ok", "taskStore=postgresql 127.0.0.1:" + postgres.port() + "/shared namespace e2e (available)")
+                .anyMatch(line -> ranOn.stream().anyMatch(id -> line.startsWith("  server " + id + "  lastClaimAt=20")));
+        assertThat(String.join("\n", status.stdout())).doesNotContain(PASSWORD);
+
         // --- kill -9 the holder of a long run: another server recovers it ---
         HttpResponse<String> slow = call(0, "POST", tasks, "{\"name\":\"slow\",\"task\":\"hold a lease\","
                 + "\"enabled\":true,\"schedule\":{\"intervalMs\":1000},\"runner\":\"command\",\"runnerConfig\":"

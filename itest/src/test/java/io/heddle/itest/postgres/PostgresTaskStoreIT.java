@@ -167,6 +167,28 @@ public class PostgresTaskStoreIT {
     }
 
     @Test
+    public void theStoreNamesWhereItIsAndTheServersThatClaimedInItsNamespace() {
+        HeartbeatTaskStore service = useStore("visible", Map.of());
+        WorkspaceTaskStore store = service.workspace(workspace("w"));
+        HeartbeatTask task = store.create(task("task-seen", "command"));
+        store.claim(new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-seen", "run-seen", LONG),
+                PostgresTaskStoreIT::running).orElseThrow();
+
+        TaskStoreDescription d = service.describe();
+        assertThat(d.location()).containsEntry("host", "127.0.0.1")
+                .containsEntry("port", Integer.toString(PostgresServer.shared().port()))
+                .containsEntry("database", "heddle").containsEntry("namespace", "visible");
+        assertThat(d.toString()).doesNotContain(PASSWORD);
+        Poll.until("the probe read the servers of the namespace", DEADLINE,
+                () -> service.describe().servers().stream().anyMatch(s -> s.serverId().equals("server-seen")));
+        var seen = service.describe().servers().stream().filter(s -> s.serverId().equals("server-seen")).findFirst()
+                .orElseThrow();
+        assertThat(seen.lastClaimAt()).isNotNull();
+        assertThat(seen.lastRenewAt()).isNull();
+        assertThat(service.describe().servers()).extracting(s -> s.serverId()).doesNotContain("server-a");
+    }
+
+    @Test
     public void aRenewedLeaseKeepsOtherServersOut() {
         WorkspaceTaskStore store = useStore("renew", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-renewed", "command"));

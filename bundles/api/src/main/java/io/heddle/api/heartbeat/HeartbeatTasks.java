@@ -53,4 +53,16 @@ public interface HeartbeatTasks {
     List<HeartbeatRun> runs(WorkspaceDescriptor workspace, String taskId);
 
     Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId);
+
+    /**
+     * The task store in use now (the files, or the store another bundle registered), with where
+     * it is and, for a shared one, the servers that used it lately. Answers from memory.
+     */
+    io.heddle.api.heartbeat.store.TaskStoreDescription store();
+
+    /**
+     * How many task files of the workspace are not run because another store is in use (they
+     * wait to be imported into it); 0 while the files are the store.
+     */
+    int fileTasksWaiting(WorkspaceDescriptor workspace);
 }

@@ -11,6 +11,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.StoreHealth;
@@ -141,7 +142,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
         this.catalog = catalog;
         this.settings = settingsOf(config);
         this.fileStore = new FileHeartbeatTaskStore(this::files, clock);
-        this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::store, this::changed);
+        this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::currentStore, this::changed);
     }
 
     @Reference(service = HeartbeatTaskStore.class, cardinality = ReferenceCardinality.OPTIONAL,
@@ -162,7 +163,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     }
 
     /** The task store in use: the registered one, else the files. */
-    HeartbeatTaskStore store() {
+    HeartbeatTaskStore currentStore() {
         HeartbeatTaskStore registered = registeredStore;
         return registered != null ? registered : fileStore;
     }
@@ -234,7 +235,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
                 });
         workers.allowCoreThreadTimeOut(true);
         SchedulerSession session = new SchedulerSession(serverId, stateRoot.toAbsolutePath().normalize(), catalog, clock,
-                () -> settings, runners, this::post, this::store, workers);
+                () -> settings, runners, this::post, this::currentStore, workers);
         sessions.add(session);
         session.sync();
         session.driveWith(new TickTimer("heddle-heartbeat-scheduler-" + serverId, clock, () -> {
@@ -381,5 +382,15 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     @Override
     public Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId) {
         return tasks.run(workspace, taskId, runId);
+    }
+
+    @Override
+    public TaskStoreDescription store() {
+        return tasks.store();
+    }
+
+    @Override
+    public int fileTasksWaiting(WorkspaceDescriptor workspace) {
+        return tasks.fileTasksWaiting(workspace);
     }
 }

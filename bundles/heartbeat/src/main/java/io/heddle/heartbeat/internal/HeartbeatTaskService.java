@@ -13,6 +13,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskStatus;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.JsonTree;
@@ -299,5 +300,24 @@ final class HeartbeatTaskService implements HeartbeatTasks {
             throw new HeartbeatTaskValidationException("runnerConfig", "The runner '" + runner
                     + "' refused field 'runnerConfig': " + e.getMessage());
         }
+    }
+
+    @Override
+    public TaskStoreDescription store() {
+        HeartbeatTaskStore store = stores.get();
+        try {
+            return store.describe();
+        } catch (RuntimeException e) {
+            return new TaskStoreDescription("unknown", store.getClass().getName(),
+                    "Could not describe the task store: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int fileTasksWaiting(WorkspaceDescriptor workspace) {
+        if (stores.get() instanceof FileHeartbeatTaskStore) {
+            return 0; // the files are the store: they run, they do not wait
+        }
+        return new FileTaskStore(Path.of(workspace.stateRoot()), clock, null).countTaskFiles();
     }
 }

@@ -91,4 +91,23 @@ class TaskStoreSelectionTest {
             session.stop();
         }
     }
+
+    @Test
+    void theTaskServiceNamesTheStoreInUseAndCountsTheTaskFilesLeftWaiting() throws Exception {
+        f.create("script", Duration.ofMinutes(1));
+        f.create("script", Duration.ofMinutes(2));
+        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
+        HeartbeatTaskService service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get,
+                p -> { });
+
+        assertThat(service.store().kind()).isEqualTo("file");
+        assertThat(service.fileTasksWaiting(f.workspace)).isZero(); // the files are the store: they run
+
+        inUse.set(shared);
+        assertThat(service.store().kind()).isEqualTo("elsewhere");
+        assertThat(service.fileTasksWaiting(f.workspace)).isEqualTo(2);
+        assertThat(service.list(f.workspace)).isEmpty(); // counted, not listed, not moved
+        assertThat(f.store().readTasks()).hasSize(2);
+    }
 }

@@ -73,7 +73,11 @@ final class HeartbeatTaskEndpoint {
                 case "HEAD":
                     List<Object> list = new ArrayList<>();
                     tasks.list(ws).forEach(t -> list.add(RecordJson.task(t)));
-                    return Map.of("tasks", list);
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("tasks", list);
+                    answer.put("store", tasks.store().kind());
+                    answer.put("fileTasksWaiting", tasks.fileTasksWaiting(ws));
+                    return answer;
                 case "POST":
                     HeartbeatTask created = tasks.create(ws, spec(JsonApiServlet.readObject(request)));
                     response.setStatus(201);
