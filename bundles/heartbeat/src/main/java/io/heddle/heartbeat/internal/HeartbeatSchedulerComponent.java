@@ -393,4 +393,19 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     public int fileTasksWaiting(WorkspaceDescriptor workspace) {
         return tasks.fileTasksWaiting(workspace);
     }
+
+    @Override
+    public Map<String, Object> exportTasks(WorkspaceDescriptor workspace, boolean fromFiles) {
+        return tasks.exportTasks(workspace, fromFiles);
+    }
+
+    @Override
+    public Map<String, String> importTasks(WorkspaceDescriptor workspace, Map<String, Object> document,
+            boolean toFiles, boolean rename) {
+        Map<String, String> stored = tasks.importTasks(workspace, document, toFiles, rename);
+        for (String id : stored.values()) {
+            post(HeartbeatEvents.TASK_CREATED, taskProps(workspace, id));
+        }
+        return stored;
+    }
 }
