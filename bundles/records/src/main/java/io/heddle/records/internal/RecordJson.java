@@ -32,6 +32,9 @@ public final class RecordJson {
         m.put("stateRoot", w.stateRoot());
         m.put("createdAt", format(w.createdAt()));
         m.put("updatedAt", format(w.updatedAt()));
+        if (w.workspaceKey() != null) {
+            m.put("workspaceKey", w.workspaceKey());
+        }
         return m;
     }
 
