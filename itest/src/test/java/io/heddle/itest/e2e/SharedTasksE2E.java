@@ -86,6 +86,16 @@ public class SharedTasksE2E {
             paths.add(tasksPath(i));
         }
 
+        // the event stream of the third machine: it hears what the others change in the namespace
+        List<String> eventsOfThird = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(
+                servers.get(2).endpointUrl() + "/api/events")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> stream.body().forEach(eventsOfThird::add), "shared-e2e-events");
+        reader.setDaemon(true);
+        reader.start();
+        Poll.until("the event stream is connected", Duration.ofSeconds(10), () -> eventsOfThird.contains(": connected"));
+
         // 20 tasks due every second, created on the first machine; each run appends a line
         Path effects = machines.get(0).home().resolve("effects.log");
         String tasks = paths.get(0);
@@ -100,6 +110,11 @@ public class SharedTasksE2E {
             Poll.until("machine " + m + " lists the namespace's 20 tasks", Duration.ofSeconds(20),
                     () -> count(callQuietly(machine, "GET", paths.get(machine)), "\"runner\":\"command\"") == TASKS);
         }
+        java.util.function.Supplier<Long> createdSeen = () -> eventsOfThird.stream().filter(l -> l.startsWith("data: ")
+                && l.contains("task/CREATED") && l.contains("\"change\":\"stored\"")).count();
+        Poll.until("the third machine announces the tasks created through the first", Duration.ofSeconds(20),
+                () -> createdSeen.get() >= TASKS);
+        assertThat(createdSeen.get()).as("each created task announced once").isEqualTo((long) TASKS);
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Poll.until("30 s of runs", Duration.ofSeconds(40), () -> System.nanoTime() > until);
 
@@ -115,6 +130,9 @@ public class SharedTasksE2E {
         Set<String> ranOn = new HashSet<>(List.of(postgres.sql("shared",
                 "SELECT DISTINCT server_id FROM heddle_runs").split("\n")));
         assertThat(ranOn).as("servers that ran tasks").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(eventsOfThird).as("runs of the namespace, seen by the third machine as stored task changes")
+                .anyMatch(l -> l.startsWith("data: ") && l.contains("task/UPDATED") && l.contains("\"change\":\"stored\"")
+                        && l.contains("\"runId\":\"run-"));
 
         // --- the store in use, and the servers sharing it, in health and heddle status ---
         Poll.until("health lists every server that ran tasks", Duration.ofSeconds(20), () -> {

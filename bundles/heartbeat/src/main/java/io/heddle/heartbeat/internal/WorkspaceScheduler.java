@@ -56,6 +56,9 @@ final class WorkspaceScheduler {
     private final Set<String> loggedWaiting = new HashSet<>();
 
     private volatile boolean retired;
+    /** A store other servers write too (not the files): what they change is announced here. */
+    private final boolean shared;
+    private boolean readOnce;
 
     WorkspaceScheduler(SchedulerContext ctx, WorkspaceTaskStore store) {
         this.ctx = ctx;
@@ -66,6 +69,7 @@ final class WorkspaceScheduler {
         this.claims = new RunClaims(ctx, store, cache);
         this.abandoned = new AbandonedRuns(ctx.serverId(), store, events, cache, active);
         this.outcomes = new RunOutcomes(ctx, store, events, errors, cache, active);
+        this.shared = !FileHeartbeatTaskStore.isFileStore(store);
     }
 
     String workspaceId() {
@@ -111,7 +115,12 @@ final class WorkspaceScheduler {
         Instant now = ctx.clock().instant();
         Instant next = now.plus(cfg.pollInterval());
         next = outcomes.retryPending(now, next); // first: it works even when the rest of the poll cannot
+        Map<String, HeartbeatTask> before = shared && readOnce ? cache.byId() : null;
         if (cache.refresh(now, cfg)) {
+            if (before != null) {
+                announceStoreChanges(before, cache.byId());
+            }
+            readOnce = true;
             announcedDue.keySet().retainAll(cache.ids());
             announcedWaiting.keySet().retainAll(cache.ids());
             loggedWaiting.retainAll(cache.ids());
@@ -172,6 +181,31 @@ final class WorkspaceScheduler {
             launch(claimed, runner.get());
         }
         return next;
+    }
+
+    /**
+     * Tasks of a shared store changed since the last read (by any server, this one included):
+     * announced to this server's event clients as {@code TASK_CREATED}, {@code TASK_DELETED}, or
+     * {@code TASK_UPDATED} with change {@code stored} and the task's status and last run, so that
+     * every server sharing the store shows the namespace's changes within a poll interval.
+     */
+    private void announceStoreChanges(Map<String, HeartbeatTask> before, Map<String, HeartbeatTask> after) {
+        for (Map.Entry<String, HeartbeatTask> e : after.entrySet()) {
+            HeartbeatTask old = before.get(e.getKey());
+            HeartbeatTask now = e.getValue();
+            if (old == null) {
+                events.post(HeartbeatEvents.TASK_CREATED, now.id(), null, "name", now.name(), HeartbeatEvents.CHANGE,
+                        "stored");
+            } else if (!old.equals(now)) {
+                events.post(HeartbeatEvents.TASK_UPDATED, now.id(), now.state().lastRunId(), HeartbeatEvents.CHANGE,
+                        "stored", "status", now.state().status().wireName());
+            }
+        }
+        for (String id : before.keySet()) {
+            if (!after.containsKey(id)) {
+                events.post(HeartbeatEvents.TASK_DELETED, id, null, HeartbeatEvents.CHANGE, "stored");
+            }
+        }
     }
 
     /**
