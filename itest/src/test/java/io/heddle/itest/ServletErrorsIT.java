@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.itest.support.Poll;
+import io.heddle.itest.support.RawHttp;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,6 +30,10 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
  * answers when it fails the servlet way: {@code response.sendError(...)} or an exception the
  * container sees. Both must reach the client as the API's JSON error envelope, not an HTML
  * page (see docs/decisions/0064-servlet-errors-answer-the-envelope-without-an-error-page.md).
+ */
+/*
+ * The test servlet is a fixture of this test, not part of the API, so its answers go through
+ * the kit's RawHttp, which does not check them against the OpenAPI document.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)

@@ -2,6 +2,7 @@ package io.heddle.launcher;
 
 import io.heddle.storage.internal.JsonTree;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,5 +48,20 @@ abstract class ApiCommand implements Callable<Integer> {
 
     void printJson(Object value) {
         terminal.line(JsonTree.writeCompact(value));
+    }
+
+    /** Prints {@code answer} as JSON with {@code --json}, else the one line {@code human} makes; exit 0. */
+    int reply(Object answer, Supplier<String> human) {
+        return replyWith(answer, () -> terminal.line(human.get()));
+    }
+
+    /** Prints {@code answer} as JSON with {@code --json}, else runs {@code human} (text output); exit 0. */
+    int replyWith(Object answer, Runnable human) {
+        if (json) {
+            printJson(answer);
+        } else {
+            human.run();
+        }
+        return Heddle.OK;
     }
 }

@@ -91,15 +91,16 @@ final class ExtCommand implements Callable<Integer> {
         @Override
         int run(ApiClient api) {
             Map<String, Object> answer = api.get("/api/extensions");
-            if (json) {
-                printJson(answer);
-                return Heddle.OK;
-            }
+            return replyWith(answer, () -> printExtensions(answer));
+        }
+
+        /** The folder, the extensions as a table, then each one's problem. */
+        private void printExtensions(Map<String, Object> answer) {
             terminal.line("folder=" + ApiClient.text(answer, "folder", ""));
             List<Map<String, Object>> all = entries(answer);
             if (all.isEmpty()) {
                 terminal.line("No extensions. Install one with: heddle ext install JAR");
-                return Heddle.OK;
+                return;
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"FILE", "STATE", "VERSION", "SYMBOLIC NAME"});
@@ -113,7 +114,6 @@ final class ExtCommand implements Callable<Integer> {
                     terminal.line(e.get("file") + ": " + problem(e));
                 }
             }
-            return Heddle.OK;
         }
     }
 
@@ -384,12 +384,7 @@ final class ExtCommand implements Callable<Integer> {
                     break;
                 }
             }
-            if (json) {
-                printJson(Map.of("file", file, "removed", true));
-            } else {
-                terminal.line("Extension " + file + " removed.");
-            }
-            return Heddle.OK;
+            return reply(Map.of("file", file, "removed", true), () -> "Extension " + file + " removed.");
         }
     }
 

@@ -68,10 +68,11 @@ final class RunCommand implements Callable<Integer> {
                 runId = ApiClient.text(ApiClient.object(runs.get(0)), "id", "");
             }
             Map<String, Object> r = api.get(taskPath + "/runs/" + ApiClient.segment(runId));
-            if (json) {
-                printJson(r);
-                return Heddle.OK;
-            }
+            return replyWith(r, () -> printRun(r));
+        }
+
+        /** The run's facts as {@code key=value} lines, then its output. */
+        private void printRun(Map<String, Object> r) {
             for (String key : new String[] {"id", "taskId", "runner", "trigger", "status", "decision", "startedAt",
                 "finishedAt", "summary", "error"}) {
                 terminal.line(key + "=" + ApiClient.text(r, key, ""));
@@ -80,7 +81,6 @@ final class RunCommand implements Callable<Integer> {
             printOutput("output", details.get("output"));
             printOutput("stdout", details.get("stdoutTail"));
             printOutput("stderr", details.get("stderrTail"));
-            return Heddle.OK;
         }
 
         private void printOutput(String what, Object text) {

@@ -153,13 +153,8 @@ final class TaskCommand implements Callable<Integer> {
 
         /** Prints the changed task as JSON, or {@code text} then the task's status. */
         int changed(Object answer, String text) {
-            if (json) {
-                printJson(answer);
-            } else {
-                Map<String, Object> t = ApiClient.object(answer);
-                terminal.line(text + " (status " + ApiClient.text(state(t), "status", "?") + ")");
-            }
-            return Heddle.OK;
+            return reply(answer,
+                    () -> text + " (status " + ApiClient.text(state(ApiClient.object(answer)), "status", "?") + ")");
         }
     }
 
@@ -177,15 +172,16 @@ final class TaskCommand implements Callable<Integer> {
         int run(ApiClient api) {
             String heartbeat = heartbeatPath(api);
             Map<String, Object> answer = api.get(heartbeat + "/tasks");
-            if (json) {
-                printJson(answer);
-                return Heddle.OK;
-            }
+            return replyWith(answer, () -> printTasks(answer));
+        }
+
+        /** The tasks as a table. */
+        private void printTasks(Map<String, Object> answer) {
             List<Object> tasks = ApiClient.list(answer.get("tasks"));
             if (tasks.isEmpty()) {
                 terminal.line("No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
                 printWaiting(answer);
-                return Heddle.OK;
+                return;
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ID", "STATUS", "ENABLED", "EVERY", "NEXT", "NAME"});
@@ -198,7 +194,6 @@ final class TaskCommand implements Callable<Integer> {
             }
             Table.print(terminal, rows);
             printWaiting(answer);
-            return Heddle.OK;
         }
 
         /** The task files a shared store leaves waiting: not run, not lost. */
@@ -222,12 +217,7 @@ final class TaskCommand implements Callable<Integer> {
         @Override
         int run(ApiClient api, String path, Map<String, Object> task) {
             Map<String, Object> fresh = api.get(path);
-            if (json) {
-                printJson(fresh);
-            } else {
-                print(terminal, fresh);
-            }
-            return Heddle.OK;
+            return replyWith(fresh, () -> print(terminal, fresh));
         }
     }
 
@@ -367,13 +357,8 @@ final class TaskCommand implements Callable<Integer> {
                 body.put("runnerConfig", runnerConfig);
             }
             Object answer = api.send("POST", heartbeatPath(api) + "/tasks", body);
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Task " + label(ApiClient.object(answer)) + " added; it runs every "
-                        + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Task " + label(ApiClient.object(answer)) + " added; it runs every "
+                    + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
         }
     }
 
@@ -427,67 +412,64 @@ final class TaskCommand implements Callable<Integer> {
                 body.put("runnerConfig", runnerConfig);
             }
             Object answer = api.send("PATCH", taskPath(heartbeat, found), body);
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Task " + label(ApiClient.object(answer)) + " changed.");
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Task " + label(ApiClient.object(answer)) + " changed.");
         }
     }
 
     // --- enable, disable, run, resume, rm ---
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = "Enables a task; its next slot is one interval from now.")
-    static final class Enable extends OneTask {
-        Enable(Terminal terminal) {
+    /** A subcommand that sends one request about one task and prints the task it answers. */
+    abstract static class TaskChange extends OneTask {
+        private final String method;
+        private final String suffix;
+        private final Object body;
+        private final String done;
+
+        /** Sends {@code body} with {@code method} to the task's path plus {@code suffix}; says "Task T {@code done}". */
+        TaskChange(Terminal terminal, String method, String suffix, Object body, String done) {
             super(terminal);
+            this.method = method;
+            this.suffix = suffix;
+            this.body = body;
+            this.done = done;
         }
 
         @Override
-        int run(ApiClient api, String path, Map<String, Object> task) {
-            return changed(api.send("PATCH", path, Map.of("enabled", true)), "Task " + label(task) + " enabled");
+        final int run(ApiClient api, String path, Map<String, Object> task) {
+            return changed(api.send(method, path + suffix, body), "Task " + label(task) + " " + done);
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+            description = "Enables a task; its next slot is one interval from now.")
+    static final class Enable extends TaskChange {
+        Enable(Terminal terminal) {
+            super(terminal, "PATCH", "", Map.of("enabled", true), "enabled");
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
             description = "Disables a task: it does not run until enabled again.")
-    static final class Disable extends OneTask {
+    static final class Disable extends TaskChange {
         Disable(Terminal terminal) {
-            super(terminal);
-        }
-
-        @Override
-        int run(ApiClient api, String path, Map<String, Object> task) {
-            return changed(api.send("PATCH", path, Map.of("enabled", false)), "Task " + label(task) + " disabled");
+            super(terminal, "PATCH", "", Map.of("enabled", false), "disabled");
         }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
             description = "Runs a task now (as soon as a slot is free); its schedule stays. See the run with:"
                     + " heddle runs TASK")
-    static final class RunNow extends OneTask {
+    static final class RunNow extends TaskChange {
         RunNow(Terminal terminal) {
-            super(terminal);
-        }
-
-        @Override
-        int run(ApiClient api, String path, Map<String, Object> task) {
-            return changed(api.send("POST", path + "/run", null), "Task " + label(task) + " runs now");
+            super(terminal, "POST", "/run", null, "runs now");
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
             description = "Resumes a task that is blocked, waiting for a resume, complete or failed: it runs at once.")
-    static final class Resume extends OneTask {
+    static final class Resume extends TaskChange {
         Resume(Terminal terminal) {
-            super(terminal);
-        }
-
-        @Override
-        int run(ApiClient api, String path, Map<String, Object> task) {
-            return changed(api.send("POST", path + "/resume", null), "Task " + label(task) + " resumed");
+            super(terminal, "POST", "/resume", null, "resumed");
         }
     }
 
@@ -501,12 +483,7 @@ final class TaskCommand implements Callable<Integer> {
         @Override
         int run(ApiClient api, String path, Map<String, Object> task) {
             Object answer = api.send("DELETE", path, null);
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Task " + label(task) + " removed.");
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Task " + label(task) + " removed.");
         }
     }
 

@@ -56,10 +56,11 @@ final class WorkspaceCommand implements Callable<Integer> {
         @Override
         int run(ApiClient api) {
             Map<String, Object> answer = api.get("/api/workspaces");
-            if (json) {
-                printJson(answer);
-                return Heddle.OK;
-            }
+            return replyWith(answer, () -> printCatalog(answer));
+        }
+
+        /** The catalog as a table. */
+        private void printCatalog(Map<String, Object> answer) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"", "ID", "NAME", "FOLDER"});
             for (Map<String, Object> w : Workspaces.catalog(answer)) {
@@ -68,7 +69,6 @@ final class WorkspaceCommand implements Callable<Integer> {
                     ApiClient.text(w, "workspaceRoot", "")});
             }
             Table.print(terminal, rows);
-            return Heddle.OK;
         }
     }
 
@@ -106,12 +106,7 @@ final class WorkspaceCommand implements Callable<Integer> {
                 body.put("name", name);
             }
             Object answer = api.send("POST", "/api/workspaces", body);
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Workspace " + label(ApiClient.object(answer)) + " added.");
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Workspace " + label(ApiClient.object(answer)) + " added.");
         }
     }
 
@@ -141,12 +136,7 @@ final class WorkspaceCommand implements Callable<Integer> {
             Map<String, Object> w = find(api, workspace);
             Object answer = api.send("PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")),
                     Map.of("name", name));
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Workspace " + label(ApiClient.object(answer)) + " renamed.");
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Workspace " + label(ApiClient.object(answer)) + " renamed.");
         }
     }
 
@@ -216,12 +206,7 @@ final class WorkspaceCommand implements Callable<Integer> {
         int run(ApiClient api) {
             Map<String, Object> w = find(api, workspace);
             Object answer = api.send("PUT", "/api/workspaces/active", Map.of("workspaceId", w.get("id")));
-            if (json) {
-                printJson(answer);
-            } else {
-                terminal.line("Workspace " + label(w) + " is now the active one.");
-            }
-            return Heddle.OK;
+            return reply(answer, () -> "Workspace " + label(w) + " is now the active one.");
         }
     }
 }

@@ -5,20 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
-import io.heddle.itest.postgres.PostgresServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -30,38 +22,22 @@ public class BadStoreConfigurationE2E {
 
     private static final String PASSWORD = "right-pw-5e2f71";
     private static final String WRONG = "wrong-pw-90ac13";
-    private static PostgresServer postgres;
 
-    private final List<HeddleSandbox> sandboxes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @ClassRule
+    public static final PostgresDatabase DATABASE = new PostgresDatabase("tasks", PASSWORD);
 
-    @BeforeClass
-    public static void database() throws Exception {
-        postgres = PostgresServer.start();
-        postgres.createDatabase("tasks", "heddle", PASSWORD);
-    }
-
-    @AfterClass
-    public static void stopDatabase() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    @After
-    public void stopDaemons() {
-        sandboxes.forEach(HeddleSandbox::close);
-    }
+    @Rule
+    public final HeddleSandboxes sandboxes = new HeddleSandboxes();
 
     @Test
     public void aWrongPasswordStartsTheServerAndNamesTheCauseWithoutTracesOrThePassword() throws Exception {
-        HeddleSandbox sandbox = configured("bad-password", postgres.jdbcUrl("tasks"), WRONG);
+        HeddleSandbox sandbox = configured("bad-password", DATABASE.jdbcUrl(), WRONG);
         HeddleRun daemon = sandbox.startDaemon("--port", Integer.toString(Sockets.freePort()));
         ServerRecord server = sandbox.liveRecord().orElseThrow();
         expectProblem(sandbox, server, "refused the password of user heddle");
         assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr()))
                 .as("the terminal").doesNotContain("Exception").doesNotContain("\tat ").doesNotContain(WRONG);
-        for (Path log : logFiles(sandbox)) {
+        for (Path log : sandbox.logFiles()) {
             assertThat(Files.readString(log)).as(log.toString()).doesNotContain(WRONG).doesNotContain(PASSWORD);
         }
     }
@@ -97,25 +73,9 @@ public class BadStoreConfigurationE2E {
     }
 
     private HeddleSandbox configured(String name, String url, String password) throws Exception {
-        HeddleSandbox sandbox = new HeddleSandbox(name);
-        sandboxes.add(sandbox);
-        Path etc = Files.createDirectories(sandbox.home().resolve("etc"));
-        Path secret = sandbox.home().resolve("pgpass");
-        Files.writeString(secret, password + "\n");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(etc.resolve("io.heddle.heartbeat.store.postgres.cfg"), "url=" + url
-                + "\nuser=heddle\npasswordFile=" + secret + "\nnamespace=bad\nrunners=command\n");
+        HeddleSandbox sandbox = sandboxes.create(name);
+        PostgresDatabase.configureStore(sandbox, url, password, "namespace=bad\nrunners=command\n");
         return sandbox;
-    }
-
-    /** The server's log files ({@code <workspace>/.heddle/logs}); there is at least one. */
-    private static List<Path> logFiles(HeddleSandbox sandbox) throws Exception {
-        Path logs = sandbox.workspace().resolve(".heddle").resolve("logs");
-        try (var files = Files.walk(logs)) {
-            List<Path> found = files.filter(Files::isRegularFile).toList();
-            assertThat(found).as("log files in " + logs).isNotEmpty();
-            return found;
-        }
     }
 
     private HttpResponse<String> callQuietly(HeddleSandbox sandbox, ServerRecord server, String path) {
@@ -127,9 +87,6 @@ public class BadStoreConfigurationE2E {
     }
 
     private HttpResponse<String> call(HeddleSandbox sandbox, ServerRecord server, String path) throws Exception {
-        String token = Files.readString(sandbox.home().resolve("run").resolve(server.serverId() + ".token")).trim();
-        return http.send(HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return sandbox.callUnchecked(server, "GET", path, null, Duration.ofSeconds(10));
     }
 }

@@ -1,11 +1,18 @@
 package io.heddle.itest.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.heddle.api.registry.RegistrySnapshot;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.itest.OpenApiContract;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.RawHttp;
 import io.heddle.registry.internal.FileDaemonRegistry;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +33,7 @@ public final class HeddleSandbox implements AutoCloseable {
 
     static final Duration START_DEADLINE = Duration.ofSeconds(60);
     static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path home;
     private final Path workspace;
@@ -154,6 +162,48 @@ public final class HeddleSandbox implements AutoCloseable {
         } catch (IOException e) {
             return "-1 " + e;
         }
+    }
+
+    /** The server's log files ({@code <workspace>/.heddle/logs}); fails the test when there is none. */
+    public List<Path> logFiles() throws IOException {
+        Path logs = workspace.resolve(".heddle").resolve("logs");
+        try (Stream<Path> files = Files.walk(logs)) {
+            List<Path> found = files.filter(Files::isRegularFile).toList();
+            assertThat(found).as("log files in " + logs).isNotEmpty();
+            return found;
+        }
+    }
+
+    /**
+     * {@code method path} on {@code server}, a server of this sandbox, with its token (read from
+     * {@code run/<serverId>.token}) and {@code body} as JSON unless null, answered within
+     * {@code timeout}; the answer is checked against the OpenAPI document ({@link OpenApiContract}).
+     */
+    public HttpResponse<String> call(ServerRecord server, String method, String path, String body, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = request(server, method, path, body, timeout);
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.check(request, response);
+        return response;
+    }
+
+    /** As {@link #call}, but the answer is not checked against the OpenAPI document. */
+    public HttpResponse<String> callUnchecked(ServerRecord server, String method, String path, String body,
+            Duration timeout) throws IOException, InterruptedException {
+        return HTTP.send(request(server, method, path, body, timeout), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(ServerRecord server, String method, String path, String body, Duration timeout)
+            throws IOException {
+        String token = Files.readString(home.resolve("run").resolve(server.serverId() + ".token")).trim();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
+                .timeout(timeout).header("Authorization", "Bearer " + token);
+        if (body != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return request.build();
     }
 
     @Override

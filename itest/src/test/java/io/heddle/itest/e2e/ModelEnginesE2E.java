@@ -10,9 +10,6 @@ import io.heddle.itest.support.FakeModelProvider.Answer;
 import io.heddle.itest.support.FakeModelProvider.Ending;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +35,6 @@ public class ModelEnginesE2E {
     private static FakeModelProvider provider;
     private static HeddleRun daemon;
     private static ServerRecord server;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeClass
     public static void daemonWithAnEngine() throws Exception {
@@ -72,18 +68,7 @@ public class ModelEnginesE2E {
     }
 
     private static HttpResponse<String> call(String method, String path, String body) throws Exception {
-        String token = Files.readString(sandbox.home().resolve("run").resolve(server.serverId() + ".token")).trim();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpRequest built = request.build();
-        HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
-        io.heddle.itest.OpenApiContract.check(built, response);
-        return response;
+        return sandbox.call(server, method, path, body, Duration.ofSeconds(20));
     }
 
     @Test

@@ -5,23 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
-import io.heddle.itest.postgres.PostgresServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -36,44 +30,25 @@ public class SharedTasksE2E {
     private static final int TASKS = 20;
     private static final long LEASE_MS = 3_000;
     private static final long POLL_MS = 250;
-    private static PostgresServer postgres;
+
+    @ClassRule
+    public static final PostgresDatabase DATABASE = new PostgresDatabase("shared", PASSWORD);
+
+    @Rule
+    public final HeddleSandboxes sandboxes = new HeddleSandboxes();
 
     private final List<HeddleSandbox> machines = new ArrayList<>();
     private final List<ServerRecord> servers = new ArrayList<>();
     private final List<HeddleRun> daemons = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeClass
-    public static void database() throws Exception {
-        postgres = PostgresServer.start();
-        postgres.createDatabase("shared", "heddle", PASSWORD);
-    }
-
-    @AfterClass
-    public static void stopDatabase() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    @After
-    public void stopDaemons() {
-        machines.forEach(HeddleSandbox::close);
-    }
 
     @Test
     public void threeServersRunEachDueOccurrenceOnceRecoverAKilledHolderAndRideOutAnOutage() throws Exception {
         for (int i = 0; i < 3; i++) {
-            HeddleSandbox machine = new HeddleSandbox("shared-" + i);
-            Path etc = Files.createDirectories(machine.home().resolve("etc"));
-            Path secret = machine.home().resolve("pgpass");
-            Files.writeString(secret, PASSWORD + "\n");
-            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(etc.resolve("io.heddle.heartbeat.store.postgres.cfg"), "url=" + postgres.jdbcUrl("shared")
-                    + "\nuser=heddle\npasswordFile=" + secret + "\nnamespace=e2e\nrunners=command\nleaseTtlMs=" + LEASE_MS
-                    + "\n");
-            Files.writeString(etc.resolve("io.heddle.heartbeat.scheduler.cfg"), "pollIntervalMs=" + POLL_MS
-                    + "\nminIntervalMs=1000\nmaxConcurrentTasks=8\nleaseTtlMs=" + LEASE_MS + "\n");
+            HeddleSandbox machine = sandboxes.create("shared-" + i);
+            PostgresDatabase.configureStore(machine, DATABASE.jdbcUrl(), PASSWORD,
+                    "namespace=e2e\nrunners=command\nleaseTtlMs=" + LEASE_MS + "\n");
+            Files.writeString(machine.home().resolve("etc").resolve("io.heddle.heartbeat.scheduler.cfg"),
+                    "pollIntervalMs=" + POLL_MS + "\nminIntervalMs=1000\nmaxConcurrentTasks=8\nleaseTtlMs=" + LEASE_MS + "\n");
             machines.add(machine);
         }
         for (HeddleSandbox machine : machines) {
@@ -88,7 +63,7 @@ public class SharedTasksE2E {
 
         // the event stream of the third machine: it hears what the others change in the namespace
         List<String> eventsOfThird = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(
+        HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 servers.get(2).endpointUrl() + "/api/events")).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofLines());
         Thread reader = new Thread(() -> stream.body().forEach(eventsOfThird::add), "shared-e2e-events");
@@ -118,16 +93,16 @@ public class SharedTasksE2E {
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Poll.until("30 s of runs", Duration.ofSeconds(40), () -> System.nanoTime() > until);
 
-        assertThat(postgres.sql("shared", "SELECT count(*) FROM (SELECT task_id, due_at FROM heddle_runs"
+        assertThat(DATABASE.server().sql("shared", "SELECT count(*) FROM (SELECT task_id, due_at FROM heddle_runs"
                 + " GROUP BY task_id, due_at HAVING count(*) > 1) twice")).as("occurrences run twice").isEqualTo("0");
-        assertThat(postgres.sql("shared", "SELECT count(*) FROM (SELECT started_at, lag(finished_at) OVER"
+        assertThat(DATABASE.server().sql("shared", "SELECT count(*) FROM (SELECT started_at, lag(finished_at) OVER"
                 + " (PARTITION BY task_id ORDER BY started_at) AS previous_end FROM heddle_runs) r"
                 + " WHERE previous_end > started_at")).as("overlapping runs of a task").isEqualTo("0");
-        int runs = Integer.parseInt(postgres.sql("shared", "SELECT count(*) FROM heddle_runs WHERE status = 'finished'"));
+        int runs = Integer.parseInt(DATABASE.server().sql("shared", "SELECT count(*) FROM heddle_runs WHERE status = 'finished'"));
         int lines = Files.readAllLines(effects, StandardCharsets.UTF_8).size();
         assertThat(runs).as("finished runs").isGreaterThan(TASKS * 5);
         assertThat(lines).as("side effects, one per finished run (and runs still going)").isBetween(runs, runs + TASKS);
-        Set<String> ranOn = new HashSet<>(List.of(postgres.sql("shared",
+        Set<String> ranOn = new HashSet<>(List.of(DATABASE.server().sql("shared",
                 "SELECT DISTINCT server_id FROM heddle_runs").split("\n")));
         assertThat(ranOn).as("servers that ran tasks").hasSizeGreaterThanOrEqualTo(2);
         assertThat(eventsOfThird).as("runs of the namespace, seen by the third machine as stored task changes")
@@ -142,7 +117,7 @@ public class SharedTasksE2E {
         });
         HeddleRun status = machines.get(0).run("status");
         assertThat(status.stdout()).as(status.report())
-                .contains("health=ok", "taskStore=postgresql 127.0.0.1:" + postgres.port() + "/shared namespace e2e (available)")
+                .contains("health=ok", "taskStore=postgresql 127.0.0.1:" + DATABASE.server().port() + "/shared namespace e2e (available)")
                 .anyMatch(line -> ranOn.stream().anyMatch(id -> line.startsWith("  server " + id + "  lastClaimAt=20")));
         assertThat(String.join("\n", status.stdout())).doesNotContain(PASSWORD);
 
@@ -153,7 +128,7 @@ public class SharedTasksE2E {
         String slowId = TestSupport.jsonString(slow.body(), "id");
         Poll.until("the slow task is leased", Duration.ofSeconds(20), () -> !sqlQuietly(
                 "SELECT server_id FROM heddle_leases WHERE task_id = '" + slowId + "'").isEmpty());
-        String holder = postgres.sql("shared", "SELECT server_id FROM heddle_leases WHERE task_id = '" + slowId + "'");
+        String holder = DATABASE.server().sql("shared", "SELECT server_id FROM heddle_leases WHERE task_id = '" + slowId + "'");
         int victim = indexOf(holder);
         ProcessHandle victimProcess = ProcessHandle.of(servers.get(victim).pid()).orElseThrow();
         long killedAt = System.nanoTime();
@@ -165,14 +140,14 @@ public class SharedTasksE2E {
         long recoveredMs = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
         System.out.println("SharedTasksE2E: recovered the killed holder's task after " + recoveredMs + " ms (lease "
                 + LEASE_MS + " ms, poll " + POLL_MS + " ms)");
-        assertThat(postgres.sql("shared", "SELECT status FROM heddle_runs WHERE task_id = '" + slowId
+        assertThat(DATABASE.server().sql("shared", "SELECT status FROM heddle_runs WHERE task_id = '" + slowId
                 + "' AND server_id = '" + holder + "'")).isEqualTo("interrupted");
         int survivor = victim == 0 ? 1 : 0;
         call(survivor, "DELETE", paths.get(survivor) + "/" + slowId, null);
 
         // --- the database stops for 10 s: only 503 with the cause, nothing lost, the scheduler resumes ---
-        int before = Integer.parseInt(postgres.sql("shared", "SELECT count(*) FROM heddle_tasks"));
-        postgres.stop();
+        int before = Integer.parseInt(DATABASE.server().sql("shared", "SELECT count(*) FROM heddle_tasks"));
+        DATABASE.server().stop();
         long restartAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<Integer> statuses = new ArrayList<>();
         String[] cause = {null};
@@ -187,26 +162,26 @@ public class SharedTasksE2E {
             return System.nanoTime() > restartAt;
         });
         HttpResponse<String> health = callQuietly(survivor, "GET", "/api/health");
-        postgres.restart();
+        DATABASE.server().restart();
         assertThat(health).isNotNull();
         assertThat(health.body()).as("health while the database is down").contains("degraded")
                 .contains("heartbeat-store-postgres").contains("cannot be reached").doesNotContain(PASSWORD);
         assertThat(statuses).as("answers while the database was down").isNotEmpty()
                 .allMatch(s -> s == 503 || s == 200);
         assertThat(cause[0]).contains("storage_unavailable").contains("cannot be reached").doesNotContain(PASSWORD);
-        String finishedBefore = postgres.sql("shared", "SELECT count(*) FROM heddle_runs WHERE status = 'finished'");
+        String finishedBefore = DATABASE.server().sql("shared", "SELECT count(*) FROM heddle_runs WHERE status = 'finished'");
         Poll.until("runs resume after the outage", Duration.ofSeconds(30), () -> {
             String n = sqlQuietly("SELECT count(*) FROM heddle_runs WHERE status = 'finished'");
             return !n.isEmpty() && Integer.parseInt(n) > Integer.parseInt(finishedBefore) + TASKS;
         });
-        assertThat(Integer.parseInt(postgres.sql("shared", "SELECT count(*) FROM heddle_tasks"))).isEqualTo(before);
+        assertThat(Integer.parseInt(DATABASE.server().sql("shared", "SELECT count(*) FROM heddle_tasks"))).isEqualTo(before);
         // a run whose lease lapsed during the outage (or on the killed server) may run again once
         // recovered: never two applied results for one occurrence
-        assertThat(postgres.sql("shared", "SELECT count(*) FROM (SELECT task_id, due_at FROM heddle_runs"
+        assertThat(DATABASE.server().sql("shared", "SELECT count(*) FROM (SELECT task_id, due_at FROM heddle_runs"
                 + " WHERE status IN ('finished', 'failed') GROUP BY task_id, due_at HAVING count(*) > 1) twice"))
                 .as("occurrences with two applied results").isEqualTo("0");
         for (HeddleSandbox machine : machines) {
-            for (Path log : logFiles(machine)) {
+            for (Path log : machine.logFiles()) {
                 assertThat(Files.readString(log)).as(log.toString()).doesNotContain(PASSWORD);
             }
         }
@@ -236,19 +211,9 @@ public class SharedTasksE2E {
 
     private static String sqlQuietly(String sql) {
         try {
-            return postgres.sql("shared", sql);
+            return DATABASE.server().sql("shared", sql);
         } catch (Exception e) {
             return "";
-        }
-    }
-
-    /** The server's log files ({@code <workspace>/.heddle/logs}); there is at least one. */
-    private static List<Path> logFiles(HeddleSandbox sandbox) throws Exception {
-        Path logs = sandbox.workspace().resolve(".heddle").resolve("logs");
-        try (var files = Files.walk(logs)) {
-            List<Path> found = files.filter(Files::isRegularFile).toList();
-            assertThat(found).as("log files in " + logs).isNotEmpty();
-            return found;
         }
     }
 
@@ -261,16 +226,6 @@ public class SharedTasksE2E {
     }
 
     private HttpResponse<String> call(int machine, String method, String path, String body) throws Exception {
-        ServerRecord server = servers.get(machine);
-        String token = Files.readString(machines.get(machine).home().resolve("run").resolve(server.serverId()
-                + ".token")).trim();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return machines.get(machine).callUnchecked(servers.get(machine), method, path, body, Duration.ofSeconds(10));
     }
 }

@@ -47,18 +47,7 @@ public class StorageE2E {
     }
 
     private HttpResponse<String> call(ServerRecord server, String method, String path, String body) throws Exception {
-        String token = Files.readString(sandbox.home().resolve("run").resolve(server.serverId() + ".token")).trim();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpRequest built = request.build();
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-        io.heddle.itest.OpenApiContract.check(built, response);
-        return response;
+        return sandbox.call(server, method, path, body, Duration.ofSeconds(20));
     }
 
     private String get(ServerRecord server, String path) {

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.After;
 import org.junit.Test;
@@ -18,7 +14,6 @@ import org.junit.Test;
 public class TasksSurviveRestartE2E {
 
     private final HeddleSandbox sandbox = new HeddleSandbox("tasks-restart");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @After
     public void cleanUp() {
@@ -26,18 +21,7 @@ public class TasksSurviveRestartE2E {
     }
 
     private HttpResponse<String> call(ServerRecord server, String method, String path, String body) throws Exception {
-        String token = Files.readString(sandbox.home().resolve("run").resolve(server.serverId() + ".token")).trim();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpRequest built = request.build();
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-        io.heddle.itest.OpenApiContract.check(built, response);
-        return response;
+        return sandbox.call(server, method, path, body, Duration.ofSeconds(10));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.heddle.http.internal;
 import io.heddle.api.lifecycle.ServerAssets;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.web.WebAssets;
+import io.heddle.jsonhttp.files.internal.StaticResponses;
 import io.heddle.jsonhttp.internal.HttpProblem;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,7 +89,7 @@ public final class AssetServlet extends JsonApiServlet {
         if (file == null) {
             throw HttpProblem.notFound("This server's web UI has no index.html.");
         }
-        send(request, response, file, cacheControl, method.equals("HEAD"));
+        StaticResponses.send(request, response, file, cacheControl, PAGE_POLICY, method.equals("HEAD"));
         return null;
     }
 
@@ -118,38 +119,6 @@ public final class AssetServlet extends JsonApiServlet {
                 throw HttpProblem.notFound("This server serves no web UI (it was started with --no-assets)."
                         + " The API is under /api/.");
         }
-    }
-
-    private static void send(HttpServletRequest request, HttpServletResponse response, StaticFile file,
-            String cacheControl, boolean headOnly) throws IOException {
-        boolean zipped = file.gzip() != null && AssetPaths.acceptsGzip(request.getHeader("Accept-Encoding"));
-        String etag = zipped ? file.gzipEtag() : file.etag();
-        response.setHeader("ETag", etag);
-        response.setHeader("Cache-Control", cacheControl);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        if (file.gzip() != null) {
-            response.setHeader("Vary", "Accept-Encoding");
-        }
-        if (file.contentType().startsWith("text/html")) {
-            response.setHeader("Content-Security-Policy", PAGE_POLICY);
-            response.setHeader("Referrer-Policy", "no-referrer");
-        }
-        if (AssetPaths.etagMatches(request.getHeader("If-None-Match"), etag)) {
-            response.setStatus(304);
-            response.flushBuffer();
-            return;
-        }
-        byte[] body = zipped ? file.gzip() : file.body();
-        response.setStatus(200);
-        response.setContentType(file.contentType());
-        if (zipped) {
-            response.setHeader("Content-Encoding", "gzip");
-        }
-        response.setContentLength(body.length);
-        if (!headOnly) {
-            response.getOutputStream().write(body);
-        }
-        response.flushBuffer();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.heddle.http.internal;
 
+import io.heddle.jsonhttp.files.internal.StaticResponses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ final class DirectoryAssetSite implements AssetSite {
         } catch (IOException | UncheckedIOException e) {
             listing.append("unreadable:").append(e.getMessage());
         }
-        return AssetPaths.shortVersion(StaticFile.sha256(listing.toString().getBytes(StandardCharsets.UTF_8)));
+        return AssetPaths.shortVersion(StaticResponses.sha256(listing.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -1,15 +1,10 @@
 package io.heddle.http.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.heddle.jsonhttp.files.internal.StaticContent;
+import io.heddle.jsonhttp.files.internal.StaticResponses;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * One static file ready to send: its media type, its bytes, its gzipped bytes when that is
@@ -21,7 +16,7 @@ import java.util.zip.GZIPOutputStream;
  * @param gzip        the gzipped bytes, or null when not worth sending
  * @param etag        the quoted strong entity tag of {@code body}
  */
-record StaticFile(String path, String contentType, byte[] body, byte[] gzip, String etag) {
+record StaticFile(String path, String contentType, byte[] body, byte[] gzip, String etag) implements StaticContent {
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html;charset=utf-8"), Map.entry("js", "text/javascript;charset=utf-8"),
@@ -42,39 +37,22 @@ record StaticFile(String path, String contentType, byte[] body, byte[] gzip, Str
         String ext = extension(path);
         byte[] gzip = null;
         if (COMPRESSIBLE.contains(ext) && content.length >= MIN_GZIP_BYTES) {
-            byte[] zipped = gzip(content);
+            byte[] zipped = StaticResponses.gzip(content);
             gzip = zipped.length < content.length ? zipped : null;
         }
         return new StaticFile(path, TYPES.getOrDefault(ext, "application/octet-stream"), content, gzip,
-                "\"" + sha256(content).substring(0, 32) + "\"");
+                StaticResponses.etagOf(content));
     }
 
-    /** The entity tag of the gzipped representation: another tag, as the bytes differ. */
-    String gzipEtag() {
-        return etag.substring(0, etag.length() - 1) + "-gz\"";
+    /** A gzipped form is offered when it was worth making. */
+    @Override
+    public boolean gzipOffered() {
+        return gzip != null;
     }
 
     static String extension(String path) {
         int slash = path.lastIndexOf('/');
         int dot = path.lastIndexOf('.');
         return dot <= slash ? "" : path.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    static byte[] gzip(byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length / 3 + 32);
-        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            zip.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // never: it writes to memory
-        }
-        return out.toByteArray();
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
     }
 }

@@ -45,27 +45,6 @@ class AssetPathsTest {
     }
 
     @Test
-    void gzipIsAcceptedUnlessRefusedWithQZero() {
-        assertThat(AssetPaths.acceptsGzip("gzip, deflate, br")).isTrue();
-        assertThat(AssetPaths.acceptsGzip("br;q=1.0, GZIP;q=0.5")).isTrue();
-        assertThat(AssetPaths.acceptsGzip("*")).isTrue();
-        assertThat(AssetPaths.acceptsGzip("gzip;q=0")).isFalse();
-        assertThat(AssetPaths.acceptsGzip("gzip;q=0.000, *")).isFalse();
-        assertThat(AssetPaths.acceptsGzip("identity")).isFalse();
-        assertThat(AssetPaths.acceptsGzip(null)).isFalse();
-    }
-
-    @Test
-    void ifNoneMatchComparesWeaklyAndHonoursStar() {
-        assertThat(AssetPaths.etagMatches("\"a1\"", "\"a1\"")).isTrue();
-        assertThat(AssetPaths.etagMatches("W/\"a1\"", "\"a1\"")).isTrue();
-        assertThat(AssetPaths.etagMatches("\"zz\", \"a1\"", "\"a1\"")).isTrue();
-        assertThat(AssetPaths.etagMatches("*", "\"a1\"")).isTrue();
-        assertThat(AssetPaths.etagMatches("\"a1-gz\"", "\"a1\"")).isFalse();
-        assertThat(AssetPaths.etagMatches(null, "\"a1\"")).isFalse();
-    }
-
-    @Test
     void textFilesCarryGzipThatInflatesToTheBodyAndTagsPerRepresentation() throws Exception {
         byte[] js = "export const x = 1;\n".repeat(100).getBytes(StandardCharsets.UTF_8);
 

@@ -1,17 +1,18 @@
 package io.heddle.records.internal;
 
-import static io.heddle.storage.internal.JsonFields.format;
-
 import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.heartbeat.store.TaskStoreServer;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.storage.internal.JsonFields;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one JSON shape of each API record, as JSON trees for {@code JsonTree}: the registry file,
@@ -39,6 +40,14 @@ public final class RecordJson {
     }
 
     public static Map<String, Object> task(HeartbeatTask t) {
+        return task(t, RecordJson::format);
+    }
+
+    /**
+     * The task with each instant written by {@code format} (the PostgreSQL task store keeps
+     * full precision; everything else writes milliseconds).
+     */
+    public static Map<String, Object> task(HeartbeatTask t, Function<Instant, String> format) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("name", t.name());
@@ -49,32 +58,32 @@ public final class RecordJson {
         m.put("runnerConfig", new LinkedHashMap<>(t.runnerConfig()));
         Map<String, Object> schedule = new LinkedHashMap<>();
         schedule.put("intervalMs", t.schedule().intervalMs());
-        schedule.put("nextRunAt", format(t.schedule().nextRunAt()));
+        schedule.put("nextRunAt", format.apply(t.schedule().nextRunAt()));
         m.put("schedule", schedule);
         HeartbeatTaskState s = t.state();
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("status", s.status().wireName());
         state.put("progress", s.progress());
-        state.put("runAt", format(s.runAt()));
+        state.put("runAt", format.apply(s.runAt()));
         state.put("result", s.result());
         state.put("error", s.error());
-        state.put("updatedAt", format(s.updatedAt()));
+        state.put("updatedAt", format.apply(s.updatedAt()));
         state.put("needs", s.needs());
         state.put("message", s.message());
         state.put("failures", s.failures());
         state.put("lastRunId", s.lastRunId());
-        state.put("runRequestedAt", format(s.runRequestedAt()));
+        state.put("runRequestedAt", format.apply(s.runRequestedAt()));
         if (s.lastError() != null) {
             Map<String, Object> lastError = new LinkedHashMap<>();
-            lastError.put("at", format(s.lastError().at()));
+            lastError.put("at", format.apply(s.lastError().at()));
             lastError.put("message", s.lastError().message());
             state.put("lastError", lastError);
         } else {
             state.put("lastError", null);
         }
         m.put("state", state);
-        m.put("createdAt", format(t.createdAt()));
-        m.put("updatedAt", format(t.updatedAt()));
+        m.put("createdAt", format.apply(t.createdAt()));
+        m.put("updatedAt", format.apply(t.updatedAt()));
         mergeExtra(m, t.extraFields());
         return m;
     }
@@ -98,6 +107,11 @@ public final class RecordJson {
     }
 
     public static Map<String, Object> run(HeartbeatRun r) {
+        return run(r, RecordJson::format);
+    }
+
+    /** The run with each instant written by {@code format}. */
+    public static Map<String, Object> run(HeartbeatRun r, Function<Instant, String> format) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("taskId", r.taskId());
@@ -105,9 +119,9 @@ public final class RecordJson {
         m.put("serverId", r.serverId());
         m.put("runner", r.runner());
         m.put("trigger", r.trigger());
-        m.put("dueAt", format(r.dueAt()));
-        m.put("startedAt", format(r.startedAt()));
-        m.put("finishedAt", format(r.finishedAt()));
+        m.put("dueAt", format.apply(r.dueAt()));
+        m.put("startedAt", format.apply(r.startedAt()));
+        m.put("finishedAt", format.apply(r.finishedAt()));
         m.put("status", r.status().wireName());
         m.put("decision", r.decision() == null ? null : r.decision().wireName());
         m.put("summary", r.summary());
@@ -135,5 +149,9 @@ public final class RecordJson {
         }
         m.put("servers", servers);
         return m;
+    }
+
+    private static String format(Instant instant) {
+        return JsonFields.format(instant);
     }
 }

@@ -1,18 +1,14 @@
 package io.heddle.web.internal;
 
-import java.io.ByteArrayOutputStream;
+import io.heddle.jsonhttp.files.internal.StaticContent;
+import io.heddle.jsonhttp.files.internal.StaticResponses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Enumeration;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import org.osgi.framework.Bundle;
 
 /**
@@ -26,18 +22,21 @@ final class ApiDocsFiles {
     static final String WEBJAR = "META-INF/resources/webjars/swagger-ui";
 
     /** One file ready to send; the gzipped form is made once, when first asked for. */
-    record File(String contentType, byte[] body, String etag, byte[][] zipped) {
-        byte[] gzip() {
+    record File(String contentType, byte[] body, String etag, byte[][] zipped) implements StaticContent {
+        @Override
+        public byte[] gzip() {
             synchronized (zipped) {
                 if (zipped[0] == null) {
-                    zipped[0] = ApiDocsFiles.gzip(body);
+                    zipped[0] = StaticResponses.gzip(body);
                 }
                 return zipped[0];
             }
         }
 
-        String gzipEtag() {
-            return etag.substring(0, etag.length() - 1) + "-gz\"";
+        /** Every file offers gzip. */
+        @Override
+        public boolean gzipOffered() {
+            return true;
         }
     }
 
@@ -79,61 +78,9 @@ final class ApiDocsFiles {
     private static File file(String contentType, URL url) {
         try (InputStream in = url.openStream()) {
             byte[] body = in.readAllBytes();
-            return new File(contentType, body, "\"" + sha256(body).substring(0, 32) + "\"", new byte[1][]);
+            return new File(contentType, body, StaticResponses.etagOf(body), new byte[1][]);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + url + " from the web bundle", e);
         }
-    }
-
-    static byte[] gzip(byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length / 3 + 32);
-        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            zip.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // never: it writes to memory
-        }
-        return out.toByteArray();
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
-    }
-
-    /** Whether {@code Accept-Encoding} allows gzip (not refused with {@code q=0}). */
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String part : acceptEncoding.split(",")) {
-            String[] pieces = part.trim().split(";");
-            String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
-            if (coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("*")) {
-                for (int i = 1; i < pieces.length; i++) {
-                    if (pieces[i].trim().replace(" ", "").matches("q=0(\\.0{0,3})?")) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code If-None-Match} names {@code etag} (weak comparison) or is {@code *}. */
-    static boolean etagMatches(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String c = candidate.trim();
-            if (c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.heddle.web.internal;
 
 import io.heddle.api.lifecycle.ServerHandle;
+import io.heddle.jsonhttp.files.internal.StaticResponses;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,37 +64,7 @@ public final class ApiDocsServlet extends HttpServlet {
                     + "; open /api/docs.");
             return;
         }
-        send(request, response, file.get(), method.equals("HEAD"));
-    }
-
-    private static void send(HttpServletRequest request, HttpServletResponse response, ApiDocsFiles.File file,
-            boolean headOnly) throws IOException {
-        boolean zipped = ApiDocsFiles.acceptsGzip(request.getHeader("Accept-Encoding"));
-        String etag = zipped ? file.gzipEtag() : file.etag();
-        response.setHeader("ETag", etag);
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Vary", "Accept-Encoding");
-        if (file.contentType().startsWith("text/html")) {
-            response.setHeader("Content-Security-Policy", PAGE_POLICY);
-            response.setHeader("Referrer-Policy", "no-referrer");
-        }
-        if (ApiDocsFiles.etagMatches(request.getHeader("If-None-Match"), etag)) {
-            response.setStatus(304);
-            response.flushBuffer();
-            return;
-        }
-        byte[] body = zipped ? file.gzip() : file.body();
-        response.setStatus(200);
-        response.setContentType(file.contentType());
-        if (zipped) {
-            response.setHeader("Content-Encoding", "gzip");
-        }
-        response.setContentLength(body.length);
-        if (!headOnly) {
-            response.getOutputStream().write(body);
-        }
-        response.flushBuffer();
+        StaticResponses.send(request, response, file.get(), "no-cache", PAGE_POLICY, method.equals("HEAD"));
     }
 
     private static void error(HttpServletResponse response, int status, String code, String message)

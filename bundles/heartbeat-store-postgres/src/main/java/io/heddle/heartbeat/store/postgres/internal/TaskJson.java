@@ -9,6 +9,7 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskError;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
 import io.heddle.api.heartbeat.HeartbeatTaskStatus;
+import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.JsonFields;
 import io.heddle.storage.internal.JsonTree;
 import java.nio.charset.StandardCharsets;
@@ -43,48 +44,9 @@ final class TaskJson {
     private TaskJson() {
     }
 
+    /** The file store's shape ({@link RecordJson#task}), instants at full precision. */
     static String encodeTask(HeartbeatTask t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", t.id());
-        m.put("name", t.name());
-        m.put("task", t.task());
-        m.put("enabled", t.enabled());
-        m.put("continuationMode", t.continuationMode().wireName());
-        m.put("runner", t.runner());
-        m.put("runnerConfig", t.runnerConfig());
-        Map<String, Object> schedule = new LinkedHashMap<>();
-        schedule.put("intervalMs", t.schedule().intervalMs());
-        schedule.put("nextRunAt", text(t.schedule().nextRunAt()));
-        m.put("schedule", schedule);
-        HeartbeatTaskState s = t.state();
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("status", s.status().wireName());
-        state.put("progress", s.progress());
-        state.put("runAt", text(s.runAt()));
-        state.put("result", s.result());
-        state.put("error", s.error());
-        state.put("updatedAt", text(s.updatedAt()));
-        state.put("needs", s.needs());
-        state.put("message", s.message());
-        state.put("failures", (long) s.failures());
-        state.put("lastRunId", s.lastRunId());
-        state.put("runRequestedAt", text(s.runRequestedAt()));
-        state.put("lastError", s.lastError() == null ? null
-                : map("at", text(s.lastError().at()), "message", s.lastError().message()));
-        m.put("state", state);
-        m.put("createdAt", text(t.createdAt()));
-        m.put("updatedAt", text(t.updatedAt()));
-        for (Map.Entry<String, Object> e : t.extraFields().entrySet()) {
-            Map<String, Object> nested = JsonFields.object(e.getValue());
-            if (("schedule".equals(e.getKey()) || "state".equals(e.getKey())) && nested != null) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> into = (Map<String, Object>) m.get(e.getKey());
-                nested.forEach(into::putIfAbsent);
-            } else {
-                m.putIfAbsent(e.getKey(), e.getValue());
-            }
-        }
-        return JsonTree.writeCompact(m);
+        return JsonTree.writeCompact(RecordJson.task(t, TaskJson::text));
     }
 
     static HeartbeatTask decodeTask(String body) throws BadBody {
@@ -135,23 +97,9 @@ final class TaskJson {
         }
     }
 
+    /** The file store's shape ({@link RecordJson#run}), instants at full precision. */
     static String encodeRun(HeartbeatRun r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("taskId", r.taskId());
-        m.put("workspaceId", r.workspaceId());
-        m.put("serverId", r.serverId());
-        m.put("runner", r.runner());
-        m.put("trigger", r.trigger());
-        m.put("dueAt", text(r.dueAt()));
-        m.put("startedAt", text(r.startedAt()));
-        m.put("finishedAt", text(r.finishedAt()));
-        m.put("status", r.status().wireName());
-        m.put("decision", r.decision() == null ? null : r.decision().wireName());
-        m.put("summary", r.summary());
-        m.put("details", r.details());
-        m.put("error", r.error());
-        return JsonTree.writeCompact(m);
+        return JsonTree.writeCompact(RecordJson.run(r, TaskJson::text));
     }
 
     static HeartbeatRun decodeRun(String body) throws BadBody {
@@ -188,13 +136,6 @@ final class TaskJson {
                 into.put(k, v);
             }
         });
-    }
-
-    private static Map<String, Object> map(String k1, Object v1, String k2, Object v2) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 
     private static String text(Instant instant) {
