@@ -44,8 +44,10 @@ public class AccessRulesIT extends InContainerTestBase {
         server = start(localOptions(ServerMode.DAEMON, workspace).withAssetsDir(assets));
     }
 
-    private RawHttp.Response call(String method, String path, Map<String, String> headers, String body) throws Exception {
-        return RawHttp.send(server.port(), method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    private RawHttp.Response call(String method, String path, Map<String, String> headers, String body)
+            throws Exception {
+        return RawHttp.send(
+                server.port(), method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<String, String> json(String... more) {
@@ -67,10 +69,14 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void loopbackHostNamesWithTheBoundPortAreAllowed() throws Exception {
-        for (String host : new String[] {"localhost:" + server.port(), "127.0.0.1:" + server.port(), "[::1]:" + server.port()}) {
-            assertThat(call("GET", "/api/health", Map.of("Host", host), null).status).as(host).isEqualTo(200);
+        for (String host :
+                new String[] {"localhost:" + server.port(), "127.0.0.1:" + server.port(), "[::1]:" + server.port()}) {
+            assertThat(call("GET", "/api/health", Map.of("Host", host), null).status)
+                    .as(host)
+                    .isEqualTo(200);
         }
-        assertThat(call("GET", "/api/health", Map.of("Host", "localhost:1"), null).status).isEqualTo(403);
+        assertThat(call("GET", "/api/health", Map.of("Host", "localhost:1"), null).status)
+                .isEqualTo(403);
     }
 
     @Test
@@ -79,9 +85,10 @@ public class AccessRulesIT extends InContainerTestBase {
         String id = TestSupport.jsonString(RawHttp.get(server.port(), "/api/workspaces").body, "activeWorkspaceId");
 
         RawHttp.Response anonymous = call("PATCH", "/api/workspaces/" + id, json(), body);
-        RawHttp.Response wrongToken = call("PATCH", "/api/workspaces/" + id, json("Authorization", "Bearer nope"), body);
-        RawHttp.Response authorized = call("PATCH", "/api/workspaces/" + id,
-                json("Authorization", "Bearer " + server.token()), body);
+        RawHttp.Response wrongToken =
+                call("PATCH", "/api/workspaces/" + id, json("Authorization", "Bearer nope"), body);
+        RawHttp.Response authorized =
+                call("PATCH", "/api/workspaces/" + id, json("Authorization", "Bearer " + server.token()), body);
 
         assertThat(anonymous.status).isEqualTo(401);
         assertThat(anonymous.body).contains("\"code\":\"token_required\"");
@@ -94,7 +101,8 @@ public class AccessRulesIT extends InContainerTestBase {
     public void tokenFileHoldsTheTokenAndOnlyItsOwnerMayReadIt() throws Exception {
         assertThat(Files.readString(server.tokenFile()).trim()).isEqualTo(server.token());
         assertThat(server.token().length()).isGreaterThanOrEqualTo(22); // >= 128 bits in base64url
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.tokenFile()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.tokenFile())))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -105,7 +113,9 @@ public class AccessRulesIT extends InContainerTestBase {
         assertThat(cookie).contains("heddle_token=" + server.token()).containsIgnoringCase("HttpOnly");
 
         String id = TestSupport.jsonString(RawHttp.get(server.port(), "/api/workspaces").body, "activeWorkspaceId");
-        RawHttp.Response withCookie = call("PATCH", "/api/workspaces/" + id,
+        RawHttp.Response withCookie = call(
+                "PATCH",
+                "/api/workspaces/" + id,
                 json("Cookie", "heddle_token=" + server.token(), "Origin", "http://localhost:" + server.port()),
                 "{\"name\":\"via-cookie\"}");
         assertThat(withCookie.status).isEqualTo(200);
@@ -116,20 +126,29 @@ public class AccessRulesIT extends InContainerTestBase {
         String id = TestSupport.jsonString(RawHttp.get(server.port(), "/api/workspaces").body, "activeWorkspaceId");
         String cookie = "heddle_token=" + server.token();
         for (String origin : new String[] {"http://evil.example", "http://localhost:" + (server.port() + 1), "null"}) {
-            RawHttp.Response refused = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie, "Origin", origin),
+            RawHttp.Response refused = call(
+                    "PATCH",
+                    "/api/workspaces/" + id,
+                    json("Cookie", cookie, "Origin", origin),
                     "{\"name\":\"via-foreign-page\"}");
             assertThat(refused.status).as(origin).isEqualTo(403);
             assertThat(refused.body).as(origin).contains("\"code\":\"forbidden_origin\"");
         }
         RawHttp.Response noOrigin = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie), "{\"name\":\"x\"}");
         assertThat(noOrigin.status).isEqualTo(403);
-        RawHttp.Response sameOrigin = call("PATCH", "/api/workspaces/" + id, json("Cookie", cookie,
-                "Sec-Fetch-Site", "same-origin"), "{\"name\":\"via-own-page\"}");
+        RawHttp.Response sameOrigin = call(
+                "PATCH",
+                "/api/workspaces/" + id,
+                json("Cookie", cookie, "Sec-Fetch-Site", "same-origin"),
+                "{\"name\":\"via-own-page\"}");
         assertThat(sameOrigin.status).isEqualTo(200);
         assertThat(RawHttp.get(server.port(), "/api/workspaces").body).doesNotContain("via-foreign-page");
 
         // chat (and any extension) is served by the same context, so the same rule holds there
-        RawHttp.Response chat = call("POST", "/api/chat/sessions", json("Cookie", cookie, "Origin", "http://evil.example"),
+        RawHttp.Response chat = call(
+                "POST",
+                "/api/chat/sessions",
+                json("Cookie", cookie, "Origin", "http://evil.example"),
                 "{\"name\":\"via-foreign-page\"}");
         assertThat(chat.status).isEqualTo(403);
         assertThat(chat.body).contains("\"code\":\"forbidden_origin\"");
@@ -138,8 +157,11 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void aMutationWithABodyThatIsNotJsonGets415EvenWhereNoBodyIsRead() throws Exception {
-        RawHttp.Response response = call("POST", "/api/admin/shutdown",
-                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"), "x");
+        RawHttp.Response response = call(
+                "POST",
+                "/api/admin/shutdown",
+                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"),
+                "x");
 
         assertThat(response.status).isEqualTo(415);
         assertThat(response.body).contains("\"code\":\"unsupported_media_type\"");
@@ -156,21 +178,28 @@ public class AccessRulesIT extends InContainerTestBase {
             {"400", "DELETE /api/health HTTP/1.1\r\nConnection: close\r\n\r\n"},
             {"505", "GET /api/health HTTP/3.0\r\n" + host + "\r\n"},
             {"414", "GET /" + "a".repeat(70_000) + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n"},
-            {"431", "GET /api/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(70_000) + "\r\nConnection: close\r\n\r\n"},
+            {
+                "431",
+                "GET /api/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(70_000) + "\r\nConnection: close\r\n\r\n"
+            },
         };
         for (String[] c : cases) {
             RawHttp.Response response = RawHttp.exchange(server.port(), c[1].getBytes(StandardCharsets.ISO_8859_1));
             String what = c[1].substring(0, Math.min(40, c[1].length()));
             assertThat(response.status).as(what).isEqualTo(Integer.parseInt(c[0]));
             assertThat(response.headers.get("content-type")).as(what).startsWith("application/json");
-            assertThat(response.body).as(what).startsWith("{\"error\":{\"code\":\"").contains("\"message\":\"");
+            assertThat(response.body)
+                    .as(what)
+                    .startsWith("{\"error\":{\"code\":\"")
+                    .contains("\"message\":\"");
         }
     }
 
     @Test
     public void malformedQueriesAndEventIdsGet400NotA500() throws Exception {
-        for (String path : new String[] {"/api/events?%zz", "/api/events?lastEventId=%zz", "/api/events?lastEventId=abc",
-                "/?token=%zz"}) {
+        for (String path : new String[] {
+            "/api/events?%zz", "/api/events?lastEventId=%zz", "/api/events?lastEventId=abc", "/?token=%zz"
+        }) {
             RawHttp.Response response = RawHttp.get(server.port(), path);
             assertThat(response.status).as(path).isEqualTo(400);
             assertThat(response.body).as(path).contains("\"code\":\"bad_request\"");
@@ -181,8 +210,8 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void malformedJsonGets400() throws Exception {
-        RawHttp.Response response = call("POST", "/api/workspaces", json("Authorization", "Bearer " + server.token()),
-                "{\"workspaceRoot\": ");
+        RawHttp.Response response = call(
+                "POST", "/api/workspaces", json("Authorization", "Bearer " + server.token()), "{\"workspaceRoot\": ");
 
         assertThat(response.status).as(response::toString).isEqualTo(400);
         assertThat(response.body).contains("\"code\":\"bad_request\"");
@@ -190,8 +219,8 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void missingFieldGets400NamingTheField() throws Exception {
-        RawHttp.Response response = call("POST", "/api/workspaces", json("Authorization", "Bearer " + server.token()),
-                "{\"name\":\"no root\"}");
+        RawHttp.Response response = call(
+                "POST", "/api/workspaces", json("Authorization", "Bearer " + server.token()), "{\"name\":\"no root\"}");
 
         assertThat(response.status).isEqualTo(400);
         assertThat(response.body).contains("workspaceRoot");
@@ -199,8 +228,11 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void wrongMediaTypeGets415() throws Exception {
-        RawHttp.Response response = call("POST", "/api/workspaces",
-                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"), "hello");
+        RawHttp.Response response = call(
+                "POST",
+                "/api/workspaces",
+                Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"),
+                "hello");
 
         assertThat(response.status).isEqualTo(415);
     }
@@ -209,8 +241,8 @@ public class AccessRulesIT extends InContainerTestBase {
     public void twoMebibyteBodyGets413() throws Exception {
         byte[] big = new byte[2 * 1024 * 1024];
         Arrays.fill(big, (byte) ' ');
-        RawHttp.Response response = RawHttp.send(server.port(), "POST", "/api/workspaces",
-                json("Authorization", "Bearer " + server.token()), big);
+        RawHttp.Response response = RawHttp.send(
+                server.port(), "POST", "/api/workspaces", json("Authorization", "Bearer " + server.token()), big);
 
         assertThat(response.status).isEqualTo(413);
         assertThat(response.body).contains("\"code\":\"body_too_large\"");
@@ -220,8 +252,9 @@ public class AccessRulesIT extends InContainerTestBase {
     public void parentSegmentsThatLeaveTheAssetsFolderNeverServeAFile() throws Exception {
         // Jetty rejects URIs that climb above the root (400) before any endpoint runs; see
         // docs/decisions/0003-traversal-rejected-by-jetty.md. Nothing outside the folder is served.
-        for (String path : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a/../../secret.txt",
-                "/..%5csecret.txt"}) {
+        for (String path : new String[] {
+            "/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a/../../secret.txt", "/..%5csecret.txt"
+        }) {
             RawHttp.Response response = call("GET", path, Map.of(), null);
             assertThat(response.status).as(path + ": " + response).isEqualTo(400);
             assertThat(response.body).as(path).doesNotContain("not for the web");
@@ -254,7 +287,8 @@ public class AccessRulesIT extends InContainerTestBase {
 
     @Test
     public void wrongMethodGets405() throws Exception {
-        RawHttp.Response response = call("DELETE", "/api/health", Map.of("Authorization", "Bearer " + server.token()), null);
+        RawHttp.Response response =
+                call("DELETE", "/api/health", Map.of("Authorization", "Bearer " + server.token()), null);
 
         assertThat(response.status).isEqualTo(405);
         assertThat(response.body).contains("\"code\":\"method_not_allowed\"");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.ServerMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.After;
@@ -48,10 +47,12 @@ public class ChangeEventsIT extends InContainerTestBase {
         events.close();
     }
 
-    private static EventStreamReader.Sse expect(EventStreamReader events, String name, String key, Object value,
-            String change) {
-        return events.await(name + " " + key + "=" + value + (change == null ? "" : " change=" + change),
-                e -> e.event().equals(name) && value.equals(e.data().get(key))
+    private static EventStreamReader.Sse expect(
+            EventStreamReader events, String name, String key, Object value, String change) {
+        return events.await(
+                name + " " + key + "=" + value + (change == null ? "" : " change=" + change),
+                e -> e.event().equals(name)
+                        && value.equals(e.data().get(key))
                         && (change == null || change.equals(e.data().get("change"))));
     }
 
@@ -59,21 +60,28 @@ public class ChangeEventsIT extends InContainerTestBase {
     public void workspaceCreateRenameAndActivateAreEvents() throws Exception {
         Path other = newFolder("other");
 
-        HeartbeatHttp.Answer created = api.post("/api/workspaces",
+        HeartbeatHttp.Answer created = api.post(
+                "/api/workspaces",
                 "{\"workspaceRoot\": \"" + other.toString().replace("\\", "\\\\") + "\", \"name\": \"second\"}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = (String) created.json().get("id");
         EventStreamReader.Sse createdEvent = expect(events, "workspaces.changed", "workspaceId", id, "created");
 
-        assertThat(createdEvent.data()).containsEntry("name", "second")
+        assertThat(createdEvent.data())
+                .containsEntry("name", "second")
                 .containsEntry("topic", "io/heddle/workspaces/CHANGED")
                 .containsEntry("stateRoot", server.stateRoot().toString());
 
-        assertThat(api.patch("/api/workspaces/" + id, "{\"name\": \"renamed\"}").status()).isEqualTo(200);
-        assertThat(expect(events, "workspaces.changed", "workspaceId", id, "renamed").data())
+        assertThat(api.patch("/api/workspaces/" + id, "{\"name\": \"renamed\"}").status())
+                .isEqualTo(200);
+        assertThat(expect(events, "workspaces.changed", "workspaceId", id, "renamed")
+                        .data())
                 .containsEntry("name", "renamed");
 
-        RawHttp.Response active = RawHttp.send(server.port(), "PUT", "/api/workspaces/active",
+        RawHttp.Response active = RawHttp.send(
+                server.port(),
+                "PUT",
+                "/api/workspaces/active",
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
                 ("{\"workspaceId\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
         assertThat(active.status).as(active.toString()).isEqualTo(200);
@@ -85,15 +93,19 @@ public class ChangeEventsIT extends InContainerTestBase {
         String ws = api.activeWorkspaceId();
         String tasks = "/api/workspaces/" + ws + "/heartbeat/tasks";
 
-        HeartbeatHttp.Answer created = api.post(tasks, "{\"name\": \"watched\", \"task\": \"nothing\","
-                + " \"enabled\": false, \"schedule\": {\"intervalMs\": 3600000}, \"runner\": \"itest-absent\","
-                + " \"runnerConfig\": {}}");
+        HeartbeatHttp.Answer created = api.post(
+                tasks,
+                "{\"name\": \"watched\", \"task\": \"nothing\","
+                        + " \"enabled\": false, \"schedule\": {\"intervalMs\": 3600000}, \"runner\": \"itest-absent\","
+                        + " \"runnerConfig\": {}}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = (String) created.json().get("id");
         assertThat(expect(events, "heartbeat.task.created", "taskId", id, null).data())
-                .containsEntry("workspaceId", ws).containsEntry("name", "watched");
+                .containsEntry("workspaceId", ws)
+                .containsEntry("name", "watched");
 
-        assertThat(api.patch(tasks + "/" + id, "{\"name\": \"watched again\"}").status()).isEqualTo(200);
+        assertThat(api.patch(tasks + "/" + id, "{\"name\": \"watched again\"}").status())
+                .isEqualTo(200);
         expect(events, "heartbeat.task.updated", "taskId", id, "edited");
 
         assertThat(api.delete(tasks + "/" + id).status()).isEqualTo(200);

@@ -68,8 +68,9 @@ public class ChatIT extends InContainerTestBase {
 
     // --- HTTP helpers ---
 
-    private RawHttp.Response call(ServerHandle to, String method, String path, String client, String body,
-            String... moreHeaders) throws Exception {
+    private RawHttp.Response call(
+            ServerHandle to, String method, String path, String client, String body, String... moreHeaders)
+            throws Exception {
         Map<String, String> headers = new HashMap<>();
         if (!method.equals("GET")) {
             headers.put("Authorization", "Bearer " + to.token());
@@ -83,7 +84,8 @@ public class ChatIT extends InContainerTestBase {
         for (int i = 0; i + 1 < moreHeaders.length; i += 2) {
             headers.put(moreHeaders[i], moreHeaders[i + 1]);
         }
-        return RawHttp.send(to.port(), method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(
+                to.port(), method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     private String createSession(ServerHandle on, String client, String id) throws Exception {
@@ -111,19 +113,27 @@ public class ChatIT extends InContainerTestBase {
         props.put("argv", new String[] {script.toString()});
         props.put("timeoutMs", timeoutMs);
         configAdmin.getConfiguration(ENGINE_PID, "?").update(props);
-        Poll.until("the command engine runs " + script, Duration.ofSeconds(10), () -> engineRefs().stream()
-                .anyMatch(r -> Long.valueOf(timeoutMs).equals(r.getProperty("timeoutMs"))
-                        && java.util.Arrays.equals(new String[] {script.toString()}, (String[]) r.getProperty("argv"))));
+        Poll.until(
+                "the command engine runs " + script,
+                Duration.ofSeconds(10),
+                () -> engineRefs().stream()
+                        .anyMatch(r -> Long.valueOf(timeoutMs).equals(r.getProperty("timeoutMs"))
+                                && java.util.Arrays.equals(
+                                        new String[] {script.toString()}, (String[]) r.getProperty("argv"))));
     }
 
     private void removeEngine() throws Exception {
-        org.osgi.service.cm.Configuration[] configs = configAdmin.listConfigurations("(service.pid=" + ENGINE_PID + ")");
+        org.osgi.service.cm.Configuration[] configs =
+                configAdmin.listConfigurations("(service.pid=" + ENGINE_PID + ")");
         if (configs != null) {
             for (org.osgi.service.cm.Configuration c : configs) {
                 c.delete();
             }
         }
-        Poll.until("no chat engine is registered", Duration.ofSeconds(10), () -> engineRefs().isEmpty());
+        Poll.until(
+                "no chat engine is registered",
+                Duration.ofSeconds(10),
+                () -> engineRefs().isEmpty());
     }
 
     private List<org.osgi.framework.ServiceReference<ChatEngine>> engineRefs() {
@@ -144,7 +154,9 @@ public class ChatIT extends InContainerTestBase {
     }
 
     private static List<String> topics(List<Event> events) {
-        return events.stream().map(e -> e.getTopic().substring(ChatTopics.PREFIX.length())).collect(Collectors.toList());
+        return events.stream()
+                .map(e -> e.getTopic().substring(ChatTopics.PREFIX.length()))
+                .collect(Collectors.toList());
     }
 
     // --- tests ---
@@ -155,8 +167,11 @@ public class ChatIT extends InContainerTestBase {
         assertThat(created.status).as(created.body).isEqualTo(201);
         String id = TestSupport.jsonString(created.body, "id");
         assertThat(sessionsDir(server).resolve(id + ".json")).exists();
-        assertThat(created.body).contains("\"name\":\"Release plan\"", "\"messages\":[]",
-                "\"holder\":\"server:" + server.serverId() + "\"");
+        assertThat(created.body)
+                .contains(
+                        "\"name\":\"Release plan\"",
+                        "\"messages\":[]",
+                        "\"holder\":\"server:" + server.serverId() + "\"");
 
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions").body).contains("\"id\":\"" + id + "\"");
 
@@ -164,8 +179,10 @@ public class ChatIT extends InContainerTestBase {
         assertThat(renamed.status).as(renamed.body).isEqualTo(200);
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).body).contains("\"name\":\"Plan B\"");
 
-        assertThat(call(server, "DELETE", "/api/chat/sessions/" + id, null, null).status).isEqualTo(204);
-        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).status).isEqualTo(404);
+        assertThat(call(server, "DELETE", "/api/chat/sessions/" + id, null, null).status)
+                .isEqualTo(204);
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).status)
+                .isEqualTo(404);
         assertThat(sessionsDir(server).resolve(id + ".json")).doesNotExist();
     }
 
@@ -174,17 +191,25 @@ public class ChatIT extends InContainerTestBase {
         String id = createSession(server, null, "no-engine");
         List<Event> events = listen(id);
 
-        RawHttp.Response sent = call(server, "POST", "/api/chat/sessions/" + id + "/messages", null,
-                "{\"text\":\"Is anybody there?\"}");
+        RawHttp.Response sent = call(
+                server, "POST", "/api/chat/sessions/" + id + "/messages", null, "{\"text\":\"Is anybody there?\"}");
 
         assertThat(sent.status).as(sent.body).isEqualTo(201);
-        assertThat(sent.body).contains("\"outcome\":\"no_engine\"", "\"role\":\"system\"",
-                "No chat engine is configured", "io.heddle.chat.engine.command.cfg");
+        assertThat(sent.body)
+                .contains(
+                        "\"outcome\":\"no_engine\"",
+                        "\"role\":\"system\"",
+                        "No chat engine is configured",
+                        "io.heddle.chat.engine.command.cfg");
         String session = RawHttp.get(server.port(), "/api/chat/sessions/" + id).body;
-        assertThat(session).contains("{\"role\":\"user\",\"text\":\"Is anybody there?\"")
+        assertThat(session)
+                .contains("{\"role\":\"user\",\"text\":\"Is anybody there?\"")
                 .contains("\"role\":\"system\",\"text\":\"No chat engine is configured")
                 .doesNotContain("\"role\":\"assistant\"");
-        Poll.until("the reply-done event arrived", Duration.ofSeconds(5), () -> topics(events).contains("REPLY_DONE"));
+        Poll.until(
+                "the reply-done event arrived",
+                Duration.ofSeconds(5),
+                () -> topics(events).contains("REPLY_DONE"));
         assertThat(topics(events)).containsExactly("MESSAGE_ADDED", "MESSAGE_ADDED", "REPLY_DONE");
         assertThat(events.get(2).getProperty("outcome")).isEqualTo("no_engine");
         assertThat(events.get(2).getProperty("serverId")).isEqualTo(server.serverId());
@@ -204,14 +229,23 @@ public class ChatIT extends InContainerTestBase {
 
         CompletableFuture<RawHttp.Response> sent = CompletableFuture.supplyAsync(() -> {
             try {
-                return call(server, "POST", "/api/chat/sessions/" + id + "/messages", "terminal-1",
-                        "{\"text\":\"What is the answer?\"}", "Accept", "application/x-ndjson");
+                return call(
+                        server,
+                        "POST",
+                        "/api/chat/sessions/" + id + "/messages",
+                        "terminal-1",
+                        "{\"text\":\"What is the answer?\"}",
+                        "Accept",
+                        "application/x-ndjson");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
 
-        Poll.until("the first chunk streamed", Duration.ofSeconds(10), () -> topics(events).contains("REPLY_CHUNK"));
+        Poll.until(
+                "the first chunk streamed",
+                Duration.ofSeconds(10),
+                () -> topics(events).contains("REPLY_CHUNK"));
         assertThat(sent).isNotDone();
         assertThat(topics(events)).doesNotContain("REPLY_DONE");
         Files.createFile(go);
@@ -221,17 +255,29 @@ public class ChatIT extends InContainerTestBase {
         assertThat(response.headers.get("content-type")).startsWith("application/x-ndjson");
         List<String> lines = response.body.lines().collect(Collectors.toList());
         assertThat(lines.get(0)).startsWith("{\"type\":\"message\",\"index\":0,\"message\":{\"role\":\"user\"");
-        assertThat(lines.get(1)).startsWith("{\"type\":\"chunk\"").contains("Thinking about <user: What is the answer?>. ");
-        assertThat(lines.get(lines.size() - 1)).startsWith("{\"type\":\"done\"").contains("\"outcome\":\"completed\"",
-                "\"engine\":\"command\"");
+        assertThat(lines.get(1))
+                .startsWith("{\"type\":\"chunk\"")
+                .contains("Thinking about <user: What is the answer?>. ");
+        assertThat(lines.get(lines.size() - 1))
+                .startsWith("{\"type\":\"done\"")
+                .contains("\"outcome\":\"completed\"", "\"engine\":\"command\"");
         String reply = "Thinking about <user: What is the answer?>. Answer: 42.";
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).body)
                 .contains("{\"role\":\"assistant\",\"text\":\"" + reply + "\"");
-        Poll.until("the reply-done event arrived", Duration.ofSeconds(5), () -> topics(events).contains("REPLY_DONE"));
-        List<Event> chunks = events.stream().filter(e -> e.getTopic().endsWith("REPLY_CHUNK")).collect(Collectors.toList());
+        Poll.until(
+                "the reply-done event arrived",
+                Duration.ofSeconds(5),
+                () -> topics(events).contains("REPLY_DONE"));
+        List<Event> chunks = events.stream()
+                .filter(e -> e.getTopic().endsWith("REPLY_CHUNK"))
+                .collect(Collectors.toList());
         assertThat(chunks.size()).isGreaterThanOrEqualTo(2);
-        assertThat(chunks.stream().map(e -> (String) e.getProperty("text")).collect(Collectors.joining())).isEqualTo(reply);
-        Event done = events.stream().filter(e -> e.getTopic().endsWith("REPLY_DONE")).findFirst().orElseThrow();
+        assertThat(chunks.stream().map(e -> (String) e.getProperty("text")).collect(Collectors.joining()))
+                .isEqualTo(reply);
+        Event done = events.stream()
+                .filter(e -> e.getTopic().endsWith("REPLY_DONE"))
+                .findFirst()
+                .orElseThrow();
         assertThat(done.getProperty("text")).isEqualTo(reply);
         assertThat(done.getProperty("replyId")).isEqualTo(chunks.get(0).getProperty("replyId"));
     }
@@ -241,11 +287,12 @@ public class ChatIT extends InContainerTestBase {
         configureEngine(script("echo 'model llama9 not found' >&2; exit 7"), 20_000);
         String id = createSession(server, null, "failing");
 
-        RawHttp.Response sent = call(server, "POST", "/api/chat/sessions/" + id + "/messages", null,
-                "{\"text\":\"hello\"}");
+        RawHttp.Response sent =
+                call(server, "POST", "/api/chat/sessions/" + id + "/messages", null, "{\"text\":\"hello\"}");
 
         assertThat(sent.status).as(sent.body).isEqualTo(201);
-        assertThat(sent.body).contains("\"outcome\":\"failed\"", "exited with code 7", "model llama9 not found")
+        assertThat(sent.body)
+                .contains("\"outcome\":\"failed\"", "exited with code 7", "model llama9 not found")
                 .doesNotContain("\"role\":\"assistant\"");
     }
 
@@ -253,33 +300,41 @@ public class ChatIT extends InContainerTestBase {
     public void secondWriterGets409WhileTheLeaseIsFresh() throws Exception {
         String id = createSession(server, "terminal-1", "leased");
 
-        RawHttp.Response other = call(server, "POST", "/api/chat/sessions/" + id + "/messages", "browser-7",
-                "{\"text\":\"me too\"}");
+        RawHttp.Response other =
+                call(server, "POST", "/api/chat/sessions/" + id + "/messages", "browser-7", "{\"text\":\"me too\"}");
 
         assertThat(other.status).as(other.body).isEqualTo(409);
         assertThat(other.body).contains("\"code\":\"session_leased\"", "'terminal-1'", "lease runs until");
         assertThat(call(server, "PATCH", "/api/chat/sessions/" + id, "browser-7", "{\"name\":\"x\"}").status)
                 .isEqualTo(409);
-        assertThat(call(server, "DELETE", "/api/chat/sessions/" + id, "browser-7", null).status).isEqualTo(409);
+        assertThat(call(server, "DELETE", "/api/chat/sessions/" + id, "browser-7", null).status)
+                .isEqualTo(409);
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).body).contains("\"messages\":[]");
         // the holder itself goes on writing
-        assertThat(call(server, "POST", "/api/chat/sessions/" + id + "/messages", "terminal-1",
-                "{\"text\":\"still mine\"}").status).isEqualTo(201);
+        assertThat(call(
+                                server,
+                                "POST",
+                                "/api/chat/sessions/" + id + "/messages",
+                                "terminal-1",
+                                "{\"text\":\"still mine\"}")
+                        .status)
+                .isEqualTo(201);
     }
 
     @Test
     public void twoServersOnOneWorkspaceDoNotWriteTheSameSessionAtOnce() throws Exception {
-        ServerHandle chat = start(localOptions(ServerMode.EMBEDDED_CHAT, workspace)
-                .withOwnership(OwnershipPolicy.TAKE_OVER));
+        ServerHandle chat =
+                start(localOptions(ServerMode.EMBEDDED_CHAT, workspace).withOwnership(OwnershipPolicy.TAKE_OVER));
         String id = createSession(chat, null, "shared");
 
-        RawHttp.Response fromDaemon = call(server, "POST", "/api/chat/sessions/" + id + "/messages", null,
-                "{\"text\":\"daemon here\"}");
+        RawHttp.Response fromDaemon =
+                call(server, "POST", "/api/chat/sessions/" + id + "/messages", null, "{\"text\":\"daemon here\"}");
 
         assertThat(fromDaemon.status).as(fromDaemon.body).isEqualTo(409);
         assertThat(fromDaemon.body).contains("server:" + chat.serverId());
         // reading is free for everyone
-        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).status).isEqualTo(200);
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).status)
+                .isEqualTo(200);
     }
 
     @Test
@@ -291,7 +346,9 @@ public class ChatIT extends InContainerTestBase {
         RawHttp.Response list = RawHttp.get(server.port(), "/api/chat/sessions");
 
         assertThat(list.status).isEqualTo(200);
-        assertThat(list.body).contains("\"id\":\"intact\"").doesNotContain("\"id\":\"broken\"")
+        assertThat(list.body)
+                .contains("\"id\":\"intact\"")
+                .doesNotContain("\"id\":\"broken\"")
                 .contains("\"setAside\":[{\"file\":\"" + dir.resolve("broken.json") + "\"", "broken.json.corrupt-");
         assertThat(dir.resolve("broken.json")).doesNotExist();
         try (Stream<Path> files = Files.list(dir)) {
@@ -315,8 +372,12 @@ public class ChatIT extends InContainerTestBase {
 
     @Test
     public void mutatingChatCallsNeedTheToken() throws Exception {
-        RawHttp.Response response = RawHttp.send(server.port(), "POST", "/api/chat/sessions",
-                Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response response = RawHttp.send(
+                server.port(),
+                "POST",
+                "/api/chat/sessions",
+                Map.of("Content-Type", "application/json"),
+                "{}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.status).isEqualTo(401);
         assertThat(response.body).contains("\"code\":\"token_required\"");
@@ -327,19 +388,29 @@ public class ChatIT extends InContainerTestBase {
         String id = createSession(server, null, "strict");
         String messages = "/api/chat/sessions/" + id + "/messages";
 
-        assertThat(call(server, "POST", messages, null, "{\"text\":\"\"}").status).isEqualTo(400);
+        assertThat(call(server, "POST", messages, null, "{\"text\":\"\"}").status)
+                .isEqualTo(400);
         assertThat(call(server, "POST", messages, null, "{\"text\":").body).contains("\"code\":\"bad_request\"");
         assertThat(call(server, "POST", messages, null, "[]").status).isEqualTo(400);
-        assertThat(call(server, "POST", messages, "bad id with spaces", "{\"text\":\"x\"}").status).isEqualTo(400);
-        RawHttp.Response plain = RawHttp.send(server.port(), "POST", messages,
+        assertThat(call(server, "POST", messages, "bad id with spaces", "{\"text\":\"x\"}").status)
+                .isEqualTo(400);
+        RawHttp.Response plain = RawHttp.send(
+                server.port(),
+                "POST",
+                messages,
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "text/plain"),
                 "hello".getBytes(StandardCharsets.UTF_8));
         assertThat(plain.status).isEqualTo(415);
-        assertThat(call(server, "POST", "/api/chat/sessions", null, "{\"id\":\"../etc\"}").status).isEqualTo(400);
-        assertThat(call(server, "POST", "/api/chat/sessions", null, "{\"id\":\"strict\"}").status).isEqualTo(409);
-        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/no-such").status).isEqualTo(404);
-        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id + "/other").status).isEqualTo(404);
-        assertThat(call(server, "PUT", "/api/chat/sessions/" + id, null, "{}").status).isEqualTo(405);
+        assertThat(call(server, "POST", "/api/chat/sessions", null, "{\"id\":\"../etc\"}").status)
+                .isEqualTo(400);
+        assertThat(call(server, "POST", "/api/chat/sessions", null, "{\"id\":\"strict\"}").status)
+                .isEqualTo(409);
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/no-such").status)
+                .isEqualTo(404);
+        assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id + "/other").status)
+                .isEqualTo(404);
+        assertThat(call(server, "PUT", "/api/chat/sessions/" + id, null, "{}").status)
+                .isEqualTo(405);
     }
 
     @Test
@@ -356,8 +427,8 @@ public class ChatIT extends InContainerTestBase {
         assertThat(released.status).as(released.body).isEqualTo(204);
         assertThat(RawHttp.get(server.port(), "/api/chat/sessions/" + id).body).contains("\"lease\":null");
 
-        RawHttp.Response renamed = call(server, "PATCH", "/api/chat/sessions/" + id, "terminal-2",
-                "{\"name\":\"mine now\"}");
+        RawHttp.Response renamed =
+                call(server, "PATCH", "/api/chat/sessions/" + id, "terminal-2", "{\"name\":\"mine now\"}");
         assertThat(renamed.status).as(renamed.body).isEqualTo(200);
         assertThat(renamed.body).contains("\"holder\":\"terminal-2\"");
     }
@@ -372,8 +443,12 @@ public class ChatIT extends InContainerTestBase {
         RawHttp.Response wrongMethod = call(server, "POST", "/api/chat/sessions/errors/lease", "terminal-1", "{}");
         assertThat(wrongMethod.status).isEqualTo(405);
         assertThat(wrongMethod.body).contains("\"error\"");
-        RawHttp.Response noToken = RawHttp.send(server.port(), "DELETE", "/api/chat/sessions/errors/lease",
-                Map.of("Heddle-Client-Id", "terminal-1"), null);
+        RawHttp.Response noToken = RawHttp.send(
+                server.port(),
+                "DELETE",
+                "/api/chat/sessions/errors/lease",
+                Map.of("Heddle-Client-Id", "terminal-1"),
+                null);
         assertThat(noToken.status).isEqualTo(401);
         RawHttp.Response badClient = call(server, "DELETE", "/api/chat/sessions/errors/lease", "bad id", null);
         assertThat(badClient.status).isEqualTo(400);
@@ -383,8 +458,14 @@ public class ChatIT extends InContainerTestBase {
     public void aLeaseNamingAnEndedClientProcessIsFreeAtOnce() throws Exception {
         Process client = new ProcessBuilder("sleep", "60").start();
         String process = client.pid() + " " + client.info().startInstant().orElseThrow();
-        RawHttp.Response created = call(server, "POST", "/api/chat/sessions", "terminal-1", "{\"id\":\"crash\"}",
-                "Heddle-Client-Process", process);
+        RawHttp.Response created = call(
+                server,
+                "POST",
+                "/api/chat/sessions",
+                "terminal-1",
+                "{\"id\":\"crash\"}",
+                "Heddle-Client-Process",
+                process);
         assertThat(created.status).as(created.body).isEqualTo(201);
         assertThat(created.body).contains("\"process\":{\"pid\":" + client.pid());
         assertThat(call(server, "PATCH", "/api/chat/sessions/crash", "terminal-2", "{\"name\":\"x\"}").status)
@@ -393,22 +474,25 @@ public class ChatIT extends InContainerTestBase {
         client.destroyForcibly();
         assertThat(client.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        RawHttp.Response renamed = call(server, "PATCH", "/api/chat/sessions/crash", "terminal-2",
-                "{\"name\":\"after the crash\"}");
+        RawHttp.Response renamed =
+                call(server, "PATCH", "/api/chat/sessions/crash", "terminal-2", "{\"name\":\"after the crash\"}");
         assertThat(renamed.status).as(renamed.body).isEqualTo(200);
     }
 
     @Test
     public void sessionsOfAnotherWorkspaceOfTheCatalogAreServedWithTheWorkspaceParameter() throws Exception {
         Path other = newFolder("other");
-        RawHttp.Response added = RawHttp.send(server.port(), "POST", "/api/workspaces",
+        RawHttp.Response added = RawHttp.send(
+                server.port(),
+                "POST",
+                "/api/workspaces",
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
                 ("{\"workspaceRoot\":\"" + other + "\"}").getBytes(StandardCharsets.UTF_8));
         assertThat(added.status).as(added.body).isIn(200, 201);
         String workspaceId = TestSupport.jsonString(added.body, "id");
 
-        RawHttp.Response created = call(server, "POST", "/api/chat/sessions?workspace=" + workspaceId, null,
-                "{\"id\":\"elsewhere\"}");
+        RawHttp.Response created =
+                call(server, "POST", "/api/chat/sessions?workspace=" + workspaceId, null, "{\"id\":\"elsewhere\"}");
 
         assertThat(created.status).as(created.body).isEqualTo(201);
         assertThat(other.resolve(".heddle/chat/sessions/elsewhere.json")).exists();

@@ -6,7 +6,6 @@ import io.heddle.api.chat.EmbeddedChatHost;
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.support.Poll;
@@ -50,23 +49,29 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
     public Option[] config() {
         // The chat bundle is left out: each test installs it from its file, as a hot deploy does.
         Path home = TestSupport.newHome("chat-host");
-        return TestSupport.platformWithout(home, List.of(CHAT_BUNDLE),
+        return TestSupport.platformWithout(
+                home,
+                List.of(CHAT_BUNDLE),
                 org.ops4j.pax.exam.CoreOptions.systemProperty("heddle.itest.chatBundle")
-                        .value(TestSupport.distributionBundle(CHAT_BUNDLE).toUri().toString()),
-                TestSupport.configuration(home, "io.heddle.heartbeat",
-                        Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
+                        .value(TestSupport.distributionBundle(CHAT_BUNDLE)
+                                .toUri()
+                                .toString()),
+                TestSupport.configuration(
+                        home, "io.heddle.heartbeat", Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
     }
 
     @Before
     public void shortHeartbeat() throws Exception {
         awaitPublished(LiveRecordHeartbeats.class, "intervalMs", INTERVAL_MS);
-        assertThat(bundle("io.heddle.chat-embedded")).as("the chat bundle before the test installs it").isEmpty();
+        assertThat(bundle("io.heddle.chat-embedded"))
+                .as("the chat bundle before the test installs it")
+                .isEmpty();
     }
 
     @After
     public void cleanUp() throws Exception {
-        org.osgi.service.cm.Configuration[] configs = configAdmin.listConfigurations(
-                "(service.pid=io.heddle.chat.embedded)");
+        org.osgi.service.cm.Configuration[] configs =
+                configAdmin.listConfigurations("(service.pid=io.heddle.chat.embedded)");
         if (configs != null) {
             for (org.osgi.service.cm.Configuration c : configs) {
                 c.delete();
@@ -82,7 +87,9 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
     }
 
     private Optional<Bundle> bundle(String symbolicName) {
-        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst();
     }
 
     private Path newWorkspace() throws IOException {
@@ -104,11 +111,13 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
     private EmbeddedChatHost hotDeployChat() throws Exception {
         chatBundle = context.installBundle(System.getProperty("heddle.itest.chatBundle"));
         chatBundle.start();
-        ServiceTracker<EmbeddedChatHost, EmbeddedChatHost> tracker = new ServiceTracker<>(context,
-                EmbeddedChatHost.class, null);
+        ServiceTracker<EmbeddedChatHost, EmbeddedChatHost> tracker =
+                new ServiceTracker<>(context, EmbeddedChatHost.class, null);
         tracker.open();
         EmbeddedChatHost host = tracker.waitForService(10_000);
-        assertThat(host).as("the EmbeddedChatHost service of the hot-deployed bundle").isNotNull();
+        assertThat(host)
+                .as("the EmbeddedChatHost service of the hot-deployed bundle")
+                .isNotNull();
         return host;
     }
 
@@ -130,8 +139,8 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
         configureChat(workspace);
 
         EmbeddedChatHost host = hotDeployChat();
-        ServerHandle chat = host.awaitServer(Duration.ofSeconds(20)).orElseThrow(() ->
-                new AssertionError("no embedded-chat server: " + host.lastFailure()));
+        ServerHandle chat = host.awaitServer(Duration.ofSeconds(20))
+                .orElseThrow(() -> new AssertionError("no embedded-chat server: " + host.lastFailure()));
 
         assertThat(chat.mode()).isEqualTo(ServerMode.EMBEDDED_CHAT);
         assertThat(chat.serverId()).startsWith("embedded-chat-");
@@ -153,17 +162,25 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
 
         lifecycleBundle.stop();
 
-        Poll.until("the chat server is gone", Duration.ofSeconds(20), () -> host.server().isEmpty());
+        Poll.until(
+                "the chat server is gone",
+                Duration.ofSeconds(20),
+                () -> host.server().isEmpty());
         assertThat(first.closed()).isTrue();
-        Poll.until("the chat server's listener closed", Duration.ofSeconds(20), () -> !TestSupport.listens(first.port()));
-        Poll.until("the chat server's record is cleared", Duration.ofSeconds(20), () -> liveServerId().isEmpty());
-        Poll.until("the chat server's token file is gone", Duration.ofSeconds(20),
-                () -> !Files.exists(first.tokenFile()));
+        Poll.until(
+                "the chat server's listener closed", Duration.ofSeconds(20), () -> !TestSupport.listens(first.port()));
+        Poll.until(
+                "the chat server's record is cleared",
+                Duration.ofSeconds(20),
+                () -> liveServerId().isEmpty());
+        Poll.until(
+                "the chat server's token file is gone", Duration.ofSeconds(20), () -> !Files.exists(first.tokenFile()));
 
         lifecycleBundle.start();
 
-        ServerHandle second = host.awaitServer(Duration.ofSeconds(20)).orElseThrow(() ->
-                new AssertionError("no embedded-chat server after the lifecycle returned: " + host.lastFailure()));
+        ServerHandle second = host.awaitServer(Duration.ofSeconds(20))
+                .orElseThrow(() -> new AssertionError(
+                        "no embedded-chat server after the lifecycle returned: " + host.lastFailure()));
         assertThat(second.serverId()).isNotEqualTo(first.serverId());
         assertThat(second.mode()).isEqualTo(ServerMode.EMBEDDED_CHAT);
         assertThat(healthStatus(second.port())).isEqualTo(200);
@@ -223,14 +240,18 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
 
         Poll.until("the chat server closed", Duration.ofSeconds(20), chat::closed);
         assertThat(host.server()).isEmpty();
-        Poll.until("the chat server's record is cleared", Duration.ofSeconds(20), () -> liveServerId().isEmpty());
-        Poll.until("the chat server's listener closed", Duration.ofSeconds(20), () -> !TestSupport.listens(chat.port()));
+        Poll.until(
+                "the chat server's record is cleared",
+                Duration.ofSeconds(20),
+                () -> liveServerId().isEmpty());
+        Poll.until(
+                "the chat server's listener closed", Duration.ofSeconds(20), () -> !TestSupport.listens(chat.port()));
     }
 
     @Test
     public void portInUseIsReportedByTheHost() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("workspaceRoot", newWorkspace().toString());
             props.put("port", taken.getLocalPort());
@@ -239,8 +260,9 @@ public class EmbeddedChatHostIT extends InContainerTestBase {
             EmbeddedChatHost host = hotDeployChat();
 
             assertThat(host.awaitServer(Duration.ofSeconds(30))).isEmpty();
-            assertThat(host.lastFailure()).hasValueSatisfying(e -> assertThat(e.reason())
-                    .isEqualTo(io.heddle.api.lifecycle.ServerStartException.Reason.PORT_IN_USE));
+            assertThat(host.lastFailure())
+                    .hasValueSatisfying(e -> assertThat(e.reason())
+                            .isEqualTo(io.heddle.api.lifecycle.ServerStartException.Reason.PORT_IN_USE));
         }
     }
 }

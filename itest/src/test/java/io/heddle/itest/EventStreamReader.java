@@ -23,8 +23,7 @@ import java.util.function.Predicate;
 final class EventStreamReader implements AutoCloseable {
 
     /** One Server-Sent Event. */
-    record Sse(String id, String event, Map<String, Object> data) {
-    }
+    record Sse(String id, String event, Map<String, Object> data) {}
 
     final List<Sse> events = new CopyOnWriteArrayList<>();
     private final CountDownLatch connected = new CountDownLatch(1);
@@ -32,13 +31,13 @@ final class EventStreamReader implements AutoCloseable {
     private final Thread reader;
 
     EventStreamReader(String endpointUrl, String lastEventId) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpointUrl + "/api/events"))
-                .header("Accept", "text/event-stream");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(endpointUrl + "/api/events")).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IOException("GET /api/events answered " + response.statusCode());
         }
@@ -81,7 +80,10 @@ final class EventStreamReader implements AutoCloseable {
 
     /** Waits (up to a deadline) for an event that matches; answers it. */
     Sse await(String what, Predicate<Sse> match) {
-        Poll.until("event stream: " + what, Duration.ofSeconds(20), () -> events.stream().anyMatch(match));
+        Poll.until(
+                "event stream: " + what,
+                Duration.ofSeconds(20),
+                () -> events.stream().anyMatch(match));
         return events.stream().filter(match).findFirst().orElseThrow();
     }
 

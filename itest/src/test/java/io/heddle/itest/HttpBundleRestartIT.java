@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.itest.support.Poll;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,8 +28,10 @@ public class HttpBundleRestartIT extends InContainerTestBase {
     }
 
     private Bundle httpBundle() {
-        return Arrays.stream(context.getBundles()).filter(b -> "io.heddle.http".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow();
+        return Arrays.stream(context.getBundles())
+                .filter(b -> "io.heddle.http".equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static int status(ServerHandle handle) {

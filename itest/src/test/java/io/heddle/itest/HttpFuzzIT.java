@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -68,13 +67,19 @@ public class HttpFuzzIT extends InContainerTestBase {
         server = start(localOptions(ServerMode.DAEMON, workspace).withAssetsDir(assets));
         port = server.port();
         workspaceId = TestSupport.jsonString(RawHttp.get(port, "/api/workspaces").body, "activeWorkspaceId");
-        RawHttp.Response task = RawHttp.send(port, "POST", "/api/workspaces/" + workspaceId + "/heartbeat/tasks",
+        RawHttp.Response task = RawHttp.send(
+                port,
+                "POST",
+                "/api/workspaces/" + workspaceId + "/heartbeat/tasks",
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
                 ("{\"task\":\"fuzz target\",\"runner\":\"none-installed\",\"schedule\":{\"intervalMs\":3600000}}")
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(task.status).as(task::toString).isEqualTo(201);
         taskId = task.field("id");
-        RawHttp.Response session = RawHttp.send(port, "POST", "/api/chat/sessions",
+        RawHttp.Response session = RawHttp.send(
+                port,
+                "POST",
+                "/api/chat/sessions",
                 Map.of("Authorization", "Bearer " + server.token(), "Content-Type", "application/json"),
                 "{\"name\":\"fuzz\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(session.status).as(session::toString).isEqualTo(201);
@@ -85,7 +90,8 @@ public class HttpFuzzIT extends InContainerTestBase {
     public void fuzzedRequestsNeverGetA5xxAlways4xxJsonAndTheServerStaysUp() throws Exception {
         long seed = Long.getLong("heddle.fuzz.seed", System.nanoTime());
         int requests = Integer.getInteger("heddle.fuzz.requests", DEFAULT_REQUESTS);
-        System.out.println("HttpFuzzIT seed=" + seed + " requests=" + requests + " (rerun: -Dheddle.fuzz.seed=" + seed + ")");
+        System.out.println(
+                "HttpFuzzIT seed=" + seed + " requests=" + requests + " (rerun: -Dheddle.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
         List<Fuzzed> all = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
@@ -112,15 +118,23 @@ public class HttpFuzzIT extends InContainerTestBase {
                 + (System.nanoTime() - startNanos) / 1_000_000 + " ms");
 
         List<String> first = new ArrayList<>(failures.subList(0, Math.min(20, failures.size())));
-        assertThat(first).as("seed " + seed + ": " + failures.size() + " failures, the first 20").isEmpty();
+        assertThat(first)
+                .as("seed " + seed + ": " + failures.size() + " failures, the first 20")
+                .isEmpty();
         assertThat(server.closed()).isFalse();
         RawHttp.Response health = RawHttp.get(port, "/api/health");
         assertThat(health.status).isEqualTo(200);
         assertThat(health.body).contains("\"status\":\"ok\"");
-        assertThat(statuses.keySet()).as("the fuzz reached the endpoints and the refusals").contains(200, 400, 401, 403, 404);
+        assertThat(statuses.keySet())
+                .as("the fuzz reached the endpoints and the refusals")
+                .contains(200, 400, 401, 403, 404);
     }
 
-    private void judge(int i, Fuzzed request, List<String> failures, Map<Integer, Integer> statuses,
+    private void judge(
+            int i,
+            Fuzzed request,
+            List<String> failures,
+            Map<Integer, Integer> statuses,
             java.util.concurrent.atomic.AtomicInteger noAnswer) {
         Answer answer;
         try {
@@ -145,7 +159,8 @@ public class HttpFuzzIT extends InContainerTestBase {
     }
 
     private static boolean isJsonError(Answer answer) {
-        return answer.contentType != null && answer.contentType.toLowerCase(Locale.ROOT).startsWith("application/json")
+        return answer.contentType != null
+                && answer.contentType.toLowerCase(Locale.ROOT).startsWith("application/json")
                 && answer.body.matches("(?s)\\{\"error\":\\{\"code\":\"[a-z_]+\",\"message\":\".*");
     }
 
@@ -175,46 +190,166 @@ public class HttpFuzzIT extends InContainerTestBase {
         }
     }
 
-    private static final String[] METHODS = {"GET", "GET", "GET", "POST", "POST", "PUT", "PATCH", "DELETE", "HEAD",
-        "OPTIONS", "TRACE", "CONNECT", "FOO", "get", "G\u0001T", ""};
+    private static final String[] METHODS = {
+        "GET",
+        "GET",
+        "GET",
+        "POST",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "HEAD",
+        "OPTIONS",
+        "TRACE",
+        "CONNECT",
+        "FOO",
+        "get",
+        "G\u0001T",
+        ""
+    };
 
     private String[] paths() {
         String ws = "/api/workspaces/" + workspaceId;
         String tasks = ws + "/heartbeat/tasks";
         String chat = "/api/chat/sessions";
-        return new String[] {"/api/health", "/api/runtime-host", "/api/workspaces", ws, "/api/workspaces/active",
-            "/api/workspaces/ws-0000000000000000", tasks, tasks + "/" + taskId, tasks + "/" + taskId + "/run",
-            tasks + "/" + taskId + "/resume", tasks + "/" + taskId + "/runs", tasks + "/" + taskId + "/runs/run-x",
-            tasks + "/task-nope", ws + "/heartbeat/other", chat, chat + "/" + sessionId, chat + "/" + sessionId + "/messages",
-            chat + "/no-such", chat + "/" + sessionId + "/other", "/api/events", "/api/extensions", "/api/ext/none",
-            "/api/admin/shutdown", "/api/openapi.json", "/api/docs", "/api/docs/swagger-ui.css", "/api/docs/x",
-            "/api/nothing", "/", "/app.js", "/index.html", "/some/route", "/api"};
+        return new String[] {
+            "/api/health",
+            "/api/runtime-host",
+            "/api/workspaces",
+            ws,
+            "/api/workspaces/active",
+            "/api/workspaces/ws-0000000000000000",
+            tasks,
+            tasks + "/" + taskId,
+            tasks + "/" + taskId + "/run",
+            tasks + "/" + taskId + "/resume",
+            tasks + "/" + taskId + "/runs",
+            tasks + "/" + taskId + "/runs/run-x",
+            tasks + "/task-nope",
+            ws + "/heartbeat/other",
+            chat,
+            chat + "/" + sessionId,
+            chat + "/" + sessionId + "/messages",
+            chat + "/no-such",
+            chat + "/" + sessionId + "/other",
+            "/api/events",
+            "/api/extensions",
+            "/api/ext/none",
+            "/api/admin/shutdown",
+            "/api/openapi.json",
+            "/api/docs",
+            "/api/docs/swagger-ui.css",
+            "/api/docs/x",
+            "/api/nothing",
+            "/",
+            "/app.js",
+            "/index.html",
+            "/some/route",
+            "/api"
+        };
     }
 
-    private static final String[] PATH_DAMAGE = {"//", "/..", "/../..", "/%2e%2e", "%2f", "%5c", "%00", "%zz", "%",
-        ";a=b", "/./", "\\", "%ff%fe", "\u00e9", "/" + "x".repeat(300), "/%2F..%2F", "?", "#frag", "/*", " /x"};
+    private static final String[] PATH_DAMAGE = {
+        "//",
+        "/..",
+        "/../..",
+        "/%2e%2e",
+        "%2f",
+        "%5c",
+        "%00",
+        "%zz",
+        "%",
+        ";a=b",
+        "/./",
+        "\\",
+        "%ff%fe",
+        "\u00e9",
+        "/" + "x".repeat(300),
+        "/%2F..%2F",
+        "?",
+        "#frag",
+        "/*",
+        " /x"
+    };
 
-    private static final String[] QUERIES = {"", "", "", "?%zz", "?a=%", "?lastEventId=%zz", "?lastEventId=abc",
-        "?lastEventId=-1", "?lastEventId=99999999999999999999", "?token=%zz", "?token=wrong", "?a=1&a=2&&=&",
-        "?" + "q=1&".repeat(2000), "?x=%u1234", "?\u00ff=\u00ff", "?token="};
+    private static final String[] QUERIES = {
+        "",
+        "",
+        "",
+        "?%zz",
+        "?a=%",
+        "?lastEventId=%zz",
+        "?lastEventId=abc",
+        "?lastEventId=-1",
+        "?lastEventId=99999999999999999999",
+        "?token=%zz",
+        "?token=wrong",
+        "?a=1&a=2&&=&",
+        "?" + "q=1&".repeat(2000),
+        "?x=%u1234",
+        "?\u00ff=\u00ff",
+        "?token="
+    };
 
-    private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=utf-8",
-        "application/json;charset=latin1", "text/plain", "application/x-www-form-urlencoded",
-        "multipart/form-data; boundary=x", "application/jsonx", "", ";;;", "application/json; charset=nope"};
+    private static final String[] CONTENT_TYPES = {
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json;charset=latin1",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+        "",
+        ";;;",
+        "application/json; charset=nope"
+    };
 
-    private static final String[] ORIGINS = {"http://evil.example", "null", "http://localhost:1", "https://127.0.0.1:P",
-        "http://127.0.0.1:P", "http://localhost:P", "http://[::1]:P", "http://127.0.0.1:P/", "", "\u00ff"};
+    private static final String[] ORIGINS = {
+        "http://evil.example",
+        "null",
+        "http://localhost:1",
+        "https://127.0.0.1:P",
+        "http://127.0.0.1:P",
+        "http://localhost:P",
+        "http://[::1]:P",
+        "http://127.0.0.1:P/",
+        "",
+        "\u00ff"
+    };
 
     private String[] bodies() {
         String root = workspace.toString().replace("\\", "\\\\");
-        return new String[] {"{}", "{\"name\":\"fuzzed\"}", "{\"name\":null}", "{\"name\":" + "\"n\"".repeat(1) + "}",
-            "{\"workspaceRoot\":\"" + root + "\"}", "{\"workspaceRoot\":\"relative\"}", "{\"workspaceId\":\"" + workspaceId + "\"}",
-            "{\"workspaceId\":\"nope\"}", "{\"text\":\"hello\"}", "{\"text\":\"\"}",
+        return new String[] {
+            "{}",
+            "{\"name\":\"fuzzed\"}",
+            "{\"name\":null}",
+            "{\"name\":" + "\"n\"".repeat(1) + "}",
+            "{\"workspaceRoot\":\"" + root + "\"}",
+            "{\"workspaceRoot\":\"relative\"}",
+            "{\"workspaceId\":\"" + workspaceId + "\"}",
+            "{\"workspaceId\":\"nope\"}",
+            "{\"text\":\"hello\"}",
+            "{\"text\":\"\"}",
             "{\"task\":\"t\",\"runner\":\"command\",\"schedule\":{\"intervalMs\":1}}",
             "{\"task\":\"t\",\"runner\":\"x\",\"schedule\":{\"intervalMs\":1e400}}",
-            "{\"enabled\":\"yes\"}", "{\"schedule\":{\"intervalMs\":-5}}", "{", "[]", "null", "42", "\"s\"", "{\"a\":}",
-            "{\"a\":1,}", "{\"\u0000\":1}", "[".repeat(5000) + "]".repeat(5000), "{\"a\":".repeat(3000) + "1" + "}".repeat(3000),
-            "{\"n\":123456789012345678901234567890}", "{\"s\":\"\\ud800\"}", "x", "\u00ff\u00fe\u0000"};
+            "{\"enabled\":\"yes\"}",
+            "{\"schedule\":{\"intervalMs\":-5}}",
+            "{",
+            "[]",
+            "null",
+            "42",
+            "\"s\"",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"\u0000\":1}",
+            "[".repeat(5000) + "]".repeat(5000),
+            "{\"a\":".repeat(3000) + "1" + "}".repeat(3000),
+            "{\"n\":123456789012345678901234567890}",
+            "{\"s\":\"\\ud800\"}",
+            "x",
+            "\u00ff\u00fe\u0000"
+        };
     }
 
     private Fuzzed next(Random r) {
@@ -237,12 +372,25 @@ public class HttpFuzzIT extends InContainerTestBase {
         }
         String target = r.nextInt(60) == 0 ? "http://evil.example" + path : r.nextInt(80) == 0 ? "*" : path;
         target += pick(r, QUERIES);
-        String version = r.nextInt(30) == 0 ? pick(r, new String[] {"HTTP/3.0", "HTTP/1.0", "HTTP/0.9", "HTTP/1.1 x", "HTTPS/1.1", ""})
+        String version = r.nextInt(30) == 0
+                ? pick(r, new String[] {"HTTP/3.0", "HTTP/1.0", "HTTP/0.9", "HTTP/1.1 x", "HTTPS/1.1", ""})
                 : "HTTP/1.1";
 
         List<String> headers = new ArrayList<>();
-        String[] hosts = {"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "evil.example", "evil.example:" + port,
-            "127.0.0.1", "", "a b", "[::1", "127.0.0.1:99999999", "localhost:abc", "x".repeat(500) + ":" + port};
+        String[] hosts = {
+            "127.0.0.1:" + port,
+            "localhost:" + port,
+            "[::1]:" + port,
+            "evil.example",
+            "evil.example:" + port,
+            "127.0.0.1",
+            "",
+            "a b",
+            "[::1",
+            "127.0.0.1:99999999",
+            "localhost:abc",
+            "x".repeat(500) + ":" + port
+        };
         // half the requests address the server rightly, so that they reach the endpoints
         int hostChoice = r.nextBoolean() ? r.nextInt(3) : r.nextInt(hosts.length + 2);
         if (hostChoice < hosts.length) {
@@ -254,7 +402,8 @@ public class HttpFuzzIT extends InContainerTestBase {
 
         String token = server.token();
         switch (r.nextInt(9)) {
-            case 0: case 1:
+            case 0:
+            case 1:
                 if (!shutdown) {
                     headers.add("Authorization: Bearer " + token);
                     break;
@@ -265,14 +414,23 @@ public class HttpFuzzIT extends InContainerTestBase {
                 headers.add("Authorization: Bearer wrong");
                 break;
             case 3:
-                headers.add("Authorization: " + pick(r, new String[] {"Bearer", "Basic abc", "Bearer  ", "bearer " + token.substring(1)}));
+                headers.add("Authorization: "
+                        + pick(r, new String[] {"Bearer", "Basic abc", "Bearer  ", "bearer " + token.substring(1)}));
                 break;
-            case 4: case 5:
+            case 4:
+            case 5:
                 headers.add("Cookie: heddle_token=" + (shutdown ? "nope" : token));
                 break;
             case 6:
-                headers.add("Cookie: " + pick(r, new String[] {"heddle_token", "=;=;", "heddle_token=\"unterminated",
-                    "a=b; heddle_token=wrong", "heddle_token=" + "x".repeat(1000), "\u00ff=\u00fe"}));
+                headers.add("Cookie: "
+                        + pick(r, new String[] {
+                            "heddle_token",
+                            "=;=;",
+                            "heddle_token=\"unterminated",
+                            "a=b; heddle_token=wrong",
+                            "heddle_token=" + "x".repeat(1000),
+                            "\u00ff=\u00fe"
+                        }));
                 break;
             default:
                 break;
@@ -281,14 +439,29 @@ public class HttpFuzzIT extends InContainerTestBase {
             headers.add("Origin: " + pick(r, ORIGINS).replace("P", Integer.toString(port)));
         }
         if (r.nextInt(4) == 0) {
-            headers.add("Sec-Fetch-Site: " + pick(r, new String[] {"same-origin", "same-site", "cross-site", "none", "\u0001"}));
+            headers.add("Sec-Fetch-Site: "
+                    + pick(r, new String[] {"same-origin", "same-site", "cross-site", "none", "\u0001"}));
         }
         if (r.nextInt(5) == 0) {
-            headers.add(pick(r, new String[] {"Last-Event-ID: x", "Last-Event-ID: 12", "Last-Event-ID: ",
-                "Heddle-Client-Id: bad id", "Heddle-Client-Id: " + "c".repeat(200), "Accept: application/x-ndjson",
-                "Accept: */*;q=x", "X-Big: " + "b".repeat(20_000 + r.nextInt(60_000)), "Bad Header", ": empty-name",
-                "X-Ctl: a\u0001b", "Expect: 100-continue", "Content-Encoding: gzip", "Range: bytes=5-1",
-                "If-Modified-Since: yesterday", "Connection: keep-alive, Upgrade", "Upgrade: h2c"}));
+            headers.add(pick(r, new String[] {
+                "Last-Event-ID: x",
+                "Last-Event-ID: 12",
+                "Last-Event-ID: ",
+                "Heddle-Client-Id: bad id",
+                "Heddle-Client-Id: " + "c".repeat(200),
+                "Accept: application/x-ndjson",
+                "Accept: */*;q=x",
+                "X-Big: " + "b".repeat(20_000 + r.nextInt(60_000)),
+                "Bad Header",
+                ": empty-name",
+                "X-Ctl: a\u0001b",
+                "Expect: 100-continue",
+                "Content-Encoding: gzip",
+                "Range: bytes=5-1",
+                "If-Modified-Since: yesterday",
+                "Connection: keep-alive, Upgrade",
+                "Upgrade: h2c"
+            }));
         }
 
         byte[] body = null;
@@ -312,7 +485,9 @@ public class HttpFuzzIT extends InContainerTestBase {
                 headers.add("Transfer-Encoding: chunked");
                 String hex = Integer.toHexString(body.length);
                 String chunked = (r.nextBoolean() ? hex : "zz") + "\r\n";
-                body = concat(chunked.getBytes(StandardCharsets.ISO_8859_1), body,
+                body = concat(
+                        chunked.getBytes(StandardCharsets.ISO_8859_1),
+                        body,
                         (r.nextBoolean() ? "\r\n0\r\n\r\n" : "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             } else {
                 headers.add("Content-Length: " + body.length);
@@ -324,14 +499,22 @@ public class HttpFuzzIT extends InContainerTestBase {
         java.util.Collections.shuffle(headers, r);
 
         StringBuilder head = new StringBuilder();
-        head.append(method).append(' ').append(target).append(version.isEmpty() ? "" : " " + version).append("\r\n");
+        head.append(method)
+                .append(' ')
+                .append(target)
+                .append(version.isEmpty() ? "" : " " + version)
+                .append("\r\n");
         for (String h : headers) {
             head.append(h).append("\r\n");
         }
         head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(r.nextInt(10) == 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        boolean badVersion = !version.equals("HTTP/1.1") && !version.equals("HTTP/1.0") || target.contains(" ")
-                || target.contains("#") || method.isEmpty() || path.contains(" ");
+        byte[] headBytes =
+                head.toString().getBytes(r.nextInt(10) == 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        boolean badVersion = !version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")
+                || target.contains(" ")
+                || target.contains("#")
+                || method.isEmpty()
+                || path.contains(" ");
         return new Fuzzed(body == null ? headBytes : concat(headBytes, body), method.equals("HEAD"), false, badVersion);
     }
 
@@ -382,7 +565,9 @@ public class HttpFuzzIT extends InContainerTestBase {
                     buffer.write(chunk, 0, n);
                     if (answer == null) {
                         answer = head(buffer);
-                        if (answer != null && answer.contentType != null && answer.contentType.startsWith("text/event-stream")) {
+                        if (answer != null
+                                && answer.contentType != null
+                                && answer.contentType.startsWith("text/event-stream")) {
                             return answer;
                         }
                     }

@@ -63,7 +63,8 @@ public class LifecycleIT extends InContainerTestBase {
         assertThat(server.host()).isEqualTo("127.0.0.1");
         assertThat(server.port()).isEqualTo(handle.port());
         assertThat(server.pid()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(RawHttp.get(handle.port(), "/api/health").body).contains(handle.serverId())
+        assertThat(RawHttp.get(handle.port(), "/api/health").body)
+                .contains(handle.serverId())
                 .contains("\"taskStore\":{\"kind\":\"file\"", "\"available\":true"); // the store in use, always
 
         handle.close();
@@ -131,11 +132,10 @@ public class LifecycleIT extends InContainerTestBase {
         ServerHandle first = start(ServerMode.DAEMON, 0);
         int runtimesBefore = TestSupport.httpRuntimes(context).size();
 
-        assertThatThrownBy(() -> start(ServerMode.DAEMON, 0))
-                .isInstanceOfSatisfying(ServerStartException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(ServerStartException.Reason.OWNER_CONFLICT);
-                    assertThat(e.liveServer().orElseThrow().serverId()).isEqualTo(first.serverId());
-                });
+        assertThatThrownBy(() -> start(ServerMode.DAEMON, 0)).isInstanceOfSatisfying(ServerStartException.class, e -> {
+            assertThat(e.reason()).isEqualTo(ServerStartException.Reason.OWNER_CONFLICT);
+            assertThat(e.liveServer().orElseThrow().serverId()).isEqualTo(first.serverId());
+        });
 
         assertThat(TestSupport.httpRuntimes(context)).hasSize(runtimesBefore);
         assertThat(TestSupport.httpFactoryConfigurations(configAdmin)).hasSize(runtimesBefore);
@@ -176,26 +176,32 @@ public class LifecycleIT extends InContainerTestBase {
 
     @Test
     public void nothingListensButTheLifecycleInstances() throws Exception {
-        assertThat(TestSupport.httpRuntimes(context)).as("no default Jetty instance").isEmpty();
+        assertThat(TestSupport.httpRuntimes(context))
+                .as("no default Jetty instance")
+                .isEmpty();
         ServerHandle handle = start(ServerMode.DAEMON, 0);
 
         assertThat(TestSupport.httpRuntimes(context)).hasSize(1);
         assertThat(String.valueOf(TestSupport.httpRuntimes(context).get(0).getProperty("org.osgi.service.http.port")))
                 .isEqualTo(Integer.toString(handle.port()));
-        assertThat(TestSupport.listens(8080)).as("nothing on Felix HTTP's default port").isFalse();
+        assertThat(TestSupport.listens(8080))
+                .as("nothing on Felix HTTP's default port")
+                .isFalse();
     }
 
     @Test
     public void closeFromFourThreadsAtOnceRunsExactlyOnce() throws Exception {
         ServerHandle handle = start(ServerMode.DAEMON, 0);
         AtomicInteger deletions = new AtomicInteger();
-        ServiceRegistration<ConfigurationListener> listener = context.registerService(ConfigurationListener.class,
+        ServiceRegistration<ConfigurationListener> listener = context.registerService(
+                ConfigurationListener.class,
                 event -> {
                     if (event.getType() == ConfigurationEvent.CM_DELETED
                             && "org.apache.felix.http".equals(event.getFactoryPid())) {
                         deletions.incrementAndGet();
                     }
-                }, null);
+                },
+                null);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             CountDownLatch go = new CountDownLatch(1);

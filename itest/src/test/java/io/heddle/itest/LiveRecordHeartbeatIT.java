@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heddle.api.heartbeat.LiveRecordHeartbeats;
 import io.heddle.api.lifecycle.OwnershipPolicy;
 import io.heddle.api.lifecycle.ServerHandle;
-import io.heddle.api.lifecycle.ServerOptions;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
 import io.heddle.itest.support.Json;
 import io.heddle.itest.support.Poll;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -45,8 +41,10 @@ public class LiveRecordHeartbeatIT extends InContainerTestBase {
     @Configuration
     public Option[] config() {
         Path home = TestSupport.newHome("heartbeat");
-        return TestSupport.platform(home, TestSupport.configuration(home, "io.heddle.heartbeat",
-                Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
+        return TestSupport.platform(
+                home,
+                TestSupport.configuration(
+                        home, "io.heddle.heartbeat", Map.of("intervalMs", INTERVAL_MS, "staleAfterMs", 45_000L)));
     }
 
     @Before
@@ -79,13 +77,20 @@ public class LiveRecordHeartbeatIT extends InContainerTestBase {
                 lastSeen = registry.read().server().orElseThrow().lastSeenAt();
             }
             assertThat(older.owner()).isFalse();
-            Poll.until("the older server reported standing by", Duration.ofSeconds(5),
+            Poll.until(
+                    "the older server reported standing by",
+                    Duration.ofSeconds(5),
                     () -> olderOwnership.contains(Boolean.FALSE));
 
             newer.close();
 
-            Poll.until("the older server claims the free record", Duration.ofSeconds(5), () -> registry.read().server()
-                    .map(r -> r.serverId().equals(older.serverId())).orElse(false));
+            Poll.until(
+                    "the older server claims the free record",
+                    Duration.ofSeconds(5),
+                    () -> registry.read()
+                            .server()
+                            .map(r -> r.serverId().equals(older.serverId()))
+                            .orElse(false));
             Poll.until("the older server knows it owns the record", Duration.ofSeconds(5), older::owner);
             assertThat(olderOwnership).containsExactly(Boolean.FALSE, Boolean.TRUE);
             assertThat(RawHttp.get(older.port(), "/api/runtime-host").body).contains("\"owner\":true");
@@ -112,7 +117,8 @@ public class LiveRecordHeartbeatIT extends InContainerTestBase {
         assertThat(own.get("fresh")).isEqualTo(Boolean.TRUE);
         assertThat(((Number) own.get("ageMs")).longValue()).isNotNegative();
         assertThat(java.time.Instant.parse((String) own.get("lastSeenAt")))
-                .isAfterOrEqualTo(older.startedAt()).isBeforeOrEqualTo(java.time.Instant.now());
+                .isAfterOrEqualTo(older.startedAt())
+                .isBeforeOrEqualTo(java.time.Instant.now());
 
         ServerHandle newer = start(ServerMode.EMBEDDED_CHAT, OwnershipPolicy.TAKE_OVER);
         Poll.until("the older server stands by", Duration.ofSeconds(5), () -> !older.owner());
@@ -133,6 +139,7 @@ public class LiveRecordHeartbeatIT extends InContainerTestBase {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(EventConstants.EVENT_TOPIC, "io/heddle/server/OWNERSHIP_CHANGED");
         props.put(EventConstants.EVENT_FILTER, "(serverId=" + serverId + ")");
-        return context.registerService(EventHandler.class, event -> seen.add((Boolean) event.getProperty("owner")), props);
+        return context.registerService(
+                EventHandler.class, event -> seen.add((Boolean) event.getProperty("owner")), props);
     }
 }

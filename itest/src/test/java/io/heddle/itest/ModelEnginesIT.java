@@ -62,6 +62,7 @@ public class ModelEnginesIT extends InContainerTestBase {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     /** Every body the server answered, to search for the key. */
     private final List<String> answers = new CopyOnWriteArrayList<>();
+
     private FakeModelProvider provider;
     private ServerHandle server;
     private Path workspace;
@@ -92,7 +93,10 @@ public class ModelEnginesIT extends InContainerTestBase {
                 c.delete();
             }
         }
-        Poll.until("no model engine is registered", Duration.ofSeconds(10), () -> engineNames().isEmpty());
+        Poll.until(
+                "no model engine is registered",
+                Duration.ofSeconds(10),
+                () -> engineNames().isEmpty());
         server.close();
         provider.close();
     }
@@ -100,7 +104,8 @@ public class ModelEnginesIT extends InContainerTestBase {
     private List<String> engineNames() {
         try {
             return context.getServiceReferences(ChatEngine.class, "(heddle.chat.protocol=*)").stream()
-                    .map(r -> (String) r.getProperty(ChatEngine.ENGINE_PROPERTY)).collect(Collectors.toList());
+                    .map(r -> (String) r.getProperty(ChatEngine.ENGINE_PROPERTY))
+                    .collect(Collectors.toList());
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -111,7 +116,10 @@ public class ModelEnginesIT extends InContainerTestBase {
         props.putIfAbsent("model", "fake-model");
         props.putIfAbsent("idleTimeoutMs", 1500L);
         configAdmin.getFactoryConfiguration(factoryPid, name, "?").update(props);
-        Poll.until("engine " + name + " is registered", Duration.ofSeconds(10), () -> engineNames().contains(name));
+        Poll.until(
+                "engine " + name + " is registered",
+                Duration.ofSeconds(10),
+                () -> engineNames().contains(name));
     }
 
     private void openAiEngine(String name) throws Exception {
@@ -126,8 +134,8 @@ public class ModelEnginesIT extends InContainerTestBase {
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
-        RawHttp.Response response = RawHttp.send(server.port(), method, path, headers,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response response = RawHttp.send(
+                server.port(), method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         answers.add(response.body);
         return response;
     }
@@ -139,8 +147,8 @@ public class ModelEnginesIT extends InContainerTestBase {
     }
 
     private Map<String, Object> send(String sessionId, String text) throws Exception {
-        RawHttp.Response sent = call("POST", "/api/chat/sessions/" + sessionId + "/messages",
-                "{\"text\":\"" + text + "\"}");
+        RawHttp.Response sent =
+                call("POST", "/api/chat/sessions/" + sessionId + "/messages", "{\"text\":\"" + text + "\"}");
         assertThat(sent.status).as(sent.body).isEqualTo(201);
         return Json.object(sent.body);
     }
@@ -161,11 +169,14 @@ public class ModelEnginesIT extends InContainerTestBase {
 
         assertThat(turn.get("outcome")).isEqualTo("completed");
         assertThat(turn.get("engine")).isEqualTo("local");
-        assertThat(replies(turn)).extracting(r -> r.get("role"), r -> r.get("text"))
+        assertThat(replies(turn))
+                .extracting(r -> r.get("role"), r -> r.get("text"))
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("assistant", "Hello from the model."));
         Poll.until("the reply is done", Duration.ofSeconds(5), () -> topics().contains("REPLY_DONE"));
-        assertThat(events.stream().filter(e -> e.getTopic().endsWith("REPLY_CHUNK"))
-                .map(e -> (String) e.getProperty("text")).collect(Collectors.toList()))
+        assertThat(events.stream()
+                        .filter(e -> e.getTopic().endsWith("REPLY_CHUNK"))
+                        .map(e -> (String) e.getProperty("text"))
+                        .collect(Collectors.toList()))
                 .containsExactly("Hello", " from", " the model.");
         assertThat(provider.requests().get(0).path()).isEqualTo("/v1/chat/completions");
         assertThat(provider.requests().get(0).body()).contains("\"content\":\"Hi\"");
@@ -179,14 +190,19 @@ public class ModelEnginesIT extends InContainerTestBase {
         Path keyFile = Files.createTempFile(home(), "claude", ".key");
         Files.writeString(keyFile, "sk-ant-file-key-0123456789");
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
-        configure(ANTHROPIC, "claude", Map.of("baseUrl", provider.anthropicBaseUrl(), "apiKeyFile",
-                keyFile.toString(), "ranking", "-5"));
+        configure(
+                ANTHROPIC,
+                "claude",
+                Map.of("baseUrl", provider.anthropicBaseUrl(), "apiKeyFile", keyFile.toString(), "ranking", "-5"));
 
         Map<String, Object> listed = Json.object(call("GET", "/api/chat/engines", null).body);
-        Map<String, Map<String, Object>> byName = Json.list(listed.get("engines")).stream().map(Json::map)
+        Map<String, Map<String, Object>> byName = Json.list(listed.get("engines")).stream()
+                .map(Json::map)
                 .collect(Collectors.toMap(m -> (String) m.get("name"), m -> m));
         assertThat(listed.get("default")).isEqualTo("local");
-        assertThat(byName.get("local")).containsEntry("protocol", "openai").containsEntry("model", "fake-model")
+        assertThat(byName.get("local"))
+                .containsEntry("protocol", "openai")
+                .containsEntry("model", "fake-model")
                 .containsEntry("usable", true);
         assertThat(byName.get("claude")).containsEntry("protocol", "anthropic").containsEntry("usable", false);
         assertThat((String) byName.get("claude").get("problem")).contains("can be read by others", "chmod 600");
@@ -237,11 +253,15 @@ public class ModelEnginesIT extends InContainerTestBase {
             if (((String) c[1]).isEmpty()) {
                 assertThat(replies).extracting(r -> r.get("role")).containsExactly("system");
             } else {
-                assertThat(replies).extracting(r -> r.get("role"), r -> r.get("text")).first()
+                assertThat(replies)
+                        .extracting(r -> r.get("role"), r -> r.get("text"))
+                        .first()
                         .isEqualTo(org.assertj.core.groups.Tuple.tuple("assistant", c[1]));
             }
-            assertThat((String) replies.get(replies.size() - 1).get("text")).as("%s", c[2])
-                    .startsWith("The local engine did not finish its reply: ").contains((String) c[2]);
+            assertThat((String) replies.get(replies.size() - 1).get("text"))
+                    .as("%s", c[2])
+                    .startsWith("The local engine did not finish its reply: ")
+                    .contains((String) c[2]);
         }
         // 429: honoured once, then failed
         provider.enqueue(Answer.status(429, "rate_limit_error", "slow down").header("Retry-After", "0"));
@@ -252,20 +272,24 @@ public class ModelEnginesIT extends InContainerTestBase {
         assertThat(provider.requests()).hasSize(before + 2);
         assertThat((String) replies(limited).get(0).get("text")).contains("rate-limiting", "also after the wait");
         // connection refused
-        assertThat(call("PATCH", "/api/chat/sessions/" + id, "{\"engine\":\"dead\"}").status).isEqualTo(200);
+        assertThat(call("PATCH", "/api/chat/sessions/" + id, "{\"engine\":\"dead\"}").status)
+                .isEqualTo(200);
         Map<String, Object> refused = send(id, "anyone?");
         assertThat(refused.get("outcome")).isEqualTo("failed");
-        assertThat((String) replies(refused).get(0).get("text")).contains("could not connect",
-                "is the model server running");
+        assertThat((String) replies(refused).get(0).get("text"))
+                .contains("could not connect", "is the model server running");
     }
 
     @Test
     public void cancelStopsAStreamingReplyKeepsItsPartAndEndsCancelled() throws Exception {
-        configure(OPENAI, "local", Map.of("baseUrl", provider.openAiBaseUrl(), "apiKeyEnv", KEY_ENV,
-                "idleTimeoutMs", 600_000L));
+        configure(
+                OPENAI,
+                "local",
+                Map.of("baseUrl", provider.openAiBaseUrl(), "apiKeyEnv", KEY_ENV, "idleTimeoutMs", 600_000L));
         provider.enqueue(Answer.reply("the first part").then(Ending.STALL));
         String id = session("cancelled");
-        assertThat(call("POST", "/api/chat/sessions/" + id + "/cancel", null).status).as("nothing to cancel yet")
+        assertThat(call("POST", "/api/chat/sessions/" + id + "/cancel", null).status)
+                .as("nothing to cancel yet")
                 .isEqualTo(409);
 
         CompletableFuture<Map<String, Object>> turn = CompletableFuture.supplyAsync(() -> {
@@ -285,8 +309,12 @@ public class ModelEnginesIT extends InContainerTestBase {
         assertThat(replies(done).get(0).get("text")).isEqualTo("the first part");
         assertThat((String) replies(done).get(1).get("text")).contains("stopped on request");
         Poll.until("the reply is done", Duration.ofSeconds(5), () -> topics().contains("REPLY_DONE"));
-        assertThat(events.stream().filter(e -> e.getTopic().endsWith("REPLY_DONE")).findFirst().orElseThrow()
-                .getProperty("outcome")).isEqualTo("cancelled");
+        assertThat(events.stream()
+                        .filter(e -> e.getTopic().endsWith("REPLY_DONE"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getProperty("outcome"))
+                .isEqualTo("cancelled");
     }
 
     @Test
@@ -295,7 +323,8 @@ public class ModelEnginesIT extends InContainerTestBase {
         try (EventStreamReader stream = new EventStreamReader(server.endpointUrl(), null)) {
             openAiEngine("local");
             String id = session("secret");
-            provider.enqueue(Answer.status(401, "invalid_request_error", "Incorrect API key provided").echoingKey());
+            provider.enqueue(Answer.status(401, "invalid_request_error", "Incorrect API key provided")
+                    .echoingKey());
             Map<String, Object> refused = send(id, "hello");
             assertThat(refused.get("outcome")).isEqualTo("failed");
             provider.enqueue(Answer.reply("fine"));
@@ -303,14 +332,22 @@ public class ModelEnginesIT extends InContainerTestBase {
             call("GET", "/api/chat/engines", null);
             call("GET", "/api/chat/sessions/" + id, null);
             call("GET", "/api/chat/sessions", null);
-            Poll.until("the events arrived", Duration.ofSeconds(10), () -> stream.events.stream()
-                    .filter(e -> e.event().equals("chat.reply_done")).count() == 2);
-            assertThat(provider.requests().get(0).headers().get("authorization")).as("the key was used")
+            Poll.until(
+                    "the events arrived",
+                    Duration.ofSeconds(10),
+                    () -> stream.events.stream()
+                                    .filter(e -> e.event().equals("chat.reply_done"))
+                                    .count()
+                            == 2);
+            assertThat(provider.requests().get(0).headers().get("authorization"))
+                    .as("the key was used")
                     .isEqualTo("Bearer " + key);
             assertThat((String) replies(refused).get(0).get("text")).contains("[redacted]");
 
             assertThat(answers).isNotEmpty().allSatisfy(a -> assertThat(a).doesNotContain(key));
-            assertThat(stream.events).isNotEmpty().allSatisfy(e -> assertThat(e.data().toString()).doesNotContain(key));
+            assertThat(stream.events)
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.data().toString()).doesNotContain(key));
             assertThat(events).isNotEmpty().allSatisfy(e -> {
                 for (String name : e.getPropertyNames()) {
                     assertThat(String.valueOf(e.getProperty(name))).doesNotContain(key);
@@ -321,7 +358,9 @@ public class ModelEnginesIT extends InContainerTestBase {
                     List<Path> all = files.filter(Files::isRegularFile).collect(Collectors.toList());
                     assertThat(all).isNotEmpty();
                     for (Path file : all) {
-                        assertThat(contains(file, key)).as("%s holds the key", file).isFalse();
+                        assertThat(contains(file, key))
+                                .as("%s holds the key", file)
+                                .isFalse();
                     }
                 }
             }
@@ -337,6 +376,8 @@ public class ModelEnginesIT extends InContainerTestBase {
     }
 
     private List<String> topics() {
-        return events.stream().map(e -> e.getTopic().substring(ChatTopics.PREFIX.length())).collect(Collectors.toList());
+        return events.stream()
+                .map(e -> e.getTopic().substring(ChatTopics.PREFIX.length()))
+                .collect(Collectors.toList());
     }
 }

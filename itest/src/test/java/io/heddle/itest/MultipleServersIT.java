@@ -31,17 +31,23 @@ public class MultipleServersIT extends InContainerTestBase {
         Path wsA = Files.createTempDirectory(home, "a");
         Path wsB = Files.createTempDirectory(home, "b");
         try (ServerHandle a = lifecycle.start(localOptions(ServerMode.DAEMON, wsA));
-                ServerHandle b = lifecycle.start(localOptions(ServerMode.EMBEDDED_CHAT, wsB)
-                        .withOwnership(OwnershipPolicy.TAKE_OVER))) {
+                ServerHandle b = lifecycle.start(
+                        localOptions(ServerMode.EMBEDDED_CHAT, wsB).withOwnership(OwnershipPolicy.TAKE_OVER))) {
             assertThat(a.port()).isNotEqualTo(b.port());
 
             String hostA = RawHttp.get(a.port(), "/api/runtime-host").body;
             String hostB = RawHttp.get(b.port(), "/api/runtime-host").body;
 
-            assertThat(hostA).contains("\"serverId\":\"" + a.serverId() + "\"").contains("\"mode\":\"daemon\"")
-                    .contains("\"workspaceRoot\":\"" + wsA + "\"").doesNotContain(b.serverId());
-            assertThat(hostB).contains("\"serverId\":\"" + b.serverId() + "\"").contains("\"mode\":\"embedded-chat\"")
-                    .contains("\"workspaceRoot\":\"" + wsB + "\"").doesNotContain(a.serverId());
+            assertThat(hostA)
+                    .contains("\"serverId\":\"" + a.serverId() + "\"")
+                    .contains("\"mode\":\"daemon\"")
+                    .contains("\"workspaceRoot\":\"" + wsA + "\"")
+                    .doesNotContain(b.serverId());
+            assertThat(hostB)
+                    .contains("\"serverId\":\"" + b.serverId() + "\"")
+                    .contains("\"mode\":\"embedded-chat\"")
+                    .contains("\"workspaceRoot\":\"" + wsB + "\"")
+                    .doesNotContain(a.serverId());
             assertThat(RawHttp.get(a.port(), "/api/health").body).contains(a.serverId());
             assertThat(RawHttp.get(b.port(), "/api/health").body).contains(b.serverId());
         }

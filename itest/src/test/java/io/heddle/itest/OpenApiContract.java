@@ -74,15 +74,22 @@ public final class OpenApiContract {
 
     /** {@link #check(String, String, int, String, String)} for the JDK's HTTP client. */
     public static void check(java.net.http.HttpRequest request, java.net.http.HttpResponse<String> response) {
-        String target = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? ""
-                : "?" + request.uri().getRawQuery());
-        check(request.method(), target, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(null), response.body() == null ? "" : response.body());
+        String target = request.uri().getRawPath()
+                + (request.uri().getRawQuery() == null
+                        ? ""
+                        : "?" + request.uri().getRawQuery());
+        check(
+                request.method(),
+                target,
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                response.body() == null ? "" : response.body());
     }
 
     static Path documentPath() {
         String configured = System.getProperty("heddle.openapi");
-        return configured != null ? Path.of(configured)
+        return configured != null
+                ? Path.of(configured)
                 : Path.of("../bundles/http/src/main/resources/openapi/openapi.json");
     }
 
@@ -109,7 +116,9 @@ public final class OpenApiContract {
                 JsonNode fragment = JSON.readTree(in);
                 ObjectNode merged = core.deepCopy();
                 merge((ObjectNode) merged.get("paths"), fragment.path("paths"));
-                merge((ObjectNode) merged.get("components").get("schemas"), fragment.path("components").path("schemas"));
+                merge(
+                        (ObjectNode) merged.get("components").get("schemas"),
+                        fragment.path("components").path("schemas"));
                 return merged;
             }
         } catch (IOException e) {
@@ -118,7 +127,7 @@ public final class OpenApiContract {
     }
 
     private static void merge(ObjectNode target, JsonNode members) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = members.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = members.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> member = it.next();
             if (!target.has(member.getKey())) {
                 target.set(member.getKey(), member.getValue());
@@ -134,13 +143,16 @@ public final class OpenApiContract {
         }
         Optional<String> template = template(path);
         String verb = method.toUpperCase(Locale.ROOT).equals("HEAD") ? "get" : method.toLowerCase(Locale.ROOT);
-        JsonNode operation = template.map(t -> document.path("paths").path(t).path(verb)).orElse(null);
+        JsonNode operation =
+                template.map(t -> document.path("paths").path(t).path(verb)).orElse(null);
         if (operation == null || operation.isMissingNode()) {
             boolean refusal = status >= 400 && status < 500
                     || status == 500 && path.startsWith("/api/ext/") && body.contains("\"extension_failed\"");
             if (!refusal) {
-                return Optional.of(template.isEmpty() ? "the path is not in the OpenAPI document"
-                        : "the method is not in the OpenAPI document for " + template.get());
+                return Optional.of(
+                        template.isEmpty()
+                                ? "the path is not in the OpenAPI document"
+                                : "the method is not in the OpenAPI document for " + template.get());
             }
             return errors(errorSchema, body).map(e -> "a refusal not in the error envelope: " + e);
         }
@@ -160,9 +172,11 @@ public final class OpenApiContract {
         JsonNode content = response.path("content");
         if (content.isMissingNode() || content.isEmpty() || body.isEmpty()) {
             return content.isMissingNode() && !body.isEmpty()
-                    ? Optional.of("a body where the document gives none") : Optional.empty();
+                    ? Optional.of("a body where the document gives none")
+                    : Optional.empty();
         }
-        String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
         JsonNode media = content.path(mediaType);
         if (media.isMissingNode()) {
             media = content.path("*/*");
@@ -196,7 +210,7 @@ public final class OpenApiContract {
         String[] segments = path.split("/", -1);
         String best = null;
         int bestLiterals = -1;
-        for (Iterator<String> it = document.path("paths").fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = document.path("paths").fieldNames(); it.hasNext(); ) {
             String candidate = it.next();
             String[] parts = candidate.split("/", -1);
             if (parts.length != segments.length) {
@@ -248,8 +262,11 @@ public final class OpenApiContract {
             return Optional.of("the body is empty");
         }
         Set<ValidationMessage> messages = schema.validate(value);
-        return messages.isEmpty() ? Optional.empty()
-                : Optional.of(messages.stream().map(ValidationMessage::getMessage).sorted()
+        return messages.isEmpty()
+                ? Optional.empty()
+                : Optional.of(messages.stream()
+                        .map(ValidationMessage::getMessage)
+                        .sorted()
                         .collect(Collectors.joining("; ")));
     }
 }

@@ -12,14 +12,19 @@ import org.junit.Test;
 public class OpenApiContractTest {
 
     private static final String HEALTH = "{\"status\":\"ok\",\"serverId\":\"daemon-1-2\"}";
-    private final OpenApiContract contract =
-            new OpenApiContract(OpenApiContract.read(OpenApiContract.documentPath()));
+    private final OpenApiContract contract = new OpenApiContract(OpenApiContract.read(OpenApiContract.documentPath()));
 
     @Test
     public void aConformingAnswerPasses() {
-        assertThat(contract.problem("GET", "/api/health", 200, "application/json;charset=utf-8", HEALTH)).isEmpty();
-        assertThat(contract.problem("GET", "/api/workspaces/ws-1/heartbeat/tasks/t-1/runs?x=1", 404,
-                "application/json", "{\"error\":{\"code\":\"not_found\",\"message\":\"No task t-1.\"}}")).isEmpty();
+        assertThat(contract.problem("GET", "/api/health", 200, "application/json;charset=utf-8", HEALTH))
+                .isEmpty();
+        assertThat(contract.problem(
+                        "GET",
+                        "/api/workspaces/ws-1/heartbeat/tasks/t-1/runs?x=1",
+                        404,
+                        "application/json",
+                        "{\"error\":{\"code\":\"not_found\",\"message\":\"No task t-1.\"}}"))
+                .isEmpty();
     }
 
     @Test
@@ -36,8 +41,13 @@ public class OpenApiContractTest {
 
     @Test
     public void anUndocumentedStatusOrMediaTypeFails() {
-        assertThat(contract.problem("POST", "/api/admin/shutdown", 200, "application/json",
-                "{\"status\":\"stopping\",\"serverId\":\"s\"}")).hasValueSatisfying(p -> assertThat(p).contains("200"));
+        assertThat(contract.problem(
+                        "POST",
+                        "/api/admin/shutdown",
+                        200,
+                        "application/json",
+                        "{\"status\":\"stopping\",\"serverId\":\"s\"}"))
+                .hasValueSatisfying(p -> assertThat(p).contains("200"));
         assertThat(contract.problem("GET", "/api/health", 200, "text/plain", "ok"))
                 .hasValueSatisfying(p -> assertThat(p).contains("text/plain"));
     }
@@ -46,8 +56,13 @@ public class OpenApiContractTest {
     public void aSuccessOnAnUndocumentedPathFailsButARefusalThereDoesNot() {
         assertThat(contract.problem("GET", "/api/no-such-thing", 200, "application/json", "{}"))
                 .hasValueSatisfying(p -> assertThat(p).contains("not in the OpenAPI document"));
-        assertThat(contract.problem("GET", "/api/no-such-thing", 404, "application/json",
-                "{\"error\":{\"code\":\"not_found\",\"message\":\"No API endpoint.\"}}")).isEmpty();
+        assertThat(contract.problem(
+                        "GET",
+                        "/api/no-such-thing",
+                        404,
+                        "application/json",
+                        "{\"error\":{\"code\":\"not_found\",\"message\":\"No API endpoint.\"}}"))
+                .isEmpty();
     }
 
     @Test

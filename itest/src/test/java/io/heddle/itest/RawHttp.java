@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class RawHttp extends io.heddle.itest.support.RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     public static Response get(int port, String path) throws IOException {
         return send(port, "GET", path, Map.of(), null);

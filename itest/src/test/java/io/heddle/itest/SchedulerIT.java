@@ -58,9 +58,24 @@ public class SchedulerIT extends InContainerTestBase {
 
     @Configuration
     public Option[] config() {
-        return TestSupport.platform(HOME,
-                TestSupport.configuration(HOME, SCHEDULER_PID, Map.of("pollIntervalMs", 100L, "minIntervalMs", 100L,
-                        "maxConcurrentTasks", 8, "historyLimit", 1000, "leaseTtlMs", 5_000L, "stopTimeoutMs", 2_000L)),
+        return TestSupport.platform(
+                HOME,
+                TestSupport.configuration(
+                        HOME,
+                        SCHEDULER_PID,
+                        Map.of(
+                                "pollIntervalMs",
+                                100L,
+                                "minIntervalMs",
+                                100L,
+                                "maxConcurrentTasks",
+                                8,
+                                "historyLimit",
+                                1000,
+                                "leaseTtlMs",
+                                5_000L,
+                                "stopTimeoutMs",
+                                2_000L)),
                 TestSupport.configuration(HOME, EVENTS_PID, Map.of("keepAliveMs", 200L)));
     }
 
@@ -69,7 +84,8 @@ public class SchedulerIT extends InContainerTestBase {
         // components publish their configuration as service properties: wait until they have ours
         Poll.until("the scheduler and the event stream took the test configuration", DEADLINE, () -> {
             ServiceReference<HeartbeatTasks> ref = context.getServiceReference(HeartbeatTasks.class);
-            return ref != null && Long.valueOf(100L).equals(ref.getProperty("minIntervalMs"))
+            return ref != null
+                    && Long.valueOf(100L).equals(ref.getProperty("minIntervalMs"))
                     && eventStreamServiceReference() != null
                     && Long.valueOf(200L).equals(eventStreamServiceReference().getProperty("keepAliveMs"));
         });
@@ -134,20 +150,33 @@ public class SchedulerIT extends InContainerTestBase {
         String ws = api.activeWorkspaceId();
         EventStreamReader stream = events(server);
 
-        String scheduled = create(api, ws, createBody("echo", 300, "command",
-                "{\"argv\": [\"echo\", \"hello\"], \"timeoutMs\": 10000}"));
+        String scheduled = create(
+                api, ws, createBody("echo", 300, "command", "{\"argv\": [\"echo\", \"hello\"], \"timeoutMs\": 10000}"));
 
-        EventStreamReader.Sse started = stream.await("started", EventStreamReader.named("heartbeat.task.started", scheduled));
-        EventStreamReader.Sse finished = stream.await("finished", EventStreamReader.named("heartbeat.task.finished", scheduled));
-        assertThat(started.data()).containsEntry("serverId", server.serverId()).containsEntry("workspaceId", ws)
+        EventStreamReader.Sse started =
+                stream.await("started", EventStreamReader.named("heartbeat.task.started", scheduled));
+        EventStreamReader.Sse finished =
+                stream.await("finished", EventStreamReader.named("heartbeat.task.finished", scheduled));
+        assertThat(started.data())
+                .containsEntry("serverId", server.serverId())
+                .containsEntry("workspaceId", ws)
                 .containsEntry("trigger", "schedule");
-        assertThat(finished.data()).containsEntry("decision", "continue").containsEntry("status", "idle")
+        assertThat(finished.data())
+                .containsEntry("decision", "continue")
+                .containsEntry("status", "idle")
                 .containsEntry("runId", started.data().get("runId"));
-        Map<String, Object> run = api.get(tasksPath(ws) + "/" + scheduled + "/runs/" + started.data().get("runId")).json();
-        assertThat(run).containsEntry("status", "finished").containsEntry("decision", "continue")
-                .containsEntry("trigger", "schedule").containsEntry("serverId", server.serverId());
+        Map<String, Object> run = api.get(tasksPath(ws) + "/" + scheduled + "/runs/"
+                        + started.data().get("runId"))
+                .json();
+        assertThat(run)
+                .containsEntry("status", "finished")
+                .containsEntry("decision", "continue")
+                .containsEntry("trigger", "schedule")
+                .containsEntry("serverId", server.serverId());
         assertThat(Json.map(run.get("details"))).containsEntry("exitCode", 0L).containsEntry("stdoutTail", "hello\n");
-        assertThat(runs(api, ws, scheduled)).extracting(r -> r.get("id")).contains(started.data().get("runId"));
+        assertThat(runs(api, ws, scheduled))
+                .extracting(r -> r.get("id"))
+                .contains(started.data().get("runId"));
 
         String manual = create(api, ws, createBody("manual", 3_600_000, "command", "{\"argv\": [\"echo\", \"now\"]}"));
         HeartbeatHttp.Answer accepted = api.post(tasksPath(ws) + "/" + manual + "/run", "{}");
@@ -156,8 +185,10 @@ public class SchedulerIT extends InContainerTestBase {
         List<Map<String, Object>> manualRuns = runs(api, ws, manual);
         assertThat(manualRuns).hasSize(1);
         assertThat(manualRuns.get(0)).containsEntry("trigger", "request").containsEntry("status", "finished");
-        assertThat(Json.map(api.get(tasksPath(ws) + "/" + manual).json().get("schedule")).get("nextRunAt"))
-                .as("run-now leaves the schedule alone").isNotNull();
+        assertThat(Json.map(api.get(tasksPath(ws) + "/" + manual).json().get("schedule"))
+                        .get("nextRunAt"))
+                .as("run-now leaves the schedule alone")
+                .isNotNull();
 
         // a client that reconnects with Last-Event-ID gets what came after that event
         try (EventStreamReader replay = new EventStreamReader(server.endpointUrl(), started.id())) {
@@ -174,7 +205,8 @@ public class SchedulerIT extends InContainerTestBase {
         String body = createBody("x", 60_000, "command", "{\"argv\": [\"true\"]}");
 
         assertThat(api.postWithoutToken(tasksPath(ws), body).status()).isEqualTo(401);
-        HeartbeatHttp.Answer tooShort = api.post(tasksPath(ws), createBody("x", 5, "command", "{\"argv\": [\"true\"]}"));
+        HeartbeatHttp.Answer tooShort =
+                api.post(tasksPath(ws), createBody("x", 5, "command", "{\"argv\": [\"true\"]}"));
         assertThat(tooShort.status()).isEqualTo(400);
         assertThat(Json.map(tooShort.json().get("error"))).containsEntry("field", "schedule.intervalMs");
         HeartbeatHttp.Answer noArgv = api.post(tasksPath(ws), createBody("x", 60_000, "command", "{}"));
@@ -187,8 +219,10 @@ public class SchedulerIT extends InContainerTestBase {
         assertThat(api.get(tasksPath(ws) + "/not%20an%20id/runs").status()).isEqualTo(404);
 
         String id = create(api, ws, body);
-        assertThat(api.get(tasksPath(ws) + "/" + id + "/runs/run-nope").status()).isEqualTo(404);
-        assertThat(api.post(tasksPath(ws) + "/" + id + "/resume", "{}").status()).isEqualTo(409);
+        assertThat(api.get(tasksPath(ws) + "/" + id + "/runs/run-nope").status())
+                .isEqualTo(404);
+        assertThat(api.post(tasksPath(ws) + "/" + id + "/resume", "{}").status())
+                .isEqualTo(409);
         HeartbeatHttp.Answer disabled = api.patch(tasksPath(ws) + "/" + id, "{\"enabled\": false}");
         assertThat(disabled.status()).isEqualTo(200);
         assertThat(disabled.json()).containsEntry("enabled", false);
@@ -205,12 +239,19 @@ public class SchedulerIT extends InContainerTestBase {
 
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HeartbeatTaskRunner.KIND, "it-listed");
-        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(HeartbeatTaskRunner.class,
-                c -> new HeartbeatRunResult(HeartbeatDecision.COMPLETE, "listed", Map.of()), props);
+        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(
+                HeartbeatTaskRunner.class,
+                c -> new HeartbeatRunResult(HeartbeatDecision.COMPLETE, "listed", Map.of()),
+                props);
         try {
             assertThat(runnerKinds(api)).contains("command", "it-listed");
-            Map<String, Object> listed = Json.list(api.get("/api/heartbeat/runners").json().get("runners")).stream()
-                    .map(Json::map).filter(r -> "it-listed".equals(r.get("kind"))).findFirst().orElseThrow();
+            Map<String, Object> listed = Json.list(
+                            api.get("/api/heartbeat/runners").json().get("runners"))
+                    .stream()
+                    .map(Json::map)
+                    .filter(r -> "it-listed".equals(r.get("kind")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(listed.get("bundle")).isEqualTo(context.getBundle().getSymbolicName());
         } finally {
             registration.unregister();
@@ -224,7 +265,8 @@ public class SchedulerIT extends InContainerTestBase {
         HeartbeatHttp.Answer answer = api.get("/api/heartbeat/runners");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         List<Object> kinds = new ArrayList<>();
-        Json.list(answer.json().get("runners")).forEach(r -> kinds.add(Json.map(r).get("kind")));
+        Json.list(answer.json().get("runners"))
+                .forEach(r -> kinds.add(Json.map(r).get("kind")));
         return kinds;
     }
 
@@ -237,18 +279,25 @@ public class SchedulerIT extends InContainerTestBase {
 
         Poll.until("the task says it waits for its runner", DEADLINE, () -> {
             Map<String, Object> state = stateOf(api, ws, id);
-            return "waiting".equals(state.get("status")) && "runner".equals(state.get("needs"))
+            return "waiting".equals(state.get("status"))
+                    && "runner".equals(state.get("needs"))
                     && String.valueOf(state.get("message")).contains("'it-later'");
         });
 
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(HeartbeatTaskRunner.KIND, "it-later");
-        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(HeartbeatTaskRunner.class,
-                c -> new HeartbeatRunResult(HeartbeatDecision.COMPLETE, "greeted " + c.runnerConfig().get("greeting"),
-                        Map.of()), props);
+        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(
+                HeartbeatTaskRunner.class,
+                c -> new HeartbeatRunResult(
+                        HeartbeatDecision.COMPLETE,
+                        "greeted " + c.runnerConfig().get("greeting"),
+                        Map.of()),
+                props);
         cleanup.add(registration::unregister);
 
-        Poll.until("the task ran with the new runner", DEADLINE,
+        Poll.until(
+                "the task ran with the new runner",
+                DEADLINE,
                 () -> "complete".equals(stateOf(api, ws, id).get("status")));
         List<Map<String, Object>> history = runs(api, ws, id);
         assertThat(history).hasSize(1);
@@ -282,8 +331,8 @@ public class SchedulerIT extends InContainerTestBase {
             }
             return HeartbeatRunResult.of(HeartbeatDecision.CONTINUE, "counted on " + c.serverId());
         };
-        ServiceRegistration<HeartbeatTaskRunner> registration = context.registerService(HeartbeatTaskRunner.class,
-                counting, props);
+        ServiceRegistration<HeartbeatTaskRunner> registration =
+                context.registerService(HeartbeatTaskRunner.class, counting, props);
         cleanup.add(registration::unregister);
 
         List<String> ids = new ArrayList<>();
@@ -304,14 +353,21 @@ public class SchedulerIT extends InContainerTestBase {
 
         assertThat(overlaps).isEmpty();
         HeartbeatTasks tasks = context.getService(context.getServiceReference(HeartbeatTasks.class));
-        io.heddle.api.workspace.WorkspaceDescriptor descriptor = new io.heddle.api.workspace.WorkspaceDescriptor(ws,
-                "shared", workspace.toString(), List.of(), workspace.resolve(".heddle").toString(),
-                java.time.Instant.EPOCH, java.time.Instant.EPOCH);
+        io.heddle.api.workspace.WorkspaceDescriptor descriptor = new io.heddle.api.workspace.WorkspaceDescriptor(
+                ws,
+                "shared",
+                workspace.toString(),
+                List.of(),
+                workspace.resolve(".heddle").toString(),
+                java.time.Instant.EPOCH,
+                java.time.Instant.EPOCH);
         for (String id : ids) {
             List<io.heddle.api.heartbeat.HeartbeatRun> history = tasks.runs(descriptor, id);
             Set<Object> slots = new HashSet<>();
             for (io.heddle.api.heartbeat.HeartbeatRun r : history) {
-                assertThat(slots.add(r.dueAt())).as("slot %s of %s ran once, not twice", r.dueAt(), id).isTrue();
+                assertThat(slots.add(r.dueAt()))
+                        .as("slot %s of %s ran once, not twice", r.dueAt(), id)
+                        .isTrue();
             }
         }
     }
@@ -368,7 +424,8 @@ public class SchedulerIT extends InContainerTestBase {
         ServiceReference<?>[] refs = context.getAllServiceReferences(jakarta.servlet.Servlet.class.getName(), null);
         for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
             Object pattern = ref.getProperty("osgi.http.whiteboard.servlet.pattern");
-            List<String> patterns = pattern instanceof String[] ? List.of((String[]) pattern) : List.of(String.valueOf(pattern));
+            List<String> patterns =
+                    pattern instanceof String[] ? List.of((String[]) pattern) : List.of(String.valueOf(pattern));
             if (patterns.contains("/api/events")) {
                 return ref;
             }

@@ -72,7 +72,8 @@ public class ServletErrorsIT extends InContainerTestBase {
         server = start(localOptions(ServerMode.DAEMON, newFolder("ws")));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, BASE + "/*");
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
+        properties.put(
+                HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
                 "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + ServerHandle.CONTEXT_NAME + ")");
         servlet = context.registerService(Servlet.class, new FailingServlet(), properties);
         Poll.until("the test servlet answers", Duration.ofSeconds(30), () -> {

@@ -20,8 +20,7 @@ import org.ops4j.pax.exam.Option;
  */
 public final class TestSupport {
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     public static Path distribution() {
         return HeddlePlatform.distribution();
@@ -40,8 +39,8 @@ public final class TestSupport {
     /** The HTTP runtimes (Jetty instances) registered in the framework now. */
     public static List<org.osgi.framework.ServiceReference<?>> httpRuntimes(org.osgi.framework.BundleContext context) {
         try {
-            org.osgi.framework.ServiceReference<?>[] refs = context.getAllServiceReferences(
-                    "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            org.osgi.framework.ServiceReference<?>[] refs =
+                    context.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
             return refs == null ? List.of() : Arrays.asList(refs);
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
@@ -103,10 +102,11 @@ public final class TestSupport {
         Path dir = distribution().resolve("bundles");
         try (Stream<Path> jars = Files.list(dir)) {
             List<Path> found = jars.filter(p -> p.getFileName().toString().startsWith(namePrefix)
-                    && p.toString().endsWith(".jar")).collect(java.util.stream.Collectors.toList());
+                            && p.toString().endsWith(".jar"))
+                    .collect(java.util.stream.Collectors.toList());
             if (found.size() != 1) {
-                throw new IllegalStateException("Expected one bundle named " + namePrefix + "* in " + dir + ", found "
-                        + found);
+                throw new IllegalStateException(
+                        "Expected one bundle named " + namePrefix + "* in " + dir + ", found " + found);
             }
             return found.get(0);
         } catch (IOException e) {
@@ -147,7 +147,8 @@ public final class TestSupport {
     public static Option configuration(Path home, String pid, Map<String, ?> properties) {
         Path etc = home.resolve("etc");
         StringBuilder text = new StringBuilder();
-        properties.forEach((key, value) -> text.append(key).append('=').append(typed(value)).append('\n'));
+        properties.forEach((key, value) ->
+                text.append(key).append('=').append(typed(value)).append('\n'));
         try {
             Files.createDirectories(etc);
             Files.writeString(etc.resolve(pid + ".config"), text.toString());
@@ -157,8 +158,10 @@ public final class TestSupport {
         return CoreOptions.composite(
                 CoreOptions.frameworkProperty("felix.fileinstall.dir").value(etc.toString()),
                 CoreOptions.frameworkProperty("felix.fileinstall.filter").value(".*\\.config"),
-                CoreOptions.frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
-                CoreOptions.frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
+                CoreOptions.frameworkProperty("felix.fileinstall.noInitialDelay")
+                        .value("true"),
+                CoreOptions.frameworkProperty("felix.fileinstall.enableConfigSave")
+                        .value("false"));
     }
 
     private static String typed(Object value) {
@@ -174,7 +177,8 @@ public final class TestSupport {
         if (value instanceof Boolean) {
             return "B\"" + value + '"';
         }
-        throw new IllegalArgumentException("no .config form for " + value.getClass().getName() + " " + value);
+        throw new IllegalArgumentException(
+                "no .config form for " + value.getClass().getName() + " " + value);
     }
 
     /** Options for a container with the whole platform, the kit, the tests' bundles and its own HEDDLE_HOME. */

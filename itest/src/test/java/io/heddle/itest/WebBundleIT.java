@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -69,8 +68,10 @@ public class WebBundleIT extends InContainerTestBase {
     }
 
     private Bundle webBundle() {
-        return Arrays.stream(context.getBundles()).filter(b -> "io.heddle.web".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow();
+        return Arrays.stream(context.getBundles())
+                .filter(b -> "io.heddle.web".equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private RawHttp.Response get(String path, Map<String, String> headers) throws IOException {
@@ -92,7 +93,9 @@ public class WebBundleIT extends InContainerTestBase {
     /** The first versioned asset URL the page refers to. */
     private String firstAssetUrl(String page) {
         Matcher m = Pattern.compile("/assets/v-" + version() + "/[^\"')\\s]+").matcher(page);
-        assertThat(m.find()).as("index.html refers to a fingerprinted asset: %s", page).isTrue();
+        assertThat(m.find())
+                .as("index.html refers to a fingerprinted asset: %s", page)
+                .isTrue();
         return m.group();
     }
 
@@ -185,8 +188,8 @@ public class WebBundleIT extends InContainerTestBase {
         Path ws = newFolder("ws");
         int runtimes = TestSupport.httpRuntimes(context).size();
 
-        assertThatThrownBy(() -> lifecycle.start(localOptions(ServerMode.DAEMON, ws)
-                .withServerId("daemon-without-ui")))
+        assertThatThrownBy(() ->
+                        lifecycle.start(localOptions(ServerMode.DAEMON, ws).withServerId("daemon-without-ui")))
                 .isInstanceOfSatisfying(ServerStartException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ServerStartException.Reason.ASSETS_MISSING);
                     assertThat(e.getMessage()).contains("io.heddle.web").contains("--no-assets");
@@ -205,11 +208,14 @@ public class WebBundleIT extends InContainerTestBase {
         assertThat(trade.status).isEqualTo(303);
         assertThat(trade.headers.get("location")).isEqualTo("/");
         String cookie = trade.headers.get("set-cookie");
-        assertThat(cookie).startsWith("heddle_token=" + server.token()).containsIgnoringCase("HttpOnly")
+        assertThat(cookie)
+                .startsWith("heddle_token=" + server.token())
+                .containsIgnoringCase("HttpOnly")
                 .containsIgnoringCase("SameSite=Strict");
         assertThat(get("/api/session", Map.of("Cookie", "heddle_token=" + server.token())).body)
                 .isEqualTo("{\"signedIn\":true}");
-        assertThat(get("/api/session", Map.of("Cookie", "heddle_token=wrong")).body).isEqualTo("{\"signedIn\":false}");
+        assertThat(get("/api/session", Map.of("Cookie", "heddle_token=wrong")).body)
+                .isEqualTo("{\"signedIn\":false}");
         assertThat(get("/api/session", Map.of("Authorization", "Bearer " + server.token())).body)
                 .isEqualTo("{\"signedIn\":true}");
     }
@@ -221,9 +227,11 @@ public class WebBundleIT extends InContainerTestBase {
         assertThat(page.status).isEqualTo(200);
         assertThat(page.headers.get("content-type")).startsWith("text/html");
         String policy = page.headers.get("content-security-policy");
-        assertThat(policy).contains("default-src 'self'", "script-src 'self'", "connect-src 'self'",
-                "frame-ancestors 'none'").doesNotContain("http", "unsafe-eval", "*");
-        assertThat(page.body).contains("/api/docs/swagger-ui-bundle.js", "/api/docs/init.js")
+        assertThat(policy)
+                .contains("default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("http", "unsafe-eval", "*");
+        assertThat(page.body)
+                .contains("/api/docs/swagger-ui-bundle.js", "/api/docs/init.js")
                 .doesNotContain("<script>", "//cdn", "https://");
         RawHttp.Response init = get("/api/docs/init.js", Map.of());
         assertThat(init.body).contains("url: '/api/openapi.json'", "validatorUrl: null");
@@ -246,8 +254,14 @@ public class WebBundleIT extends InContainerTestBase {
         RawHttp.Response missing = get("/api/docs/petstore.json", Map.of());
         assertThat(missing.status).isEqualTo(404);
         assertThat(missing.body).contains("\"code\":\"not_found\"");
-        assertThat(RawHttp.send(server.port(), "POST", "/api/docs", Map.of("Authorization", "Bearer " + server.token()),
-                null).status).isEqualTo(405);
+        assertThat(RawHttp.send(
+                                server.port(),
+                                "POST",
+                                "/api/docs",
+                                Map.of("Authorization", "Bearer " + server.token()),
+                                null)
+                        .status)
+                .isEqualTo(405);
     }
 
     @Test
@@ -256,8 +270,8 @@ public class WebBundleIT extends InContainerTestBase {
 
         assertThat(document.status).isEqualTo(200);
         assertThat(document.headers.get("content-type")).startsWith("application/json");
-        com.fasterxml.jackson.databind.JsonNode served = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(document.body);
+        com.fasterxml.jackson.databind.JsonNode served =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(document.body);
         com.fasterxml.jackson.databind.JsonNode repository = OpenApiContract.read(OpenApiContract.documentPath());
         assertThat(served.get("openapi").asText()).isEqualTo("3.1.0");
         assertThat(served.get("paths")).isEqualTo(repository.get("paths"));

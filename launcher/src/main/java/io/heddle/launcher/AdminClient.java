@@ -12,8 +12,7 @@ final class AdminClient {
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final int READ_TIMEOUT_MILLIS = 5_000;
 
-    private AdminClient() {
-    }
+    private AdminClient() {}
 
     /** The HTTP status of the shutdown request, or -1 when the server could not be reached. */
     static int requestShutdown(ServerRecord server, String token) {
@@ -21,8 +20,10 @@ final class AdminClient {
         String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         HttpURLConnection connection = null;
         try {
-            connection = (HttpURLConnection) URI.create("http://" + literal + ":" + server.port()
-                    + "/api/admin/shutdown").toURL().openConnection();
+            connection =
+                    (HttpURLConnection) URI.create("http://" + literal + ":" + server.port() + "/api/admin/shutdown")
+                            .toURL()
+                            .openConnection();
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
             connection.setUseCaches(false);

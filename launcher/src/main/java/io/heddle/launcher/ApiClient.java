@@ -65,20 +65,26 @@ final class ApiClient {
         if (method.equals("PATCH")) {
             // HttpURLConnection cannot send PATCH; the JDK's HTTP client (slower to start) can
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + token).timeout(READ_TIMEOUT)
-                    .header("Accept", "application/json").header("Content-Type", "application/json; charset=utf-8")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JsonTree.writeCompact(body),
-                            StandardCharsets.UTF_8));
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(READ_TIMEOUT)
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .method(
+                            method,
+                            HttpRequest.BodyPublishers.ofString(JsonTree.writeCompact(body), StandardCharsets.UTF_8));
             HttpResponse<byte[]> response;
             try {
-                response = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
-                        .build().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                response = HttpClient.newBuilder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw notAnswering(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw CommandFailure.runtime("Interrupted while waiting for the server at " + server.endpointUrl()
-                        + ".", e);
+                throw CommandFailure.runtime(
+                        "Interrupted while waiting for the server at " + server.endpointUrl() + ".", e);
             }
             status = response.statusCode();
             answer = response.body();
@@ -122,9 +128,12 @@ final class ApiClient {
         try {
             return JsonTree.parse(answer);
         } catch (IOException e) {
-            throw CommandFailure.runtime("The server at " + server.endpointUrl() + " answered " + method + " " + path
-                    + " with something that is not JSON (" + e.getMessage() + "). Run again with HEDDLE_DEBUG=1,"
-                    + " and report it.", e);
+            throw CommandFailure.runtime(
+                    "The server at " + server.endpointUrl() + " answered " + method + " " + path
+                            + " with something that is not JSON (" + e.getMessage()
+                            + "). Run again with HEDDLE_DEBUG=1,"
+                            + " and report it.",
+                    e);
         }
     }
 
@@ -145,8 +154,8 @@ final class ApiClient {
                 }
                 throw refusal("GET", path, status, body);
             }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(c.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 String text;
                 while ((text = reader.readLine()) != null) {
                     if (!line.test(text)) {
@@ -164,7 +173,8 @@ final class ApiClient {
     }
 
     private HttpURLConnection open(String path, int readTimeoutMillis) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) URI.create(base + path).toURL().openConnection();
         c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         c.setReadTimeout(readTimeoutMillis);
         c.setUseCaches(false);
@@ -174,9 +184,11 @@ final class ApiClient {
     }
 
     private CommandFailure notAnswering(IOException e) {
-        return CommandFailure.runtime("The server at " + server.endpointUrl() + " did not answer ("
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                + "). Check it with 'heddle status', and start one with 'heddle daemon' if none runs.", e);
+        return CommandFailure.runtime(
+                "The server at " + server.endpointUrl() + " did not answer ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + "). Check it with 'heddle status', and start one with 'heddle daemon' if none runs.",
+                e);
     }
 
     /** The server's own message in one line, or the status when the answer is not the JSON error shape. */
@@ -213,5 +225,4 @@ final class ApiClient {
         Object value = object.get(name);
         return value == null ? orElse : String.valueOf(value);
     }
-
 }

@@ -36,8 +36,7 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     /** Checks the arguments beyond what picocli checks; throws {@link #usage} for a bad one. */
-    void check() {
-    }
+    void check() {}
 
     abstract int run(ApiClient api);
 

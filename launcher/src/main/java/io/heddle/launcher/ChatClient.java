@@ -77,8 +77,8 @@ final class ChatClient {
 
     /** The same client for the sessions of workspace {@code workspaceId} of the server's catalog. */
     ChatClient inWorkspace(String workspaceId) {
-        return new ChatClient(base, token, clientId, process,
-                "?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8));
+        return new ChatClient(
+                base, token, clientId, process, "?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8));
     }
 
     String clientId() {
@@ -123,7 +123,11 @@ final class ChatClient {
      * {@code lines} as it arrives.
      */
     void send(String sessionId, String text, Consumer<Map<String, Object>> lines) throws IOException, Refusal {
-        call("POST", "/api/chat/sessions/" + sessionId + "/messages" + workspaceQuery, Map.of("text", text), true,
+        call(
+                "POST",
+                "/api/chat/sessions/" + sessionId + "/messages" + workspaceQuery,
+                Map.of("text", text),
+                true,
                 lines);
     }
 
@@ -133,16 +137,19 @@ final class ChatClient {
      */
     void chooseEngine(String sessionId, String engine) throws IOException, Refusal {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                URI.create(base + "/api/chat/sessions/" + sessionId))
+                        URI.create(base + "/api/chat/sessions/" + sessionId))
                 .timeout(java.time.Duration.ofMillis(READ_TIMEOUT_MILLIS))
-                .header("Authorization", "Bearer " + token).header("Heddle-Client-Id", clientId)
-                .header("Accept", "application/json").header("Content-Type", "application/json; charset=utf-8")
+                .header("Authorization", "Bearer " + token)
+                .header("Heddle-Client-Id", clientId)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json; charset=utf-8")
                 .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(write(Map.of("engine", engine))))
                 .build();
         java.net.http.HttpResponse<String> response;
         try {
             response = java.net.http.HttpClient.newBuilder()
-                    .connectTimeout(java.time.Duration.ofMillis(CONNECT_TIMEOUT_MILLIS)).build()
+                    .connectTimeout(java.time.Duration.ofMillis(CONNECT_TIMEOUT_MILLIS))
+                    .build()
                     .send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,9 +162,11 @@ final class ChatClient {
             } catch (IOException | RuntimeException unreadable) {
                 error = Map.of();
             }
-            throw new Refusal(response.statusCode(),
+            throw new Refusal(
+                    response.statusCode(),
                     error.get("code") instanceof String ? (String) error.get("code") : "http_" + response.statusCode(),
-                    error.get("message") instanceof String ? (String) error.get("message")
+                    error.get("message") instanceof String
+                            ? (String) error.get("message")
                             : "the server answered " + response.statusCode());
         }
     }
@@ -167,9 +176,11 @@ final class ChatClient {
         call("POST", "/api/chat/sessions/" + sessionId + "/cancel", null, false, null);
     }
 
-    private Object call(String method, String path, Map<String, Object> body, boolean stream,
-            Consumer<Map<String, Object>> lines) throws IOException, Refusal {
-        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+    private Object call(
+            String method, String path, Map<String, Object> body, boolean stream, Consumer<Map<String, Object>> lines)
+            throws IOException, Refusal {
+        HttpURLConnection c =
+                (HttpURLConnection) URI.create(base + path).toURL().openConnection();
         try {
             c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             // A streamed reply may be slow to start (the engine thinks); the engine's own timeout bounds it.

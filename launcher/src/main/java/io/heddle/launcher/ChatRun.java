@@ -34,9 +34,13 @@ import java.util.regex.Pattern;
 final class ChatRun {
 
     /** The options of one chat, as parsed. */
-    record Settings(String host, int port, Optional<Path> workspace, Optional<String> session, int history,
-            Optional<String> engine) {
-    }
+    record Settings(
+            String host,
+            int port,
+            Optional<Path> workspace,
+            Optional<String> session,
+            int history,
+            Optional<String> engine) {}
 
     static final String PID = "io.heddle.chat.embedded";
     static final String STATE_DIR = ".heddle";
@@ -54,6 +58,7 @@ final class ChatRun {
     private volatile boolean closing;
     /** The session whose reply streams now, or null: Ctrl-C cancels that reply instead of leaving. */
     private volatile String replying;
+
     private volatile ChatClient chatClient;
 
     ChatRun(Settings settings, Terminal terminal, InputStream input) {
@@ -82,8 +87,9 @@ final class ChatRun {
         try {
             return embed(home, workspace);
         } catch (AttachInstead e) {
-            ServerRecord server = freshLiveServer(registry).orElseThrow(() -> CommandFailure.runtime(
-                    "Another Heddle server claimed the live record and is gone again. Run heddle chat again."));
+            ServerRecord server = freshLiveServer(registry)
+                    .orElseThrow(() -> CommandFailure.runtime(
+                            "Another Heddle server claimed the live record and is gone again. Run heddle chat again."));
             return attach(home, server, workspace);
         }
     }
@@ -97,8 +103,8 @@ final class ChatRun {
         ShutdownRequests shutdown = new ShutdownRequests(terminal);
         shutdown.interceptInterrupt(this::cancelReply);
         shutdown.trapSignals();
-        ChatClient client = new ChatClient(server.host(), server.port(), token, "heddle-chat-" + pid,
-                ChatClient.ownProcess());
+        ChatClient client =
+                new ChatClient(server.host(), server.port(), token, "heddle-chat-" + pid, ChatClient.ownProcess());
         try {
             Map<String, Object> descriptor = client.registerWorkspace(workspace);
             Object id = descriptor.get("id");
@@ -110,11 +116,15 @@ final class ChatRun {
             terminal.line("workspace=" + descriptor.getOrDefault("name", workspace.getFileName()) + " (" + workspace
                     + ", " + id + ")");
         } catch (ChatClient.Refusal e) {
-            throw CommandFailure.runtime("The server at " + server.endpointUrl() + " refused the workspace "
-                    + workspace + ": " + DaemonRun.sentence(e.getMessage()), e);
+            throw CommandFailure.runtime(
+                    "The server at " + server.endpointUrl() + " refused the workspace " + workspace + ": "
+                            + DaemonRun.sentence(e.getMessage()),
+                    e);
         } catch (IOException e) {
-            throw CommandFailure.runtime("The server at " + server.endpointUrl() + " did not answer (" + e.getMessage()
-                    + "). Run 'heddle status', then heddle chat again.", e);
+            throw CommandFailure.runtime(
+                    "The server at " + server.endpointUrl() + " did not answer (" + e.getMessage()
+                            + "). Run 'heddle status', then heddle chat again.",
+                    e);
         }
         converse(client, shutdown);
         closing = true;
@@ -157,8 +167,8 @@ final class ChatRun {
         int code = Heddle.OK;
         try {
             if (boot.configure(PID, config, DaemonRun.LIFECYCLE_DEADLINE, shutdown)) {
-                EmbeddedChatHost host = boot.awaitService(EmbeddedChatHost.class, "embedded-chat host",
-                        DaemonRun.LIFECYCLE_DEADLINE, shutdown);
+                EmbeddedChatHost host = boot.awaitService(
+                        EmbeddedChatHost.class, "embedded-chat host", DaemonRun.LIFECYCLE_DEADLINE, shutdown);
                 ServerHandle handle = host == null ? null : awaitServer(host, shutdown, places, logFile);
                 if (handle != null) {
                     code = serve(handle, shutdown, logFile);
@@ -173,8 +183,8 @@ final class ChatRun {
     }
 
     /** The started server; null when a stop was requested first; a failure to start is exit 1. */
-    private ServerHandle awaitServer(EmbeddedChatHost host, ShutdownRequests shutdown, WriteFailures.Places places,
-            Path logFile) {
+    private ServerHandle awaitServer(
+            EmbeddedChatHost host, ShutdownRequests shutdown, WriteFailures.Places places, Path logFile) {
         long end = System.nanoTime() + DaemonRun.LIFECYCLE_DEADLINE.toNanos();
         try {
             while (!shutdown.isRequested()) {
@@ -221,8 +231,14 @@ final class ChatRun {
         }
         CommandFailure failed = null;
         try {
-            converse(new ChatClient(handle.host(), handle.port(), handle.token(), "heddle-chat-" + pid,
-                    ChatClient.ownProcess()), shutdown);
+            converse(
+                    new ChatClient(
+                            handle.host(),
+                            handle.port(),
+                            handle.token(),
+                            "heddle-chat-" + pid,
+                            ChatClient.ownProcess()),
+                    shutdown);
         } catch (CommandFailure e) {
             failed = e;
         }
@@ -285,11 +301,15 @@ final class ChatRun {
             terminal.line("session=" + id);
             return (String) id;
         } catch (ChatClient.Refusal e) {
-            throw CommandFailure.runtime("Cannot open chat session" + (wanted == null ? "" : " " + wanted) + ": "
-                    + DaemonRun.sentence(e.getMessage()), e);
+            throw CommandFailure.runtime(
+                    "Cannot open chat session" + (wanted == null ? "" : " " + wanted) + ": "
+                            + DaemonRun.sentence(e.getMessage()),
+                    e);
         } catch (IOException e) {
-            throw CommandFailure.runtime("The chat server did not answer (" + e.getMessage()
-                    + "). Run again with HEDDLE_DEBUG=1 for details.", e);
+            throw CommandFailure.runtime(
+                    "The chat server did not answer (" + e.getMessage()
+                            + "). Run again with HEDDLE_DEBUG=1 for details.",
+                    e);
         }
     }
 
@@ -329,11 +349,13 @@ final class ChatRun {
             client.chooseEngine(sessionId, settings.engine().get());
             terminal.line("engine=" + settings.engine().get());
         } catch (ChatClient.Refusal e) {
-            throw CommandFailure.runtime("Cannot use engine " + settings.engine().get() + ": "
-                    + DaemonRun.sentence(e.getMessage()), e);
+            throw CommandFailure.runtime(
+                    "Cannot use engine " + settings.engine().get() + ": " + DaemonRun.sentence(e.getMessage()), e);
         } catch (IOException e) {
-            throw CommandFailure.runtime("The chat server did not answer (" + e.getMessage()
-                    + "). Run again with HEDDLE_DEBUG=1 for details.", e);
+            throw CommandFailure.runtime(
+                    "The chat server did not answer (" + e.getMessage()
+                            + "). Run again with HEDDLE_DEBUG=1 for details.",
+                    e);
         }
     }
 
@@ -347,13 +369,15 @@ final class ChatRun {
         if (sessionId == null || client == null || closing) {
             return false;
         }
-        Thread canceller = new Thread(() -> {
-            try {
-                client.cancel(sessionId);
-            } catch (ChatClient.Refusal | IOException e) {
-                // the reply ended meanwhile: nothing to stop
-            }
-        }, "heddle-chat-cancel");
+        Thread canceller = new Thread(
+                () -> {
+                    try {
+                        client.cancel(sessionId);
+                    } catch (ChatClient.Refusal | IOException e) {
+                        // the reply ended meanwhile: nothing to stop
+                    }
+                },
+                "heddle-chat-cancel");
         canceller.setDaemon(true);
         canceller.start();
         return true;
@@ -533,7 +557,9 @@ final class ChatRun {
     }
 
     private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
-        return LiveServerLookup.of(HomeFolder.fromEnvironment(), registry).live().filter(LiveServer::fresh)
+        return LiveServerLookup.of(HomeFolder.fromEnvironment(), registry)
+                .live()
+                .filter(LiveServer::fresh)
                 .map(LiveServer::server);
     }
 }

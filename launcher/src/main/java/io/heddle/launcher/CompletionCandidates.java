@@ -12,8 +12,7 @@ final class CompletionCandidates {
 
     static final String COMMAND = "__complete";
 
-    private CompletionCandidates() {
-    }
+    private CompletionCandidates() {}
 
     static int print(String[] args, Terminal terminal) {
         try {
@@ -24,8 +23,8 @@ final class CompletionCandidates {
                     workspace = args[i + 1];
                 }
             }
-            Terminal silent = new Terminal(terminal.out(), new java.io.PrintStream(java.io.OutputStream
-                    .nullOutputStream()), false);
+            Terminal silent = new Terminal(
+                    terminal.out(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false);
             ApiClient api = LiveServerLookup.open(silent).connect();
             StringBuilder out = new StringBuilder();
             if (what.equals("tasks")) {

@@ -17,14 +17,15 @@ import picocli.AutoComplete;
  */
 final class CompletionScript {
 
-    private CompletionScript() {
-    }
+    private CompletionScript() {}
 
     /** {@code args[0]}: the file to write (written to a temporary name, then renamed). */
     public static void main(String[] args) throws IOException {
         Path target = Path.of(args[0]);
-        Terminal quiet = new Terminal(new PrintStream(java.io.OutputStream.nullOutputStream()),
-                new PrintStream(java.io.OutputStream.nullOutputStream()), false);
+        Terminal quiet = new Terminal(
+                new PrintStream(java.io.OutputStream.nullOutputStream()),
+                new PrintStream(java.io.OutputStream.nullOutputStream()),
+                false);
         String generated = AutoComplete.bash("heddle", HeddleCommand.commandLine(quiet));
         String dynamic;
         try (InputStream in = CompletionScript.class.getResourceAsStream("completion-dynamic.bash")) {

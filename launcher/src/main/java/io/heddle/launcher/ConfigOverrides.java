@@ -22,8 +22,7 @@ final class ConfigOverrides {
     static final String STALE_AFTER_KEY = LiveRecordSettings.STALE_AFTER_MS;
     static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
 
-    private ConfigOverrides() {
-    }
+    private ConfigOverrides() {}
 
     /** The keys of {@code <etcDir>/<pid>.cfg}, values trimmed; empty when the file is missing or unreadable. */
     static Map<String, String> read(Path etcDir, String pid) {

@@ -19,13 +19,12 @@ import java.util.Set;
 final class DaemonArgs {
 
     /** {@link DaemonCommand}'s options that take a value. */
-    static final Set<String> VALUE_OPTIONS = Set.of("--host", "--port", "--workspace", "--state-dir", "--assets-dir",
-            "--extensions-dir");
+    static final Set<String> VALUE_OPTIONS =
+            Set.of("--host", "--port", "--workspace", "--state-dir", "--assets-dir", "--extensions-dir");
     /** {@link DaemonCommand}'s flags. */
     static final Set<String> FLAG_OPTIONS = Set.of("--no-assets", "--force-owner-conflict");
 
-    private DaemonArgs() {
-    }
+    private DaemonArgs() {}
 
     /** The settings of a certainly valid {@code daemon} command line; empty when picocli must decide. */
     static Optional<DaemonRun.Settings> parse(String[] args) {

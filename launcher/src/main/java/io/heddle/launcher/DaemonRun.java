@@ -29,9 +29,15 @@ import java.util.Optional;
 final class DaemonRun {
 
     /** The options of one daemon start, as parsed. */
-    record Settings(String host, int port, Optional<Path> workspace, String stateDir, Optional<Path> assetsDir,
-            boolean noAssets, boolean forceOwnerConflict, Optional<Path> extensionsDir) {
-    }
+    record Settings(
+            String host,
+            int port,
+            Optional<Path> workspace,
+            String stateDir,
+            Optional<Path> assetsDir,
+            boolean noAssets,
+            boolean forceOwnerConflict,
+            Optional<Path> extensionsDir) {}
 
     /** The system property the shipped etc/log4j2.properties reads the log file from. */
     static final String LOG_FILE_PROPERTY = "heddle.log.file";
@@ -106,10 +112,14 @@ final class DaemonRun {
                     terminal.trace(e);
                     switch (e.reason()) {
                         case OWNER_CONFLICT:
-                            attachTo = e.liveServer().or(() -> freshLiveServer(registry)).orElse(null);
+                            attachTo = e.liveServer()
+                                    .or(() -> freshLiveServer(registry))
+                                    .orElse(null);
                             if (attachTo == null) {
-                                throw CommandFailure.runtime("Another Heddle server claimed the live record and is"
-                                        + " gone again. Run heddle daemon again.", e);
+                                throw CommandFailure.runtime(
+                                        "Another Heddle server claimed the live record and is"
+                                                + " gone again. Run heddle daemon again.",
+                                        e);
                             }
                             break;
                         case PORT_IN_USE:
@@ -187,7 +197,9 @@ final class DaemonRun {
      */
     private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
         try {
-            return registry.resolveLiveServer().filter(LiveServer::fresh).map(LiveServer::server)
+            return registry.resolveLiveServer()
+                    .filter(LiveServer::fresh)
+                    .map(LiveServer::server)
                     .filter(server -> server.mode() != ServerMode.EMBEDDED_CHAT);
         } catch (RegistryException e) {
             throw registryFailure(e, HomeFolder.fromEnvironment());
@@ -196,8 +208,10 @@ final class DaemonRun {
 
     /** A registry that cannot be read or locked: the OS's cause and the fix when it is one, else its own message. */
     static CommandFailure registryFailure(RegistryException e, HomeFolder home) {
-        return CommandFailure.runtime(WriteFailures.describe(e, new WriteFailures.Places(home.root(), null, null),
-                WriteFailures.Area.HOME).orElse(e.getMessage()), e);
+        return CommandFailure.runtime(
+                WriteFailures.describe(e, new WriteFailures.Places(home.root(), null, null), WriteFailures.Area.HOME)
+                        .orElse(e.getMessage()),
+                e);
     }
 
     /**
@@ -220,8 +234,8 @@ final class DaemonRun {
     static Path workspaceRoot(Optional<Path> workspace) {
         Path dir = workspace.orElse(Path.of("")).toAbsolutePath().normalize();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw CommandFailure.runtime("The workspace " + dir + " is a file, not a folder."
-                    + " Pass --workspace with a folder.");
+            throw CommandFailure.runtime(
+                    "The workspace " + dir + " is a file, not a folder." + " Pass --workspace with a folder.");
         }
         if (!Files.isDirectory(dir)) {
             throw CommandFailure.runtime("The workspace folder " + dir + " does not exist."
@@ -265,8 +279,10 @@ final class DaemonRun {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot create the extensions folder " + dir + " (" + e.getMessage() + ")."
-                    + " Pass --extensions-dir with a folder you can write to.", e);
+            throw CommandFailure.runtime(
+                    "Cannot create the extensions folder " + dir + " (" + e.getMessage() + ")."
+                            + " Pass --extensions-dir with a folder you can write to.",
+                    e);
         }
         return Optional.of(dir);
     }
@@ -277,14 +293,18 @@ final class DaemonRun {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw CommandFailure.runtime("Cannot resolve --host " + host
-                    + ". Give an address of this machine, such as 127.0.0.1 (the default).", e);
+            throw CommandFailure.runtime(
+                    "Cannot resolve --host " + host
+                            + ". Give an address of this machine, such as 127.0.0.1 (the default).",
+                    e);
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(address, 0));
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot listen on --host " + host + " (" + e.getMessage()
-                    + "). Give an address of this machine, such as 127.0.0.1 (the default).", e);
+            throw CommandFailure.runtime(
+                    "Cannot listen on --host " + host + " (" + e.getMessage()
+                            + "). Give an address of this machine, such as 127.0.0.1 (the default).",
+                    e);
         }
     }
 
@@ -301,8 +321,7 @@ final class DaemonRun {
         STOPPED
     }
 
-    record Peer(PeerKind kind, ServerRecord server) {
-    }
+    record Peer(PeerKind kind, ServerRecord server) {}
 
     /**
      * The port is held. When it is held by a Heddle server that is starting at this moment (its
@@ -344,8 +363,8 @@ final class DaemonRun {
                 return CommandFailure.runtime(where + " is held by a Heddle server that did not finish starting within "
                         + PEER_DEADLINE.toSeconds() + " s. Run 'heddle status', or choose another port with --port.");
             case FREED:
-                return CommandFailure.runtime(where + " was in use while this server started and is free now."
-                        + " Run heddle daemon again.");
+                return CommandFailure.runtime(
+                        where + " was in use while this server started and is free now." + " Run heddle daemon again.");
             default:
                 return CommandFailure.runtime(where + " is already in use by another program."
                         + " Stop that program, or choose another port with --port.");

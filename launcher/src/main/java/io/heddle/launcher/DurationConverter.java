@@ -14,8 +14,8 @@ final class DurationConverter implements ITypeConverter<Long> {
     public Long convert(String value) {
         Matcher m = DURATION.matcher(value == null ? "" : value);
         if (!m.matches()) {
-            throw new TypeConversionException("'" + value
-                    + "' is not a duration. Give a whole number with a unit: 500ms, 30s, 5m, 2h or 1d");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration. Give a whole number with a unit: 500ms, 30s, 5m, 2h or 1d");
         }
         long n = Long.parseLong(m.group(1));
         switch (m.group(2)) {

@@ -10,17 +10,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heddle events}: the live server's event stream ({@code GET /api/events}), one line an event, until Ctrl-C. */
-@Command(name = "events", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-        description = {"Prints the running server's events (GET /api/events) as they happen, one line each:"
-            + " the event name, then its properties as key=value; with --json, the event's JSON. Stops with Ctrl-C.",
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
+        description = {
+            "Prints the running server's events (GET /api/events) as they happen, one line each:"
+                    + " the event name, then its properties as key=value; with --json, the event's JSON. Stops with Ctrl-C.",
             "Event names are the topic after io/heddle/ with dots, in lower case: heartbeat.task.finished,"
-            + " extensions.installed, workspaces.changed, chat.message_added, server.ownership_changed."},
+                    + " extensions.installed, workspaces.changed, chat.message_added, server.ownership_changed."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"1:the server closed the stream (it stopped) or did not answer", "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {
+            "1:the server closed the stream (it stopped) or did not answer",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class EventsCommand extends ApiCommand {
 
-    @Option(names = "--topic", paramLabel = "T",
+    @Option(
+            names = "--topic",
+            paramLabel = "T",
             description = "Only events whose name is T or starts with T. (e.g. heartbeat.task), or whose topic is T"
                     + " or starts with T/ (e.g. io/heddle/extensions); repeatable.")
     List<String> topics = new ArrayList<>();
@@ -46,7 +56,8 @@ final class EventsCommand extends ApiCommand {
         }
         for (String t : topics) {
             String prefix = t.endsWith("*") ? t.substring(0, t.length() - 1) : null;
-            if (prefix != null ? name.startsWith(prefix) || topic.startsWith(prefix)
+            if (prefix != null
+                    ? name.startsWith(prefix) || topic.startsWith(prefix)
                     : name.equals(t) || name.startsWith(t + ".") || topic.equals(t) || topic.startsWith(t + "/")) {
                 return true;
             }
@@ -91,7 +102,9 @@ final class EventsCommand extends ApiCommand {
                 continue;
             }
             Object v = p.getValue();
-            text.append(' ').append(p.getKey()).append('=')
+            text.append(' ')
+                    .append(p.getKey())
+                    .append('=')
                     .append(v instanceof String || v == null ? String.valueOf(v) : JsonTree.writeCompact(v));
         }
         terminal.line(text.toString());

@@ -14,10 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,14 +26,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code heddle ext ...}: the extension bundles in the live server's extensions folder. */
-@Command(name = "ext", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "ext",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Lists, installs and removes the extension bundles of the running server's extensions folder.",
         commandListHeading = "%nCommands:%n",
         subcommands = {ExtCommand.ListExtensions.class, ExtCommand.Install.class, ExtCommand.Remove.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (a broken extension, the server refused or did not answer)",
-            "2:usage error", "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (a broken extension, the server refused or did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class ExtCommand implements Callable<Integer> {
 
     private static final long POLL_MILLIS = 100;
@@ -41,8 +48,7 @@ final class ExtCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    ExtCommand(Terminal terminal) {
-    }
+    ExtCommand(Terminal terminal) {}
 
     @Override
     public Integer call() {
@@ -80,7 +86,10 @@ final class ExtCommand implements Callable<Integer> {
         return ApiClient.text(error, "code", "error") + ": " + ApiClient.text(error, "message", "");
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Lists the jars of the extensions folder: file, state, symbolic name, version, and each"
                     + " one's problem.")
     static final class ListExtensions extends ApiCommand {
@@ -105,8 +114,12 @@ final class ExtCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"FILE", "STATE", "VERSION", "SYMBOLIC NAME"});
             for (Map<String, Object> e : all) {
-                rows.add(new String[] {ApiClient.text(e, "file", ""), ApiClient.text(e, "state", ""),
-                    ApiClient.text(e, "version", "-"), ApiClient.text(e, "symbolicName", "-")});
+                rows.add(new String[] {
+                    ApiClient.text(e, "file", ""),
+                    ApiClient.text(e, "state", ""),
+                    ApiClient.text(e, "version", "-"),
+                    ApiClient.text(e, "symbolicName", "-")
+                });
             }
             Table.print(terminal, rows);
             for (Map<String, Object> e : all) {
@@ -117,17 +130,26 @@ final class ExtCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "install", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Copies a jar into the running server's extensions folder (under a hidden temporary name,"
-                + " then renamed, so the server never sees half a file) and waits until it is active or has a"
-                + " problem, which is printed.",
-                "A jar that fails is taken out again (a replaced jar is put back), and the exit code is 1."})
+    @Command(
+            name = "install",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Copies a jar into the running server's extensions folder (under a hidden temporary name,"
+                        + " then renamed, so the server never sees half a file) and waits until it is active or has a"
+                        + " problem, which is printed.",
+                "A jar that fails is taken out again (a replaced jar is put back), and the exit code is 1."
+            })
     static final class Install extends ApiCommand {
 
         @Parameters(index = "0", paramLabel = "JAR", description = "The extension bundle (a .jar file).")
         Path jar;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", converter = SecondsConverter.class,
+        @Option(
+                names = "--timeout",
+                paramLabel = "SECONDS",
+                defaultValue = "60",
+                converter = SecondsConverter.class,
                 description = "How long to wait for it to become active (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
@@ -138,7 +160,9 @@ final class ExtCommand implements Callable<Integer> {
         @Override
         void check() {
             Path name = jar.getFileName();
-            if (name == null || !name.toString().endsWith(".jar") || name.toString().startsWith(".")) {
+            if (name == null
+                    || !name.toString().endsWith(".jar")
+                    || name.toString().startsWith(".")) {
                 throw usage("'" + jar + "' is not a jar file name. Give a file whose name ends in .jar (and does not"
                         + " start with a dot)");
             }
@@ -190,10 +214,11 @@ final class ExtCommand implements Callable<Integer> {
                 return entry.get("error") == null ? Heddle.OK : Heddle.FAILURE;
             }
             Map<String, Object> contributes = ApiClient.object(entry.get("contributes"));
-            terminal.line("Extension " + entry.get("file") + " " + what + ": " + ApiClient.text(entry, "symbolicName", "?")
-                    + " " + ApiClient.text(entry, "version", "?") + ", " + ApiClient.text(entry, "state", "?"));
-            if (!ApiClient.list(contributes.get("servlets")).isEmpty() || !ApiClient.list(contributes.get("runners"))
-                    .isEmpty()) {
+            terminal.line(
+                    "Extension " + entry.get("file") + " " + what + ": " + ApiClient.text(entry, "symbolicName", "?")
+                            + " " + ApiClient.text(entry, "version", "?") + ", " + ApiClient.text(entry, "state", "?"));
+            if (!ApiClient.list(contributes.get("servlets")).isEmpty()
+                    || !ApiClient.list(contributes.get("runners")).isEmpty()) {
                 terminal.line("contributes: servlets " + ApiClient.list(contributes.get("servlets")) + ", runners "
                         + ApiClient.list(contributes.get("runners")));
             }
@@ -220,9 +245,12 @@ final class ExtCommand implements Callable<Integer> {
                 if (backup != null) {
                     deleteQuietly(backup);
                 }
-                throw CommandFailure.runtime("Cannot copy " + jar + " into the extensions folder " + folder + " ("
-                        + io.heddle.storage.internal.IoFailures.reason(e) + "). Make the folder writable for you, and check that the disk has"
-                        + " room.", e);
+                throw CommandFailure.runtime(
+                        "Cannot copy " + jar + " into the extensions folder " + folder + " ("
+                                + io.heddle.storage.internal.IoFailures.reason(e)
+                                + "). Make the folder writable for you, and check that the disk has"
+                                + " room.",
+                        e);
             }
         }
 
@@ -230,8 +258,12 @@ final class ExtCommand implements Callable<Integer> {
          * Waits for the server's verdict on the jar: an event about it (installed, updated, failed),
          * or its entry in the list when that changed; answers the entry (with {@code error} when it failed).
          */
-        private Map<String, Object> await(ApiClient api, String name, Map<String, Object> previous,
-                BlockingQueue<Map<String, Object>> events, Duration timeout) {
+        private Map<String, Object> await(
+                ApiClient api,
+                String name,
+                Map<String, Object> previous,
+                BlockingQueue<Map<String, Object>> events,
+                Duration timeout) {
             long end = System.nanoTime() + timeout.toNanos();
             boolean heard = false;
             while (true) {
@@ -247,8 +279,13 @@ final class ExtCommand implements Callable<Integer> {
                     String kind = ApiClient.text(event, "event", "");
                     if (kind.equals("extensions.failed")) {
                         Map<String, Object> failed = new java.util.LinkedHashMap<>(event);
-                        failed.put("error", Map.of("code", ApiClient.text(event, "code", "failed"),
-                                "message", ApiClient.text(event, "message", "")));
+                        failed.put(
+                                "error",
+                                Map.of(
+                                        "code",
+                                        ApiClient.text(event, "code", "failed"),
+                                        "message",
+                                        ApiClient.text(event, "message", "")));
                         Map<String, Object> listed = entry(api.get("/api/extensions"), name);
                         return listed != null && listed.get("error") != null ? listed : failed;
                     }
@@ -260,7 +297,9 @@ final class ExtCommand implements Callable<Integer> {
                     if (entry.get("error") != null && (heard || changed)) {
                         return entry;
                     }
-                    if ("ACTIVE".equals(entry.get("state")) && entry.get("error") == null && (heard || previous == null)) {
+                    if ("ACTIVE".equals(entry.get("state"))
+                            && entry.get("error") == null
+                            && (heard || previous == null)) {
                         return entry;
                     }
                 }
@@ -281,13 +320,13 @@ final class ExtCommand implements Callable<Integer> {
                 Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return "The jar it replaced was put back.";
             } catch (IOException e) {
-                return "It could not be taken out of the folder (" + io.heddle.storage.internal.IoFailures.reason(e) + "): delete " + target
-                        + ".";
+                return "It could not be taken out of the folder (" + io.heddle.storage.internal.IoFailures.reason(e)
+                        + "): delete " + target + ".";
             }
         }
 
-        private static void listen(ApiClient api, String name, BlockingQueue<Map<String, Object>> events,
-                CountDownLatch connected) {
+        private static void listen(
+                ApiClient api, String name, BlockingQueue<Map<String, Object>> events, CountDownLatch connected) {
             String[] eventName = {""};
             try {
                 api.stream("/api/events", line -> {
@@ -297,8 +336,8 @@ final class ExtCommand implements Callable<Integer> {
                         eventName[0] = line.substring(7).trim();
                     } else if (line.startsWith("data: ") && eventName[0].startsWith("extensions.")) {
                         try {
-                            Map<String, Object> data = ApiClient.object(JsonTree.parse(
-                                    line.substring(6).getBytes(StandardCharsets.UTF_8)));
+                            Map<String, Object> data = ApiClient.object(
+                                    JsonTree.parse(line.substring(6).getBytes(StandardCharsets.UTF_8)));
                             if (name.equals(data.get("file"))) {
                                 data.put("event", eventName[0]);
                                 events.add(data);
@@ -325,15 +364,24 @@ final class ExtCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "rm",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Removes an extension: deletes its jar from the folder and waits until it is uninstalled.")
     static final class Remove extends ApiCommand {
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "The jar's file name (with or without .jar), or"
-                + " the bundle's symbolic name.")
+        @Parameters(
+                index = "0",
+                paramLabel = "NAME",
+                description = "The jar's file name (with or without .jar), or" + " the bundle's symbolic name.")
         String name;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", converter = SecondsConverter.class,
+        @Option(
+                names = "--timeout",
+                paramLabel = "SECONDS",
+                defaultValue = "30",
+                converter = SecondsConverter.class,
                 description = "How long to wait for the uninstall (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
@@ -354,22 +402,25 @@ final class ExtCommand implements Callable<Integer> {
             Path folder = folder(api, answer);
             Map<String, Object> found = null;
             for (Map<String, Object> e : entries(answer)) {
-                if (name.equals(e.get("file")) || (name + ".jar").equals(e.get("file"))
+                if (name.equals(e.get("file"))
+                        || (name + ".jar").equals(e.get("file"))
                         || name.equals(e.get("symbolicName"))) {
                     found = e;
                     break;
                 }
             }
             if (found == null) {
-                throw CommandFailure.runtime("No extension '" + name + "' in " + folder + ". See them with: heddle ext"
-                        + " list");
+                throw CommandFailure.runtime(
+                        "No extension '" + name + "' in " + folder + ". See them with: heddle ext" + " list");
             }
             String file = (String) found.get("file");
             try {
                 Files.deleteIfExists(folder.resolve(file));
             } catch (IOException e) {
-                throw CommandFailure.runtime("Cannot delete " + folder.resolve(file) + " (" + io.heddle.storage.internal.IoFailures.reason(e)
-                        + "). Make the folder writable for you.", e);
+                throw CommandFailure.runtime(
+                        "Cannot delete " + folder.resolve(file) + " (" + io.heddle.storage.internal.IoFailures.reason(e)
+                                + "). Make the folder writable for you.",
+                        e);
             }
             long end = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
             while (entry(api.get("/api/extensions"), file) != null) {

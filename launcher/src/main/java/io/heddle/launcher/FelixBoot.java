@@ -64,8 +64,8 @@ final class FelixBoot implements AutoCloseable {
      *                      to the {@code io.heddle.extensions} configuration and its default
      * @throws CommandFailure (exit 1) when the distribution is incomplete or a bundle does not start
      */
-    static FelixBoot start(Distribution dist, HomeFolder home, String serverId, Optional<Path> extensionsDir,
-            Terminal terminal) {
+    static FelixBoot start(
+            Distribution dist, HomeFolder home, String serverId, Optional<Path> extensionsDir, Terminal terminal) {
         List<Path> jars = platformJars(dist);
         jars.addAll(optionalJars(dist, home));
         Path cacheDir = home.cacheFor(serverId);
@@ -76,10 +76,13 @@ final class FelixBoot implements AutoCloseable {
             // this run's own cache folder too: Felix would only say "Unable to create cache directory"
             Files.createDirectories(cacheDir);
         } catch (IOException e) {
-            throw CommandFailure.runtime(WriteFailures.describe(e, places, WriteFailures.Area.HOME)
-                    .orElse("Cannot create " + e.getMessage() + " in " + home.root() + " ("
-                            + WriteFailures.osReason(e) + "). Make HEDDLE_HOME writable, or point HEDDLE_HOME at a"
-                            + " folder you own."), e);
+            throw CommandFailure.runtime(
+                    WriteFailures.describe(e, places, WriteFailures.Area.HOME)
+                            .orElse("Cannot create " + e.getMessage() + " in " + home.root() + " ("
+                                    + WriteFailures.osReason(e)
+                                    + "). Make HEDDLE_HOME writable, or point HEDDLE_HOME at a"
+                                    + " folder you own."),
+                    e);
         }
         FrameworkLog log = new FrameworkLog(terminal);
         Map<String, Object> props = new HashMap<>();
@@ -139,9 +142,12 @@ final class FelixBoot implements AutoCloseable {
         } catch (BundleException | RuntimeException e) {
             boot.close();
             // A full or unwritable cache is the usual cause: name it; a broken distribution otherwise.
-            throw CommandFailure.runtime(WriteFailures.describe(e, places, WriteFailures.Area.CACHE)
-                    .orElseGet(() -> "The OSGi framework did not start: " + e.getMessage()
-                            + ". Rebuild the distribution (mvn package), or run with HEDDLE_DEBUG=1 for details."), e);
+            throw CommandFailure.runtime(
+                    WriteFailures.describe(e, places, WriteFailures.Area.CACHE)
+                            .orElseGet(
+                                    () -> "The OSGi framework did not start: " + e.getMessage()
+                                            + ". Rebuild the distribution (mvn package), or run with HEDDLE_DEBUG=1 for details."),
+                    e);
         }
     }
 
@@ -162,12 +168,14 @@ final class FelixBoot implements AutoCloseable {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dist.bundles(), "*.jar")) {
             entries.forEach(jars::add);
         } catch (IOException e) {
-            throw CommandFailure.runtime("The distribution at " + dist.root() + " has no readable bundles/ folder ("
-                    + e.getMessage() + "). Rebuild it with: mvn package", e);
+            throw CommandFailure.runtime(
+                    "The distribution at " + dist.root() + " has no readable bundles/ folder (" + e.getMessage()
+                            + "). Rebuild it with: mvn package",
+                    e);
         }
         if (jars.isEmpty()) {
-            throw CommandFailure.runtime("The distribution at " + dist.root()
-                    + " has no bundles in bundles/. Rebuild it with: mvn package");
+            throw CommandFailure.runtime(
+                    "The distribution at " + dist.root() + " has no bundles in bundles/. Rebuild it with: mvn package");
         }
         jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
         return jars;
@@ -188,9 +196,11 @@ final class FelixBoot implements AutoCloseable {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jar")) {
                 entries.forEach(jars::add);
             } catch (IOException e) {
-                throw CommandFailure.runtime("etc/" + POSTGRES_STORE_CFG + " asks for the PostgreSQL task store, but"
-                        + " the distribution at " + dist.root() + " has no readable bundles/postgres/ folder ("
-                        + e.getMessage() + "). Rebuild it with: mvn package", e);
+                throw CommandFailure.runtime(
+                        "etc/" + POSTGRES_STORE_CFG + " asks for the PostgreSQL task store, but"
+                                + " the distribution at " + dist.root() + " has no readable bundles/postgres/ folder ("
+                                + e.getMessage() + "). Rebuild it with: mvn package",
+                        e);
             }
             jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
         }
@@ -200,7 +210,11 @@ final class FelixBoot implements AutoCloseable {
     /** The Export-Package header of the API jar on our class path, for the system bundle to export. */
     static String apiExports() {
         try {
-            Path jar = Path.of(ControlPlaneLifecycle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(ControlPlaneLifecycle.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Manifest manifest;
             if (Files.isDirectory(jar)) {
                 try (var in = Files.newInputStream(jar.resolve("META-INF/MANIFEST.MF"))) {
@@ -211,14 +225,17 @@ final class FelixBoot implements AutoCloseable {
                     manifest = file.getManifest();
                 }
             }
-            String exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+            String exports =
+                    manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
             if (exports == null || exports.isBlank()) {
                 throw new IOException("no Export-Package header in " + jar);
             }
             return exports;
         } catch (IOException | URISyntaxException | RuntimeException e) {
-            throw CommandFailure.runtime("The launcher's API jar is unreadable (" + e.getMessage()
-                    + "). Rebuild the distribution with: mvn package", e);
+            throw CommandFailure.runtime(
+                    "The launcher's API jar is unreadable (" + e.getMessage()
+                            + "). Rebuild the distribution with: mvn package",
+                    e);
         }
     }
 
@@ -228,8 +245,8 @@ final class FelixBoot implements AutoCloseable {
      * @throws CommandFailure (exit 1) when it does not appear in time
      */
     ControlPlaneLifecycle awaitLifecycle(Duration deadline, ShutdownRequests shutdown) {
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(framework.getBundleContext(),
-                ControlPlaneLifecycle.class.getName(), null);
+        ServiceTracker<Object, Object> tracker =
+                new ServiceTracker<>(framework.getBundleContext(), ControlPlaneLifecycle.class.getName(), null);
         tracker.open();
         try {
             long end = System.nanoTime() + deadline.toNanos();
@@ -322,15 +339,19 @@ final class FelixBoot implements AutoCloseable {
             ClassLoader loader = admin.getClass().getClassLoader();
             Class<?> adminType = Class.forName(adminClass, false, loader);
             Class<?> configurationType = Class.forName("org.osgi.service.cm.Configuration", false, loader);
-            Object configuration = adminType.getMethod("getConfiguration", String.class, String.class)
+            Object configuration = adminType
+                    .getMethod("getConfiguration", String.class, String.class)
                     .invoke(admin, pid, null);
-            configurationType.getMethod("update", java.util.Dictionary.class)
+            configurationType
+                    .getMethod("update", java.util.Dictionary.class)
                     .invoke(configuration, new java.util.Hashtable<>(properties));
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
-            throw CommandFailure.runtime("Could not write the configuration " + pid + " (" + cause
-                    + "). Run with HEDDLE_DEBUG=1 for details, or rebuild the distribution with: mvn package", cause);
+            throw CommandFailure.runtime(
+                    "Could not write the configuration " + pid + " (" + cause
+                            + "). Run with HEDDLE_DEBUG=1 for details, or rebuild the distribution with: mvn package",
+                    cause);
         }
     }
 
@@ -408,7 +429,8 @@ final class FelixBoot implements AutoCloseable {
         @Override
         protected void doLog(Bundle bundle, ServiceReference sr, int level, String msg, Throwable throwable) {
             if (level == LOG_ERROR) {
-                lastError = (bundle == null ? "" : bundle.getSymbolicName() + ": ") + msg
+                lastError = (bundle == null ? "" : bundle.getSymbolicName() + ": ")
+                        + msg
                         + (throwable == null ? "" : ": " + throwable.getMessage());
             }
             if (terminal.debug()) {

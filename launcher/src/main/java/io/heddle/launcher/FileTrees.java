@@ -11,8 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 /** Deleting a folder with everything in it. */
 final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     static void delete(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

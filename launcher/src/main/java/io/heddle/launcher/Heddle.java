@@ -17,8 +17,7 @@ public final class Heddle {
     public static final int USAGE = 2;
     public static final int NOT_RUNNING = 3;
 
-    private Heddle() {
-    }
+    private Heddle() {}
 
     public static void main(String[] args) {
         Terminal terminal = Terminal.system();

@@ -13,20 +13,25 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code heddle} command line (picocli): the root command, its subcommands, and how usage
  * errors and failures become one stderr line and an exit code.
  */
-@Command(name = "heddle", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "heddle",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Heddle: a local control-plane server for your workspaces.",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {
             "Files live in $HEDDLE_HOME (default ~/.heddle). Failures print one line on stderr;"
-                + " set HEDDLE_DEBUG=1 for stack traces. Run 'heddle COMMAND --help' for a command's options."},
+                    + " set HEDDLE_DEBUG=1 for stack traces. Run 'heddle COMMAND --help' for a command's options."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
             "1:runtime failure (port in use, assets missing, registry unwritable, close failed)",
             "2:usage error",
-            "3:nothing running (status, stop, open, and the commands that talk to the server)"})
+            "3:nothing running (status, stop, open, and the commands that talk to the server)"
+        })
 final class HeddleCommand implements Callable<Integer> {
 
     @Spec
@@ -80,7 +85,8 @@ final class HeddleCommand implements Callable<Integer> {
     /** No command: a usage error. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+                spec.commandLine(),
                 "No command given. Run 'heddle daemon' to start the server, or pick a command below");
     }
 
@@ -88,12 +94,16 @@ final class HeddleCommand implements Callable<Integer> {
     private static int usageError(ParameterException ex, Terminal terminal) {
         CommandLine cl = ex.getCommandLine();
         String command = cl.getCommandSpec().qualifiedName(" ");
-        String message = ex.getMessage() == null ? "Invalid command line" : ex.getMessage().strip();
+        String message = ex.getMessage() == null
+                ? "Invalid command line"
+                : ex.getMessage().strip();
         String fix;
         if (ex instanceof UnmatchedArgumentException) {
             fix = "Remove it, or see the options of '" + command + "' below.";
-        } else if (message.contains("is not a port number") || message.contains("is not a number of seconds")
-                || message.contains("is not a duration") || message.contains("is not a count")
+        } else if (message.contains("is not a port number")
+                || message.contains("is not a number of seconds")
+                || message.contains("is not a duration")
+                || message.contains("is not a count")
                 || message.contains("below")) {
             fix = "";
         } else {

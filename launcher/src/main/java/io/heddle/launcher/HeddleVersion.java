@@ -22,7 +22,9 @@ final class HeddleVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"heddle " + version(), "Java " + System.getProperty("java.version")
-                + " (" + System.getProperty("java.vm.name") + ")"};
+        return new String[] {
+            "heddle " + version(),
+            "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        };
     }
 }

@@ -79,7 +79,8 @@ final class LiveServerLookup {
 
     /** The fresh live server, or exit 3 with {@code nothingRunning} as the line. */
     ServerRecord requireFresh(String nothingRunning) {
-        return live().filter(LiveServer::fresh).map(LiveServer::server)
+        return live().filter(LiveServer::fresh)
+                .map(LiveServer::server)
                 .orElseThrow(() -> CommandFailure.nothingRunning(nothingRunning));
     }
 
@@ -96,7 +97,8 @@ final class LiveServerLookup {
     /** The server's token, when its file can be read and is not empty. */
     Optional<String> tokenIfReadable(ServerRecord server) {
         try {
-            String token = Files.readString(tokenFile(server), StandardCharsets.UTF_8).trim();
+            String token =
+                    Files.readString(tokenFile(server), StandardCharsets.UTF_8).trim();
             return token.isEmpty() ? Optional.empty() : Optional.of(token);
         } catch (IOException e) {
             return Optional.empty();
@@ -114,11 +116,15 @@ final class LiveServerLookup {
             }
             return token;
         } catch (NoSuchFileException e) {
-            throw CommandFailure.runtime("The token file " + tokenFile + " of server " + server.serverId()
-                    + " is missing. Run heddle as the user who started the server, or restart it.", e);
+            throw CommandFailure.runtime(
+                    "The token file " + tokenFile + " of server " + server.serverId()
+                            + " is missing. Run heddle as the user who started the server, or restart it.",
+                    e);
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot read the token file " + tokenFile + " (" + e.getMessage()
-                    + "). Run heddle as the user who started the server.", e);
+            throw CommandFailure.runtime(
+                    "Cannot read the token file " + tokenFile + " (" + e.getMessage()
+                            + "). Run heddle as the user who started the server.",
+                    e);
         }
     }
 }

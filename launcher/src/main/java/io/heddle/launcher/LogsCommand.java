@@ -16,21 +16,36 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heddle logs}: the live server's log ({@code <state>/logs/server.log}), its end, and with -f what follows. */
-@Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-        description = {"Prints the end of the running server's log (<its workspace state folder>/logs/server.log);"
-            + " with -f, also what it writes next, until Ctrl-C."},
+@Command(
+        name = "logs",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
+        description = {
+            "Prints the end of the running server's log (<its workspace state folder>/logs/server.log);"
+                    + " with -f, also what it writes next, until Ctrl-C."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (the log cannot be read, the server did not answer)", "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (the log cannot be read, the server did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class LogsCommand extends ApiCommand {
 
     private static final long FOLLOW_POLL_MILLIS = 250;
 
-    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "50", converter = CountConverter.class,
+    @Option(
+            names = {"-n", "--lines"},
+            paramLabel = "N",
+            defaultValue = "50",
+            converter = CountConverter.class,
             description = "How many lines from the end (default: ${DEFAULT-VALUE}).")
     int lines;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing what the server logs, until Ctrl-C.")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep printing what the server logs, until Ctrl-C.")
     boolean follow;
 
     LogsCommand(Terminal terminal) {
@@ -58,11 +73,15 @@ final class LogsCommand extends ApiCommand {
                 tail.forEach(terminal::line);
             }
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw CommandFailure.runtime("The server's log " + log + " does not exist (yet). Check that the server"
-                    + " can write its state folder.", e);
+            throw CommandFailure.runtime(
+                    "The server's log " + log + " does not exist (yet). Check that the server"
+                            + " can write its state folder.",
+                    e);
         } catch (IOException e) {
-            throw CommandFailure.runtime("Cannot read the server's log " + log + " ("
-                    + io.heddle.storage.internal.IoFailures.reason(e) + "). Run heddle as the user who started it.", e);
+            throw CommandFailure.runtime(
+                    "Cannot read the server's log " + log + " (" + io.heddle.storage.internal.IoFailures.reason(e)
+                            + "). Run heddle as the user who started it.",
+                    e);
         }
         if (follow) {
             follow(log, position);
@@ -135,8 +154,8 @@ final class LogsCommand extends ApiCommand {
                     while ((nl = partial.indexOf("\n")) >= 0) {
                         String line = partial.substring(0, nl);
                         partial.delete(0, nl + 1);
-                        terminal.line(json ? io.heddle.storage.internal.JsonTree.writeCompact(Map.of("line", line))
-                                : line);
+                        terminal.line(
+                                json ? io.heddle.storage.internal.JsonTree.writeCompact(Map.of("line", line)) : line);
                     }
                 }
             } catch (IOException e) {
@@ -153,7 +172,8 @@ final class LogsCommand extends ApiCommand {
 
     private static Object fileKey(Path log) {
         try {
-            return Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }

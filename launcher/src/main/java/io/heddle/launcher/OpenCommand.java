@@ -19,18 +19,23 @@ import picocli.CommandLine.Option;
  * (the page trades the token for a cookie and drops it from the address), then hands the URL
  * to the desktop's opener ({@code open} on macOS, {@code xdg-open} elsewhere) when there is one.
  */
-@Command(name = "open", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "open",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         description = {
             "Opens the live Heddle server's web UI in your browser, signed in: prints the URL with the server's"
-                + " token (http://HOST:PORT/?token=...) and hands it to xdg-open (or open on macOS) when one is"
-                + " installed.",
-            "The page trades the token for a cookie and removes it from the address bar."},
+                    + " token (http://HOST:PORT/?token=...) and hands it to xdg-open (or open on macOS) when one is"
+                    + " installed.",
+            "The page trades the token for a cookie and removes it from the address bar."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the URL was printed (and handed to the browser opener, unless --print)",
             "1:the registry or the server's token file could not be read",
             "2:usage error",
-            "3:no server is running"})
+            "3:no server is running"
+        })
 final class OpenCommand implements Callable<Integer> {
 
     @Option(names = "--print", description = "Only print the URL; do not start a browser.")
@@ -45,8 +50,8 @@ final class OpenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LiveServerLookup lookup = LiveServerLookup.open(terminal);
-        ServerRecord server = lookup.requireFresh("No Heddle server is running, so there is nothing to open."
-                + " Start one with: heddle daemon");
+        ServerRecord server = lookup.requireFresh(
+                "No Heddle server is running, so there is nothing to open." + " Start one with: heddle daemon");
         String url = signInUrl(server, lookup.token(server));
         terminal.line(url);
         if (!printOnly) {

@@ -13,8 +13,8 @@ final class PortConverter implements ITypeConverter<Integer> {
     public Integer convert(String value) {
         String v = value == null ? "" : value;
         if (!v.matches("[0-9]{1,5}") || Integer.parseInt(v) > 65535) {
-            throw new TypeConversionException("'" + value
-                    + "' is not a port number. Use a whole number from 0 to 65535 (0 picks a free port)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a port number. Use a whole number from 0 to 65535 (0 picks a free port)");
         }
         return Integer.parseInt(v);
     }

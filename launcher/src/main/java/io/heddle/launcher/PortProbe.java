@@ -9,8 +9,7 @@ import java.net.UnknownHostException;
 /** Whether a port can be bound, or accepts connections. */
 final class PortProbe {
 
-    private PortProbe() {
-    }
+    private PortProbe() {}
 
     /**
      * True when nobody listens on {@code host:port}. The probe binds a socket with

@@ -9,7 +9,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code heddle run show TASK RUN}: one run and its output. */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Shows one run of a task (heddle runs TASK lists them).",
         commandListHeading = "%nCommands:%n",
@@ -19,20 +22,29 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    RunCommand(Terminal terminal) {
-    }
+    RunCommand(Terminal terminal) {}
 
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "No run command given. Use: heddle run show TASK RUN");
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Prints one run: its facts as key=value lines, then its output (the command runner's"
-                + " stdout and stderr, the agent runner's reply).", "RUN may be 'last' for the newest run."},
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Prints one run: its facts as key=value lines, then its output (the command runner's"
+                        + " stdout and stderr, the agent runner's reply).",
+                "RUN may be 'last' for the newest run."
+            },
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:done", "1:failure (no such task or run, the server refused or did not answer)",
-                "2:usage error", "3:no server is running"})
+            exitCodeList = {
+                "0:done",
+                "1:failure (no such task or run, the server refused or did not answer)",
+                "2:usage error",
+                "3:no server is running"
+            })
     static final class Show extends WorkspaceScopedCommand {
 
         @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
@@ -60,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
             String taskPath = TaskCommand.taskPath(heartbeat, found);
             String runId = run;
             if (run.equals("last")) {
-                java.util.List<Object> runs = ApiClient.list(api.get(taskPath + "/runs").get("runs"));
+                java.util.List<Object> runs =
+                        ApiClient.list(api.get(taskPath + "/runs").get("runs"));
                 if (runs.isEmpty()) {
                     throw CommandFailure.runtime("Task " + TaskCommand.label(found) + " has not run yet. Run it now"
                             + " with: heddle task run " + found.get("id"));
@@ -73,8 +86,9 @@ final class RunCommand implements Callable<Integer> {
 
         /** The run's facts as {@code key=value} lines, then its output. */
         private void printRun(Map<String, Object> r) {
-            for (String key : new String[] {"id", "taskId", "runner", "trigger", "status", "decision", "startedAt",
-                "finishedAt", "summary", "error"}) {
+            for (String key : new String[] {
+                "id", "taskId", "runner", "trigger", "status", "decision", "startedAt", "finishedAt", "summary", "error"
+            }) {
                 terminal.line(key + "=" + ApiClient.text(r, key, ""));
             }
             Map<String, Object> details = ApiClient.object(r.get("details"));

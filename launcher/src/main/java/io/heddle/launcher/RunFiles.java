@@ -19,8 +19,7 @@ final class RunFiles {
     private static final Pattern SERVER_ID = Pattern.compile("^[a-z-]+-(\\d+)-(\\d+)(?:\\.token)?$");
     private static final ProcessLiveness LIVENESS = new ProcessLiveness();
 
-    private RunFiles() {
-    }
+    private RunFiles() {}
 
     /**
      * True when another live process of this machine is starting or running a server for this

@@ -9,18 +9,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code heddle runs TASK}: a task's run history, newest first. */
-@Command(name = "runs", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "runs",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         description = "Lists a task's runs, newest first: run id, status, decision, start, summary. Show one with:"
                 + " heddle run show TASK RUN",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (no such task, the server refused or did not answer)",
-            "2:usage error", "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (no such task, the server refused or did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class RunsCommand extends WorkspaceScopedCommand {
 
     @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
     String task;
 
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20", converter = CountConverter.class,
+    @Option(
+            names = {"-n", "--limit"},
+            paramLabel = "N",
+            defaultValue = "20",
+            converter = CountConverter.class,
             description = "Show at most N runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -32,7 +43,8 @@ final class RunsCommand extends WorkspaceScopedCommand {
     int run(ApiClient api) {
         String heartbeat = heartbeatPath(api);
         Map<String, Object> found = TaskCommand.find(api, heartbeat, task);
-        List<Object> runs = ApiClient.list(api.get(TaskCommand.taskPath(heartbeat, found) + "/runs").get("runs"));
+        List<Object> runs = ApiClient.list(
+                api.get(TaskCommand.taskPath(heartbeat, found) + "/runs").get("runs"));
         List<Object> shown = new ArrayList<>(runs.subList(0, Math.min(limit, runs.size())));
         if (json) {
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -49,9 +61,13 @@ final class RunsCommand extends WorkspaceScopedCommand {
         rows.add(new String[] {"RUN", "STATUS", "DECISION", "STARTED", "SUMMARY"});
         for (Object o : shown) {
             Map<String, Object> r = ApiClient.object(o);
-            rows.add(new String[] {ApiClient.text(r, "id", ""), ApiClient.text(r, "status", ""),
-                ApiClient.text(r, "decision", "-"), ApiClient.text(r, "startedAt", "-"),
-                ApiClient.text(r, "summary", "")});
+            rows.add(new String[] {
+                ApiClient.text(r, "id", ""),
+                ApiClient.text(r, "status", ""),
+                ApiClient.text(r, "decision", "-"),
+                ApiClient.text(r, "startedAt", "-"),
+                ApiClient.text(r, "summary", "")
+            });
         }
         Table.print(terminal, rows);
         return Heddle.OK;

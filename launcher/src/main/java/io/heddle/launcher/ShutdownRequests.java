@@ -83,16 +83,19 @@ final class ShutdownRequests {
             return;
         }
         if (forcing.compareAndSet(false, true)) {
-            Thread forcer = new Thread(() -> {
-                try {
-                    Thread.sleep(grace.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                terminal.problem("heddle: " + name + " received while stopping; forced exit before the server closed. "
-                        + "Run 'heddle status' to check for a leftover record.");
-                halt.accept(Heddle.FAILURE);
-            }, "heddle-forced-exit");
+            Thread forcer = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(grace.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        terminal.problem(
+                                "heddle: " + name + " received while stopping; forced exit before the server closed. "
+                                        + "Run 'heddle status' to check for a leftover record.");
+                        halt.accept(Heddle.FAILURE);
+                    },
+                    "heddle-forced-exit");
             forcer.setDaemon(true);
             forcer.start();
         }

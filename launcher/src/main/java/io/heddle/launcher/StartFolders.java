@@ -15,8 +15,7 @@ import java.util.Set;
  */
 final class StartFolders {
 
-    private StartFolders() {
-    }
+    private StartFolders() {}
 
     /**
      * Creates the state folder and its {@code logs/} (0700 where created) and opens the log file
@@ -36,14 +35,18 @@ final class StartFolders {
         try {
             PrivateFiles.createPrivateDirectories(state);
         } catch (IOException e) {
-            throw CommandFailure.runtime(WriteFailures.describe(e, places, WriteFailures.Area.STATE)
-                    .orElse("Cannot create the state folder " + state + " (" + WriteFailures.osReason(e)
-                            + "). Pass --workspace with a folder you can write to."), e);
+            throw CommandFailure.runtime(
+                    WriteFailures.describe(e, places, WriteFailures.Area.STATE)
+                            .orElse("Cannot create the state folder " + state + " (" + WriteFailures.osReason(e)
+                                    + "). Pass --workspace with a folder you can write to."),
+                    e);
         }
         try {
             PrivateFiles.createPrivateDirectories(logFile.getParent());
-            try (FileChannel channel = FileChannel.open(logFile, Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.APPEND), PrivateFiles.privateFileAttributes())) {
+            try (FileChannel channel = FileChannel.open(
+                    logFile,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                    PrivateFiles.privateFileAttributes())) {
                 return true;
             }
         } catch (IOException e) {

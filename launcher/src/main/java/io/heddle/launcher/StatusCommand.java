@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heddle status}: the live server (if any) and the known workspaces, from the registry. */
-@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         description = "Shows the live Heddle server (endpoint, serverId, mode, pid, age, fresh or stale) and the"
                 + " known workspaces.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -25,7 +28,8 @@ import picocli.CommandLine.Option;
             "0:a fresh server is running",
             "1:the registry could not be read",
             "2:usage error",
-            "3:no server is running (none recorded, or the record is stale)"})
+            "3:no server is running (none recorded, or the record is stale)"
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -43,7 +47,9 @@ final class StatusCommand implements Callable<Integer> {
         FileDaemonRegistry registry = lookup.registry();
         RegistrySnapshot snapshot = lookup.snapshot();
         Optional<LiveServer> live = lookup.judge(snapshot);
-        Map<String, Object> health = live.filter(LiveServer::fresh).map(l -> health(lookup, l.server())).orElse(null);
+        Map<String, Object> health = live.filter(LiveServer::fresh)
+                .map(l -> health(lookup, l.server()))
+                .orElse(null);
         if (json) {
             Map<String, Object> root = toJson(registry, live, snapshot.workspaces());
             root.put("health", health);
@@ -80,8 +86,9 @@ final class StatusCommand implements Callable<Integer> {
         terminal.line("registry=" + registry.path());
         terminal.line("workspaces=" + workspaces.size());
         for (WorkspaceEntry entry : workspaces) {
-            terminal.line("  " + entry.workspace().name() + "  " + entry.workspace().workspaceRoot()
-                    + "  (state " + entry.workspace().stateRoot() + ")");
+            terminal.line(
+                    "  " + entry.workspace().name() + "  " + entry.workspace().workspaceRoot() + "  (state "
+                            + entry.workspace().stateRoot() + ")");
         }
     }
 
@@ -119,18 +126,20 @@ final class StatusCommand implements Callable<Integer> {
             line += " " + ApiClient.text(where, "host", "") + ":" + ApiClient.text(where, "port", "") + "/"
                     + ApiClient.text(where, "database", "") + " namespace " + ApiClient.text(where, "namespace", "");
         }
-        line += Boolean.TRUE.equals(t.get("available")) ? " (available)"
+        line += Boolean.TRUE.equals(t.get("available"))
+                ? " (available)"
                 : " (unavailable: " + ApiClient.text(t, "problem", "") + ")";
         terminal.line(line);
         for (Object o : ApiClient.list(t.get("servers"))) {
             Map<String, Object> sv = ApiClient.object(o);
             terminal.line("  server " + ApiClient.text(sv, "serverId", "") + "  lastClaimAt="
-                    + ApiClient.text(sv, "lastClaimAt", "-") + "  lastRenewAt=" + ApiClient.text(sv, "lastRenewAt", "-"));
+                    + ApiClient.text(sv, "lastClaimAt", "-") + "  lastRenewAt="
+                    + ApiClient.text(sv, "lastRenewAt", "-"));
         }
     }
 
-    static Map<String, Object> toJson(FileDaemonRegistry registry, Optional<LiveServer> live,
-            List<WorkspaceEntry> workspaces) {
+    static Map<String, Object> toJson(
+            FileDaemonRegistry registry, Optional<LiveServer> live, List<WorkspaceEntry> workspaces) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("running", live.filter(LiveServer::fresh).isPresent());
         root.put("registry", registry.path().toString());

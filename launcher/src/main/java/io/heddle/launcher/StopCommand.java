@@ -18,22 +18,26 @@ import picocli.CommandLine.Option;
  * record is gone, its port is closed and its process has exited. After the timeout it sends
  * SIGTERM, but only to the very process the record names (same pid and process start).
  */
-@Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         description = "Stops the live Heddle server and waits until it is gone.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:the server stopped",
-            "1:the server did not stop",
-            "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {"0:the server stopped", "1:the server did not stop", "2:usage error", "3:no server is running"})
 final class StopCommand implements Callable<Integer> {
 
     /** How long to wait after SIGTERM before giving up. */
     static final Duration AFTER_SIGTERM = Duration.ofSeconds(10);
+
     private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 50;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", converter = SecondsConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            converter = SecondsConverter.class,
             description = "How long to wait for a graceful stop before sending SIGTERM (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -97,7 +101,8 @@ final class StopCommand implements Callable<Integer> {
      * proved to be the server's, so nothing to stop.
      */
     private static boolean silentEndpoint(LiveServer live) {
-        return live.server().processStartedAt() == null && live.staleReason() != null
+        return live.server().processStartedAt() == null
+                && live.staleReason() != null
                 && live.staleReason().startsWith(LiveServerResolver.SILENT_ENDPOINT_REASON);
     }
 
@@ -139,7 +144,10 @@ final class StopCommand implements Callable<Integer> {
             return false;
         }
         try {
-            boolean recordGone = registry.read().server().map(r -> !r.serverId().equals(server.serverId())).orElse(true);
+            boolean recordGone = registry.read()
+                    .server()
+                    .map(r -> !r.serverId().equals(server.serverId()))
+                    .orElse(true);
             if (!recordGone) {
                 // the process is gone: its record can only be stale now
                 registry.clear(server.serverId());
@@ -151,7 +159,8 @@ final class StopCommand implements Callable<Integer> {
     }
 
     private boolean processGone(ServerRecord server) {
-        return server.pid() != 0 && liveness.deadReason(server.pid(), server.processStartedAt()).isPresent();
+        return server.pid() != 0
+                && liveness.deadReason(server.pid(), server.processStartedAt()).isPresent();
     }
 
     /** The process the record names, if it is alive and provably the same process (same start instant). */
@@ -165,7 +174,10 @@ final class StopCommand implements Callable<Integer> {
         }
         Optional<Instant> started = handle.get().info().startInstant();
         if (started.isEmpty()
-                || Duration.between(server.processStartedAt(), started.get()).abs().compareTo(START_TOLERANCE) > 0) {
+                || Duration.between(server.processStartedAt(), started.get())
+                                .abs()
+                                .compareTo(START_TOLERANCE)
+                        > 0) {
             return Optional.empty();
         }
         return handle;

@@ -5,8 +5,7 @@ import java.util.List;
 /** Rows as columns padded to their widest cell, two spaces apart; the last column is not padded. */
 final class Table {
 
-    private Table() {
-    }
+    private Table() {}
 
     static void print(Terminal terminal, List<String[]> rows) {
         int columns = rows.get(0).length;

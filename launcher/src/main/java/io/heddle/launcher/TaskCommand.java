@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
  * {@code task export} and {@code task import} move a workspace's tasks between its files and a
  * shared store ({@code /api/workspaces/{id}/heartbeat/export} and {@code .../import}).
  */
-@Command(name = "task", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "task",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Lists, shows, adds, changes, runs, resumes, removes, exports and imports the heartbeat tasks"
                 + " of a workspace of the running server.",
@@ -44,15 +47,18 @@ import picocli.CommandLine.Spec;
             TaskCommand.Import.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (the server refused, or did not answer)", "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (the server refused, or did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class TaskCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    TaskCommand(Terminal terminal) {
-    }
+    TaskCommand(Terminal terminal) {}
 
     @Override
     public Integer call() {
@@ -153,14 +159,18 @@ final class TaskCommand implements Callable<Integer> {
 
         /** Prints the changed task as JSON, or {@code text} then the task's status. */
         int changed(Object answer, String text) {
-            return reply(answer,
+            return reply(
+                    answer,
                     () -> text + " (status " + ApiClient.text(state(ApiClient.object(answer)), "status", "?") + ")");
         }
     }
 
     // --- list, show ---
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Lists the tasks of the workspace: id, status, enabled, interval, next slot, name.")
     static final class ListTasks extends WorkspaceScopedCommand {
 
@@ -179,7 +189,8 @@ final class TaskCommand implements Callable<Integer> {
         private void printTasks(Map<String, Object> answer) {
             List<Object> tasks = ApiClient.list(answer.get("tasks"));
             if (tasks.isEmpty()) {
-                terminal.line("No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
+                terminal.line(
+                        "No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
                 printWaiting(answer);
                 return;
             }
@@ -188,9 +199,14 @@ final class TaskCommand implements Callable<Integer> {
             for (Object o : tasks) {
                 Map<String, Object> t = ApiClient.object(o);
                 Map<String, Object> schedule = ApiClient.object(t.get("schedule"));
-                rows.add(new String[] {ApiClient.text(t, "id", ""), ApiClient.text(state(t), "status", ""),
-                    ApiClient.text(t, "enabled", ""), DurationConverter.format(schedule.get("intervalMs")),
-                    ApiClient.text(schedule, "nextRunAt", "-"), ApiClient.text(t, "name", "")});
+                rows.add(new String[] {
+                    ApiClient.text(t, "id", ""),
+                    ApiClient.text(state(t), "status", ""),
+                    ApiClient.text(t, "enabled", ""),
+                    DurationConverter.format(schedule.get("intervalMs")),
+                    ApiClient.text(schedule, "nextRunAt", "-"),
+                    ApiClient.text(t, "name", "")
+                });
             }
             Table.print(terminal, rows);
             printWaiting(answer);
@@ -206,7 +222,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Shows one task: its instruction, runner, schedule and state.")
     static final class Show extends OneTask {
 
@@ -229,20 +248,29 @@ final class TaskCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", description = "The task's name (at most 200 characters).")
         String name;
 
-        @Option(names = "--runner", paramLabel = "KIND",
+        @Option(
+                names = "--runner",
+                paramLabel = "KIND",
                 description = "The runner kind (see GET /api/heartbeat/runners): command, agent, or an extension's.")
         String runner;
 
-        @Option(names = "--config", paramLabel = "JSON",
+        @Option(
+                names = "--config",
+                paramLabel = "JSON",
                 description = "The runner's configuration as a JSON object (the API's runnerConfig).")
         String config;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "For the command runner: how long the program may run (runnerConfig.timeoutMs),"
-                        + " e.g. 60s.")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
+                description =
+                        "For the command runner: how long the program may run (runnerConfig.timeoutMs)," + " e.g. 60s.")
         Long timeoutMs;
 
-        @Option(names = "--continuation", paramLabel = "MODE",
+        @Option(
+                names = "--continuation",
+                paramLabel = "MODE",
                 description = "Who may continue the task when it waits: operator (default) or agent.")
         String continuation;
 
@@ -267,13 +295,14 @@ final class TaskCommand implements Callable<Integer> {
         Map<String, Object> configObject() {
             Object parsed;
             try {
-                parsed = io.heddle.storage.internal.JsonTree.parse(config.getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
+                parsed = io.heddle.storage.internal.JsonTree.parse(
+                        config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 parsed = null;
             }
             if (!(parsed instanceof Map)) {
-                throw usage("--config is not a JSON object. Give one such as --config '{\"argv\":[\"git\",\"status\"]}'");
+                throw usage(
+                        "--config is not a JSON object. Give one such as --config '{\"argv\":[\"git\",\"status\"]}'");
             }
             return ApiClient.object(parsed);
         }
@@ -306,13 +335,22 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Adds a task to the workspace. Its first slot is one interval from now.",
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Adds a task to the workspace. Its first slot is one interval from now.",
                 "For the command runner (the default), the program and its arguments follow '--', e.g.:",
-                "  heddle task add --every 5m --name 'git status' 'Show what is uncommitted' -- git status --short"})
+                "  heddle task add --every 5m --name 'git status' 'Show what is uncommitted' -- git status --short"
+            })
     static final class Add extends TaskFields {
 
-        @Option(names = "--every", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
+                required = true,
+                converter = DurationConverter.class,
                 description = "The interval, e.g. 30s, 5m, 1h (at least 1s).")
         long everyMs;
 
@@ -322,8 +360,11 @@ final class TaskCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TEXT", description = "The instruction: what the task is for.")
         String text;
 
-        @Parameters(index = "1..*", paramLabel = "ARGV", description = "After '--': the program and its arguments"
-                + " (the command runner's runnerConfig.argv).")
+        @Parameters(
+                index = "1..*",
+                paramLabel = "ARGV",
+                description =
+                        "After '--': the program and its arguments" + " (the command runner's runnerConfig.argv).")
         List<String> argv = new ArrayList<>();
 
         Add(Terminal terminal) {
@@ -337,7 +378,9 @@ final class TaskCommand implements Callable<Integer> {
                 throw usage("The task's TEXT is empty. Say what the task is for, e.g. 'Show what is uncommitted'");
             }
             String kind = runner == null ? "command" : runner;
-            if (kind.equals("command") && argv.isEmpty() && (config == null || !configObject().containsKey("argv"))) {
+            if (kind.equals("command")
+                    && argv.isEmpty()
+                    && (config == null || !configObject().containsKey("argv"))) {
                 throw usage("A command task needs its program. Give it after '--', e.g. -- git status --short");
             }
         }
@@ -357,15 +400,22 @@ final class TaskCommand implements Callable<Integer> {
                 body.put("runnerConfig", runnerConfig);
             }
             Object answer = api.send("POST", heartbeatPath(api) + "/tasks", body);
-            return reply(answer, () -> "Task " + label(ApiClient.object(answer)) + " added; it runs every "
-                    + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
+            return reply(
+                    answer,
+                    () -> "Task " + label(ApiClient.object(answer)) + " added; it runs every "
+                            + DurationConverter.format(everyMs) + (disabled ? " once enabled." : "."));
         }
     }
 
-    @Command(name = "edit", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
-            description = {"Changes a task: only what is given changes. A new program follows '--'.",
+    @Command(
+            name = "edit",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = {
+                "Changes a task: only what is given changes. A new program follows '--'.",
                 "  heddle task edit TASK --every 10m",
-                "  heddle task edit TASK -- git status --porcelain"})
+                "  heddle task edit TASK -- git status --porcelain"
+            })
     static final class Edit extends TaskFields {
 
         @Parameters(index = "0", paramLabel = "TASK", description = "The task's id or name.")
@@ -374,7 +424,10 @@ final class TaskCommand implements Callable<Integer> {
         @Option(names = "--task", paramLabel = "TEXT", description = "A new instruction.")
         String text;
 
-        @Option(names = "--every", paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "A new interval, e.g. 10m; the next slot moves to one interval from now.")
         Long everyMs;
 
@@ -388,8 +441,14 @@ final class TaskCommand implements Callable<Integer> {
         @Override
         void check() {
             super.check();
-            if (name == null && runner == null && config == null && timeoutMs == null && continuation == null
-                    && text == null && everyMs == null && argv.isEmpty()) {
+            if (name == null
+                    && runner == null
+                    && config == null
+                    && timeoutMs == null
+                    && continuation == null
+                    && text == null
+                    && everyMs == null
+                    && argv.isEmpty()) {
                 throw usage("Nothing to change. Give at least one of --name, --task, --every, --runner, --config,"
                         + " --timeout, --continuation or a program after '--'");
             }
@@ -440,7 +499,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "enable",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Enables a task; its next slot is one interval from now.")
     static final class Enable extends TaskChange {
         Enable(Terminal terminal) {
@@ -448,7 +510,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "disable",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Disables a task: it does not run until enabled again.")
     static final class Disable extends TaskChange {
         Disable(Terminal terminal) {
@@ -456,7 +521,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Runs a task now (as soon as a slot is free); its schedule stays. See the run with:"
                     + " heddle runs TASK")
     static final class RunNow extends TaskChange {
@@ -465,7 +533,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Resumes a task that is blocked, waiting for a resume, complete or failed: it runs at once.")
     static final class Resume extends TaskChange {
         Resume(Terminal terminal) {
@@ -473,7 +544,10 @@ final class TaskCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "rm",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Removes a task and its run history.")
     static final class Remove extends OneTask {
         Remove(Terminal terminal) {
@@ -495,17 +569,25 @@ final class TaskCommand implements Callable<Integer> {
         return value;
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Writes the workspace's tasks (with their state and schedule) as one JSON document, to move"
                     + " them into a shared task store and back with 'heddle task import'. Nothing is changed.")
     static final class Export extends WorkspaceScopedCommand {
 
-        @Option(names = "--from", paramLabel = "store|files", defaultValue = "store",
+        @Option(
+                names = "--from",
+                paramLabel = "store|files",
+                defaultValue = "store",
                 description = "store (default): the task store in use; files: the workspace's own task files (also"
                         + " while a shared store is in use and they wait to be imported).")
         String from;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
                 description = "Write to FILE (replaced if it exists) instead of the standard output.")
         Path output;
 
@@ -535,17 +617,21 @@ final class TaskCommand implements Callable<Integer> {
                     Files.deleteIfExists(tmp);
                 }
             } catch (IOException e) {
-                throw CommandFailure.runtime("Cannot write " + output + " (" + e.getMessage() + "). Choose another"
-                        + " file with --output.", e);
+                throw CommandFailure.runtime(
+                        "Cannot write " + output + " (" + e.getMessage() + "). Choose another" + " file with --output.",
+                        e);
             }
             int n = ApiClient.list(doc.get("tasks")).size();
-            terminal.line("Exported " + n + " task(s) from the " + (from.equals("files") ? "workspace's task files"
-                    : "task store in use") + " to " + output + ".");
+            terminal.line("Exported " + n + " task(s) from the "
+                    + (from.equals("files") ? "workspace's task files" : "task store in use") + " to " + output + ".");
             return Heddle.OK;
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Stores the tasks of a file written by 'heddle task export', as they are, into the task"
                     + " store in use (or the workspace's task files). All or nothing: an id that exists already is"
                     + " refused, unless --rename. The file is kept.")
@@ -554,7 +640,10 @@ final class TaskCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The export to read ('-': the standard input).")
         String file;
 
-        @Option(names = "--to", paramLabel = "store|files", defaultValue = "store",
+        @Option(
+                names = "--to",
+                paramLabel = "store|files",
+                defaultValue = "store",
                 description = "store (default): the task store in use; files: the workspace's own task files.")
         String to;
 
@@ -592,8 +681,8 @@ final class TaskCommand implements Callable<Integer> {
                 return Heddle.OK;
             }
             List<Object> imported = ApiClient.list(ApiClient.object(answer).get("imported"));
-            terminal.line("Imported " + imported.size() + " task(s) into the " + (to.equals("files")
-                    ? "workspace's task files" : "task store in use") + ".");
+            terminal.line("Imported " + imported.size() + " task(s) into the "
+                    + (to.equals("files") ? "workspace's task files" : "task store in use") + ".");
             for (Object o : imported) {
                 Map<String, Object> one = ApiClient.object(o);
                 String id = ApiClient.text(one, "id", "");

@@ -15,22 +15,33 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code heddle workspace ...}: the live server's workspace catalog. */
-@Command(name = "workspace", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+@Command(
+        name = "workspace",
+        mixinStandardHelpOptions = true,
+        versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Lists, adds, renames and activates the workspaces of the running server's catalog.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {WorkspaceCommand.ListWorkspaces.class, WorkspaceCommand.Add.class,
-            WorkspaceCommand.Rename.class, WorkspaceCommand.Key.class, WorkspaceCommand.Use.class},
+        subcommands = {
+            WorkspaceCommand.ListWorkspaces.class,
+            WorkspaceCommand.Add.class,
+            WorkspaceCommand.Rename.class,
+            WorkspaceCommand.Key.class,
+            WorkspaceCommand.Use.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failure (the server refused, or did not answer)", "2:usage error",
-            "3:no server is running"})
+        exitCodeList = {
+            "0:done",
+            "1:failure (the server refused, or did not answer)",
+            "2:usage error",
+            "3:no server is running"
+        })
 final class WorkspaceCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    WorkspaceCommand(Terminal terminal) {
-    }
+    WorkspaceCommand(Terminal terminal) {}
 
     @Override
     public Integer call() {
@@ -46,7 +57,10 @@ final class WorkspaceCommand implements Callable<Integer> {
         return Workspaces.choose(api, given);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Lists the catalog: id, name and folder; '*' marks the active workspace.")
     static final class ListWorkspaces extends ApiCommand {
         ListWorkspaces(Terminal terminal) {
@@ -65,14 +79,21 @@ final class WorkspaceCommand implements Callable<Integer> {
             rows.add(new String[] {"", "ID", "NAME", "FOLDER"});
             for (Map<String, Object> w : Workspaces.catalog(answer)) {
                 boolean active = w.get("id") != null && w.get("id").equals(answer.get("activeWorkspaceId"));
-                rows.add(new String[] {active ? "*" : "", ApiClient.text(w, "id", ""), ApiClient.text(w, "name", ""),
-                    ApiClient.text(w, "workspaceRoot", "")});
+                rows.add(new String[] {
+                    active ? "*" : "",
+                    ApiClient.text(w, "id", ""),
+                    ApiClient.text(w, "name", ""),
+                    ApiClient.text(w, "workspaceRoot", "")
+                });
             }
             Table.print(terminal, rows);
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Adds a folder to the catalog (a folder already there answers its workspace).")
     static final class Add extends ApiCommand {
 
@@ -97,8 +118,8 @@ final class WorkspaceCommand implements Callable<Integer> {
         int run(ApiClient api) {
             Path root = Workspaces.canonical(folder);
             if (!Files.isDirectory(root)) {
-                throw CommandFailure.runtime("The workspace " + root + " is not a folder. Create it, or give another"
-                        + " folder.");
+                throw CommandFailure.runtime(
+                        "The workspace " + root + " is not a folder. Create it, or give another" + " folder.");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("workspaceRoot", root.toString());
@@ -110,7 +131,10 @@ final class WorkspaceCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rename", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "rename",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Renames a workspace.")
     static final class Rename extends ApiCommand {
 
@@ -134,13 +158,16 @@ final class WorkspaceCommand implements Callable<Integer> {
         @Override
         int run(ApiClient api) {
             Map<String, Object> w = find(api, workspace);
-            Object answer = api.send("PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")),
-                    Map.of("name", name));
+            Object answer = api.send(
+                    "PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")), Map.of("name", name));
             return reply(answer, () -> "Workspace " + label(ApiClient.object(answer)) + " renamed.");
         }
     }
 
-    @Command(name = "key", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "key",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Sets the key a shared task store files the workspace's tasks under (by default the"
                     + " folder's git origin remote, else its name), or clears it with --clear.")
     static final class Key extends ApiCommand {
@@ -148,7 +175,10 @@ final class WorkspaceCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "WS", description = "The workspace: its id, name or folder.")
         String workspace;
 
-        @Parameters(index = "1", paramLabel = "KEY", arity = "0..1",
+        @Parameters(
+                index = "1",
+                paramLabel = "KEY",
+                arity = "0..1",
                 description = "The key (1 to 200 characters), e.g. github.com/me/app.")
         String key;
 
@@ -164,8 +194,10 @@ final class WorkspaceCommand implements Callable<Integer> {
             if (clear == (key != null)) {
                 throw usage("Give either a KEY or --clear");
             }
-            if (key != null && (key.isBlank() || key.strip().length() > 200
-                    || key.chars().anyMatch(Character::isISOControl))) {
+            if (key != null
+                    && (key.isBlank()
+                            || key.strip().length() > 200
+                            || key.chars().anyMatch(Character::isISOControl))) {
                 throw usage("The key '" + key + "' is empty, longer than 200 characters or holds control characters."
                         + " Give 1 to 200 characters");
             }
@@ -176,8 +208,8 @@ final class WorkspaceCommand implements Callable<Integer> {
             Map<String, Object> w = find(api, workspace);
             Map<String, Object> body = new java.util.HashMap<>();
             body.put("workspaceKey", key);
-            Object answer = api.send("PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")),
-                    body);
+            Object answer =
+                    api.send("PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")), body);
             if (json) {
                 printJson(answer);
             } else if (key == null) {
@@ -191,7 +223,10 @@ final class WorkspaceCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "use", mixinStandardHelpOptions = true, versionProvider = HeddleVersion.class,
+    @Command(
+            name = "use",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
             description = "Makes a workspace the active one (the default of commands run outside every workspace).")
     static final class Use extends ApiCommand {
 

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
  */
 abstract class WorkspaceScopedCommand extends ApiCommand {
 
-    @Option(names = "--workspace", paramLabel = "WS",
+    @Option(
+            names = "--workspace",
+            paramLabel = "WS",
             description = "The workspace: its id, its name or its folder (default: the workspace that contains the"
                     + " current folder, else the active one; see heddle workspace list).")
     String workspace;

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class Workspaces {
 
-    private Workspaces() {
-    }
+    private Workspaces() {}
 
     static List<Map<String, Object>> catalog(Map<String, Object> answer) {
         List<Map<String, Object>> all = new ArrayList<>();
@@ -28,9 +27,13 @@ final class Workspaces {
         Map<String, Object> answer = api.get("/api/workspaces");
         List<Map<String, Object>> all = catalog(answer);
         if (given != null) {
-            return find(all, given).orElseThrow(() -> CommandFailure.runtime("The server at "
-                    + api.server().endpointUrl() + " knows no workspace '" + given + "' (by id, name or folder). See"
-                    + " them with 'heddle workspace list', or add the folder with 'heddle workspace add DIR'."));
+            return find(all, given)
+                    .orElseThrow(
+                            () -> CommandFailure.runtime(
+                                    "The server at "
+                                            + api.server().endpointUrl() + " knows no workspace '" + given
+                                            + "' (by id, name or folder). See"
+                                            + " them with 'heddle workspace list', or add the folder with 'heddle workspace add DIR'."));
         }
         Map<String, Object> containing = containing(all, currentFolder());
         if (containing != null) {

@@ -29,7 +29,11 @@ final class WriteFailures {
     }
 
     /** Where a start writes: the folder a failure is blamed on decides the fix. */
-    enum Area { STATE, CACHE, HOME }
+    enum Area {
+        STATE,
+        CACHE,
+        HOME
+    }
 
     /** The folders of one start; {@code workspace} and {@code stateRoot} may be null (before they are known). */
     record Places(Path home, Path workspace, Path stateRoot) {
@@ -38,8 +42,7 @@ final class WriteFailures {
         }
     }
 
-    private WriteFailures() {
-    }
+    private WriteFailures() {}
 
     /** The innermost {@link IOException} in the cause chain, if any. */
     static Optional<IOException> ioCause(Throwable failure) {
@@ -60,12 +63,16 @@ final class WriteFailures {
 
     static Kind kind(String reason) {
         String r = reason.toLowerCase(Locale.ROOT);
-        if (r.contains("no space left") || r.contains("disk quota exceeded") || r.contains("not enough space")
+        if (r.contains("no space left")
+                || r.contains("disk quota exceeded")
+                || r.contains("not enough space")
                 || r.contains("disk full")) {
             return Kind.DISK_FULL;
         }
-        if (r.contains("permission denied") || r.contains("read-only file system")
-                || r.contains("operation not permitted") || r.contains("not a directory")
+        if (r.contains("permission denied")
+                || r.contains("read-only file system")
+                || r.contains("operation not permitted")
+                || r.contains("not a directory")
                 || r.contains("access is denied")) {
             return Kind.NOT_WRITABLE;
         }

@@ -31,7 +31,8 @@ class ApiCommandsTest {
         assertThat(converter.convert("2h")).isEqualTo(7_200_000L);
         assertThat(converter.convert("1d")).isEqualTo(86_400_000L);
         for (String bad : new String[] {"5", "", "5 m", "-5m", "5min", "m", "1.5h"}) {
-            assertThatThrownBy(() -> converter.convert(bad)).isInstanceOf(TypeConversionException.class)
+            assertThatThrownBy(() -> converter.convert(bad))
+                    .isInstanceOf(TypeConversionException.class)
                     .hasMessageContaining("is not a duration");
         }
         assertThat(DurationConverter.format(300_000L)).isEqualTo("5m");
@@ -58,15 +59,31 @@ class ApiCommandsTest {
         List<Map<String, Object>> catalog = List.of(
                 Map.of("id", "ws-outer", "name", "repo", "workspaceRoot", outer.toString()),
                 Map.of("id", "ws-inner", "name", "sub", "workspaceRoot", inner.toString()),
-                Map.of("id", "ws-other", "name", "sub", "workspaceRoot", temp.resolve("elsewhere").toString()));
+                Map.of(
+                        "id",
+                        "ws-other",
+                        "name",
+                        "sub",
+                        "workspaceRoot",
+                        temp.resolve("elsewhere").toString()));
         assertThat(Workspaces.containing(catalog, Workspaces.canonical(deeper))).containsEntry("id", "ws-inner");
         assertThat(Workspaces.containing(catalog, Workspaces.canonical(outer))).containsEntry("id", "ws-outer");
         assertThat(Workspaces.containing(catalog, Workspaces.canonical(temp))).isNull();
 
-        assertThat(Workspaces.find(catalog, "ws-outer")).get().extracting(w -> w.get("id")).isEqualTo("ws-outer");
-        assertThat(Workspaces.find(catalog, "repo")).get().extracting(w -> w.get("id")).isEqualTo("ws-outer");
-        assertThat(Workspaces.find(catalog, "sub")).as("a name two workspaces have names none").isEmpty();
-        assertThat(Workspaces.find(catalog, inner.toString() + "/")).get().extracting(w -> w.get("id"))
+        assertThat(Workspaces.find(catalog, "ws-outer"))
+                .get()
+                .extracting(w -> w.get("id"))
+                .isEqualTo("ws-outer");
+        assertThat(Workspaces.find(catalog, "repo"))
+                .get()
+                .extracting(w -> w.get("id"))
+                .isEqualTo("ws-outer");
+        assertThat(Workspaces.find(catalog, "sub"))
+                .as("a name two workspaces have names none")
+                .isEmpty();
+        assertThat(Workspaces.find(catalog, inner.toString() + "/"))
+                .get()
+                .extracting(w -> w.get("id"))
                 .isEqualTo("ws-inner");
     }
 
@@ -100,10 +117,13 @@ class ApiCommandsTest {
         List<String> heartbeat = List.of("heartbeat.task");
         assertThat(EventsCommand.wanted(heartbeat, "heartbeat.task.finished", "io/heddle/heartbeat/task/FINISHED"))
                 .isTrue();
-        assertThat(EventsCommand.wanted(heartbeat, "heartbeat.taskish", "io/heddle/heartbeat/taskish")).isFalse();
-        assertThat(EventsCommand.wanted(List.of("io/heddle/extensions"), "extensions.installed",
-                "io/heddle/extensions/INSTALLED")).isTrue();
-        assertThat(EventsCommand.wanted(List.of("chat.*"), "chat.reply_chunk", "io/heddle/chat/REPLY_CHUNK")).isTrue();
+        assertThat(EventsCommand.wanted(heartbeat, "heartbeat.taskish", "io/heddle/heartbeat/taskish"))
+                .isFalse();
+        assertThat(EventsCommand.wanted(
+                        List.of("io/heddle/extensions"), "extensions.installed", "io/heddle/extensions/INSTALLED"))
+                .isTrue();
+        assertThat(EventsCommand.wanted(List.of("chat.*"), "chat.reply_chunk", "io/heddle/chat/REPLY_CHUNK"))
+                .isTrue();
         assertThat(EventsCommand.wanted(List.of("chat.*"), "heartbeat.task.due", "io/heddle/heartbeat/task/DUE"))
                 .isFalse();
     }
@@ -112,8 +132,10 @@ class ApiCommandsTest {
     void apiCommandsCheckTheirArgumentsBeforeLookingForAServer() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        Terminal terminal = new Terminal(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
         int code = HeddleCommand.run(new String[] {"task", "edit", "t"}, terminal);
         assertThat(code).isEqualTo(Heddle.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""))

@@ -23,8 +23,10 @@ class CommandLineEdgesTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    private final Terminal terminal = new Terminal(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false);
 
     @TempDir
     Path dir;
@@ -32,7 +34,9 @@ class CommandLineEdgesTest {
     /** Runs the command line the way {@link Heddle#main} does: the fast path first, else picocli. */
     private int run(String... args) {
         Optional<DaemonRun.Settings> fast = DaemonArgs.parse(args);
-        assertThat(fast).as("the fast parser must leave %s to picocli", String.join(" ", args)).isEmpty();
+        assertThat(fast)
+                .as("the fast parser must leave %s to picocli", String.join(" ", args))
+                .isEmpty();
         return HeddleCommand.run(args, terminal);
     }
 
@@ -44,15 +48,21 @@ class CommandLineEdgesTest {
         err.reset();
         out.reset();
         assertThat(run(args.toArray(new String[0]))).as(args.toString()).isEqualTo(Heddle.USAGE);
-        assertThat(firstStderrLine()).as(args.toString()).startsWith("heddle " + command + ": ").contains(cause);
+        assertThat(firstStderrLine())
+                .as(args.toString())
+                .startsWith("heddle " + command + ": ")
+                .contains(cause);
         assertThat(err.toString(StandardCharsets.UTF_8)).as(args.toString()).contains("Usage: heddle " + command);
         assertThat(out.size()).as(args.toString()).isZero();
     }
 
     @Test
     void emptyWorkspaceIsAUsageErrorInEverySpelling() {
-        for (List<String> args : List.of(List.of("daemon", "--workspace", ""), List.of("daemon", "--workspace="),
-                List.of("daemon", "--workspace", " "), List.of("daemon", "--port", "0", "--workspace", ""))) {
+        for (List<String> args : List.of(
+                List.of("daemon", "--workspace", ""),
+                List.of("daemon", "--workspace="),
+                List.of("daemon", "--workspace", " "),
+                List.of("daemon", "--port", "0", "--workspace", ""))) {
             assertUsageError(args, "daemon", "--workspace is empty. Give a folder, or leave the option out");
         }
         assertUsageError(List.of("chat", "--workspace", ""), "chat", "--workspace is empty.");
@@ -92,7 +102,8 @@ class CommandLineEdgesTest {
         Path file = Files.writeString(dir.resolve("notes.txt"), "not a folder");
 
         assertThatThrownBy(() -> DaemonRun.workspaceRoot(Optional.of(file)))
-                .isInstanceOfSatisfying(CommandFailure.class, f -> assertThat(f.exitCode()).isEqualTo(Heddle.FAILURE))
+                .isInstanceOfSatisfying(
+                        CommandFailure.class, f -> assertThat(f.exitCode()).isEqualTo(Heddle.FAILURE))
                 .hasMessage("The workspace " + file + " is a file, not a folder. Pass --workspace with a folder.");
     }
 
@@ -103,6 +114,7 @@ class CommandLineEdgesTest {
         assertThatThrownBy(() -> DaemonRun.workspaceRoot(Optional.of(missing)))
                 .isInstanceOf(CommandFailure.class)
                 .hasMessageStartingWith("The workspace folder " + missing + " does not exist.");
-        assertThat(DaemonRun.workspaceRoot(Optional.of(dir))).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(DaemonRun.workspaceRoot(Optional.of(dir)))
+                .isEqualTo(dir.toAbsolutePath().normalize());
     }
 }

@@ -20,8 +20,10 @@ class CommandLineTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    private final Terminal terminal = new Terminal(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false);
 
     private int run(String... args) {
         return HeddleCommand.run(args, terminal);
@@ -71,8 +73,8 @@ class CommandLineTest {
 
     @Test
     void daemonWorkspaceStateAssetsAndForce() {
-        DaemonRun.Settings s = parseDaemon("--workspace", "/tmp/ws", "--state-dir", "state", "--assets-dir", "/tmp/ui",
-                "--force-owner-conflict");
+        DaemonRun.Settings s = parseDaemon(
+                "--workspace", "/tmp/ws", "--state-dir", "state", "--assets-dir", "/tmp/ui", "--force-owner-conflict");
         assertThat(s.workspace()).contains(Path.of("/tmp/ws"));
         assertThat(s.stateDir()).isEqualTo("state");
         assertThat(s.assetsDir()).contains(Path.of("/tmp/ui"));
@@ -89,7 +91,9 @@ class CommandLineTest {
     @ValueSource(strings = {"abc", "70000", "0x1", "-1", "+80", "8e3", "", "65536", "80.0"})
     void badPortIsUsageErrorNamingCauseAndFix(String port) {
         assertThat(run("daemon", "--port", port)).isEqualTo(Heddle.USAGE);
-        assertThat(firstStderrLine()).startsWith("heddle daemon: ").contains("--port")
+        assertThat(firstStderrLine())
+                .startsWith("heddle daemon: ")
+                .contains("--port")
                 .contains("Use a whole number from 0 to 65535");
         assertThat(stderr()).contains("Usage: heddle daemon");
         assertThat(out.size()).isZero();
@@ -143,7 +147,10 @@ class CommandLineTest {
     @Test
     void helpAndVersionExitZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("daemon").contains("status").contains("stop");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("daemon")
+                .contains("status")
+                .contains("stop");
         out.reset();
         for (String command : new String[] {"daemon", "status", "stop"}) {
             assertThat(run(command, "--help")).isZero();
@@ -159,7 +166,8 @@ class CommandLineTest {
     @Test
     void daemonArgsKnowsEveryDaemonOption() {
         Set<String> names = new HashSet<>();
-        for (OptionSpec option : new CommandLine(new DaemonCommand(terminal)).getCommandSpec().options()) {
+        for (OptionSpec option :
+                new CommandLine(new DaemonCommand(terminal)).getCommandSpec().options()) {
             names.addAll(Set.of(option.names()));
             if (DaemonArgs.VALUE_OPTIONS.contains(option.longestName())) {
                 assertThat(option.arity().min()).as(option.longestName()).isEqualTo(1);
@@ -178,24 +186,50 @@ class CommandLineTest {
     @Test
     void daemonArgsGivesExactlyWhatPicocliGives() {
         String[][] accepted = {
-            {"daemon"}, {"daemon", "--port", "8765"}, {"daemon", "--port=0"}, {"daemon", "--port", "08080"},
-            {"daemon", "--host", "localhost"}, {"daemon", "--host=0.0.0.0", "--port=65535"},
-            {"daemon", "--workspace", "/tmp", "--state-dir", "x", "--assets-dir", "/ui"}, {"daemon", "--no-assets"},
+            {"daemon"},
+            {"daemon", "--port", "8765"},
+            {"daemon", "--port=0"},
+            {"daemon", "--port", "08080"},
+            {"daemon", "--host", "localhost"},
+            {"daemon", "--host=0.0.0.0", "--port=65535"},
+            {"daemon", "--workspace", "/tmp", "--state-dir", "x", "--assets-dir", "/ui"},
+            {"daemon", "--no-assets"},
             {"daemon", "--force-owner-conflict", "--workspace=rel/dir", "--state-dir=.state"},
-            {"daemon", "--extensions-dir", "/srv/ext"}, {"daemon", "--extensions-dir=rel/ext", "--port", "0"}};
+            {"daemon", "--extensions-dir", "/srv/ext"},
+            {"daemon", "--extensions-dir=rel/ext", "--port", "0"}
+        };
         for (String[] args : accepted) {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).contains(parseDaemon(rest));
         }
         String[][] declined = {
-            {}, {"status"}, {"daemon", "--port", "abc"}, {"daemon", "--port", "70000"}, {"daemon", "--port", "0x1"},
-            {"daemon", "--bogus"}, {"daemon", "--help"}, {"daemon", "-h"}, {"daemon", "-V"},
-            {"daemon", "--port", "1", "--port", "2"}, {"daemon", "--assets-dir", "/ui", "--no-assets"},
-            {"daemon", "--host"}, {"daemon", "--host", "--port"}, {"daemon", "--host="}, {"daemon", "--host", " x"},
-            {"daemon", "@args"}, {"daemon", "--no-assets=true"}, {"daemon", "extra"}, {"daemon", "--"},
-            {"daemon", "--no-assets", "--no-assets"}, {"daemon", "--state-dir", ""}, {"daemon", "--extensions-dir"},
-            {"daemon", "--extensions-dir", "a", "--extensions-dir", "b"}, {"daemon", "--state-dir", "/tmp/elsewhere"},
-            {"daemon", "--state-dir", "../up"}, {"daemon", "--state-dir", "a/../../b"}};
+            {},
+            {"status"},
+            {"daemon", "--port", "abc"},
+            {"daemon", "--port", "70000"},
+            {"daemon", "--port", "0x1"},
+            {"daemon", "--bogus"},
+            {"daemon", "--help"},
+            {"daemon", "-h"},
+            {"daemon", "-V"},
+            {"daemon", "--port", "1", "--port", "2"},
+            {"daemon", "--assets-dir", "/ui", "--no-assets"},
+            {"daemon", "--host"},
+            {"daemon", "--host", "--port"},
+            {"daemon", "--host="},
+            {"daemon", "--host", " x"},
+            {"daemon", "@args"},
+            {"daemon", "--no-assets=true"},
+            {"daemon", "extra"},
+            {"daemon", "--"},
+            {"daemon", "--no-assets", "--no-assets"},
+            {"daemon", "--state-dir", ""},
+            {"daemon", "--extensions-dir"},
+            {"daemon", "--extensions-dir", "a", "--extensions-dir", "b"},
+            {"daemon", "--state-dir", "/tmp/elsewhere"},
+            {"daemon", "--state-dir", "../up"},
+            {"daemon", "--state-dir", "a/../../b"}
+        };
         for (String[] args : declined) {
             assertThat(DaemonArgs.parse(args)).as(String.join(" ", args)).isEmpty();
         }
@@ -204,7 +238,8 @@ class CommandLineTest {
     @Test
     void stateDirOutsideTheWorkspaceIsAUsageError() {
         for (String bad : new String[] {"/tmp/elsewhere", "../up", "a/../../b"}) {
-            assertThatThrownBy(() -> parseDaemon("--state-dir", bad)).as(bad)
+            assertThatThrownBy(() -> parseDaemon("--state-dir", bad))
+                    .as(bad)
                     .isInstanceOf(CommandLine.ParameterException.class)
                     .hasMessageContaining("must be a folder name inside the workspace");
         }
@@ -225,8 +260,8 @@ class CommandLineTest {
         assertThat(s.workspace()).isEmpty();
         assertThat(s.session()).isEmpty();
         assertThat(s.history()).isEqualTo(20);
-        ChatRun.Settings given = parseChat("--port=9002", "--workspace", "/tmp/ws", "--session", "cs-1_a",
-                "--history", "0");
+        ChatRun.Settings given =
+                parseChat("--port=9002", "--workspace", "/tmp/ws", "--session", "cs-1_a", "--history", "0");
         assertThat(given.port()).isEqualTo(9002);
         assertThat(given.workspace()).contains(Path.of("/tmp/ws"));
         assertThat(given.session()).contains("cs-1_a");
@@ -244,7 +279,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a/b", "..", "has space", "a0123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(
+            strings = {"a/b", "..", "has space", "a0123456789012345678901234567890123456789012345678901234567890123"})
     void badSessionIdIsUsageError(String id) {
         assertThat(run("chat", "--session", id)).isEqualTo(Heddle.USAGE);
         assertThat(firstStderrLine()).startsWith("heddle chat: ").contains("is not a session id");
@@ -272,10 +308,10 @@ class CommandLineTest {
         printer.line(java.util.Map.of("type", "message", "message", java.util.Map.of("role", "user", "text", "hi")));
         printer.line(java.util.Map.of("type", "chunk", "text", "Hel"));
         printer.line(java.util.Map.of("type", "chunk", "text", "lo"));
-        printer.line(java.util.Map.of("type", "message", "message",
-                java.util.Map.of("role", "assistant", "text", "Hello")));
-        printer.line(java.util.Map.of("type", "message", "message",
-                java.util.Map.of("role", "system", "text", "The engine failed.")));
+        printer.line(
+                java.util.Map.of("type", "message", "message", java.util.Map.of("role", "assistant", "text", "Hello")));
+        printer.line(java.util.Map.of(
+                "type", "message", "message", java.util.Map.of("role", "system", "text", "The engine failed.")));
         printer.end();
         assertThat(out.toString(StandardCharsets.UTF_8).lines())
                 .containsExactly("Hello", "[system] The engine failed.");

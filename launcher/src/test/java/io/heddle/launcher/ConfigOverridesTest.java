@@ -34,7 +34,8 @@ class ConfigOverridesTest {
     void readsKeyValueLinesWithCommentsAndSpaces() throws IOException {
         heartbeatCfg("# heartbeat\n! also a comment\nintervalMs = 1000\n  staleAfterMs=3000  \n\n");
         assertThat(ConfigOverrides.read(etc, "io.heddle.heartbeat"))
-                .containsEntry("intervalMs", "1000").containsEntry("staleAfterMs", "3000");
+                .containsEntry("intervalMs", "1000")
+                .containsEntry("staleAfterMs", "3000");
         assertThat(ConfigOverrides.staleAfter(etc)).isEqualTo(Duration.ofMillis(3000));
     }
 

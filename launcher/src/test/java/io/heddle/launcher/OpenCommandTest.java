@@ -27,7 +27,8 @@ class OpenCommandTest {
         assertThat(OpenCommand.signInUrl(server("127.0.0.1", 8765), "abc_-9"))
                 .isEqualTo("http://127.0.0.1:8765/?token=abc_-9");
         assertThat(OpenCommand.signInUrl(server("::1", 9000), "t")).isEqualTo("http://[::1]:9000/?token=t");
-        assertThat(OpenCommand.signInUrl(server("localhost", 1), "a b&c")).isEqualTo("http://localhost:1/?token=a+b%26c");
+        assertThat(OpenCommand.signInUrl(server("localhost", 1), "a b&c"))
+                .isEqualTo("http://localhost:1/?token=a+b%26c");
     }
 
     @Test

@@ -28,7 +28,8 @@ class RunFilesTest {
         long self = ProcessHandle.current().pid();
         long dead = deadPid();
         Path liveCache = Files.createDirectories(folder.cacheFor("daemon-" + self + "-1"));
-        Path deadCache = Files.createDirectories(folder.cacheFor("daemon-" + dead + "-1").resolve("bundle1"));
+        Path deadCache =
+                Files.createDirectories(folder.cacheFor("daemon-" + dead + "-1").resolve("bundle1"));
         Files.createDirectories(folder.run());
         Path liveToken = Files.writeString(folder.tokenFile("daemon-" + self + "-1"), "t");
         Path deadToken = Files.writeString(folder.tokenFile("daemon-" + dead + "-1"), "t");

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class ShutdownRequestsTest {
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Terminal terminal = new Terminal(new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    private final Terminal terminal = new Terminal(
+            new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), false);
     private final CompletableFuture<Integer> halted = new CompletableFuture<>();
     private final ShutdownRequests requests = new ShutdownRequests(terminal, halted::complete, Duration.ofMillis(50));
 
@@ -56,7 +56,8 @@ class ShutdownRequestsTest {
         requests.request("shutdown request");
         requests.signalled("SIGINT");
         assertThat(halted.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("heddle: SIGINT received while stopping")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("heddle: SIGINT received while stopping")
                 .contains("heddle status");
     }
 

@@ -35,16 +35,20 @@ class WriteFailuresTest {
     Path dir;
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Terminal terminal = new Terminal(new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    private final Terminal terminal = new Terminal(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false);
 
     @Test
     void osWordsComeBackForExceptionsThatHideThem() {
-        assertThat(WriteFailures.osReason(new AccessDeniedException("/src/repo/.heddle"))).isEqualTo("Permission denied");
+        assertThat(WriteFailures.osReason(new AccessDeniedException("/src/repo/.heddle")))
+                .isEqualTo("Permission denied");
         assertThat(WriteFailures.osReason(new FileSystemException("/x", null, "Read-only file system")))
                 .isEqualTo("Read-only file system");
         assertThat(WriteFailures.osReason(new NoSuchFileException("/x"))).isEqualTo("No such file or directory");
-        assertThat(WriteFailures.osReason(new IOException("No space left on device"))).isEqualTo("No space left on device");
+        assertThat(WriteFailures.osReason(new IOException("No space left on device")))
+                .isEqualTo("No space left on device");
     }
 
     @Test
@@ -59,10 +63,11 @@ class WriteFailuresTest {
     @Test
     void unwritableWorkspaceNamesTheStateFolderThePermissionAndTheFix() {
         // what the workspace catalog throws today: its message ends with the bare path
-        WorkspaceCatalogException catalog = new WorkspaceCatalogException("Cannot lock the workspace catalog through "
-                + STATE.resolve("workspaces.catalog.lock") + ": " + STATE, new AccessDeniedException(STATE.toString()));
-        ServerStartException start = new ServerStartException(ServerStartException.Reason.REGISTRY_UNAVAILABLE,
-                catalog.getMessage(), catalog);
+        WorkspaceCatalogException catalog = new WorkspaceCatalogException(
+                "Cannot lock the workspace catalog through " + STATE.resolve("workspaces.catalog.lock") + ": " + STATE,
+                new AccessDeniedException(STATE.toString()));
+        ServerStartException start = new ServerStartException(
+                ServerStartException.Reason.REGISTRY_UNAVAILABLE, catalog.getMessage(), catalog);
 
         assertThat(DaemonRun.startFailure(start, PLACES, STATE.resolve("logs/server.log")))
                 .isEqualTo("Cannot write the workspace state folder /src/repo/.heddle (/src/repo/.heddle: Permission"
@@ -71,9 +76,10 @@ class WriteFailuresTest {
 
     @Test
     void fullDiskUnderTheWorkspaceSaysFreeSpace() {
-        ServerStartException start = new ServerStartException(ServerStartException.Reason.REGISTRY_UNAVAILABLE,
-                "Cannot lock the workspace catalog", new WorkspaceCatalogException("Cannot lock",
-                        new IOException("No space left on device")));
+        ServerStartException start = new ServerStartException(
+                ServerStartException.Reason.REGISTRY_UNAVAILABLE,
+                "Cannot lock the workspace catalog",
+                new WorkspaceCatalogException("Cannot lock", new IOException("No space left on device")));
 
         assertThat(DaemonRun.startFailure(start, PLACES, STATE.resolve("logs/server.log")))
                 .isEqualTo("Cannot write the workspace state folder /src/repo/.heddle (No space left on device)."
@@ -82,9 +88,10 @@ class WriteFailuresTest {
 
     @Test
     void fullHomeBlamesHeddleHomeWhenTheRegistryFailed() {
-        ServerStartException start = new ServerStartException(ServerStartException.Reason.REGISTRY_UNAVAILABLE,
-                "Cannot write the registry", new RegistryException("Cannot write the registry",
-                        new IOException("No space left on device")));
+        ServerStartException start = new ServerStartException(
+                ServerStartException.Reason.REGISTRY_UNAVAILABLE,
+                "Cannot write the registry",
+                new RegistryException("Cannot write the registry", new IOException("No space left on device")));
 
         assertThat(DaemonRun.startFailure(start, PLACES, STATE.resolve("logs/server.log")))
                 .startsWith("Cannot write HEDDLE_HOME /h/.heddle (No space left on device).")
@@ -94,27 +101,30 @@ class WriteFailuresTest {
     @Test
     void fullOrReadOnlyBundleCacheSaysSoInsteadOfRebuildTheDistribution() {
         WriteFailures.Places home = new WriteFailures.Places(HOME, null, null);
-        Exception felixFull = new org.osgi.framework.BundleException("Unable to cache bundle: reference:file:/x.jar",
-                new IOException("No space left on device"));
-        Exception readOnly = new FileSystemException(HOME.resolve("cache/daemon-1-2").toString(), null,
-                "Read-only file system");
+        Exception felixFull = new org.osgi.framework.BundleException(
+                "Unable to cache bundle: reference:file:/x.jar", new IOException("No space left on device"));
+        Exception readOnly =
+                new FileSystemException(HOME.resolve("cache/daemon-1-2").toString(), null, "Read-only file system");
 
-        assertThat(WriteFailures.describe(felixFull, home, WriteFailures.Area.CACHE)).contains(
-                "Cannot write the bundle cache /h/.heddle/cache (No space left on device). Free space on that disk,"
-                        + " or point HEDDLE_HOME at a folder on another disk.");
-        assertThat(WriteFailures.describe(readOnly, home, WriteFailures.Area.HOME)).contains(
-                "Cannot write the bundle cache /h/.heddle/cache (/h/.heddle/cache/daemon-1-2: Read-only file system)."
-                        + " Make it writable for you, or point HEDDLE_HOME at a folder you own.");
+        assertThat(WriteFailures.describe(felixFull, home, WriteFailures.Area.CACHE))
+                .contains(
+                        "Cannot write the bundle cache /h/.heddle/cache (No space left on device). Free space on that disk,"
+                                + " or point HEDDLE_HOME at a folder on another disk.");
+        assertThat(WriteFailures.describe(readOnly, home, WriteFailures.Area.HOME))
+                .contains(
+                        "Cannot write the bundle cache /h/.heddle/cache (/h/.heddle/cache/daemon-1-2: Read-only file system)."
+                                + " Make it writable for you, or point HEDDLE_HOME at a folder you own.");
     }
 
     @Test
     void otherFailuresKeepTheirOwnMessage() {
-        Exception brokenJar = new org.osgi.framework.BundleException("Unable to cache bundle",
-                new ZipException("zip END header not found"));
-        ServerStartException assets = new ServerStartException(ServerStartException.Reason.ASSETS_MISSING,
-                "Web assets not found at /ui (no index.html)", null);
+        Exception brokenJar = new org.osgi.framework.BundleException(
+                "Unable to cache bundle", new ZipException("zip END header not found"));
+        ServerStartException assets = new ServerStartException(
+                ServerStartException.Reason.ASSETS_MISSING, "Web assets not found at /ui (no index.html)", null);
 
-        assertThat(WriteFailures.describe(brokenJar, PLACES, WriteFailures.Area.CACHE)).isEmpty();
+        assertThat(WriteFailures.describe(brokenJar, PLACES, WriteFailures.Area.CACHE))
+                .isEmpty();
         assertThat(DaemonRun.startFailure(assets, PLACES, dir.resolve("no-log")))
                 .isEqualTo("Web assets not found at /ui (no index.html).");
     }
@@ -125,12 +135,15 @@ class WriteFailuresTest {
         Path state = workspace.resolve(".heddle");
         Path log = state.resolve("logs/server.log");
 
-        assertThat(StartFolders.prepareState(new WriteFailures.Places(dir.resolve("home"), workspace, state), log,
-                terminal)).isTrue();
+        assertThat(StartFolders.prepareState(
+                        new WriteFailures.Places(dir.resolve("home"), workspace, state), log, terminal))
+                .isTrue();
 
         assertThat(log).isRegularFile().isEmptyFile();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+                .isEqualTo("rw-------");
         assertThat(err.size()).isZero();
     }
 
@@ -139,8 +152,8 @@ class WriteFailuresTest {
         Path workspace = Files.createDirectories(dir.resolve("ws"));
         Path state = Files.writeString(workspace.resolve(".heddle"), "x");
 
-        assertThatThrownBy(() -> StartFolders.prepareState(new WriteFailures.Places(dir, workspace, state),
-                state.resolve("logs/server.log"), terminal))
+        assertThatThrownBy(() -> StartFolders.prepareState(
+                        new WriteFailures.Places(dir, workspace, state), state.resolve("logs/server.log"), terminal))
                 .isInstanceOf(CommandFailure.class)
                 .hasMessage("The state folder " + state + " is a file, not a folder. Move it away, or pass --state-dir"
                         + " with another name.");
@@ -152,9 +165,11 @@ class WriteFailuresTest {
         Path state = workspace.resolve(".heddle");
         Path log = Files.createDirectories(state.resolve("logs/server.log"));
 
-        assertThat(StartFolders.prepareState(new WriteFailures.Places(dir, workspace, state), log, terminal)).isFalse();
+        assertThat(StartFolders.prepareState(new WriteFailures.Places(dir, workspace, state), log, terminal))
+                .isFalse();
 
-        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly("heddle: warning: cannot write the log"
-                + " file " + log + " (Is a directory); the server runs without it.");
+        assertThat(err.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("heddle: warning: cannot write the log" + " file " + log
+                        + " (Is a directory); the server runs without it.");
     }
 }

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Hashtable;
@@ -65,7 +64,8 @@ public class EngineChunkBench extends HeddleTestSupport {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("baseUrl", provider.openAiBaseUrl());
             props.put("model", "bench");
-            service(ConfigurationAdmin.class).getFactoryConfiguration("io.heddle.chat.engine.openai", "bench", "?")
+            service(ConfigurationAdmin.class)
+                    .getFactoryConfiguration("io.heddle.chat.engine.openai", "bench", "?")
                     .update(props);
             Poll.until("the engine is listed", DEADLINE, () -> {
                 try {
@@ -81,26 +81,29 @@ public class EngineChunkBench extends HeddleTestSupport {
             }
             Map<String, Long> received = new ConcurrentHashMap<>();
             HttpRequest request = HttpRequest.newBuilder(URI.create(server().endpointUrl() + "/api/events"))
-                    .header("Accept", "text/event-stream").build();
-            HttpResponse<InputStream> events = HttpClient.newHttpClient().send(request,
-                    HttpResponse.BodyHandlers.ofInputStream());
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(events.body(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        if (line.startsWith("data: ") && line.contains("REPLY_CHUNK")) {
-                            long now = System.nanoTime();
-                            Matcher id = REPLY_ID.matcher(line);
-                            Matcher seq = SEQ.matcher(line);
-                            if (id.find() && seq.find()) {
-                                received.put(id.group(1) + "/" + seq.group(1), now);
+                    .header("Accept", "text/event-stream")
+                    .build();
+            HttpResponse<InputStream> events =
+                    HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader in =
+                                new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+                            for (String line; (line = in.readLine()) != null; ) {
+                                if (line.startsWith("data: ") && line.contains("REPLY_CHUNK")) {
+                                    long now = System.nanoTime();
+                                    Matcher id = REPLY_ID.matcher(line);
+                                    Matcher seq = SEQ.matcher(line);
+                                    if (id.find() && seq.find()) {
+                                        received.put(id.group(1) + "/" + seq.group(1), now);
+                                    }
+                                }
                             }
+                        } catch (Exception closed) {
+                            // done
                         }
-                    }
-                } catch (Exception closed) {
-                    // done
-                }
-            }, "bench-events");
+                    },
+                    "bench-events");
             reader.setDaemon(true);
             reader.start();
 
@@ -130,12 +133,20 @@ public class EngineChunkBench extends HeddleTestSupport {
             }
             events.body().close();
             Collections.sort(micros);
-            String report = String.format(Locale.ROOT,
+            String report = String.format(
+                    Locale.ROOT,
                     "engine chunk overhead (frame sent by the provider -> REPLY_CHUNK read from /api/events)%n"
                             + "replies=%d chunks/reply=%d gapMs=%d samples=%d%n"
                             + "p50=%.0f us p90=%.0f us p99=%.0f us max=%.0f us min=%.0f us%n",
-                    REPLIES, CHUNKS, GAP_MS, micros.size(), pct(micros, 50), pct(micros, 90), pct(micros, 99),
-                    micros.get(micros.size() - 1), micros.get(0));
+                    REPLIES,
+                    CHUNKS,
+                    GAP_MS,
+                    micros.size(),
+                    pct(micros, 50),
+                    pct(micros, 90),
+                    pct(micros, 99),
+                    micros.get(micros.size() - 1),
+                    micros.get(0));
             Path out = Path.of(System.getProperty("heddle.bench.out", "target/bench-engine-chunks.txt"));
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);

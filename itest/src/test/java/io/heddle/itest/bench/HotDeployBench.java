@@ -62,9 +62,17 @@ public class HotDeployBench extends HeddleTestSupport {
                 deploy.add(times[0]);
                 remove.add(times[1]);
             }
-            report.append(String.format(Locale.ROOT, "pollMs=%d runs=%d jar-in->200: median %.0f ms (min %.0f, max %.0f); "
-                    + "jar-out->404: median %.0f ms (min %.0f, max %.0f)%n", pollMs, RUNS, median(deploy),
-                    Collections.min(deploy), Collections.max(deploy), median(remove), Collections.min(remove),
+            report.append(String.format(
+                    Locale.ROOT,
+                    "pollMs=%d runs=%d jar-in->200: median %.0f ms (min %.0f, max %.0f); "
+                            + "jar-out->404: median %.0f ms (min %.0f, max %.0f)%n",
+                    pollMs,
+                    RUNS,
+                    median(deploy),
+                    Collections.min(deploy),
+                    Collections.max(deploy),
+                    median(remove),
+                    Collections.min(remove),
                     Collections.max(remove)));
         }
         usePoll(-1);
@@ -77,8 +85,8 @@ public class HotDeployBench extends HeddleTestSupport {
     /** Sets pollMs (or removes the configuration) and waits until the component restarted with it. */
     private void usePoll(long pollMs) throws Exception {
         long before = catalogServiceId();
-        org.osgi.service.cm.Configuration configuration = service(ConfigurationAdmin.class)
-                .getConfiguration("io.heddle.extensions", "?");
+        org.osgi.service.cm.Configuration configuration =
+                service(ConfigurationAdmin.class).getConfiguration("io.heddle.extensions", "?");
         if (pollMs < 0) {
             configuration.delete();
         } else {

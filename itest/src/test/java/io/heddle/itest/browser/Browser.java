@@ -39,8 +39,9 @@ final class Browser implements AutoCloseable {
 
     /** Skips the calling test class, with the reason, when the driver is not installed. */
     static void assumeInstalled() {
-        Assume.assumeTrue("Browser tests need Debian's chromium-driver at " + CHROMEDRIVER
-                + " (apt-get install -y chromium chromium-driver); skipped because it is absent.",
+        Assume.assumeTrue(
+                "Browser tests need Debian's chromium-driver at " + CHROMEDRIVER
+                        + " (apt-get install -y chromium chromium-driver); skipped because it is absent.",
                 Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM));
     }
 
@@ -53,9 +54,17 @@ final class Browser implements AutoCloseable {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1280,800");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,800");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -86,26 +95,42 @@ final class Browser implements AutoCloseable {
 
     /** The first visible element for the selector, once there is one. */
     WebElement visible(String css) {
-        return until(css + " to be visible", d -> d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed).findFirst().orElse(null));
+        return until(
+                css + " to be visible",
+                d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** The first visible element for the selector whose text contains {@code text}. */
     WebElement withText(String css, String text) {
-        return until("'" + text + "' in " + css, d -> d.findElements(By.cssSelector(css)).stream()
-                .filter(e -> e.isDisplayed() && e.getText().contains(text)).findFirst().orElse(null));
+        return until(
+                "'" + text + "' in " + css,
+                d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(e -> e.isDisplayed() && e.getText().contains(text))
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** The text of the first visible element for the selector that contains {@code text}, read at once. */
     String text(String css, String text) {
-        return until("'" + text + "' in " + css, d -> d.findElements(By.cssSelector(css)).stream()
-                .filter(e -> e.isDisplayed() && e.getText().contains(text)).findFirst().map(WebElement::getText).orElse(null));
+        return until(
+                "'" + text + "' in " + css,
+                d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(e -> e.isDisplayed() && e.getText().contains(text))
+                        .findFirst()
+                        .map(WebElement::getText)
+                        .orElse(null));
     }
 
     /** Clicks the first visible element for the selector, again if the page re-rendered it meanwhile. */
     void click(String css) {
         until("a click on " + css, d -> {
-            WebElement e = d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+            WebElement e = d.findElements(By.cssSelector(css)).stream()
+                    .filter(WebElement::isDisplayed)
+                    .findFirst()
+                    .orElse(null);
             if (e == null) {
                 return false;
             }
@@ -116,7 +141,8 @@ final class Browser implements AutoCloseable {
 
     /** Emulates a phone-sized viewport. */
     void viewport(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
     }
 

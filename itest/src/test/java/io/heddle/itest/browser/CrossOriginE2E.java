@@ -25,7 +25,7 @@ public class CrossOriginE2E {
     @Before
     public void start() throws Exception {
         Browser.assumeInstalled();
-        server = UiServer.start("cross-origin", home -> { });
+        server = UiServer.start("cross-origin", home -> {});
         browser = new Browser();
     }
 
@@ -48,8 +48,9 @@ public class CrossOriginE2E {
         browser.until("the sign-in cookie", d -> d.manage().getCookieNamed("heddle_token") != null);
 
         byte[] page = ("<!doctype html><title>Another local app</title>"
-                + "<form method=post action='" + server.url("/api/admin/shutdown") + "'>"
-                + "<button id=go type=submit>Win a prize</button></form>").getBytes(StandardCharsets.UTF_8);
+                        + "<form method=post action='" + server.url("/api/admin/shutdown") + "'>"
+                        + "<button id=go type=submit>Win a prize</button></form>")
+                .getBytes(StandardCharsets.UTF_8);
         attacker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         attacker.createContext("/", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/html;charset=utf-8");
@@ -61,11 +62,16 @@ public class CrossOriginE2E {
         browser.open("http://127.0.0.1:" + attacker.getAddress().getPort() + "/");
         browser.visible("#go").click();
 
-        browser.until("the answer to the cross-origin post", d -> d.getCurrentUrl().endsWith("/api/admin/shutdown")
-                && !d.findElement(By.tagName("body")).getText().isEmpty());
+        browser.until(
+                "the answer to the cross-origin post",
+                d -> d.getCurrentUrl().endsWith("/api/admin/shutdown")
+                        && !d.findElement(By.tagName("body")).getText().isEmpty());
         browser.screenshot(getClass().getSimpleName() + "-refused");
-        Object status = browser.js("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : null;");
-        assertThat(((Number) status).intValue()).as("status of the cross-origin post").isEqualTo(403);
+        Object status = browser.js(
+                "const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : null;");
+        assertThat(((Number) status).intValue())
+                .as("status of the cross-origin post")
+                .isEqualTo(403);
         assertThat(browser.driver().findElement(By.tagName("body")).getText()).contains("forbidden_origin");
         assertThat(server.health()).as("the server still answers").isEqualTo(200);
         assertThat(server.daemon().process().isAlive()).isTrue();

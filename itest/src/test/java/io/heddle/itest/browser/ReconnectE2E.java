@@ -18,7 +18,7 @@ public class ReconnectE2E {
     @Before
     public void start() throws Exception {
         Browser.assumeInstalled();
-        server = UiServer.start("reconnect", home -> { });
+        server = UiServer.start("reconnect", home -> {});
         browser = new Browser();
     }
 
@@ -37,8 +37,9 @@ public class ReconnectE2E {
         browser.open(server.url("/"));
         String firstId = server.daemon().value("serverId").orElseThrow();
         browser.text(".host-facts .server-id", firstId);
-        browser.until("the stream to be live", d -> "open".equals(browser.js(
-                "return document.querySelector('.conn').dataset.state")));
+        browser.until(
+                "the stream to be live",
+                d -> "open".equals(browser.js("return document.querySelector('.conn').dataset.state")));
         browser.js("window.heddleSamePage = true");
 
         server.daemon().sigterm();
@@ -50,6 +51,8 @@ public class ReconnectE2E {
         assertThat(secondId).isNotEqualTo(firstId);
         browser.text(".host-facts .server-id", secondId);
         assertThat(browser.text(".conn", "live")).contains("live");
-        assertThat(browser.js("return window.heddleSamePage")).as("the page was never reloaded").isEqualTo(true);
+        assertThat(browser.js("return window.heddleSamePage"))
+                .as("the page was never reloaded")
+                .isEqualTo(true);
     }
 }

@@ -22,7 +22,8 @@ final class UiServer implements AutoCloseable {
     static final List<String> ASSET_ARGS = List.of();
 
     private static final String LISTENING = "Heddle server listening at http://";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HeddleSandbox sandbox;
     private HeddleRun daemon;
@@ -46,9 +47,14 @@ final class UiServer implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--port", "0"));
             args.addAll(ASSET_ARGS);
             HeddleRun daemon = sandbox.startDaemon(args.toArray(new String[0]));
-            String line = daemon.stdout().stream().filter(l -> l.startsWith(LISTENING)).findFirst()
+            String line = daemon.stdout().stream()
+                    .filter(l -> l.startsWith(LISTENING))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no listening line" + daemon.report()));
-            return new UiServer(sandbox, daemon, line.substring("Heddle server listening at ".length()).trim());
+            return new UiServer(
+                    sandbox,
+                    daemon,
+                    line.substring("Heddle server listening at ".length()).trim());
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             sandbox.close();
             throw e;
@@ -98,7 +104,8 @@ final class UiServer implements AutoCloseable {
     String signInUrl() throws IOException, InterruptedException {
         HeddleRun open = sandbox.run("open", "--print");
         Optional<String> printed = open.process().exitValue() == 0
-                ? open.stdout().stream().filter(l -> l.startsWith("http://")).findFirst() : Optional.empty();
+                ? open.stdout().stream().filter(l -> l.startsWith("http://")).findFirst()
+                : Optional.empty();
         return printed.orElse(base + "/?token=" + token());
     }
 
@@ -115,13 +122,15 @@ final class UiServer implements AutoCloseable {
     /** A call with the server's token and extra headers (name, value, name, value, ...). */
     HttpResponse<String> call(String method, String path, String json, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + token());
         if (headers.length > 0) {
             request.headers(headers);
         }
         if (json != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -131,8 +140,12 @@ final class UiServer implements AutoCloseable {
     /** The status of GET /api/health, or -1 when nothing answers. */
     int health() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/health"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -31,10 +31,13 @@ public class WebUiE2E extends BrowserTestBase {
             // A chat engine that answers in two pieces, a moment apart, so that streaming can be seen.
             Path engine = home.resolve("chat-engine.sh");
             // Otherwise it echoes the message, so that a test can have any Markdown rendered.
-            Files.writeString(engine, "msg=$(cat)\ncase \"$msg\" in\n*'two parts'*)\n"
-                    + "  printf 'Streaming **first** part. '\n  sleep 1.5\n  printf 'Then the `second` part.'\n  ;;\n"
-                    + "*) printf '%s' \"$msg\" ;;\nesac\n");
-            Files.writeString(home.resolve("etc/io.heddle.chat.engine.command.cfg"),
+            Files.writeString(
+                    engine,
+                    "msg=$(cat)\ncase \"$msg\" in\n*'two parts'*)\n"
+                            + "  printf 'Streaming **first** part. '\n  sleep 1.5\n  printf 'Then the `second` part.'\n  ;;\n"
+                            + "*) printf '%s' \"$msg\" ;;\nesac\n");
+            Files.writeString(
+                    home.resolve("etc/io.heddle.chat.engine.command.cfg"),
                     "argv=[\"sh\",\"" + engine + "\"]\ninput=last-message\n");
         });
     }
@@ -54,13 +57,18 @@ public class WebUiE2E extends BrowserTestBase {
         Path folder = Files.createDirectories(server.sandbox().home().resolve("signed-out-try"));
         browser.visible("#ws-path").sendKeys(folder.toString());
         browser.visible(".add-ws button[type=submit]").click();
-        assertThat(browser.text(".add-ws .signin-hint", "heddle open")).contains("heddle open").doesNotContain("401").doesNotContain("token_required");
+        assertThat(browser.text(".add-ws .signin-hint", "heddle open"))
+                .contains("heddle open")
+                .doesNotContain("401")
+                .doesNotContain("token_required");
         screenshot();
 
         String signIn = server.signInUrl();
         assertThat(signIn).startsWith(server.base() + "/?token=");
         browser.open(signIn);
-        browser.until("the redirect to drop the token from the address", d -> !d.getCurrentUrl().contains("token="));
+        browser.until(
+                "the redirect to drop the token from the address",
+                d -> !d.getCurrentUrl().contains("token="));
         Cookie cookie = driver().manage().getCookieNamed("heddle_token");
         assertThat(cookie).as("the sign-in cookie").isNotNull();
         assertThat(cookie.getValue()).isEqualTo(server.token());
@@ -73,7 +81,8 @@ public class WebUiE2E extends BrowserTestBase {
         browser.visible("#ws-path").sendKeys(folder.toString());
         browser.visible(".add-ws button[type=submit]").click();
         browser.withText(".ws-card", folder.toString());
-        assertThat(driver().findElements(By.cssSelector(".add-ws .signin-hint"))).isEmpty();
+        assertThat(driver().findElements(By.cssSelector(".add-ws .signin-hint")))
+                .isEmpty();
     }
 
     @Test
@@ -90,10 +99,13 @@ public class WebUiE2E extends BrowserTestBase {
         browser.visible("#ws-name").sendKeys("Second project");
         browser.visible(".add-ws button[type=submit]").click();
         browser.withText(".ws-card h3", "Second project");
-        assertThat(browser.visible(".add-ws").findElements(By.cssSelector(".error"))).isEmpty();
+        assertThat(browser.visible(".add-ws").findElements(By.cssSelector(".error")))
+                .isEmpty();
         // the workspace switcher offers it too
-        browser.until("the switcher to offer the new workspace", d -> d.findElements(By.cssSelector("#ws-switch option"))
-                .stream().anyMatch(o -> o.getText().equals("Second project")));
+        browser.until(
+                "the switcher to offer the new workspace",
+                d -> d.findElements(By.cssSelector("#ws-switch option")).stream()
+                        .anyMatch(o -> o.getText().equals("Second project")));
         screenshot();
     }
 
@@ -115,17 +127,25 @@ public class WebUiE2E extends BrowserTestBase {
         browser.click("[data-key=run-now]");
         browser.text(".runs-table", "continue");
         browser.click(".runs-table a[data-key^=run-]");
-        assertThat(browser.text(".inspector .output-text", "hello-from-the-run")).isEqualTo("hello-from-the-run");
+        assertThat(browser.text(".inspector .output-text", "hello-from-the-run"))
+                .isEqualTo("hello-from-the-run");
         assertThat(browser.text(".inspector", "Error output")).contains("warn");
-        assertThat(browser.js("return window.heddleSamePage")).as("the page was never reloaded").isEqualTo(true);
+        assertThat(browser.js("return window.heddleSamePage"))
+                .as("the page was never reloaded")
+                .isEqualTo(true);
         screenshot();
     }
 
     @Test
     public void aTaskCanBeEditedDisabledAndDeletedAfterAConfirmation() throws Exception {
-        String id = TestSupport.jsonString(server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks",
-                "{\"name\":\"To change\",\"task\":\"x\",\"schedule\":{\"intervalMs\":300000},\"runner\":\"command\","
-                        + "\"runnerConfig\":{\"argv\":[\"true\"]}}").body(), "id");
+        String id = TestSupport.jsonString(
+                server.call(
+                                "POST",
+                                "/api/workspaces/" + ws + "/heartbeat/tasks",
+                                "{\"name\":\"To change\",\"task\":\"x\",\"schedule\":{\"intervalMs\":300000},\"runner\":\"command\","
+                                        + "\"runnerConfig\":{\"argv\":[\"true\"]}}")
+                        .body(),
+                "id");
         String url = "/api/workspaces/" + ws + "/heartbeat/tasks/" + id;
         browser.open(server.url("/w/" + ws + "/tasks/" + id));
         browser.text(".task-facts", "every 5 minutes");
@@ -133,7 +153,8 @@ public class WebUiE2E extends BrowserTestBase {
         browser.click("[data-key=edit]");
         WebElement dialog = browser.visible("dialog.task-dialog");
         assertThat(field(dialog, "Name").getAttribute("value")).isEqualTo("To change");
-        assertThat(field(dialog, "Program and arguments, one per line").getAttribute("value")).isEqualTo("true");
+        assertThat(field(dialog, "Program and arguments, one per line").getAttribute("value"))
+                .isEqualTo("true");
         field(dialog, "Name").clear();
         field(dialog, "Name").sendKeys("Changed");
         new org.openqa.selenium.support.ui.Select(field(dialog, "Schedule")).selectByVisibleText("Custom…");
@@ -145,7 +166,9 @@ public class WebUiE2E extends BrowserTestBase {
         dialog.findElement(By.xpath(".//button[normalize-space()='Save']")).click();
         browser.text(".task-title h2", "Changed");
         browser.text(".task-facts", "every 90 seconds");
-        assertThat(server.call("GET", url, null).body()).contains("\"intervalMs\":90000").contains("\"argv\":[\"true\"]");
+        assertThat(server.call("GET", url, null).body())
+                .contains("\"intervalMs\":90000")
+                .contains("\"argv\":[\"true\"]");
 
         browser.click(".switch input");
         browser.text(".task-item", "disabled");
@@ -156,8 +179,10 @@ public class WebUiE2E extends BrowserTestBase {
         screenshot();
         browser.click("dialog .danger");
         browser.until("the task list without it", d -> d.getCurrentUrl().endsWith("/w/" + ws + "/tasks"));
-        browser.until("the task to be gone from the list", d -> d.findElements(By.cssSelector(".task-item")).stream()
-                .noneMatch(e -> e.getText().contains("Changed")));
+        browser.until(
+                "the task to be gone from the list",
+                d -> d.findElements(By.cssSelector(".task-item")).stream()
+                        .noneMatch(e -> e.getText().contains("Changed")));
         assertThat(server.call("GET", url, null).statusCode()).isEqualTo(404);
     }
 
@@ -172,11 +197,15 @@ public class WebUiE2E extends BrowserTestBase {
         composer.sendKeys(Keys.ENTER);
 
         assertThat(browser.text(".msg-assistant.streaming", "first part"))
-                .as("the first piece shows before the engine wrote the second").doesNotContain("second");
+                .as("the first piece shows before the engine wrote the second")
+                .doesNotContain("second");
         browser.text(".msg-assistant:not(.streaming)", "second");
-        assertThat(browser.text(".msg-assistant:not(.streaming) strong", "first")).isEqualTo("first");
-        assertThat(browser.text(".msg-assistant:not(.streaming) code", "second")).isEqualTo("second");
-        assertThat(driver().findElements(By.cssSelector(".msg-assistant.streaming"))).isEmpty();
+        assertThat(browser.text(".msg-assistant:not(.streaming) strong", "first"))
+                .isEqualTo("first");
+        assertThat(browser.text(".msg-assistant:not(.streaming) code", "second"))
+                .isEqualTo("second");
+        assertThat(driver().findElements(By.cssSelector(".msg-assistant.streaming")))
+                .isEmpty();
         assertThat(browser.text(".msg-user", "Tell me")).contains("Tell me in two parts");
         screenshot();
     }
@@ -184,13 +213,26 @@ public class WebUiE2E extends BrowserTestBase {
     @Test
     public void aReplyIsRenderedAsMarkdownAndNeverAsHtml() throws Exception {
         awaitChatEngine();
-        String session = TestSupport.jsonString(server.call("POST", "/api/chat/sessions", "{\"name\":\"Markdown\"}").body(), "id");
+        String session = TestSupport.jsonString(
+                server.call("POST", "/api/chat/sessions", "{\"name\":\"Markdown\"}")
+                        .body(),
+                "id");
         browser.open(server.url("/w/" + ws + "/chat/" + session));
         WebElement composer = browser.visible(".composer textarea");
-        browser.js("arguments[0].value = arguments[1]", composer, String.join("\n",
-                "Some **bold** and *emphasis* and `code`.", "",
-                "- a <img src=x onerror=alert(1)> item", "- [a bad link](javascript:alert(1))", "- [a good link](https://example.com/x)", "",
-                "```", "<script>alert(2)</script>", "```"));
+        browser.js(
+                "arguments[0].value = arguments[1]",
+                composer,
+                String.join(
+                        "\n",
+                        "Some **bold** and *emphasis* and `code`.",
+                        "",
+                        "- a <img src=x onerror=alert(1)> item",
+                        "- [a bad link](javascript:alert(1))",
+                        "- [a good link](https://example.com/x)",
+                        "",
+                        "```",
+                        "<script>alert(2)</script>",
+                        "```"));
         composer.sendKeys(Keys.ENTER);
 
         browser.text(".msg-assistant:not(.streaming) li", "good link");
@@ -199,8 +241,10 @@ public class WebUiE2E extends BrowserTestBase {
         assertThat(browser.text(reply + "em", "emphasis")).isEqualTo("emphasis");
         assertThat(browser.text(reply + "li", "item")).isEqualTo("a <img src=x onerror=alert(1)> item");
         assertThat(browser.text(reply + "pre", "script")).isEqualTo("<script>alert(2)</script>");
-        assertThat(driver().findElements(By.cssSelector(".messages img, .messages script"))).isEmpty();
-        assertThat(driver().findElements(By.cssSelector(".messages a[href^='javascript']"))).isEmpty();
+        assertThat(driver().findElements(By.cssSelector(".messages img, .messages script")))
+                .isEmpty();
+        assertThat(driver().findElements(By.cssSelector(".messages a[href^='javascript']")))
+                .isEmpty();
         WebElement good = driver().findElement(By.cssSelector(reply + "a[href='https://example.com/x']"));
         assertThat(good.getAttribute("rel")).contains("noopener");
         assertThat(browser.alertOpen()).isFalse();
@@ -209,8 +253,10 @@ public class WebUiE2E extends BrowserTestBase {
 
     @Test
     public void aSessionHeldByAnotherWriterSaysSoInsteadOfSending() throws Exception {
-        String session = TestSupport.jsonString(server.call("POST", "/api/chat/sessions", "{\"name\":\"Held\"}",
-                "Heddle-Client-Id", "another-terminal").body(), "id");
+        String session = TestSupport.jsonString(
+                server.call("POST", "/api/chat/sessions", "{\"name\":\"Held\"}", "Heddle-Client-Id", "another-terminal")
+                        .body(),
+                "id");
         browser.open(server.url("/w/" + ws + "/chat/" + session));
         browser.text(".notice", "another-terminal");
         WebElement composer = browser.visible(".composer textarea");
@@ -228,7 +274,8 @@ public class WebUiE2E extends BrowserTestBase {
         String id = TestSupport.jsonString(created.body(), "id");
         browser.until("the command chat engine to be configured", d -> {
             try {
-                return server.call("POST", "/api/chat/sessions/" + id + "/messages", "{\"text\":\"probe\"}").body()
+                return server.call("POST", "/api/chat/sessions/" + id + "/messages", "{\"text\":\"probe\"}")
+                        .body()
                         .contains("\"outcome\":\"completed\"");
             } catch (Exception e) {
                 return false;
@@ -242,33 +289,45 @@ public class WebUiE2E extends BrowserTestBase {
         browser.open(server.url("/extensions"));
         browser.withText(".page h1", "Extensions");
         Path folder = Files.createDirectories(server.sandbox().home().resolve("extensions"));
-        Path staging = Files.createDirectories(server.sandbox().home().resolve("staging")).resolve("extension-hello.jar");
-        Files.copy(Path.of(System.getProperty("heddle.exampleExtension", "target/test-extensions/extension-hello.jar")),
-                staging, StandardCopyOption.REPLACE_EXISTING);
+        Path staging = Files.createDirectories(server.sandbox().home().resolve("staging"))
+                .resolve("extension-hello.jar");
+        Files.copy(
+                Path.of(System.getProperty("heddle.exampleExtension", "target/test-extensions/extension-hello.jar")),
+                staging,
+                StandardCopyOption.REPLACE_EXISTING);
         Files.move(staging, folder.resolve("extension-hello.jar"), StandardCopyOption.ATOMIC_MOVE);
 
-        assertThat(browser.text(".ext-card[data-file='extension-hello.jar']", "active")).contains("io.heddle.examples.extension-hello").contains("/api/ext/hello");
+        assertThat(browser.text(".ext-card[data-file='extension-hello.jar']", "active"))
+                .contains("io.heddle.examples.extension-hello")
+                .contains("/api/ext/hello");
         screenshot();
 
         Files.delete(folder.resolve("extension-hello.jar"));
-        browser.until("the extension to disappear", d -> d.findElements(By.cssSelector(".ext-card")).isEmpty());
+        browser.until(
+                "the extension to disappear",
+                d -> d.findElements(By.cssSelector(".ext-card")).isEmpty());
         browser.withText(".empty", "No extensions");
     }
 
     @Test
     public void aTaskNamedLikeMarkupShowsAsTextAndOpensNoDialog() throws Exception {
-        HttpResponse<String> created = server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks",
-                "{\"name\":\"" + XSS_NAME + "\",\"task\":\"<script>alert(2)</script>\",\"schedule\":{\"intervalMs\":3600000},"
+        HttpResponse<String> created = server.call(
+                "POST",
+                "/api/workspaces/" + ws + "/heartbeat/tasks",
+                "{\"name\":\"" + XSS_NAME
+                        + "\",\"task\":\"<script>alert(2)</script>\",\"schedule\":{\"intervalMs\":3600000},"
                         + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
         assertThat(created.statusCode()).isEqualTo(201);
         String id = TestSupport.jsonString(created.body(), "id");
-        assertThat(server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks/" + id + "/run", null).statusCode())
+        assertThat(server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks/" + id + "/run", null)
+                        .statusCode())
                 .isEqualTo(202);
         browser.open(server.url("/w/" + ws + "/tasks/" + id));
         assertThat(browser.text(".task-title h2", "<img")).isEqualTo(XSS_NAME);
         assertThat(browser.text(".task-item", "<img")).contains(XSS_NAME);
         assertThat(browser.text(".instruction", "<script>")).isEqualTo("<script>alert(2)</script>");
-        assertThat(driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
+        assertThat(driver().findElements(By.cssSelector("main img, main script")))
+                .isEmpty();
         assertThat(browser.alertOpen()).as("an alert dialog").isFalse();
         browser.open(server.url("/"));
         assertThat(browser.text(".card a", "<img")).isEqualTo(XSS_NAME);
@@ -279,7 +338,9 @@ public class WebUiE2E extends BrowserTestBase {
 
     @Test
     public void at375PixelsNoPageScrollsSideways() throws Exception {
-        HttpResponse<String> task = server.call("POST", "/api/workspaces/" + ws + "/heartbeat/tasks",
+        HttpResponse<String> task = server.call(
+                "POST",
+                "/api/workspaces/" + ws + "/heartbeat/tasks",
                 "{\"name\":\"A task with a rather long name that has to fit on a phone\",\"task\":\"x\","
                         + "\"schedule\":{\"intervalMs\":60000},\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"sh\",\"-c\","
                         + "\"echo a-long-line-of-output-without-any-spaces-in-it-at-all-0123456789-0123456789\"]}}");
@@ -294,17 +355,29 @@ public class WebUiE2E extends BrowserTestBase {
                 return null;
             }
         });
-        String session = TestSupport.jsonString(server.call("POST", "/api/chat/sessions", "{\"name\":\"Phone chat\"}").body(), "id");
+        String session = TestSupport.jsonString(
+                server.call("POST", "/api/chat/sessions", "{\"name\":\"Phone chat\"}")
+                        .body(),
+                "id");
 
-        List<String> pages = List.of("/", "/workspaces", "/w/" + ws + "/tasks", "/w/" + ws + "/tasks/" + taskId,
-                "/w/" + ws + "/tasks/" + taskId + "/runs/" + runId, "/w/" + ws + "/chat", "/w/" + ws + "/chat/" + session,
-                "/extensions", "/events");
+        List<String> pages = List.of(
+                "/",
+                "/workspaces",
+                "/w/" + ws + "/tasks",
+                "/w/" + ws + "/tasks/" + taskId,
+                "/w/" + ws + "/tasks/" + taskId + "/runs/" + runId,
+                "/w/" + ws + "/chat",
+                "/w/" + ws + "/chat/" + session,
+                "/extensions",
+                "/events");
         browser.viewport(375, 800);
         try {
             for (String page : pages) {
                 browser.open(server.url(page));
                 browser.visible("main h1, main h2");
-                browser.until("the page to finish loading", d -> d.findElements(By.cssSelector(".loading")).isEmpty());
+                browser.until(
+                        "the page to finish loading",
+                        d -> d.findElements(By.cssSelector(".loading")).isEmpty());
                 long scroll = (Long) browser.js("return document.documentElement.scrollWidth");
                 long client = (Long) browser.js("return document.documentElement.clientWidth");
                 assertThat(client).as("viewport width").isEqualTo(375);
@@ -316,9 +389,13 @@ public class WebUiE2E extends BrowserTestBase {
             browser.open(server.url("/w/" + ws + "/tasks"));
             browser.click(".menu-btn");
             browser.visible(".sidebar .nav a");
-            browser.until("the menu sheet to slide in", d -> ((Number) browser.js(
-                    "return document.getElementById('sidebar').getBoundingClientRect().left")).intValue() == 0);
-            assertThat((Long) browser.js("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(375);
+            browser.until(
+                    "the menu sheet to slide in",
+                    d -> ((Number) browser.js("return document.getElementById('sidebar').getBoundingClientRect().left"))
+                                    .intValue()
+                            == 0);
+            assertThat((Long) browser.js("return document.documentElement.scrollWidth"))
+                    .isLessThanOrEqualTo(375);
             browser.screenshot(getClass().getSimpleName() + "-" + name.getMethodName() + "-menu");
         } finally {
             browser.resetViewport();
@@ -329,12 +406,16 @@ public class WebUiE2E extends BrowserTestBase {
     public void theEventsPageShowsTheLiveStreamWithATopicFilterAndPause() throws Exception {
         browser.open(server.url("/events"));
         browser.withText(".page h1", "Events");
-        browser.until("the stream to be live", d -> "open".equals(browser.js("return document.querySelector('.conn').dataset.state")));
+        browser.until(
+                "the stream to be live",
+                d -> "open".equals(browser.js("return document.querySelector('.conn').dataset.state")));
         server.call("POST", "/api/chat/sessions", "{\"name\":\"event source\"}");
         browser.text(".event-name", "chat.session_created");
 
         browser.visible("input[type=search]").sendKeys("extensions.");
-        browser.until("the filter to hide other events", d -> d.findElements(By.cssSelector(".event-name")).isEmpty());
+        browser.until(
+                "the filter to hide other events",
+                d -> d.findElements(By.cssSelector(".event-name")).isEmpty());
         browser.visible("input[type=search]").clear();
         browser.visible("input[type=search]").sendKeys("chat.");
         browser.text(".event-name", "chat.session_created");
@@ -345,7 +426,9 @@ public class WebUiE2E extends BrowserTestBase {
         browser.text("main", "held back");
         assertThat(driver().findElements(By.cssSelector(".event"))).hasSize(shown);
         browser.click("button[aria-pressed=true]");
-        browser.until("the held event to show", d -> d.findElements(By.cssSelector(".event")).size() > shown);
+        browser.until(
+                "the held event to show",
+                d -> d.findElements(By.cssSelector(".event")).size() > shown);
         screenshot();
     }
 
@@ -375,9 +458,13 @@ public class WebUiE2E extends BrowserTestBase {
         keys.sendKeys(Keys.ENTER).perform(); // Enter in a field submits the form
 
         browser.withText(".task-title h2", "Typed task");
-        String body = server.call("GET", "/api/workspaces/" + ws + "/heartbeat/tasks", null).body();
-        assertThat(body).contains("\"name\":\"Typed task\"").contains("\"argv\":[\"echo\",\"typed\"]")
-                .contains("\"timeoutMs\":30000").contains("\"intervalMs\":21600000");
+        String body = server.call("GET", "/api/workspaces/" + ws + "/heartbeat/tasks", null)
+                .body();
+        assertThat(body)
+                .contains("\"name\":\"Typed task\"")
+                .contains("\"argv\":[\"echo\",\"typed\"]")
+                .contains("\"timeoutMs\":30000")
+                .contains("\"intervalMs\":21600000");
         screenshot();
     }
 
@@ -386,8 +473,10 @@ public class WebUiE2E extends BrowserTestBase {
     }
 
     private String activeLabel() {
-        return (String) browser.js("const e = document.activeElement;"
-                + "return e && e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.getAttribute('aria-label');");
+        return (String)
+                browser.js(
+                        "const e = document.activeElement;"
+                                + "return e && e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.getAttribute('aria-label');");
     }
 
     private void tabTo(String label) {

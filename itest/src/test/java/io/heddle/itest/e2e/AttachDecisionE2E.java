@@ -31,10 +31,12 @@ public class AttachDecisionE2E {
         ProcessHandle self = ProcessHandle.current();
         Instant lastSeen = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
         String serverId = "daemon-" + self.pid() + "-1";
-        Files.writeString(sandbox.registryFile(), "{\"version\":1,\"server\":{\"serverId\":\"" + serverId + "\","
-                + "\"mode\":\"daemon\",\"host\":\"127.0.0.1\",\"port\":9,\"pid\":" + self.pid() + ","
-                + "\"processStartedAt\":\"" + self.info().startInstant().orElseThrow() + "\","
-                + "\"startedAt\":\"" + lastSeen + "\",\"lastSeenAt\":\"" + lastSeen + "\"},\"workspaces\":[]}",
+        Files.writeString(
+                sandbox.registryFile(),
+                "{\"version\":1,\"server\":{\"serverId\":\"" + serverId + "\","
+                        + "\"mode\":\"daemon\",\"host\":\"127.0.0.1\",\"port\":9,\"pid\":" + self.pid() + ","
+                        + "\"processStartedAt\":\"" + self.info().startInstant().orElseThrow() + "\","
+                        + "\"startedAt\":\"" + lastSeen + "\",\"lastSeenAt\":\"" + lastSeen + "\"},\"workspaces\":[]}",
                 StandardCharsets.UTF_8);
 
         HeddleRun staleStatus = sandbox.run("status");
@@ -42,17 +44,21 @@ public class AttachDecisionE2E {
         assertThat(staleStatus.stdout()).contains("freshness=stale");
 
         Files.createDirectories(sandbox.home().resolve("etc"));
-        Files.writeString(sandbox.home().resolve("etc/io.heddle.heartbeat.cfg"),
-                "# ten minutes\nstaleAfterMs = 600000\n", StandardCharsets.ISO_8859_1);
+        Files.writeString(
+                sandbox.home().resolve("etc/io.heddle.heartbeat.cfg"),
+                "# ten minutes\nstaleAfterMs = 600000\n",
+                StandardCharsets.ISO_8859_1);
 
         HeddleRun freshStatus = sandbox.run("status");
         assertThat(freshStatus.process().exitValue()).as(freshStatus.report()).isZero();
         assertThat(freshStatus.stdout()).contains("freshness=fresh");
 
-        HeddleRun attach = sandbox.run("daemon", "--workspace", sandbox.workspace().toString());
+        HeddleRun attach =
+                sandbox.run("daemon", "--workspace", sandbox.workspace().toString());
         assertThat(attach.process().exitValue()).as(attach.report()).isZero();
-        assertThat(attach.stdout()).containsExactly(
-                "Heddle control-plane server already running at http://127.0.0.1:9", "serverId=" + serverId);
+        assertThat(attach.stdout())
+                .containsExactly(
+                        "Heddle control-plane server already running at http://127.0.0.1:9", "serverId=" + serverId);
         assertThat(sandbox.cacheFolders()).isEmpty();
     }
 
@@ -72,16 +78,20 @@ public class AttachDecisionE2E {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String serverId = "daemon-" + sleeper.pid() + "-" + now.toEpochMilli();
-        Files.writeString(sandbox.registryFile(), "{\"version\":1,\"updatedAt\":\"" + now + "\",\"server\":{"
-                + "\"serverId\":\"" + serverId + "\",\"mode\":\"daemon\",\"host\":\"127.0.0.1\","
-                + "\"port\":" + silentPort + ",\"pid\":" + sleeper.pid() + ","
-                + "\"startedAt\":\"" + now + "\",\"lastSeenAt\":\"" + now + "\"},\"workspaces\":[]}",
+        Files.writeString(
+                sandbox.registryFile(),
+                "{\"version\":1,\"updatedAt\":\"" + now + "\",\"server\":{"
+                        + "\"serverId\":\"" + serverId + "\",\"mode\":\"daemon\",\"host\":\"127.0.0.1\","
+                        + "\"port\":" + silentPort + ",\"pid\":" + sleeper.pid() + ","
+                        + "\"startedAt\":\"" + now + "\",\"lastSeenAt\":\"" + now + "\"},\"workspaces\":[]}",
                 StandardCharsets.UTF_8);
 
         HeddleRun status = sandbox.run("status");
         assertThat(status.process().exitValue()).as(status.report()).isEqualTo(3);
         assertThat(status.stdout()).as(status.report()).contains("freshness=stale");
-        assertThat(status.stdout().get(0)).as(status.report()).contains("has no processStartedAt")
+        assertThat(status.stdout().get(0))
+                .as(status.report())
+                .contains("has no processStartedAt")
                 .contains("nothing listens on 127.0.0.1:" + silentPort);
 
         HeddleRun stop = sandbox.run("stop");
@@ -91,11 +101,14 @@ public class AttachDecisionE2E {
 
         HeddleRun daemon = sandbox.startDaemon("--port", "0");
         assertThat(daemon.stdout().get(0)).as(daemon.report()).startsWith("Heddle server listening at ");
-        assertThat(sandbox.liveRecord()).as(daemon.report())
+        assertThat(sandbox.liveRecord())
+                .as(daemon.report())
                 .hasValueSatisfying(r -> assertThat(r.pid()).isEqualTo(daemon.pid()));
         assertThat(sleeper.isAlive()).isTrue();
 
         daemon.sigterm();
-        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(daemon.report())
+                .isZero();
     }
 }

@@ -48,13 +48,15 @@ public class AuthorPathE2E {
 
     @BeforeClass
     public static void generateTheProjectAsTheGuideSays() throws Exception {
-        docs = Path.of(System.getProperty("heddle.docs", "../docs")).toAbsolutePath().normalize();
+        docs = Path.of(System.getProperty("heddle.docs", "../docs"))
+                .toAbsolutePath()
+                .normalize();
         work = TestSupport.newHome("author-path");
         settings = writeMirrorSettings(work.resolve("settings.xml"));
         Path empty = Files.createDirectories(work.resolve("empty"));
 
-        List<String> generate = new ArrayList<>(List.of(
-                "org.apache.maven.plugins:maven-archetype-plugin:" + required("heddle.archetypePluginVersion") + ":generate"));
+        List<String> generate = new ArrayList<>(List.of("org.apache.maven.plugins:maven-archetype-plugin:"
+                + required("heddle.archetypePluginVersion") + ":generate"));
         generate.addAll(guideGenerateProperties());
         long started = System.nanoTime();
         maven(empty, "generate", generate);
@@ -62,7 +64,9 @@ public class AuthorPathE2E {
 
         try (Stream<Path> made = Files.list(empty)) {
             List<Path> folders = made.filter(Files::isDirectory).collect(Collectors.toList());
-            assertThat(folders).as("archetype:generate makes one project folder").hasSize(1);
+            assertThat(folders)
+                    .as("archetype:generate makes one project folder")
+                    .hasSize(1);
             project = folders.get(0);
         }
     }
@@ -81,7 +85,9 @@ public class AuthorPathE2E {
         assertReport(project.resolve("target/failsafe-reports"), "HelloServletIT");
         Path jar;
         try (Stream<Path> jars = Files.list(project.resolve("target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+            jar = jars.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         started = System.nanoTime();
@@ -94,7 +100,9 @@ public class AuthorPathE2E {
             Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
             Files.move(staged, folder.resolve("hello-extension.jar"), StandardCopyOption.ATOMIC_MOVE);
 
-            Poll.until("the generated extension answers", DEPLOY_DEADLINE,
+            Poll.until(
+                    "the generated extension answers",
+                    DEPLOY_DEADLINE,
                     () -> get(server, "/api/ext/hello-extension/hello").startsWith("200 "));
             assertThat(get(server, "/api/ext/hello-extension/hello"))
                     .contains("\"message\":\"Hello from hello-extension\"")
@@ -125,14 +133,23 @@ public class AuthorPathE2E {
             String language = line.substring(3).trim();
             if (language.equals("java") || language.equals("xml")) {
                 Matcher path = CAPTION_PATH.matcher(caption);
-                assertThat(path.find()).as("docs/extensions.md line %d: the line before a %s block names the file it "
-                        + "shows, in backticks (it says: %s)", i + 1, language, caption).isTrue();
+                assertThat(path.find())
+                        .as(
+                                "docs/extensions.md line %d: the line before a %s block names the file it "
+                                        + "shows, in backticks (it says: %s)",
+                                i + 1, language, caption)
+                        .isTrue();
                 Path file = path.group(1).startsWith("examples/")
-                        ? docs.getParent().resolve(path.group(1)) : project.resolve(path.group(1));
-                assertThat(file).as("docs/extensions.md line %d names %s", i + 1, path.group(1)).isRegularFile();
+                        ? docs.getParent().resolve(path.group(1))
+                        : project.resolve(path.group(1));
+                assertThat(file)
+                        .as("docs/extensions.md line %d names %s", i + 1, path.group(1))
+                        .isRegularFile();
                 String block = String.join("\n", lines.subList(i + 1, end)).strip();
-                assertThat(block).as("docs/extensions.md line %d: the %s block is %s, unchanged", i + 1, language, file)
-                        .isEqualTo(Files.readString(file, StandardCharsets.UTF_8).strip());
+                assertThat(block)
+                        .as("docs/extensions.md line %d: the %s block is %s, unchanged", i + 1, language, file)
+                        .isEqualTo(
+                                Files.readString(file, StandardCharsets.UTF_8).strip());
                 checked++;
             }
             i = end;
@@ -145,13 +162,18 @@ public class AuthorPathE2E {
     public void platformListNamesExactlyTheDistributionsBundles() throws IOException {
         Path list = Path.of(required("heddle.platformPom"));
         List<String> listed = PlatformList.read(list).stream()
-                .map(c -> c.artifactId() + "-" + c.version() + ".jar").sorted().collect(Collectors.toList());
+                .map(c -> c.artifactId() + "-" + c.version() + ".jar")
+                .sorted()
+                .collect(Collectors.toList());
         List<String> shipped;
         try (Stream<Path> jars = Files.list(HeddleSandbox.distribution().resolve("bundles"))) {
-            shipped = jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted()
+            shipped = jars.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jar"))
+                    .sorted()
                     .collect(Collectors.toList());
         }
-        assertThat(listed).as("the bundles %s lists, against the distribution's bundles/ folder", list)
+        assertThat(listed)
+                .as("the bundles %s lists, against the distribution's bundles/ folder", list)
                 .isEqualTo(shipped);
     }
 
@@ -162,10 +184,12 @@ public class AuthorPathE2E {
         int compared = 0;
         for (PlatformList.Coordinates bundle : PlatformList.read(Path.of(required("heddle.platformPom")))) {
             Matcher managed = Pattern.compile("<groupId>" + Pattern.quote(bundle.groupId()) + "</groupId><artifactId>"
-                    + Pattern.quote(bundle.artifactId()) + "</artifactId><version>([^<]+)</version>").matcher(text);
+                            + Pattern.quote(bundle.artifactId()) + "</artifactId><version>([^<]+)</version>")
+                    .matcher(text);
             if (managed.find()) {
                 String version = managed.group(1).replace("${project.version}", bundle.version());
-                assertThat(version).as("%s manages %s:%s", bom, bundle.groupId(), bundle.artifactId())
+                assertThat(version)
+                        .as("%s manages %s:%s", bom, bundle.groupId(), bundle.artifactId())
                         .isEqualTo(bundle.version());
                 compared++;
             }
@@ -176,35 +200,47 @@ public class AuthorPathE2E {
     /** The -D arguments of the guide's archetype:generate command. */
     private static List<String> guideGenerateProperties() throws IOException {
         String text = Files.readString(docs.resolve("extensions.md"), StandardCharsets.UTF_8);
-        Matcher command = Pattern.compile("mvn archetype:generate((?:[^\\n]*\\\\\\n)*[^\\n]*)").matcher(text);
-        assertThat(command.find()).as("docs/extensions.md shows 'mvn archetype:generate'").isTrue();
+        Matcher command = Pattern.compile("mvn archetype:generate((?:[^\\n]*\\\\\\n)*[^\\n]*)")
+                .matcher(text);
+        assertThat(command.find())
+                .as("docs/extensions.md shows 'mvn archetype:generate'")
+                .isTrue();
         List<String> properties = new ArrayList<>();
         for (String token : command.group(1).replace("\\\n", " ").trim().split("\\s+")) {
             if (token.startsWith("-D")) {
                 properties.add(token);
             }
         }
-        assertThat(properties).as("the guide's archetype:generate arguments")
-                .contains("-DarchetypeGroupId=io.heddle", "-DarchetypeArtifactId=heddle-extension-archetype",
+        assertThat(properties)
+                .as("the guide's archetype:generate arguments")
+                .contains(
+                        "-DarchetypeGroupId=io.heddle",
+                        "-DarchetypeArtifactId=heddle-extension-archetype",
                         "-DinteractiveMode=false");
         return properties;
     }
 
     /** Runs Maven in a folder on the private repository and the mirror; fails with its log's end unless it succeeds. */
     private static void maven(Path dir, String name, List<String> arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(required("heddle.mvn"), "-B", "-s", settings.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                required("heddle.mvn"),
+                "-B",
+                "-s",
+                settings.toString(),
                 "-Dmaven.repo.local=" + required("heddle.sdkRepository")));
         command.addAll(arguments);
         Path log = work.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // Maven's own JVM does short work: the C1 compiler alone starts it faster (the tests' JVMs are not affected)
         builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         Process process = builder.start();
         try {
             if (!process.waitFor(MAVEN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(String.join(" ", command) + " did not end within " + MAVEN_DEADLINE
-                        + "; its log: " + log);
+                throw new AssertionError(
+                        String.join(" ", command) + " did not end within " + MAVEN_DEADLINE + "; its log: " + log);
             }
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -223,11 +259,19 @@ public class AuthorPathE2E {
         Path report;
         try (Stream<Path> files = Files.list(reports)) {
             report = files.filter(p -> p.getFileName().toString().startsWith("TEST-")
-                    && p.getFileName().toString().endsWith("." + simpleName + ".xml")).findFirst().orElse(null);
+                            && p.getFileName().toString().endsWith("." + simpleName + ".xml"))
+                    .findFirst()
+                    .orElse(null);
         }
         assertThat(report).as("a report of %s in %s", simpleName, reports).isNotNull();
-        String head = Files.readAllLines(report).stream().filter(l -> l.contains("<testsuite")).findFirst().orElse("");
-        assertThat(head).as(report.toString()).contains("failures=\"0\"").contains("errors=\"0\"")
+        String head = Files.readAllLines(report).stream()
+                .filter(l -> l.contains("<testsuite"))
+                .findFirst()
+                .orElse("");
+        assertThat(head)
+                .as(report.toString())
+                .contains("failures=\"0\"")
+                .contains("errors=\"0\"")
                 .doesNotContain("tests=\"0\"");
     }
 
@@ -241,14 +285,18 @@ public class AuthorPathE2E {
         String repository = "<id>central</id><url>" + url + "</url>"
                 + "<releases><enabled>true</enabled></releases>"
                 + "<snapshots><enabled>true</enabled><updatePolicy>never</updatePolicy></snapshots>";
-        Files.writeString(file, "<settings>\n"
-                + "  <mirrors><mirror><id>central</id><mirrorOf>*</mirrorOf><url>" + url + "</url></mirror></mirrors>\n"
-                + "  <profiles><profile><id>user-repository</id>\n"
-                + "    <repositories><repository>" + repository + "</repository></repositories>\n"
-                + "    <pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>\n"
-                + "  </profile></profiles>\n"
-                + "  <activeProfiles><activeProfile>user-repository</activeProfile></activeProfiles>\n"
-                + "</settings>\n");
+        Files.writeString(
+                file,
+                "<settings>\n"
+                        + "  <mirrors><mirror><id>central</id><mirrorOf>*</mirrorOf><url>" + url
+                        + "</url></mirror></mirrors>\n"
+                        + "  <profiles><profile><id>user-repository</id>\n"
+                        + "    <repositories><repository>" + repository + "</repository></repositories>\n"
+                        + "    <pluginRepositories><pluginRepository>" + repository
+                        + "</pluginRepository></pluginRepositories>\n"
+                        + "  </profile></profiles>\n"
+                        + "  <activeProfiles><activeProfile>user-repository</activeProfile></activeProfiles>\n"
+                        + "</settings>\n");
         return file;
     }
 

@@ -3,8 +3,8 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
+import io.heddle.itest.support.Poll;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +36,15 @@ public class BadStoreConfigurationE2E {
         ServerRecord server = sandbox.liveRecord().orElseThrow();
         expectProblem(sandbox, server, "refused the password of user heddle");
         assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr()))
-                .as("the terminal").doesNotContain("Exception").doesNotContain("\tat ").doesNotContain(WRONG);
+                .as("the terminal")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain(WRONG);
         for (Path log : sandbox.logFiles()) {
-            assertThat(Files.readString(log)).as(log.toString()).doesNotContain(WRONG).doesNotContain(PASSWORD);
+            assertThat(Files.readString(log))
+                    .as(log.toString())
+                    .doesNotContain(WRONG)
+                    .doesNotContain(PASSWORD);
         }
     }
 
@@ -50,26 +56,36 @@ public class BadStoreConfigurationE2E {
         ServerRecord server = sandbox.liveRecord().orElseThrow();
         expectProblem(sandbox, server, "127.0.0.1:" + closed + " cannot be reached");
         assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr()))
-                .as("the terminal").doesNotContain("Exception").doesNotContain("\tat ");
+                .as("the terminal")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     private void expectProblem(HeddleSandbox sandbox, ServerRecord server, String cause) throws Exception {
-        String workspaceId = TestSupport.jsonString(call(sandbox, server, "/api/workspaces").body(), "activeWorkspaceId");
+        String workspaceId =
+                TestSupport.jsonString(call(sandbox, server, "/api/workspaces").body(), "activeWorkspaceId");
         Poll.until("health names the store's problem", Duration.ofSeconds(20), () -> {
             HttpResponse<String> health = callQuietly(sandbox, server, "/api/health");
-            return health != null && health.body().contains("degraded") && health.body().contains(cause);
+            return health != null
+                    && health.body().contains("degraded")
+                    && health.body().contains(cause);
         });
-        assertThat(call(sandbox, server, "/api/health").body()).as("the store in use, named with its problem")
+        assertThat(call(sandbox, server, "/api/health").body())
+                .as("the store in use, named with its problem")
                 .contains("\"taskStore\":{\"kind\":\"postgresql\"", "\"available\":false")
-                .doesNotContain(PASSWORD).doesNotContain(WRONG);
+                .doesNotContain(PASSWORD)
+                .doesNotContain(WRONG);
         long asked = System.nanoTime();
         HttpResponse<String> tasks = call(sandbox, server, "/api/workspaces/" + workspaceId + "/heartbeat/tasks");
         long answeredMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();
-        System.out.println("BadStoreConfigurationE2E: task list answered " + tasks.statusCode() + " after "
-                + answeredMs + " ms");
+        System.out.println(
+                "BadStoreConfigurationE2E: task list answered " + tasks.statusCode() + " after " + answeredMs + " ms");
         assertThat(tasks.statusCode()).as(tasks.body()).isEqualTo(503);
-        assertThat(tasks.body()).contains("\"code\":\"storage_unavailable\"").contains(cause)
-                .doesNotContain(PASSWORD).doesNotContain(WRONG);
+        assertThat(tasks.body())
+                .contains("\"code\":\"storage_unavailable\"")
+                .contains(cause)
+                .doesNotContain(PASSWORD)
+                .doesNotContain(WRONG);
     }
 
     private HeddleSandbox configured(String name, String url, String password) throws Exception {

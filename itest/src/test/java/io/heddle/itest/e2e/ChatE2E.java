@@ -37,13 +37,17 @@ public class ChatE2E {
 
     @Test
     public void theSessionChatWritesIsTheOneTheHttpApiShows() throws Exception {
-        Files.writeString(sandbox.home().resolve("etc/io.heddle.chat.engine.command.cfg"),
+        Files.writeString(
+                sandbox.home().resolve("etc/io.heddle.chat.engine.command.cfg"),
                 "argv=[\"sh\",\"-c\",\"cat >/dev/null; printf 'po'; printf 'ng'\"]\ninput=last-message\n");
-        HeddleRun chat = sandbox.start("chat", "--workspace", sandbox.workspace().toString(), "--session", "e2e-1");
+        HeddleRun chat =
+                sandbox.start("chat", "--workspace", sandbox.workspace().toString(), "--session", "e2e-1");
         OutputStream stdin = chat.process().getOutputStream();
-        assertThat(chat.awaitLine(l -> l.startsWith("session="), HeddleSandbox.START_DEADLINE)).as(chat.report())
+        assertThat(chat.awaitLine(l -> l.startsWith("session="), HeddleSandbox.START_DEADLINE))
+                .as(chat.report())
                 .contains("session=e2e-1");
-        String listening = chat.awaitLine(l -> l.startsWith(LISTENING), DEADLINE).orElseThrow();
+        String listening =
+                chat.awaitLine(l -> l.startsWith(LISTENING), DEADLINE).orElseThrow();
         int chatPort = Integer.parseInt(listening.substring(LISTENING.length()).replaceAll("^[^:]*:(\\d+).*$", "$1"));
         String chatId = chat.value("serverId").orElseThrow();
         assertThat(sandbox.liveRecord().orElseThrow().serverId()).isEqualTo(chatId);
@@ -54,10 +58,17 @@ public class ChatE2E {
         boolean answered = false;
         for (int attempt = 0; !answered && System.nanoTime() < end; attempt++) {
             // each reply follows the prompt "> " on its line
-            long notices = chat.stdout().stream().filter(l -> l.contains("[system]")).count();
+            long notices =
+                    chat.stdout().stream().filter(l -> l.contains("[system]")).count();
             write(stdin, "ping " + attempt + "\n");
-            chat.awaitLine(l -> l.equals("> pong") || (l.contains("[system]")
-                    && chat.stdout().stream().filter(x -> x.contains("[system]")).count() > notices), DEADLINE);
+            chat.awaitLine(
+                    l -> l.equals("> pong")
+                            || (l.contains("[system]")
+                                    && chat.stdout().stream()
+                                                    .filter(x -> x.contains("[system]"))
+                                                    .count()
+                                            > notices),
+                    DEADLINE);
             answered = chat.stdout().contains("> pong");
         }
         assertThat(answered).as(chat.report()).isTrue();
@@ -67,16 +78,22 @@ public class ChatE2E {
         assertThat(list[1]).contains("\"id\":\"e2e-1\"").contains("\"holder\":\"heddle-chat-" + chat.pid() + "\"");
         String[] session = get(chatPort, "/api/chat/sessions/e2e-1");
         assertThat(session[0]).isEqualTo("200");
-        assertThat(session[1]).contains("\"role\":\"user\"").contains("ping 0")
+        assertThat(session[1])
+                .contains("\"role\":\"user\"")
+                .contains("ping 0")
                 .contains("{\"role\":\"assistant\",\"text\":\"pong\"");
-        assertThat(sandbox.workspace().resolve(".heddle/chat/sessions/e2e-1.json")).exists();
+        assertThat(sandbox.workspace().resolve(".heddle/chat/sessions/e2e-1.json"))
+                .exists();
 
         stdin.close(); // Ctrl-D
-        assertThat(chat.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(chat.report()).isZero();
+        assertThat(chat.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(chat.report())
+                .isZero();
         assertThat(chat.stderr()).as(chat.report()).isEmpty();
         assertThat(sandbox.liveRecord()).isEmpty();
         assertThat(sandbox.cacheFolders()).isEmpty();
-        assertThat(Files.exists(sandbox.home().resolve("run/" + chatId + ".token"))).isFalse();
+        assertThat(Files.exists(sandbox.home().resolve("run/" + chatId + ".token")))
+                .isFalse();
     }
 
     // --- helpers ---

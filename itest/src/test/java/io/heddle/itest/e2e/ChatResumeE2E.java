@@ -40,7 +40,9 @@ public class ChatResumeE2E {
         assertResumedWith(second, one);
         String two = second.sendUntilAnswered("two");
         second.interrupt(); // Ctrl-C at the prompt
-        assertThat(second.run().awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(second.run().report()).isZero();
+        assertThat(second.run().awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(second.run().report())
+                .isZero();
 
         TerminalChat third = TerminalChat.start(sandbox, "--session", "solo");
         assertResumedWith(third, two);
@@ -50,11 +52,14 @@ public class ChatResumeE2E {
         TerminalChat fourth = TerminalChat.start(sandbox, "--session", "solo", "--history", "2");
         assertResumedWith(fourth, three);
         List<String> shown = shownHistory(fourth);
-        assertThat(shown).as("--history 2 shows the last two messages").hasSize(3)
+        assertThat(shown)
+                .as("--history 2 shows the last two messages")
+                .hasSize(3)
                 .anyMatch(l -> l.contains("earlier messages not shown"));
         fourth.sendUntilAnswered("four");
         fourth.type("/history");
-        assertThat(fourth.awaitAfter(fourth.lines().size() - 1, TerminalChat.ECHO + one)).as(fourth.run().report())
+        assertThat(fourth.awaitAfter(fourth.lines().size() - 1, TerminalChat.ECHO + one))
+                .as(fourth.run().report())
                 .isPresent();
         assertThat(fourth.exit()).isZero();
     }
@@ -77,14 +82,17 @@ public class ChatResumeE2E {
         assertResumedWith(third, two);
         third.sendUntilAnswered("three");
         third.type("/help");
-        assertThat(third.awaitAfter(0, "/history  prints the whole conversation")).as(third.run().report()).isPresent();
+        assertThat(third.awaitAfter(0, "/history  prints the whole conversation"))
+                .as(third.run().report())
+                .isPresent();
         assertThat(third.exit()).isZero();
     }
 
     /** The chat continued the session, printed its earlier messages before the prompt, and refused nothing. */
     private static void assertResumedWith(TerminalChat chat, String lastAnswered) {
         assertThat(chat.lines()).as(chat.run().report()).anyMatch(l -> l.startsWith("Continuing chat session"));
-        assertThat(shownHistory(chat)).as(chat.run().report())
+        assertThat(shownHistory(chat))
+                .as(chat.run().report())
                 .anyMatch(l -> l.contains("> " + lastAnswered))
                 .anyMatch(l -> l.contains(TerminalChat.ECHO + lastAnswered));
         assertThat(chat.lines()).as(chat.run().report()).noneMatch(l -> l.contains("being written by"));

@@ -41,32 +41,44 @@ public class ConcurrentStartE2E {
                         HeddleSandbox.START_DEADLINE);
                 assertThat(first).as("round %d: %s", round, run.report()).isPresent();
                 if (first.get().startsWith("Heddle server listening")) {
-                    assertThat(winner).as("round %d: a second server started: %s", round, run.report()).isNull();
+                    assertThat(winner)
+                            .as("round %d: a second server started: %s", round, run.report())
+                            .isNull();
                     winner = run;
                 } else {
                     losers.add(run);
                 }
             }
             assertThat(winner).as("round %d: no server started", round).isNotNull();
-            String serverId = winner.awaitStartLines(HeddleSandbox.START_DEADLINE).get(1).substring("serverId=".length());
+            String serverId =
+                    winner.awaitStartLines(HeddleSandbox.START_DEADLINE).get(1).substring("serverId=".length());
 
             for (HeddleRun loser : losers) {
-                assertThat(loser.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as("round %d: %s", round, loser.report())
+                assertThat(loser.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                        .as("round %d: %s", round, loser.report())
                         .isZero();
-                assertThat(loser.stdout()).as("round %d: %s", round, loser.report()).containsExactly(
-                        "Heddle control-plane server already running at http://127.0.0.1:" + port,
-                        "serverId=" + serverId);
-                assertThat(loser.stderr()).as("round %d: %s", round, loser.report()).isEmpty();
+                assertThat(loser.stdout())
+                        .as("round %d: %s", round, loser.report())
+                        .containsExactly(
+                                "Heddle control-plane server already running at http://127.0.0.1:" + port,
+                                "serverId=" + serverId);
+                assertThat(loser.stderr())
+                        .as("round %d: %s", round, loser.report())
+                        .isEmpty();
             }
             ServerRecord record = sandbox.liveRecord().orElseThrow();
             assertThat(record.serverId()).isEqualTo(serverId);
             assertThat(record.pid()).isEqualTo(winner.pid());
             assertThat(record.port()).isEqualTo(port);
-            assertThat(Sockets.listeners(port)).as("round %d: listeners on %d", round, port).isEqualTo(1);
+            assertThat(Sockets.listeners(port))
+                    .as("round %d: listeners on %d", round, port)
+                    .isEqualTo(1);
             assertThat(sandbox.cacheFolders()).as("round %d", round).containsExactly(serverId);
 
             winner.sigterm();
-            assertThat(winner.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(winner.report()).isZero();
+            assertThat(winner.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                    .as(winner.report())
+                    .isZero();
         }
     }
 
@@ -89,7 +101,9 @@ public class ConcurrentStartE2E {
                     HeddleSandbox.START_DEADLINE);
             assertThat(first).as(run.report()).isPresent();
             if (first.get().startsWith("Heddle server listening")) {
-                assertThat(winner).as("a second server started: %s", run.report()).isNull();
+                assertThat(winner)
+                        .as("a second server started: %s", run.report())
+                        .isNull();
                 winner = run;
             }
         }
@@ -99,9 +113,13 @@ public class ConcurrentStartE2E {
         String serverId = lines.get(1).substring("serverId=".length());
         for (HeddleRun run : runs) {
             if (run != winner) {
-                assertThat(run.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(run.report()).isZero();
-                assertThat(run.stdout()).as(run.report()).containsExactly(
-                        "Heddle control-plane server already running at " + endpoint, "serverId=" + serverId);
+                assertThat(run.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                        .as(run.report())
+                        .isZero();
+                assertThat(run.stdout())
+                        .as(run.report())
+                        .containsExactly(
+                                "Heddle control-plane server already running at " + endpoint, "serverId=" + serverId);
                 assertThat(run.stderr()).as(run.report()).isEmpty();
             }
         }

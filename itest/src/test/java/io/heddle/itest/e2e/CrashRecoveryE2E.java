@@ -52,20 +52,29 @@ public class CrashRecoveryE2E {
         int port = Sockets.freePort();
         // The daemon's parent is `sleep`, which never reaps children: once killed, it stays a zombie.
         String script = "\"$0\" daemon --workspace \"$1\" --port \"$2\" & echo \"pid=$!\"; exec sleep 600";
-        HeddleRun parent = sandbox.startRaw(List.of("sh", "-c", script, HeddleSandbox.executable().toString(),
-                sandbox.workspace().toString(), Integer.toString(port)));
+        HeddleRun parent = sandbox.startRaw(List.of(
+                "sh",
+                "-c",
+                script,
+                HeddleSandbox.executable().toString(),
+                sandbox.workspace().toString(),
+                Integer.toString(port)));
         parent.awaitStartLines(HeddleSandbox.START_DEADLINE);
         long daemonPid = Long.parseLong(parent.value("pid").orElseThrow());
         ServerRecord killed = sandbox.liveRecord().orElseThrow();
         assertThat(killed.pid()).isEqualTo(daemonPid);
 
         ProcessHandle.of(daemonPid).orElseThrow().destroyForcibly();
-        Poll.until("process " + daemonPid + " is a zombie (state Z)", Duration.ofSeconds(20),
+        Poll.until(
+                "process " + daemonPid + " is a zombie (state Z)",
+                Duration.ofSeconds(20),
                 () -> procState(daemonPid).equals(Optional.of('Z')));
         assertThat(sandbox.liveRecord()).contains(killed);
 
         HeddleRun second = sandbox.startDaemon("--port", Integer.toString(port));
-        assertThat(procState(daemonPid)).as("still a zombie while the new daemon started").contains('Z');
+        assertThat(procState(daemonPid))
+                .as("still a zombie while the new daemon started")
+                .contains('Z');
         ServerRecord now = sandbox.liveRecord().orElseThrow();
         assertThat(now.pid()).isEqualTo(second.pid());
         assertThat(now.serverId()).isNotEqualTo(killed.serverId());

@@ -38,7 +38,8 @@ public class CsrfE2E {
         port = Sockets.freePort();
         daemon = sandbox.startDaemon("--port", Integer.toString(port));
         ServerRecord record = sandbox.liveRecord().orElseThrow();
-        token = Files.readString(sandbox.home().resolve("run").resolve(record.serverId() + ".token")).trim();
+        token = Files.readString(sandbox.home().resolve("run").resolve(record.serverId() + ".token"))
+                .trim();
         String workspaceId = TestSupport.jsonString(RawHttp.get(port, "/api/workspaces").body, "activeWorkspaceId");
         tasks = "/api/workspaces/" + workspaceId + "/heartbeat/tasks";
         RawHttp.Response created = call("POST", tasks, bearer(), "application/json", newTask("made by the CLI"));
@@ -64,8 +65,8 @@ public class CsrfE2E {
         return headers;
     }
 
-    private RawHttp.Response call(String method, String path, Map<String, String> headers, String contentType, String body)
-            throws Exception {
+    private RawHttp.Response call(
+            String method, String path, Map<String, String> headers, String contentType, String body) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(headers);
         if (contentType != null) {
             all.put("Content-Type", contentType);
@@ -80,13 +81,19 @@ public class CsrfE2E {
 
     @Test
     public void aForeignPageWithTheCookieCanNeitherStopTheServerNorRunNorCreateTasks() throws Exception {
-        for (String origin : new String[] {"http://evil.example", "http://localhost:" + (port == 65535 ? 1 : port + 1)}) {
+        for (String origin :
+                new String[] {"http://evil.example", "http://localhost:" + (port == 65535 ? 1 : port + 1)}) {
             Map<String, String> foreign = cookieFrom(origin);
-            assertForbiddenOrigin(call("POST", "/api/admin/shutdown", foreign, "text/plain", "x"), origin + " shutdown");
-            assertForbiddenOrigin(call("POST", "/api/admin/shutdown", foreign, null, null), origin + " shutdown, no body");
-            assertForbiddenOrigin(call("POST", tasks + "/" + taskId + "/run", foreign, "text/plain", "x"), origin + " run");
-            assertForbiddenOrigin(call("POST", tasks + "/" + taskId + "/resume", foreign, null, null), origin + " resume");
-            assertForbiddenOrigin(call("POST", tasks, foreign, "application/json", newTask("made by a foreign page")),
+            assertForbiddenOrigin(
+                    call("POST", "/api/admin/shutdown", foreign, "text/plain", "x"), origin + " shutdown");
+            assertForbiddenOrigin(
+                    call("POST", "/api/admin/shutdown", foreign, null, null), origin + " shutdown, no body");
+            assertForbiddenOrigin(
+                    call("POST", tasks + "/" + taskId + "/run", foreign, "text/plain", "x"), origin + " run");
+            assertForbiddenOrigin(
+                    call("POST", tasks + "/" + taskId + "/resume", foreign, null, null), origin + " resume");
+            assertForbiddenOrigin(
+                    call("POST", tasks, foreign, "application/json", newTask("made by a foreign page")),
                     origin + " create");
         }
 
@@ -114,7 +121,9 @@ public class CsrfE2E {
 
         RawHttp.Response stop = call("POST", "/api/admin/shutdown", cookieFrom("http://127.0.0.1:" + port), null, null);
         assertThat(stop.status).as(stop::toString).isEqualTo(202);
-        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(daemon.report())
+                .isZero();
     }
 
     @Test
@@ -129,6 +138,8 @@ public class CsrfE2E {
         // heddle stop: the CLI's own client (bearer, no body)
         HeddleRun stop = sandbox.run("stop");
         assertThat(stop.process().exitValue()).as(stop.report()).isZero();
-        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(daemon.report())
+                .isZero();
     }
 }

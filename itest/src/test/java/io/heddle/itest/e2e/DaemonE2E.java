@@ -37,12 +37,17 @@ public class DaemonE2E {
     @Test
     public void startPrintsTheFiveLinesAndHealthAnswers() throws Exception {
         ServerRecord record = sandbox.liveRecord().orElseThrow();
-        assertThat(startLines).containsExactly(
-                "Heddle server listening at http://127.0.0.1:" + port,
-                "serverId=" + record.serverId(),
-                "workspace=" + sandbox.workspace().toAbsolutePath().normalize(),
-                "state=" + sandbox.workspace().toAbsolutePath().normalize().resolve(".heddle"),
-                "registry=" + sandbox.registryFile());
+        assertThat(startLines)
+                .containsExactly(
+                        "Heddle server listening at http://127.0.0.1:" + port,
+                        "serverId=" + record.serverId(),
+                        "workspace=" + sandbox.workspace().toAbsolutePath().normalize(),
+                        "state="
+                                + sandbox.workspace()
+                                        .toAbsolutePath()
+                                        .normalize()
+                                        .resolve(".heddle"),
+                        "registry=" + sandbox.registryFile());
         assertThat(record.serverId()).startsWith("daemon-" + daemon.pid() + "-");
         assertThat(record.pid()).isEqualTo(daemon.pid());
         assertThat(daemon.stderr()).isEmpty();
@@ -59,12 +64,16 @@ public class DaemonE2E {
         ServerRecord before = sandbox.liveRecord().orElseThrow();
         List<String> cachesBefore = sandbox.cacheFolders();
 
-        HeddleRun second = sandbox.start("daemon", "--workspace", sandbox.workspace().toString());
-        assertThat(second.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(second.report()).isZero();
+        HeddleRun second =
+                sandbox.start("daemon", "--workspace", sandbox.workspace().toString());
+        assertThat(second.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(second.report())
+                .isZero();
 
-        assertThat(second.stdout()).containsExactly(
-                "Heddle control-plane server already running at http://127.0.0.1:" + port,
-                "serverId=" + before.serverId());
+        assertThat(second.stdout())
+                .containsExactly(
+                        "Heddle control-plane server already running at http://127.0.0.1:" + port,
+                        "serverId=" + before.serverId());
         assertThat(second.stderr()).isEmpty();
         ServerRecord after = sandbox.liveRecord().orElseThrow();
         assertThat(after.serverId()).isEqualTo(before.serverId());
@@ -79,8 +88,9 @@ public class DaemonE2E {
     public void secondDaemonOnAnotherPortAttachesToo() throws Exception {
         HeddleRun second = sandbox.run("daemon", "--port", Integer.toString(Sockets.freePort()), "--no-assets");
         assertThat(second.process().exitValue()).as(second.report()).isZero();
-        assertThat(second.stdout()).first().isEqualTo(
-                "Heddle control-plane server already running at http://127.0.0.1:" + port);
+        assertThat(second.stdout())
+                .first()
+                .isEqualTo("Heddle control-plane server already running at http://127.0.0.1:" + port);
     }
 
     @Test
@@ -88,16 +98,21 @@ public class DaemonE2E {
         ServerRecord record = sandbox.liveRecord().orElseThrow();
         HeddleRun status = sandbox.run("status");
         assertThat(status.process().exitValue()).as(status.report()).isZero();
-        assertThat(status.stdout()).contains(
-                "Heddle control-plane server running at http://127.0.0.1:" + port,
-                "serverId=" + record.serverId(),
-                "mode=daemon",
-                "pid=" + daemon.pid(),
-                "freshness=fresh",
-                "registry=" + sandbox.registryFile(),
-                "workspaces=1");
-        assertThat(status.value("ageMs")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isNotNegative());
-        assertThat(status.stdout()).anySatisfy(l -> assertThat(l).contains(sandbox.workspace().toAbsolutePath().normalize().toString()));
+        assertThat(status.stdout())
+                .contains(
+                        "Heddle control-plane server running at http://127.0.0.1:" + port,
+                        "serverId=" + record.serverId(),
+                        "mode=daemon",
+                        "pid=" + daemon.pid(),
+                        "freshness=fresh",
+                        "registry=" + sandbox.registryFile(),
+                        "workspaces=1");
+        assertThat(status.value("ageMs"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isNotNegative());
+        assertThat(status.stdout())
+                .anySatisfy(l -> assertThat(l)
+                        .contains(
+                                sandbox.workspace().toAbsolutePath().normalize().toString()));
     }
 
     @Test
@@ -107,7 +122,9 @@ public class DaemonE2E {
         assertThat(status.process().exitValue()).as(status.report()).isZero();
         assertThat(status.stdout()).hasSize(1);
         String json = status.stdout().get(0);
-        assertThat(json).startsWith("{").endsWith("}")
+        assertThat(json)
+                .startsWith("{")
+                .endsWith("}")
                 .contains("\"running\":true")
                 .contains("\"endpoint\":\"http://127.0.0.1:" + port + "\"")
                 .contains("\"serverId\":\"" + record.serverId() + "\"")
@@ -115,7 +132,8 @@ public class DaemonE2E {
                 .contains("\"pid\":" + daemon.pid())
                 .contains("\"fresh\":true")
                 .contains("\"stale\":false")
-                .contains("\"workspaceRoot\":\"" + sandbox.workspace().toAbsolutePath().normalize() + "\"");
+                .contains("\"workspaceRoot\":\""
+                        + sandbox.workspace().toAbsolutePath().normalize() + "\"");
         assertThat(json).containsPattern("\"ageMs\":\\d+");
     }
 }

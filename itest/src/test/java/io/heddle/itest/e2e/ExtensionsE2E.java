@@ -3,8 +3,6 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.RawHttp;
-import io.heddle.itest.TestSupport;
 import io.heddle.itest.extensions.TestJars;
 import io.heddle.itest.support.Poll;
 import java.io.IOException;
@@ -60,8 +58,10 @@ public class ExtensionsE2E {
         Poll.until("hello serves", DEADLINE, () -> get(first, "/api/ext/hello").startsWith("200 "));
         Poll.until("both extensions are active", DEADLINE, () -> {
             String list = get(first, "/api/extensions");
-            return list.contains("\"file\":\"hello.jar\"") && list.contains("\"file\":\"kept.jar\"")
-                    && !list.contains("\"state\":\"INSTALLED\"") && !list.contains("NOT_INSTALLED");
+            return list.contains("\"file\":\"hello.jar\"")
+                    && list.contains("\"file\":\"kept.jar\"")
+                    && !list.contains("\"state\":\"INSTALLED\"")
+                    && !list.contains("NOT_INSTALLED");
         });
         assertThat(get(first, "/api/ext/hello")).contains("\"serverId\":\"" + first.serverId() + "\"");
         assertThat(get(first, "/api/extensions")).contains("\"folder\":\"" + folder.toRealPath() + "\"");
@@ -73,10 +73,13 @@ public class ExtensionsE2E {
 
         assertThat(second.serverId()).isNotEqualTo(first.serverId());
         // kept.jar active again means the watcher has reconciled the folder with what is installed
-        Poll.until("kept.jar is active again", DEADLINE,
+        Poll.until(
+                "kept.jar is active again",
+                DEADLINE,
                 () -> get(second, "/api/extensions").matches("(?s).*\"file\":\"kept.jar\"[^}]*\"state\":\"ACTIVE\".*"));
-        assertThat(get(second, "/api/extensions")).doesNotContain("hello.jar").doesNotContain(
-                "io.heddle.examples.extension-hello");
+        assertThat(get(second, "/api/extensions"))
+                .doesNotContain("hello.jar")
+                .doesNotContain("io.heddle.examples.extension-hello");
         assertThat(get(second, "/api/ext/hello")).startsWith("404 ");
         assertThat(get(second, "/api/health")).startsWith("200 ");
     }
@@ -88,21 +91,30 @@ public class ExtensionsE2E {
         HeddleRun first = sandbox.startDaemon("--port", port);
         ServerRecord defaults = sandbox.liveRecord().orElseThrow();
         Path standard = sandbox.home().resolve("extensions");
-        Poll.until("the default folder is watched", DEADLINE, () -> get(defaults, "/api/extensions")
-                .contains("\"folder\":\"" + standard + "\""));
+        Poll.until(
+                "the default folder is watched",
+                DEADLINE,
+                () -> get(defaults, "/api/extensions").contains("\"folder\":\"" + standard + "\""));
         stop();
         // the stopped daemon's process must be gone before its etc/ changes, or its own watcher sees them
-        assertThat(first.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(first.report()).isZero();
+        assertThat(first.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(first.report())
+                .isZero();
 
         Path configured = Files.createDirectories(sandbox.home().resolve("configured-extensions"));
-        Files.writeString(sandbox.home().resolve("etc").resolve("io.heddle.extensions.cfg"),
+        Files.writeString(
+                sandbox.home().resolve("etc").resolve("io.heddle.extensions.cfg"),
                 "dir=" + configured + "\npollMs=50\n");
         sandbox.startDaemon("--port", port);
         ServerRecord fromConfiguration = sandbox.liveRecord().orElseThrow();
-        Poll.until("the configured folder is watched", DEADLINE, () -> get(fromConfiguration, "/api/extensions")
-                .contains("\"folder\":\"" + configured + "\""));
+        Poll.until(
+                "the configured folder is watched",
+                DEADLINE,
+                () -> get(fromConfiguration, "/api/extensions").contains("\"folder\":\"" + configured + "\""));
         dropIn(configured, "hello.jar", Files.readAllBytes(helloJar()));
-        Poll.until("an extension of the configured folder serves", DEADLINE,
+        Poll.until(
+                "an extension of the configured folder serves",
+                DEADLINE,
                 () -> get(fromConfiguration, "/api/ext/hello").startsWith("200 "));
         stop();
 
@@ -110,15 +122,23 @@ public class ExtensionsE2E {
         sandbox.startDaemon("--port", port, "--extensions-dir", flagged.toString());
         ServerRecord fromFlag = sandbox.liveRecord().orElseThrow();
         assertThat(get(fromFlag, "/api/extensions")).contains("\"folder\":\"" + flagged + "\"");
-        assertThat(get(fromFlag, "/api/ext/hello")).as("the configured folder is not watched").startsWith("404 ");
+        assertThat(get(fromFlag, "/api/ext/hello"))
+                .as("the configured folder is not watched")
+                .startsWith("404 ");
     }
 
     @Test
     public void extensionsDirThatIsAFileIsRefusedBeforeBoot() throws Exception {
         Path file = Files.writeString(sandbox.home().resolve("not-a-folder"), "x");
 
-        HeddleRun run = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0",
-                "--extensions-dir", file.toString());
+        HeddleRun run = sandbox.run(
+                "daemon",
+                "--workspace",
+                sandbox.workspace().toString(),
+                "--port",
+                "0",
+                "--extensions-dir",
+                file.toString());
 
         assertThat(run.process().exitValue()).as(run.report()).isEqualTo(1);
         assertThat(run.stderr()).hasSize(1);

@@ -15,8 +15,8 @@ import java.util.function.Predicate;
 /** One {@code heddle} process of the distribution and everything it printed so far. */
 public final class HeddleRun {
 
-    static final List<String> START_PREFIXES = List.of("Heddle server listening at http://", "serverId=",
-            "workspace=", "state=", "registry=");
+    static final List<String> START_PREFIXES =
+            List.of("Heddle server listening at http://", "serverId=", "workspace=", "state=", "registry=");
     static final String ATTACH_PREFIX = "Heddle control-plane server already running at http://";
 
     private final Process process;
@@ -34,23 +34,26 @@ public final class HeddleRun {
     }
 
     private void pump(InputStream stream, List<String> lines, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            synchronized (this) {
+                                lines.add(line);
+                                notifyAll();
+                            }
+                        }
+                    } catch (IOException closed) {
+                        // the process is gone
+                    }
                     synchronized (this) {
-                        lines.add(line);
+                        pumpsDone++;
                         notifyAll();
                     }
-                }
-            } catch (IOException closed) {
-                // the process is gone
-            }
-            synchronized (this) {
-                pumpsDone++;
-                notifyAll();
-            }
-        }, "heddle-" + name + "-" + process.pid());
+                },
+                "heddle-" + name + "-" + process.pid());
         t.setDaemon(true);
         t.start();
     }
@@ -102,8 +105,8 @@ public final class HeddleRun {
     /** Waits for the five start lines; fails with the output when they do not come. */
     List<String> awaitStartLines(Duration deadline) throws InterruptedException {
         if (awaitLine(l -> l.startsWith("registry="), deadline).isEmpty()) {
-            throw new AssertionError(description + " did not print its start lines within " + deadline.toSeconds()
-                    + " s" + report());
+            throw new AssertionError(
+                    description + " did not print its start lines within " + deadline.toSeconds() + " s" + report());
         }
         List<String> lines = stdout();
         int first = indexOfPrefix(lines, START_PREFIXES.get(0));
@@ -140,7 +143,10 @@ public final class HeddleRun {
 
     /** The value of the first {@code key=value} line on stdout. */
     public Optional<String> value(String key) {
-        return stdout().stream().filter(l -> l.startsWith(key + "=")).findFirst().map(l -> l.substring(key.length() + 1));
+        return stdout().stream()
+                .filter(l -> l.startsWith(key + "="))
+                .findFirst()
+                .map(l -> l.substring(key.length() + 1));
     }
 
     public String report() {

@@ -33,7 +33,8 @@ public final class HeddleSandbox implements AutoCloseable {
 
     static final Duration START_DEADLINE = Duration.ofSeconds(60);
     static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path home;
     private final Path workspace;
@@ -122,7 +123,7 @@ public final class HeddleSandbox implements AutoCloseable {
     }
 
     FileDaemonRegistry registry() {
-        return FileDaemonRegistry.open(registryFile(), Duration.ofSeconds(45), warning -> { });
+        return FileDaemonRegistry.open(registryFile(), Duration.ofSeconds(45), warning -> {});
     }
 
     RegistrySnapshot snapshot() {
@@ -147,7 +148,8 @@ public final class HeddleSandbox implements AutoCloseable {
     /** Files next to the registry whose name starts with {@code prefix}. */
     List<Path> homeFiles(String prefix) throws IOException {
         try (Stream<Path> entries = Files.list(home)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList());
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .collect(Collectors.toList());
         }
     }
 
@@ -188,18 +190,22 @@ public final class HeddleSandbox implements AutoCloseable {
     }
 
     /** As {@link #call}, but the answer is not checked against the OpenAPI document. */
-    public HttpResponse<String> callUnchecked(ServerRecord server, String method, String path, String body,
-            Duration timeout) throws IOException, InterruptedException {
+    public HttpResponse<String> callUnchecked(
+            ServerRecord server, String method, String path, String body, Duration timeout)
+            throws IOException, InterruptedException {
         return HTTP.send(request(server, method, path, body, timeout), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(ServerRecord server, String method, String path, String body, Duration timeout)
             throws IOException {
-        String token = Files.readString(home.resolve("run").resolve(server.serverId() + ".token")).trim();
+        String token = Files.readString(home.resolve("run").resolve(server.serverId() + ".token"))
+                .trim();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpointUrl() + path))
-                .timeout(timeout).header("Authorization", "Bearer " + token);
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token);
         if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }

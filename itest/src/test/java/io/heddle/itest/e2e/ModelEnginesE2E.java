@@ -3,11 +3,11 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.FakeModelProvider;
 import io.heddle.itest.support.FakeModelProvider.Answer;
 import io.heddle.itest.support.FakeModelProvider.Ending;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -41,11 +41,15 @@ public class ModelEnginesE2E {
         provider = FakeModelProvider.start();
         sandbox = new HeddleSandbox("engines");
         Path etc = Files.createDirectories(sandbox.home().resolve("etc"));
-        Files.writeString(etc.resolve("io.heddle.chat.engine.openai-local.cfg"), "baseUrl=" + provider.openAiBaseUrl()
-                + "\nmodel=fake-model\napiKeyEnv=" + KEY_ENV + "\ntemperature=0.2\n");
+        Files.writeString(
+                etc.resolve("io.heddle.chat.engine.openai-local.cfg"),
+                "baseUrl=" + provider.openAiBaseUrl() + "\nmodel=fake-model\napiKeyEnv=" + KEY_ENV
+                        + "\ntemperature=0.2\n");
         daemon = sandbox.startDaemon("--port", Integer.toString(Sockets.freePort()));
         server = sandbox.liveRecord().orElseThrow();
-        Poll.until("the daemon lists the engine from etc/", Duration.ofSeconds(30),
+        Poll.until(
+                "the daemon lists the engine from etc/",
+                Duration.ofSeconds(30),
                 () -> get("/api/chat/engines").contains("\"name\":\"local\""));
     }
 
@@ -77,14 +81,19 @@ public class ModelEnginesE2E {
         HttpResponse<String> created = call("POST", "/api/chat/sessions", "{\"id\":\"e2e-chat\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
-        HttpResponse<String> sent = call("POST", "/api/chat/sessions/e2e-chat/messages",
-                "{\"text\":\"What is the answer?\"}");
+        HttpResponse<String> sent =
+                call("POST", "/api/chat/sessions/e2e-chat/messages", "{\"text\":\"What is the answer?\"}");
 
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
-        assertThat(sent.body()).contains("\"outcome\":\"completed\"", "\"engine\":\"local\"",
-                "{\"role\":\"assistant\",\"text\":\"Forty-two.\"");
+        assertThat(sent.body())
+                .contains(
+                        "\"outcome\":\"completed\"",
+                        "\"engine\":\"local\"",
+                        "{\"role\":\"assistant\",\"text\":\"Forty-two.\"");
         FakeModelProvider.Request request = provider.requests().stream()
-                .filter(r -> r.body().contains("What is the answer?")).findFirst().orElseThrow();
+                .filter(r -> r.body().contains("What is the answer?"))
+                .findFirst()
+                .orElseThrow();
         assertThat(request.headers().get("authorization")).isEqualTo("Bearer " + System.getenv(KEY_ENV));
         assertThat(request.body()).contains("\"temperature\":0.2");
         assertNoFileOrOutputHoldsTheKey();
@@ -95,22 +104,33 @@ public class ModelEnginesE2E {
         provider.enqueue(Answer.reply("The build is green on main.\n", "DECISION: complete - nothing left to do"));
         String workspaceId = TestSupport.jsonString(get("/api/workspaces"), "activeWorkspaceId");
         String tasks = "/api/workspaces/" + workspaceId + "/heartbeat/tasks";
-        HttpResponse<String> created = call("POST", tasks, "{\"name\":\"watch the build\",\"task\":\"Check whether "
-                + "the build on main is green.\",\"enabled\":true,\"schedule\":{\"intervalMs\":3600000},"
-                + "\"runner\":\"agent\",\"runnerConfig\":{\"engine\":\"local\"}}");
+        HttpResponse<String> created = call(
+                "POST",
+                tasks,
+                "{\"name\":\"watch the build\",\"task\":\"Check whether "
+                        + "the build on main is green.\",\"enabled\":true,\"schedule\":{\"intervalMs\":3600000},"
+                        + "\"runner\":\"agent\",\"runnerConfig\":{\"engine\":\"local\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String taskId = TestSupport.jsonString(created.body(), "id");
 
         HttpResponse<String> runNow = call("POST", tasks + "/" + taskId + "/run", null);
         assertThat(runNow.statusCode()).as(runNow.body()).isBetween(200, 299);
 
-        Poll.until("the agent task is complete", Duration.ofSeconds(30),
+        Poll.until(
+                "the agent task is complete",
+                Duration.ofSeconds(30),
                 () -> get(tasks + "/" + taskId).contains("\"status\":\"complete\""));
         String runs = get(tasks + "/" + taskId + "/runs");
-        assertThat(runs).contains("\"decision\":\"complete\"", "\"status\":\"finished\"",
-                "nothing left to do", "The build is green on main.");
+        assertThat(runs)
+                .contains(
+                        "\"decision\":\"complete\"",
+                        "\"status\":\"finished\"",
+                        "nothing left to do",
+                        "The build is green on main.");
         FakeModelProvider.Request asked = provider.requests().stream()
-                .filter(r -> r.body().contains("Check whether the build on main is green.")).findFirst().orElseThrow();
+                .filter(r -> r.body().contains("Check whether the build on main is green."))
+                .findFirst()
+                .orElseThrow();
         assertThat(asked.body()).contains("watch the build", "DECISION: <continue|pause|complete|escalate>");
         assertNoFileOrOutputHoldsTheKey();
     }
@@ -120,28 +140,43 @@ public class ModelEnginesE2E {
         provider.enqueue(Answer.reply("partial answer").then(Ending.STALL));
         // A shell or CI runner may start us with SIGINT ignored, which every child would inherit
         // (and a JVM never replaces): perl gives the chat the default disposition back.
-        HeddleRun chat = sandbox.startRaw(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
-                HeddleSandbox.executable().toString(), "chat", "--workspace", sandbox.workspace().toString(),
-                "--engine", "local"));
+        HeddleRun chat = sandbox.startRaw(List.of(
+                "perl",
+                "-e",
+                "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                HeddleSandbox.executable().toString(),
+                "chat",
+                "--workspace",
+                sandbox.workspace().toString(),
+                "--engine",
+                "local"));
         OutputStream stdin = chat.process().getOutputStream();
-        assertThat(chat.awaitLine(l -> l.startsWith("session="), HeddleSandbox.START_DEADLINE)).as(chat.report())
+        assertThat(chat.awaitLine(l -> l.startsWith("session="), HeddleSandbox.START_DEADLINE))
+                .as(chat.report())
                 .isPresent();
         // the engine is chosen for the session once it is open: its line follows session=
-        assertThat(chat.awaitLine(l -> l.equals("engine=local"), HeddleSandbox.START_DEADLINE)).as(chat.report())
+        assertThat(chat.awaitLine(l -> l.equals("engine=local"), HeddleSandbox.START_DEADLINE))
+                .as(chat.report())
                 .isPresent();
         String sessionId = chat.value("session").orElseThrow();
         int before = provider.frameWrites().size();
 
         stdin.write("Tell me everything\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        Poll.until("the provider sent the first part", Duration.ofSeconds(30),
+        Poll.until(
+                "the provider sent the first part",
+                Duration.ofSeconds(30),
                 () -> provider.frameWrites().size() > before);
         Process interrupt = new ProcessBuilder("sh", "-c", "kill -INT " + chat.pid()).start(); // the shell's own kill
         assertThat(interrupt.waitFor()).isZero();
 
-        assertThat(chat.awaitLine(l -> l.startsWith("[system] The reply was stopped on request"),
-                Duration.ofSeconds(30))).as(chat.report()).isPresent();
-        assertThat(chat.process().isAlive()).as("Ctrl-C during a reply leaves the chat running").isTrue();
+        assertThat(chat.awaitLine(
+                        l -> l.startsWith("[system] The reply was stopped on request"), Duration.ofSeconds(30)))
+                .as(chat.report())
+                .isPresent();
+        assertThat(chat.process().isAlive())
+                .as("Ctrl-C during a reply leaves the chat running")
+                .isTrue();
         // the reply streams after the prompt marker "> " that the chat printed
         assertThat(chat.stdout()).as(chat.report()).anyMatch(l -> l.endsWith("partial answer"));
         assertThat(Files.readString(sandbox.workspace().resolve(".heddle/chat/sessions/" + sessionId + ".json")))
@@ -149,7 +184,9 @@ public class ModelEnginesE2E {
 
         stdin.write("/exit\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        assertThat(chat.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(chat.report()).isZero();
+        assertThat(chat.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(chat.report())
+                .isZero();
     }
 
     private static void assertNoFileOrOutputHoldsTheKey() throws IOException {
@@ -164,6 +201,7 @@ public class ModelEnginesE2E {
             String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
             assertThat(text.contains(key)).as("%s holds the key", file).isFalse();
         }
-        assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr())).doesNotContain(key);
+        assertThat(String.join("\n", daemon.stdout()) + String.join("\n", daemon.stderr()))
+                .doesNotContain(key);
     }
 }

@@ -46,7 +46,8 @@ public class OneLiveServerE2E {
         Path otherFolder = Files.createDirectories(sandbox.home().resolve("other-project"));
 
         TerminalChat chat = TerminalChat.start(sandbox, "--workspace", otherFolder.toString(), "--session", "side");
-        assertThat(chat.lines().get(0)).as(chat.run().report())
+        assertThat(chat.lines().get(0))
+                .as(chat.run().report())
                 .isEqualTo("Attached to the Heddle daemon server at http://127.0.0.1:" + daemonPort + " (serverId="
                         + daemonId + "); no server of its own was started.");
         assertThat(chat.lines().get(1)).as(chat.run().report()).startsWith("workspace=other-project (" + otherFolder);
@@ -87,7 +88,9 @@ public class OneLiveServerE2E {
 
         // The daemon stops: the record goes back to the chat that still serves, at once.
         daemon.sigterm();
-        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(daemon.report())
+                .isZero();
         assertThat(sandbox.liveRecord().map(ServerRecord::serverId)).contains(chatId);
         HeddleRun status = sandbox.run("status");
         assertThat(status.process().exitValue()).as(status.report()).isZero();
@@ -104,17 +107,24 @@ public class OneLiveServerE2E {
         long end = System.nanoTime() + WATCH.toNanos();
         while (System.nanoTime() < end) {
             HeddleRun status = sandbox.run("status");
-            polls.add(status.process().exitValue() + " " + status.value("serverId").orElse("(none)") + " "
+            polls.add(status.process().exitValue() + " "
+                    + status.value("serverId").orElse("(none)") + " "
                     + status.value("freshness").orElse("(none)"));
         }
-        assertThat(polls).as("heddle status, poll by poll").isNotEmpty()
+        assertThat(polls)
+                .as("heddle status, poll by poll")
+                .isNotEmpty()
                 .allMatch(p -> p.equals("0 " + serverId + " fresh"));
     }
 
     /** {@code heddle daemon --port OTHER} attaches to the live daemon instead of starting a second one. */
     private void assertASecondDaemonAttaches(String daemonId) throws Exception {
-        HeddleRun second = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(),
-                "--port", Integer.toString(Sockets.freePort()));
+        HeddleRun second = sandbox.run(
+                "daemon",
+                "--workspace",
+                sandbox.workspace().toString(),
+                "--port",
+                Integer.toString(Sockets.freePort()));
         assertThat(second.process().exitValue()).as(second.report()).isZero();
         assertThat(second.stdout()).as(second.report()).hasSize(2);
         assertThat(second.stdout().get(0)).startsWith(HeddleRun.ATTACH_PREFIX);

@@ -65,7 +65,8 @@ public final class PostgresDatabase extends ExternalResource {
         Path secret = sandbox.home().resolve("pgpass");
         Files.writeString(secret, password + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(etc.resolve("io.heddle.heartbeat.store.postgres.cfg"), "url=" + url
-                + "\nuser=" + ROLE + "\npasswordFile=" + secret + "\n" + settings);
+        Files.writeString(
+                etc.resolve("io.heddle.heartbeat.store.postgres.cfg"),
+                "url=" + url + "\nuser=" + ROLE + "\npasswordFile=" + secret + "\n" + settings);
     }
 }

@@ -16,8 +16,7 @@ import java.util.List;
 /** Ports and listening sockets, from the outside. */
 final class Sockets {
 
-    private Sockets() {
-    }
+    private Sockets() {}
 
     /** A port that was free a moment ago on 127.0.0.1. */
     static int freePort() throws IOException {

@@ -8,11 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.nio.file.Path;
 import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
@@ -30,12 +30,14 @@ public class StartFailureE2E {
             foreign.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = foreign.getLocalPort();
 
-            HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(),
-                    "--port", Integer.toString(port));
+            HeddleRun daemon = sandbox.run(
+                    "daemon", "--workspace", sandbox.workspace().toString(), "--port", Integer.toString(port));
 
             assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
             assertThat(daemon.stderr()).hasSize(1);
-            assertThat(daemon.stderr().get(0)).startsWith("heddle: Port " + port).contains("already in use")
+            assertThat(daemon.stderr().get(0))
+                    .startsWith("heddle: Port " + port)
+                    .contains("already in use")
                     .contains("--port");
             assertThat(daemon.stdout()).isEmpty();
             assertThat(sandbox.liveRecord()).isEmpty();
@@ -60,7 +62,9 @@ public class StartFailureE2E {
             assertThat(run.process().exitValue()).as(run.report()).isEqualTo(2);
             assertThat(run.stderr()).as(run.report()).isNotEmpty();
             assertThat(run.stderr().get(0)).as(run.report()).contains(c.getValue());
-            assertThat(run.stderr()).as(run.report()).anySatisfy(l -> assertThat(l).startsWith("Usage: heddle "));
+            assertThat(run.stderr())
+                    .as(run.report())
+                    .anySatisfy(l -> assertThat(l).startsWith("Usage: heddle "));
             assertThat(run.stdout()).as(run.report()).isEmpty();
         }
         assertThat(sandbox.liveRecord()).isEmpty();
@@ -75,8 +79,10 @@ public class StartFailureE2E {
         HeddleRun daemon = sandbox.run("daemon", "--workspace", file.toString(), "--port", "0");
 
         assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
-        assertThat(daemon.stderr()).as(daemon.report())
-                .containsExactly("heddle: The workspace " + file + " is a file, not a folder. Pass --workspace with a folder.");
+        assertThat(daemon.stderr())
+                .as(daemon.report())
+                .containsExactly(
+                        "heddle: The workspace " + file + " is a file, not a folder. Pass --workspace with a folder.");
         assertThat(daemon.stdout()).isEmpty();
     }
 
@@ -91,13 +97,17 @@ public class StartFailureE2E {
         SmallTmpfs readOnly = SmallTmpfs.mount(sandbox.home().resolve("read-only-workspace"), "ro,size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", readOnly != null);
         try (readOnly) {
-            HeddleRun daemon = sandbox.run("daemon", "--workspace", readOnly.dir().toString(), "--port", "0");
+            HeddleRun daemon =
+                    sandbox.run("daemon", "--workspace", readOnly.dir().toString(), "--port", "0");
 
             assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
-            assertThat(daemon.stderr()).as(daemon.report()).containsExactly("heddle: Cannot write the workspace state"
-                    + " folder " + readOnly.dir().resolve(".heddle") + " (" + readOnly.dir().resolve(".heddle")
-                    + ": Read-only file system). Make it writable for you, or pass --workspace with a folder you can"
-                    + " write to.");
+            assertThat(daemon.stderr())
+                    .as(daemon.report())
+                    .containsExactly("heddle: Cannot write the workspace state"
+                            + " folder " + readOnly.dir().resolve(".heddle") + " ("
+                            + readOnly.dir().resolve(".heddle")
+                            + ": Read-only file system). Make it writable for you, or pass --workspace with a folder you can"
+                            + " write to.");
             assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
             assertThat(sandbox.liveRecord()).isEmpty();
             assertThat(sandbox.cacheFolders()).isEmpty();
@@ -121,10 +131,12 @@ public class StartFailureE2E {
 
             assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
             assertThat(daemon.stderr()).as(daemon.report()).hasSize(1);
-            assertThat(daemon.stderr().get(0)).as(daemon.report())
-                    .startsWith("heddle: Cannot write the workspace state folder " + full.dir().resolve(".heddle"))
-                    .contains("No space left on device").endsWith("Free space on that disk, or pass --workspace with"
-                            + " a folder on another disk.");
+            assertThat(daemon.stderr().get(0))
+                    .as(daemon.report())
+                    .startsWith("heddle: Cannot write the workspace state folder "
+                            + full.dir().resolve(".heddle"))
+                    .contains("No space left on device")
+                    .endsWith("Free space on that disk, or pass --workspace with" + " a folder on another disk.");
             assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
             assertThat(sandbox.liveRecord()).isEmpty();
             assertThat(sandbox.cacheFolders()).isEmpty();
@@ -140,12 +152,16 @@ public class StartFailureE2E {
         try (cache) {
             cache.fill("filler");
 
-            HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
+            HeddleRun daemon =
+                    sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
 
             assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
-            assertThat(daemon.stderr()).as(daemon.report()).containsExactly("heddle: Cannot write the bundle cache "
-                    + cache.dir() + " (No space left on device). Free space on that disk, or point HEDDLE_HOME at a"
-                    + " folder on another disk.");
+            assertThat(daemon.stderr())
+                    .as(daemon.report())
+                    .containsExactly("heddle: Cannot write the bundle cache "
+                            + cache.dir()
+                            + " (No space left on device). Free space on that disk, or point HEDDLE_HOME at a"
+                            + " folder on another disk.");
             assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
             assertThat(sandbox.liveRecord()).isEmpty();
             assertThat(sandbox.cacheFolders()).containsExactly("filler");
@@ -159,12 +175,15 @@ public class StartFailureE2E {
         SmallTmpfs cache = SmallTmpfs.mount(sandbox.home().resolve("cache"), "ro,size=1m");
         Assume.assumeTrue("mounting a tmpfs is not allowed here", cache != null);
         try (cache) {
-            HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
+            HeddleRun daemon =
+                    sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port", "0");
 
             assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
             assertThat(daemon.stderr()).as(daemon.report()).hasSize(1);
-            assertThat(daemon.stderr().get(0)).as(daemon.report())
-                    .startsWith("heddle: Cannot write the bundle cache " + cache.dir() + " (" + cache.dir() + "/daemon-")
+            assertThat(daemon.stderr().get(0))
+                    .as(daemon.report())
+                    .startsWith(
+                            "heddle: Cannot write the bundle cache " + cache.dir() + " (" + cache.dir() + "/daemon-")
                     .endsWith(": Read-only file system). Make it writable for you, or point HEDDLE_HOME at a folder"
                             + " you own.");
             assertThat(daemon.stdout()).as(daemon.report()).isEmpty();
@@ -191,30 +210,46 @@ public class StartFailureE2E {
             boxes.put(c.getKey(), box);
         }
         HeddleSandbox partial = sandboxes.create("registry-bad-entry");
-        Files.writeString(partial.registryFile(), "{\"version\":1,\"workspaces\":["
-                + entry("ws-good-1", "/src/one") + ","
-                + "{\"workspace\":{\"name\":\"no id, no roots\"},\"updatedAt\":\"2026-01-01T00:00:00.000Z\"},"
-                + entry("ws-good-2", "/src/two") + "]}", StandardCharsets.UTF_8);
+        Files.writeString(
+                partial.registryFile(),
+                "{\"version\":1,\"workspaces\":["
+                        + entry("ws-good-1", "/src/one") + ","
+                        + "{\"workspace\":{\"name\":\"no id, no roots\"},\"updatedAt\":\"2026-01-01T00:00:00.000Z\"},"
+                        + entry("ws-good-2", "/src/two") + "]}",
+                StandardCharsets.UTF_8);
         boxes.put("bad-entry", partial);
 
         for (Map.Entry<String, HeddleSandbox> box : boxes.entrySet()) {
-            daemons.put(box.getKey(), box.getValue().start("daemon", "--workspace",
-                    box.getValue().workspace().toString(), "--port", "0"));
+            daemons.put(
+                    box.getKey(),
+                    box.getValue()
+                            .start(
+                                    "daemon",
+                                    "--workspace",
+                                    box.getValue().workspace().toString(),
+                                    "--port",
+                                    "0"));
         }
         for (Map.Entry<String, HeddleRun> d : daemons.entrySet()) {
             d.getValue().awaitStartLines(HeddleSandbox.START_DEADLINE);
             HeddleSandbox box = boxes.get(d.getKey());
-            assertThat(box.liveRecord()).as(d.getKey()).hasValueSatisfying(r -> assertThat(r.pid())
-                    .isEqualTo(d.getValue().pid()));
+            assertThat(box.liveRecord())
+                    .as(d.getKey())
+                    .hasValueSatisfying(
+                            r -> assertThat(r.pid()).isEqualTo(d.getValue().pid()));
         }
         for (String name : corrupt.keySet()) {
             HeddleSandbox box = boxes.get(name);
             assertThat(box.homeFiles("daemon-registry.json.corrupt-")).as(name).hasSize(1);
-            assertThat(Files.readString(box.homeFiles("daemon-registry.json.corrupt-").get(0), StandardCharsets.UTF_8))
-                    .as(name).isEqualTo(corrupt.get(name));
+            assertThat(Files.readString(
+                            box.homeFiles("daemon-registry.json.corrupt-").get(0), StandardCharsets.UTF_8))
+                    .as(name)
+                    .isEqualTo(corrupt.get(name));
         }
-        List<String> ids = partial.snapshot().workspaces().stream().map(WorkspaceEntry::workspace)
-                .map(w -> w.id()).collect(Collectors.toList());
+        List<String> ids = partial.snapshot().workspaces().stream()
+                .map(WorkspaceEntry::workspace)
+                .map(w -> w.id())
+                .collect(Collectors.toList());
         assertThat(ids).contains("ws-good-1", "ws-good-2").hasSize(3);
         assertThat(partial.homeFiles("daemon-registry.json.corrupt-")).isEmpty();
 
@@ -222,7 +257,9 @@ public class StartFailureE2E {
             daemon.sigterm();
         }
         for (HeddleRun daemon : daemons.values()) {
-            assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+            assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                    .as(daemon.report())
+                    .isZero();
         }
     }
 

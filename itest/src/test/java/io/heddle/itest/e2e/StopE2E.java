@@ -34,7 +34,8 @@ public class StopE2E {
         assertThat(sandbox.liveRecord()).isEmpty();
         assertThat(Sockets.accepts(port)).isFalse();
         assertThat(sandbox.cacheFolders()).isEmpty();
-        assertThat(Files.list(sandbox.home().resolve("run")).filter(p -> p.toString().endsWith(".token")))
+        assertThat(Files.list(sandbox.home().resolve("run"))
+                        .filter(p -> p.toString().endsWith(".token")))
                 .isEmpty();
         assertThat(daemon.stdout()).last().isEqualTo("Heddle server stopped (serverId=" + record.serverId() + ")");
         assertThat(daemon.stderr()).isEmpty();
@@ -59,11 +60,14 @@ public class StopE2E {
         HeddleRun daemon = sandbox.startDaemon("--host", "0.0.0.0", "--port", "0");
         ServerRecord record = sandbox.liveRecord().orElseThrow();
         assertThat(daemon.stdout().get(0)).startsWith("Heddle server listening at http://0.0.0.0:");
-        assertThat(daemon.awaitStderrLine(l -> l.contains("not a loopback address"))).as(daemon.report())
+        assertThat(daemon.awaitStderrLine(l -> l.contains("not a loopback address")))
+                .as(daemon.report())
                 .hasValueSatisfying(l -> assertThat(l).startsWith("heddle: warning: listening on 0.0.0.0"));
 
         daemon.sigterm();
-        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE)).as(daemon.report()).isZero();
+        assertThat(daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE))
+                .as(daemon.report())
+                .isZero();
         assertThat(daemon.stdout()).last().isEqualTo("Heddle server stopped (serverId=" + record.serverId() + ")");
         assertThat(daemon.stderr()).hasSize(1);
         assertThat(sandbox.liveRecord()).isEmpty();
@@ -75,19 +79,23 @@ public class StopE2E {
     public void statusReportsAStaleRecordAsStaleWithExitThree() throws Exception {
         long deadPid = deadPid();
         String registry = "{\"version\":1,\"server\":{\"serverId\":\"daemon-" + deadPid + "-1\",\"mode\":\"daemon\","
-                + "\"host\":\"127.0.0.1\",\"port\":9,\"pid\":" + deadPid + ",\"startedAt\":\"2026-01-01T00:00:00.000Z\","
+                + "\"host\":\"127.0.0.1\",\"port\":9,\"pid\":" + deadPid
+                + ",\"startedAt\":\"2026-01-01T00:00:00.000Z\","
                 + "\"lastSeenAt\":\"2026-01-01T00:00:00.000Z\"},\"workspaces\":[]}";
         Files.writeString(sandbox.registryFile(), registry, StandardCharsets.UTF_8);
 
         HeddleRun status = sandbox.run("status");
         assertThat(status.process().exitValue()).as(status.report()).isEqualTo(3);
-        assertThat(status.stdout().get(0)).startsWith("No Heddle server is running: the last record")
+        assertThat(status.stdout().get(0))
+                .startsWith("No Heddle server is running: the last record")
                 .contains("is stale");
         assertThat(status.stdout()).contains("freshness=stale", "serverId=daemon-" + deadPid + "-1");
 
         HeddleRun json = sandbox.run("status", "--json");
         assertThat(json.process().exitValue()).isEqualTo(3);
-        assertThat(json.stdout().get(0)).contains("\"running\":false").contains("\"stale\":true")
+        assertThat(json.stdout().get(0))
+                .contains("\"running\":false")
+                .contains("\"stale\":true")
                 .contains("\"fresh\":false");
 
         HeddleRun stop = sandbox.run("stop", "--timeout", "1");

@@ -3,8 +3,8 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
+import io.heddle.itest.support.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -32,7 +32,8 @@ public class StorageE2E {
     private static final long DEAD_PID = 4_194_304L + 4242L;
 
     private final HeddleSandbox sandbox = new HeddleSandbox("storage");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path mounted;
 
     @After
@@ -41,7 +42,10 @@ public class StorageE2E {
             sandbox.close();
         } finally {
             if (mounted != null) {
-                new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor();
+                new ProcessBuilder("umount", "-l", mounted.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor();
             }
         }
     }
@@ -74,11 +78,14 @@ public class StorageE2E {
                 + "  \"state\": {\"status\": \"idle\", \"updatedAt\": \"2026-01-01T00:00:00.000Z\"},\n"
                 + "  \"model\": \"gpt-4.1\", \"maxSteps\": 12, \"checkpoint\": {\"step\": 2}\n}\n";
         Path taskFile = Files.writeString(tasks.resolve("hb-ref.json"), taskJson);
-        Files.writeString(state.resolve("workspaces.catalog.json"), "{\"version\": 1, \"activeWorkspaceId\": "
-                + "\"workspace-1a2b\", \"workspaces\": [{\"id\": \"workspace-1a2b\", \"name\": \"reference\", "
-                + "\"workspaceRoot\": \"" + sandbox.workspace() + "\", \"repoRoots\": [\"" + sandbox.workspace() + "\"], "
-                + "\"stateRoot\": \"" + state + "\", \"createdAt\": \"2026-01-01T00:00:00.000Z\", "
-                + "\"updatedAt\": \"2026-01-01T00:00:00.000Z\"}]}\n");
+        Files.writeString(
+                state.resolve("workspaces.catalog.json"),
+                "{\"version\": 1, \"activeWorkspaceId\": "
+                        + "\"workspace-1a2b\", \"workspaces\": [{\"id\": \"workspace-1a2b\", \"name\": \"reference\", "
+                        + "\"workspaceRoot\": \"" + sandbox.workspace() + "\", \"repoRoots\": [\"" + sandbox.workspace()
+                        + "\"], "
+                        + "\"stateRoot\": \"" + state + "\", \"createdAt\": \"2026-01-01T00:00:00.000Z\", "
+                        + "\"updatedAt\": \"2026-01-01T00:00:00.000Z\"}]}\n");
         byte[] seeded = Files.readAllBytes(taskFile);
 
         sandbox.startDaemon("--port", Integer.toString(Sockets.freePort()));
@@ -89,10 +96,18 @@ public class StorageE2E {
         assertThat(workspaces.split("\"workspaceRoot\":", -1)).as(workspaces).hasSize(2 + 1); // catalog + known entry
         assertThat(workspaces).doesNotContain("\"id\":\"ws-");
         String listed = get(server, "/api/workspaces/workspace-1a2b/heartbeat/tasks");
-        assertThat(listed).contains("\"id\":\"hb-ref\"", "\"runner\":\"agent\"", "\"task\":\"Triage the new issues\"",
-                "\"status\":\"waiting\"", "\"needs\":\"runner\"", "\"model\":\"gpt-4.1\"");
+        assertThat(listed)
+                .contains(
+                        "\"id\":\"hb-ref\"",
+                        "\"runner\":\"agent\"",
+                        "\"task\":\"Triage the new issues\"",
+                        "\"status\":\"waiting\"",
+                        "\"needs\":\"runner\"",
+                        "\"model\":\"gpt-4.1\"");
         // the scheduler looked at the (long due) task: it said so, and wrote nothing
-        Poll.until("the scheduler announced the task waits for its runner", Duration.ofSeconds(30),
+        Poll.until(
+                "the scheduler announced the task waits for its runner",
+                Duration.ofSeconds(30),
                 () -> logMentions("hb-ref") || !Files.exists(taskFile));
 
         HeddleRun stop = sandbox.run("stop");
@@ -105,7 +120,8 @@ public class StorageE2E {
 
     /** The daemon's log file mentions {@code text} (the waiting task is logged once). */
     private boolean logMentions(String text) {
-        try (Stream<Path> files = Files.walk(sandbox.workspace().resolve(".heddle").resolve("logs"))) {
+        try (Stream<Path> files =
+                Files.walk(sandbox.workspace().resolve(".heddle").resolve("logs"))) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
                 if (Files.readString(p).contains("heartbeat task " + text)) {
                     return true;
@@ -129,11 +145,14 @@ public class StorageE2E {
                 Files.writeString(state.resolve(".workspaces.catalog.json.tmp-" + DEAD_PID + "-b2"), "{"),
                 Files.writeString(sandbox.home().resolve(".daemon-registry.json.tmp-" + DEAD_PID + "-c3"), "{"));
         // a temp file this (live) test process is writing is not stale
-        Path live = Files.writeString(tasks.resolve(".task-2.json.tmp-" + ProcessHandle.current().pid() + "-d4"), "{");
+        Path live = Files.writeString(
+                tasks.resolve(".task-2.json.tmp-" + ProcessHandle.current().pid() + "-d4"), "{");
 
         sandbox.startDaemon("--port", Integer.toString(Sockets.freePort()));
 
-        Poll.until("the stale temp files are removed", Duration.ofSeconds(30),
+        Poll.until(
+                "the stale temp files are removed",
+                Duration.ofSeconds(30),
                 () -> stale.stream().noneMatch(Files::exists));
         assertThat(live).exists();
     }
@@ -142,7 +161,8 @@ public class StorageE2E {
     public void aFullDiskAnswers503NeverA500AndHealthSaysDegradedUntilSpaceIsFreed() throws Exception {
         mounted = sandbox.home();
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mounted.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String mountOutput = new String(mount.getInputStream().readAllBytes());
         if (mount.waitFor() != 0) {
             mounted = null;
@@ -154,19 +174,30 @@ public class StorageE2E {
         ServerRecord server = sandbox.liveRecord().orElseThrow();
         String ws = TestSupport.jsonString(get(server, "/api/workspaces"), "activeWorkspaceId");
         String tasks = "/api/workspaces/" + ws + "/heartbeat/tasks";
-        HttpResponse<String> created = call(server, "POST", tasks, "{\"task\":\"t\",\"schedule\":{\"intervalMs\":3600000},"
-                + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
+        HttpResponse<String> created = call(
+                server,
+                "POST",
+                tasks,
+                "{\"task\":\"t\",\"schedule\":{\"intervalMs\":3600000},"
+                        + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String task = tasks + "/" + TestSupport.jsonString(created.body(), "id");
-        HttpResponse<String> everySecond = call(server, "POST", tasks, "{\"task\":\"tick\",\"schedule\":{\"intervalMs\":1000},"
-                + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
+        HttpResponse<String> everySecond = call(
+                server,
+                "POST",
+                tasks,
+                "{\"task\":\"tick\",\"schedule\":{\"intervalMs\":1000},"
+                        + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}");
         assertThat(everySecond.statusCode()).as(everySecond.body()).isEqualTo(201);
         String ticking = tasks + "/" + TestSupport.jsonString(everySecond.body(), "id");
         assertThat(TestSupport.jsonString(get(server, "/api/health"), "status")).isEqualTo("ok");
 
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(server.endpointUrl()
-                + "/api/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = http.send(
+                HttpRequest.newBuilder(URI.create(server.endpointUrl() + "/api/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         Thread reader = new Thread(() -> stream.body().forEach(events::add), "storage-e2e-events");
         reader.setDaemon(true);
         reader.start();
@@ -178,15 +209,21 @@ public class StorageE2E {
         Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
         answers.put("PATCH workspace", call(server, "PATCH", "/api/workspaces/" + ws, "{\"name\":\"renamed\"}"));
         answers.put("PUT active", call(server, "PUT", "/api/workspaces/active", "{\"workspaceId\":\"" + ws + "\"}"));
-        answers.put("POST workspace", call(server, "POST", "/api/workspaces",
-                "{\"workspaceRoot\":\"" + other + "\"}"));
-        answers.put("POST task", call(server, "POST", tasks, "{\"task\":\"u\",\"schedule\":{\"intervalMs\":3600000},"
-                + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}"));
+        answers.put("POST workspace", call(server, "POST", "/api/workspaces", "{\"workspaceRoot\":\"" + other + "\"}"));
+        answers.put(
+                "POST task",
+                call(
+                        server,
+                        "POST",
+                        tasks,
+                        "{\"task\":\"u\",\"schedule\":{\"intervalMs\":3600000},"
+                                + "\"runner\":\"command\",\"runnerConfig\":{\"argv\":[\"true\"]}}"));
         answers.put("PATCH task", call(server, "PATCH", task, "{\"name\":\"n\"}"));
         answers.put("POST run", call(server, "POST", task + "/run", null));
         List<String> problems = new ArrayList<>();
         answers.forEach((what, answer) -> {
-            if (answer.statusCode() != 503 || !answer.body().contains("\"code\":\"storage_unavailable\"")
+            if (answer.statusCode() != 503
+                    || !answer.body().contains("\"code\":\"storage_unavailable\"")
                     || !answer.body().contains("No space left on device")) {
                 problems.add(what + " -> " + answer.statusCode() + " " + answer.body());
             }
@@ -200,25 +237,37 @@ public class StorageE2E {
 
         // the task due every second came due while the disk was full: its run could not be recorded
         String tickingId = TestSupport.jsonString(everySecond.body(), "id");
-        Poll.until("an event says the ticking task's run could not be recorded", Duration.ofSeconds(30),
-                () -> events.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("task/STORE_FAILED")
-                        && l.contains(tickingId) && l.contains("No space left on device")));
+        Poll.until(
+                "an event says the ticking task's run could not be recorded",
+                Duration.ofSeconds(30),
+                () -> events.stream()
+                        .anyMatch(l -> l.startsWith("data: ")
+                                && l.contains("task/STORE_FAILED")
+                                && l.contains(tickingId)
+                                && l.contains("No space left on device")));
 
         Files.delete(filler);
-        Poll.until("health says ok once space is freed", Duration.ofSeconds(30),
+        Poll.until(
+                "health says ok once space is freed",
+                Duration.ofSeconds(30),
                 () -> get(server, "/api/health").contains("\"status\":\"ok\""));
-        Poll.until("the task shows why it did not run, once that can be written", Duration.ofSeconds(30),
+        Poll.until(
+                "the task shows why it did not run, once that can be written",
+                Duration.ofSeconds(30),
                 () -> get(server, ticking).contains("\"lastError\":{\"at\":"));
         assertThat(get(server, ticking)).contains("No space left on device");
-        assertThat(call(server, "PATCH", "/api/workspaces/" + ws, "{\"name\":\"renamed\"}").statusCode()).isEqualTo(200);
+        assertThat(call(server, "PATCH", "/api/workspaces/" + ws, "{\"name\":\"renamed\"}")
+                        .statusCode())
+                .isEqualTo(200);
 
         HeddleRun stop = sandbox.run("stop");
         assertThat(stop.process().exitValue()).as(stop.report()).isZero();
         daemon.awaitExit(HeddleSandbox.EXIT_DEADLINE);
         List<String> terminal = new ArrayList<>(daemon.stdout());
         terminal.addAll(daemon.stderr());
-        assertThat(terminal).as("the daemon's terminal").noneMatch(line -> line.startsWith("\tat ")
-                || line.contains("Exception:"));
+        assertThat(terminal)
+                .as("the daemon's terminal")
+                .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
     }
 
     /** Writes until the file system is full. */

@@ -39,7 +39,8 @@ public class TaskExportImportE2E {
     @SuppressWarnings("unchecked")
     private int taskCount() throws Exception {
         List<String> out = ok(heddle("task", "list", "--json"));
-        Map<String, Object> answer = (Map<String, Object>) JsonTree.parse(out.get(0).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> answer =
+                (Map<String, Object>) JsonTree.parse(out.get(0).getBytes(StandardCharsets.UTF_8));
         assertThat(answer).containsEntry("store", "file").containsEntry("fileTasksWaiting", 0L);
         return ((List<Object>) answer.get("tasks")).size();
     }
@@ -48,7 +49,18 @@ public class TaskExportImportE2E {
     public void tasksExportedAndImportedComeBackExactlyAndAnExistingIdIsRefusedUnlessRenamed() throws Exception {
         sandbox.startDaemon("--port", "0");
         ok(heddle("task", "add", "--every", "1h", "--name", "one", "The first", "--", "true"));
-        ok(heddle("task", "add", "--every", "2h", "--name", "two", "--disabled", "The second", "--", "sh", "-c",
+        ok(heddle(
+                "task",
+                "add",
+                "--every",
+                "2h",
+                "--name",
+                "two",
+                "--disabled",
+                "The second",
+                "--",
+                "sh",
+                "-c",
                 "echo hi"));
         Path file = sandbox.home().resolve("tasks.json");
 
@@ -61,8 +73,9 @@ public class TaskExportImportE2E {
         HeddleRun refused = heddle("task", "import", file.toString());
         assertThat(refused.process().exitValue()).as(refused.report()).isEqualTo(1);
         assertThat(refused.stderr()).as(refused.report()).hasSize(1);
-        assertThat(refused.stderr().get(0)).startsWith("heddle: ").contains("exist already", "nothing was imported",
-                "--rename");
+        assertThat(refused.stderr().get(0))
+                .startsWith("heddle: ")
+                .contains("exist already", "nothing was imported", "--rename");
         assertThat(taskCount()).isEqualTo(2);
 
         ok(heddle("task", "rm", "one"));
@@ -82,8 +95,11 @@ public class TaskExportImportE2E {
         Path notJson = Files.writeString(sandbox.home().resolve("notes.txt"), "not json");
         HeddleRun bad = heddle("task", "import", notJson.toString());
         assertThat(bad.process().exitValue()).as(bad.report()).isEqualTo(2);
-        assertThat(bad.stderr().stream().filter(l -> l.startsWith("heddle"))).as(bad.report()).singleElement()
-                .asString().contains("is not JSON", "heddle task export");
+        assertThat(bad.stderr().stream().filter(l -> l.startsWith("heddle")))
+                .as(bad.report())
+                .singleElement()
+                .asString()
+                .contains("is not JSON", "heddle task export");
         assertThat(taskCount()).isEqualTo(4);
     }
 }

@@ -3,8 +3,8 @@ package io.heddle.itest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.registry.ServerRecord;
-import io.heddle.itest.support.Poll;
 import io.heddle.itest.TestSupport;
+import io.heddle.itest.support.Poll;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.After;
@@ -29,23 +29,32 @@ public class TasksSurviveRestartE2E {
         int port = Sockets.freePort();
         sandbox.startDaemon("--port", Integer.toString(port));
         ServerRecord first = sandbox.liveRecord().orElseThrow();
-        String workspaceId = TestSupport.jsonString(call(first, "GET", "/api/workspaces", null).body(), "activeWorkspaceId");
+        String workspaceId = TestSupport.jsonString(
+                call(first, "GET", "/api/workspaces", null).body(), "activeWorkspaceId");
         String tasks = "/api/workspaces/" + workspaceId + "/heartbeat/tasks";
 
-        HttpResponse<String> created = call(first, "POST", tasks, "{\"name\":\"say hello\",\"task\":\"print a greeting\","
-                + "\"enabled\":true,\"schedule\":{\"intervalMs\":3600000},\"runner\":\"command\","
-                + "\"runnerConfig\":{\"argv\":[\"echo\",\"hello from heddle\"],\"timeoutMs\":10000}}");
+        HttpResponse<String> created = call(
+                first,
+                "POST",
+                tasks,
+                "{\"name\":\"say hello\",\"task\":\"print a greeting\","
+                        + "\"enabled\":true,\"schedule\":{\"intervalMs\":3600000},\"runner\":\"command\","
+                        + "\"runnerConfig\":{\"argv\":[\"echo\",\"hello from heddle\"],\"timeoutMs\":10000}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String taskId = TestSupport.jsonString(created.body(), "id");
-        assertThat(call(first, "POST", tasks + "/" + taskId + "/run", null).statusCode()).isBetween(200, 299);
+        assertThat(call(first, "POST", tasks + "/" + taskId + "/run", null).statusCode())
+                .isBetween(200, 299);
         Poll.until("the run-now run finished", Duration.ofSeconds(30), () -> {
             try {
-                return call(first, "GET", tasks + "/" + taskId + "/runs", null).body().contains("\"status\":\"finished\"");
+                return call(first, "GET", tasks + "/" + taskId + "/runs", null)
+                        .body()
+                        .contains("\"status\":\"finished\"");
             } catch (Exception e) {
                 return false;
             }
         });
-        String runId = TestSupport.jsonString(call(first, "GET", tasks + "/" + taskId + "/runs", null).body(), "id");
+        String runId = TestSupport.jsonString(
+                call(first, "GET", tasks + "/" + taskId + "/runs", null).body(), "id");
 
         HeddleRun stop = sandbox.run("stop");
         assertThat(stop.process().exitValue()).as(stop.report()).isZero();

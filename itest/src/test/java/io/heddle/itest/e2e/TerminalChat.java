@@ -40,13 +40,15 @@ final class TerminalChat {
         Files.writeString(engine, "#!/bin/sh\nIFS= read -r line\nprintf '" + ECHO + "%s' \"$line\"\n");
         assertThat(engine.toFile().setExecutable(true)).isTrue();
         Files.createDirectories(sandbox.home().resolve("etc"));
-        Files.writeString(sandbox.home().resolve("etc/io.heddle.chat.engine.command.cfg"),
+        Files.writeString(
+                sandbox.home().resolve("etc/io.heddle.chat.engine.command.cfg"),
                 "argv=[\"" + engine + "\"]\ninput=last-message\n");
     }
 
     /** Starts {@code heddle chat <args>} on a pseudo-terminal and waits for its first prompt. */
     static TerminalChat start(HeddleSandbox sandbox, String... args) throws IOException, InterruptedException {
-        StringBuilder command = new StringBuilder("exec ").append(quote(HeddleSandbox.executable().toString()))
+        StringBuilder command = new StringBuilder("exec ")
+                .append(quote(HeddleSandbox.executable().toString()))
                 .append(" chat");
         for (String arg : args) {
             command.append(' ').append(quote(arg));
@@ -54,7 +56,8 @@ final class TerminalChat {
         HeddleRun run = sandbox.startRaw(List.of("script", "-q", "-e", "-c", command.toString(), "/dev/null"));
         TerminalChat chat = new TerminalChat(run);
         assertThat(run.awaitLine(l -> l.startsWith("Type a message"), HeddleSandbox.START_DEADLINE))
-                .as(run.report()).isPresent();
+                .as(run.report())
+                .isPresent();
         return chat;
     }
 
@@ -103,9 +106,11 @@ final class TerminalChat {
             String message = text + "-" + attempt;
             int before = lines().size();
             type(message);
-            Optional<String> answer = run.awaitLine(l -> l.contains(ECHO + message)
-                    || (l.contains("[system]") && lines().indexOf(l) >= before)
-                    || l.contains("heddle: "), DEADLINE);
+            Optional<String> answer = run.awaitLine(
+                    l -> l.contains(ECHO + message)
+                            || (l.contains("[system]") && lines().indexOf(l) >= before)
+                            || l.contains("heddle: "),
+                    DEADLINE);
             assertThat(answer).as(run.report()).isPresent();
             assertThat(answer.get()).as(run.report()).doesNotContain("heddle: ");
             if (answer.get().contains(ECHO + message)) {
@@ -124,7 +129,9 @@ final class TerminalChat {
     /** Kills the chat's JVM with SIGKILL (the pty's {@code script} then ends too). */
     void killClient() throws InterruptedException {
         List<ProcessHandle> jvms = new ArrayList<>();
-        run.process().descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        run.process()
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .forEach(jvms::add);
         assertThat(jvms).as("the chat's JVM under " + run.report()).isNotEmpty();
         jvms.forEach(ProcessHandle::destroyForcibly);
@@ -133,7 +140,11 @@ final class TerminalChat {
 
     /** The pid of the chat's JVM. */
     long clientPid() {
-        return run.process().descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no JVM under " + run.report())).pid();
+        return run.process()
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JVM under " + run.report()))
+                .pid();
     }
 }

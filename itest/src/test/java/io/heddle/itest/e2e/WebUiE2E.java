@@ -45,13 +45,21 @@ public class WebUiE2E {
         Path ui = Files.createDirectories(sandbox.home().resolve("ui"));
         Files.writeString(ui.resolve("app.js"), "console.log(1)");
 
-        HeddleRun daemon = sandbox.run("daemon", "--workspace", sandbox.workspace().toString(), "--port",
-                Integer.toString(Sockets.freePort()), "--assets-dir", ui.toString());
+        HeddleRun daemon = sandbox.run(
+                "daemon",
+                "--workspace",
+                sandbox.workspace().toString(),
+                "--port",
+                Integer.toString(Sockets.freePort()),
+                "--assets-dir",
+                ui.toString());
 
         assertThat(daemon.process().exitValue()).as(daemon.report()).isEqualTo(1);
         assertThat(daemon.stderr()).as(daemon.report()).hasSize(1);
-        assertThat(daemon.stderr().get(0)).startsWith("heddle: Web assets not found at " + ui.toRealPath())
-                .contains("no index.html").contains("--no-assets");
+        assertThat(daemon.stderr().get(0))
+                .startsWith("heddle: Web assets not found at " + ui.toRealPath())
+                .contains("no index.html")
+                .contains("--no-assets");
         assertThat(daemon.stdout()).isEmpty();
         assertThat(sandbox.liveRecord()).isEmpty();
         assertThat(sandbox.cacheFolders()).isEmpty();
@@ -91,8 +99,12 @@ public class WebUiE2E {
         assertThat(open.process().exitValue()).as(open.report()).isZero();
         assertThat(open.stdout()).as(open.report()).hasSize(1);
         String url = open.stdout().get(0);
-        String token = Files.readString(sandbox.home().resolve("run")
-                .resolve(sandbox.liveRecord().orElseThrow().serverId() + ".token"), StandardCharsets.UTF_8).trim();
+        String token = Files.readString(
+                        sandbox.home()
+                                .resolve("run")
+                                .resolve(sandbox.liveRecord().orElseThrow().serverId() + ".token"),
+                        StandardCharsets.UTF_8)
+                .trim();
         assertThat(url).isEqualTo("http://127.0.0.1:" + port + "/?token=" + token);
 
         RawHttp.Response trade = RawHttp.get(port, url.substring(("http://127.0.0.1:" + port).length()));
@@ -113,18 +125,21 @@ public class WebUiE2E {
         HeddleRun daemon = sandbox.startDaemon("--port", Integer.toString(port));
         Path bin = Files.createDirectories(sandbox.home().resolve("fake-bin"));
         Path opened = sandbox.home().resolve("opened.txt");
-        Path opener = Files.writeString(bin.resolve("xdg-open"),
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" > '" + opened + ".tmp' && mv '" + opened + ".tmp' '" + opened + "'\n");
+        Path opener = Files.writeString(
+                bin.resolve("xdg-open"),
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" > '" + opened + ".tmp' && mv '" + opened + ".tmp' '" + opened
+                        + "'\n");
         Files.setPosixFilePermissions(opener, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        HeddleRun open = sandbox.startRaw(List.of("sh", "-c",
-                "PATH='" + bin + "':\"$PATH\" exec '" + HeddleSandbox.executable() + "' open"));
+        HeddleRun open = sandbox.startRaw(
+                List.of("sh", "-c", "PATH='" + bin + "':\"$PATH\" exec '" + HeddleSandbox.executable() + "' open"));
         open.awaitExit(HeddleSandbox.EXIT_DEADLINE);
 
         assertThat(open.process().exitValue()).as(open.report()).isZero();
         assertThat(open.stdout()).as(open.report()).hasSize(1);
         Poll.until("the opener got the URL", Duration.ofSeconds(10), () -> Files.exists(opened));
-        assertThat(Files.readString(opened).trim()).isEqualTo(open.stdout().get(0))
+        assertThat(Files.readString(opened).trim())
+                .isEqualTo(open.stdout().get(0))
                 .startsWith("http://127.0.0.1:" + port + "/?token=");
         stop(sandbox, daemon);
     }
@@ -137,7 +152,9 @@ public class WebUiE2E {
 
         assertThat(open.process().exitValue()).as(open.report()).isEqualTo(3);
         assertThat(open.stderr()).as(open.report()).hasSize(1);
-        assertThat(open.stderr().get(0)).startsWith("heddle: No Heddle server is running").contains("heddle daemon");
+        assertThat(open.stderr().get(0))
+                .startsWith("heddle: No Heddle server is running")
+                .contains("heddle daemon");
         assertThat(open.stdout()).isEmpty();
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heddle.api.extensions.ExtensionEvents;
 import io.heddle.api.extensions.ExtensionStatus;
+import io.heddle.itest.RawHttp;
 import io.heddle.itest.TestSupport;
 import io.heddle.itest.support.HeddleTestSupport;
 import io.heddle.itest.support.Poll;
-import io.heddle.itest.RawHttp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -116,17 +116,25 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(status.servlets()).containsExactly("/api/ext/hello");
         assertThat(status.runners()).containsExactly("hello");
         assertThat(status.error()).isEmpty();
-        assertThat(get("/api/openapi.json").body).as("the running extension's OpenAPI fragment is merged")
+        assertThat(get("/api/openapi.json").body)
+                .as("the running extension's OpenAPI fragment is merged")
                 .contains("\"/api/ext/hello\":", "\"HelloGreeting\":");
 
         Files.delete(jar);
 
         Poll.until("/api/ext/hello is gone", DEADLINE, () -> status("/api/ext/hello") == 404);
-        assertThat(get("/api/openapi.json").body).as("a removed extension's paths leave the document")
-                .doesNotContain("/api/ext/hello").contains("\"/api/health\":");
-        Poll.until("the catalog forgot hello.jar", DEADLINE, () -> extensionQuietly("hello.jar").isEmpty());
+        assertThat(get("/api/openapi.json").body)
+                .as("a removed extension's paths leave the document")
+                .doesNotContain("/api/ext/hello")
+                .contains("\"/api/health\":");
+        Poll.until(
+                "the catalog forgot hello.jar",
+                DEADLINE,
+                () -> extensionQuietly("hello.jar").isEmpty());
         assertThat(bundlesNamed(HELLO_BSN)).as("forgotten once uninstalled").isEmpty();
-        Poll.until("install and removal were posted", DEADLINE,
+        Poll.until(
+                "install and removal were posted",
+                DEADLINE,
                 () -> topics().containsAll(List.of(ExtensionEvents.INSTALLED, ExtensionEvents.UNINSTALLED)));
         Event installed = eventsOn(ExtensionEvents.INSTALLED).get(0);
         assertThat(installed.getProperty(ExtensionEvents.FILE)).isEqualTo("hello.jar");
@@ -141,8 +149,13 @@ public class ExtensionsIT extends HeddleTestSupport {
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.field("folder")).isEqualTo(extensionsFolder().toString());
-        assertThat(response.body).contains("\"file\":\"hello.jar\"", "\"symbolicName\":\"" + HELLO_BSN + "\"",
-                "\"state\":\"ACTIVE\"", "\"error\":null", "\"contributes\":{\"servlets\":[\"/api/ext/hello\"],\"runners\":[\"hello\"]}");
+        assertThat(response.body)
+                .contains(
+                        "\"file\":\"hello.jar\"",
+                        "\"symbolicName\":\"" + HELLO_BSN + "\"",
+                        "\"state\":\"ACTIVE\"",
+                        "\"error\":null",
+                        "\"contributes\":{\"servlets\":[\"/api/ext/hello\"],\"runners\":[\"hello\"]}");
     }
 
     // ----------------------------------------------------------------- update in place
@@ -154,15 +167,22 @@ public class ExtensionsIT extends HeddleTestSupport {
         byte[] newJar = TestJars.withVersion(helloJar(), "9.0.0");
         RequestLoop loop = RequestLoop.start(server().port(), "/api/ext/hello");
         try {
-            try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(jar, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 // Same file, same inode: truncated and half rewritten, and left like that until the
                 // watcher has looked at it twice and refused it.
                 channel.write(ByteBuffer.wrap(newJar, 0, newJar.length / 2));
                 channel.force(true);
-                Poll.until("the half-written jar was looked at and refused", DEADLINE, () -> extensionQuietly("hello.jar")
-                        .flatMap(ExtensionStatus::error).map(e -> e.code().equals("invalid_jar")).orElse(false));
-                assertThat(get("/api/ext/hello").field("version")).as("the old version keeps serving").isEqualTo(oldVersion);
+                Poll.until(
+                        "the half-written jar was looked at and refused",
+                        DEADLINE,
+                        () -> extensionQuietly("hello.jar")
+                                .flatMap(ExtensionStatus::error)
+                                .map(e -> e.code().equals("invalid_jar"))
+                                .orElse(false));
+                assertThat(get("/api/ext/hello").field("version"))
+                        .as("the old version keeps serving")
+                        .isEqualTo(oldVersion);
 
                 channel.write(ByteBuffer.wrap(newJar, newJar.length / 2, newJar.length - newJar.length / 2));
                 channel.force(true);
@@ -180,7 +200,8 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(bundlesNamed(HELLO_BSN)).hasSize(1);
         assertThat(frameworkProblems).noneMatch(e -> causedBy(e.getThrowable(), ZipException.class));
         Poll.until("the update was posted", DEADLINE, () -> topics().contains(ExtensionEvents.UPDATED));
-        assertThat(eventsOn(ExtensionEvents.UPDATED).get(0).getProperty(ExtensionEvents.VERSION)).isEqualTo("9.0.0");
+        assertThat(eventsOn(ExtensionEvents.UPDATED).get(0).getProperty(ExtensionEvents.VERSION))
+                .isEqualTo("9.0.0");
     }
 
     @Test
@@ -208,8 +229,13 @@ public class ExtensionsIT extends HeddleTestSupport {
         try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(bytes, 0, bytes.length / 2));
             channel.force(true);
-            Poll.until("the watcher looked at the half-written jar", DEADLINE, () -> extensionQuietly("partial.jar")
-                    .flatMap(ExtensionStatus::error).map(e -> e.code().equals("invalid_jar")).orElse(false));
+            Poll.until(
+                    "the watcher looked at the half-written jar",
+                    DEADLINE,
+                    () -> extensionQuietly("partial.jar")
+                            .flatMap(ExtensionStatus::error)
+                            .map(e -> e.code().equals("invalid_jar"))
+                            .orElse(false));
 
             assertThat(bundlesNamed(HELLO_BSN)).isEmpty();
             assertThat(extension("partial.jar").orElseThrow().state()).isEqualTo(ExtensionStatus.NOT_INSTALLED);
@@ -244,15 +270,19 @@ public class ExtensionsIT extends HeddleTestSupport {
 
         assertProblemAndHealthyNeighbours("plain.jar", "not_a_bundle", "Bundle-SymbolicName");
         assertThat(extension("plain.jar").orElseThrow().error().orElseThrow().message())
-                .contains("bnd").contains("io.heddle:heddle-extension-archetype");
+                .contains("bnd")
+                .contains("io.heddle:heddle-extension-archetype");
     }
 
     @Test
     public void malformedManifestIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("bad-manifest.jar", TestJars.bundle("test.bad.manifest")
-                .header("Import-Package", "com.example.twice,com.example.twice").bytes());
+        dropIn(
+                "bad-manifest.jar",
+                TestJars.bundle("test.bad.manifest")
+                        .header("Import-Package", "com.example.twice,com.example.twice")
+                        .bytes());
 
         assertProblemAndHealthyNeighbours("bad-manifest.jar", "install_failed", "com.example.twice");
         assertThat(bundlesNamed("test.bad.manifest")).isEmpty();
@@ -262,11 +292,18 @@ public class ExtensionsIT extends HeddleTestSupport {
     public void unresolvableImportIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("unresolved.jar", TestJars.bundle("test.unresolved")
-                .header("Import-Package", "com.example.missing;version=\"[1.2,2)\"").bytes());
+        dropIn(
+                "unresolved.jar",
+                TestJars.bundle("test.unresolved")
+                        .header("Import-Package", "com.example.missing;version=\"[1.2,2)\"")
+                        .bytes());
 
         assertProblemAndHealthyNeighbours("unresolved.jar", "unresolved", "com.example.missing");
-        assertThat(extension("unresolved.jar").orElseThrow().error().orElseThrow().message())
+        assertThat(extension("unresolved.jar")
+                        .orElseThrow()
+                        .error()
+                        .orElseThrow()
+                        .message())
                 .contains("nothing exports package com.example.missing (version [1.2.0,2.0.0))")
                 .contains("into the jar");
         assertThat(extension("unresolved.jar").orElseThrow().state()).isEqualTo("INSTALLED");
@@ -274,18 +311,31 @@ public class ExtensionsIT extends HeddleTestSupport {
 
     @Test
     public void unresolvedExtensionStartsOnceAnotherExtensionProvidesWhatItNeeds() throws Exception {
-        dropIn("needs.jar", TestJars.bundle("test.needs").header("Import-Package", "com.example.provided").bytes());
-        Poll.until("needs.jar is reported unresolved", DEADLINE, () -> errorCode("needs.jar").equals("unresolved"));
+        dropIn(
+                "needs.jar",
+                TestJars.bundle("test.needs")
+                        .header("Import-Package", "com.example.provided")
+                        .bytes());
+        Poll.until(
+                "needs.jar is reported unresolved",
+                DEADLINE,
+                () -> errorCode("needs.jar").equals("unresolved"));
 
-        deploy(TestJars.bundle("test.provides").header("Export-Package", "com.example.provided")
-                .resource("com/example/provided/readme.txt", "a package").writeTo(Files.createTempFile(home(), "p", ".jar")),
+        deploy(
+                TestJars.bundle("test.provides")
+                        .header("Export-Package", "com.example.provided")
+                        .resource("com/example/provided/readme.txt", "a package")
+                        .writeTo(Files.createTempFile(home(), "p", ".jar")),
                 "provides.jar");
 
         awaitActive("needs.jar");
 
         Files.delete(extensionsFolder().resolve("provides.jar"));
 
-        Poll.until("needs.jar is reported unresolved again", DEADLINE, () -> errorCode("needs.jar").equals("unresolved"));
+        Poll.until(
+                "needs.jar is reported unresolved again",
+                DEADLINE,
+                () -> errorCode("needs.jar").equals("unresolved"));
         assertThat(extension("needs.jar").orElseThrow().state()).isEqualTo("INSTALLED");
     }
 
@@ -293,8 +343,13 @@ public class ExtensionsIT extends HeddleTestSupport {
     public void activatorThatThrowsIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("activator.jar", TestJars.bundle("test.activator").header("Bundle-Activator", ThrowingActivator.class.getName())
-                .header("Import-Package", "org.osgi.framework").withClass(ThrowingActivator.class).bytes());
+        dropIn(
+                "activator.jar",
+                TestJars.bundle("test.activator")
+                        .header("Bundle-Activator", ThrowingActivator.class.getName())
+                        .header("Import-Package", "org.osgi.framework")
+                        .withClass(ThrowingActivator.class)
+                        .bytes());
 
         assertProblemAndHealthyNeighbours("activator.jar", "start_failed", "activator boom");
     }
@@ -303,10 +358,15 @@ public class ExtensionsIT extends HeddleTestSupport {
     public void componentThatThrowsIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("component.jar", TestJars.bundle("test.component")
-                .component("test.throwing.component", "immediate=\"true\" activate=\"activate\">\n"
-                        + "<implementation class=\"" + ThrowingComponent.class.getName() + "\"/>\n")
-                .withClass(ThrowingComponent.class).bytes());
+        dropIn(
+                "component.jar",
+                TestJars.bundle("test.component")
+                        .component(
+                                "test.throwing.component",
+                                "immediate=\"true\" activate=\"activate\">\n" + "<implementation class=\""
+                                        + ThrowingComponent.class.getName() + "\"/>\n")
+                        .withClass(ThrowingComponent.class)
+                        .bytes());
 
         assertProblemAndHealthyNeighbours("component.jar", "component_failed", "component boom");
         assertThat(extension("component.jar").orElseThrow().state()).isEqualTo("ACTIVE");
@@ -315,14 +375,19 @@ public class ExtensionsIT extends HeddleTestSupport {
     @Test
     public void servletThatThrowsGetsJsonErrorsIsReportedAndTheRestKeepsServing() throws Exception {
         deploy(helloJar(), "hello.jar");
-        deploy(TestJars.bundle("test.servlet")
-                .component("test.throwing.servlet", ">\n<service><provide interface=\"jakarta.servlet.Servlet\"/></service>\n"
-                        + "<property name=\"osgi.http.whiteboard.servlet.pattern\" value=\"/api/ext/broken\"/>\n"
-                        + "<property name=\"osgi.http.whiteboard.context.select\" "
-                        + "value=\"(osgi.http.whiteboard.context.name=heddle)\"/>\n"
-                        + "<implementation class=\"" + ThrowingServlet.class.getName() + "\"/>\n")
-                .header("Import-Package", "jakarta.servlet,jakarta.servlet.http").withClass(ThrowingServlet.class)
-                .writeTo(Files.createTempFile(home(), "servlet", ".jar")), "servlet.jar");
+        deploy(
+                TestJars.bundle("test.servlet")
+                        .component(
+                                "test.throwing.servlet",
+                                ">\n<service><provide interface=\"jakarta.servlet.Servlet\"/></service>\n"
+                                        + "<property name=\"osgi.http.whiteboard.servlet.pattern\" value=\"/api/ext/broken\"/>\n"
+                                        + "<property name=\"osgi.http.whiteboard.context.select\" "
+                                        + "value=\"(osgi.http.whiteboard.context.name=heddle)\"/>\n"
+                                        + "<implementation class=\"" + ThrowingServlet.class.getName() + "\"/>\n")
+                        .header("Import-Package", "jakarta.servlet,jakarta.servlet.http")
+                        .withClass(ThrowingServlet.class)
+                        .writeTo(Files.createTempFile(home(), "servlet", ".jar")),
+                "servlet.jar");
 
         for (int i = 0; i < 3; i++) {
             RawHttp.Response broken = get("/api/ext/broken");
@@ -332,7 +397,8 @@ public class ExtensionsIT extends HeddleTestSupport {
         }
 
         assertProblemAndHealthyNeighbours("servlet.jar", "servlet_failed", "servlet boom");
-        assertThat(extension("servlet.jar").orElseThrow().error().orElseThrow().message()).contains("3 times");
+        assertThat(extension("servlet.jar").orElseThrow().error().orElseThrow().message())
+                .contains("3 times");
         assertThat(extension("servlet.jar").orElseThrow().servlets()).containsExactly("/api/ext/broken");
     }
 
@@ -340,7 +406,11 @@ public class ExtensionsIT extends HeddleTestSupport {
     public void symbolicNameOfThePlatformOrAnotherExtensionIsRefused() throws Exception {
         deploy(helloJar(), "hello.jar");
 
-        dropIn("impostor.jar", TestJars.bundle("io.heddle.http").header("Bundle-Version", "99.0.0").bytes());
+        dropIn(
+                "impostor.jar",
+                TestJars.bundle("io.heddle.http")
+                        .header("Bundle-Version", "99.0.0")
+                        .bytes());
         dropIn("hello-copy.jar", Files.readAllBytes(helloJar()));
 
         assertProblemAndHealthyNeighbours("impostor.jar", "duplicate", "platform bundle io.heddle.http");
@@ -374,13 +444,17 @@ public class ExtensionsIT extends HeddleTestSupport {
         assertThat(health.statuses()).containsOnly(200);
         assertThat(health.failures()).isZero();
         try {
-            Poll.until("the live thread count is back at " + baseline, Duration.ofSeconds(30),
+            Poll.until(
+                    "the live thread count is back at " + baseline,
+                    Duration.ofSeconds(30),
                     () -> threadsOutsideBoundedPools() <= baseline);
         } catch (AssertionError e) {
             System.out.println("threads: " + threadNames());
             throw e;
         }
-        assertThat(threadsNamed("EventAdmin")).as("Event Admin's pools (20 + 10 threads)").isLessThanOrEqualTo(30);
+        assertThat(threadsNamed("EventAdmin"))
+                .as("Event Admin's pools (20 + 10 threads)")
+                .isLessThanOrEqualTo(30);
     }
 
     /**
@@ -390,16 +464,22 @@ public class ExtensionsIT extends HeddleTestSupport {
      * and keep them). Everything a deploy or an extension starts, and fails to stop, counts.
      */
     private static int threadsOutsideBoundedPools() {
-        return (int) Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> !name.startsWith("qtp") && !name.startsWith("EventAdmin")).count();
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(name -> !name.startsWith("qtp") && !name.startsWith("EventAdmin"))
+                .count();
     }
 
     private static long threadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix))
+                .count();
     }
 
     private static String threadNames() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted()
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .sorted()
                 .collect(Collectors.joining(", "));
     }
 
@@ -423,16 +503,26 @@ public class ExtensionsIT extends HeddleTestSupport {
 
         extensions.stop();
         Files.delete(folder.resolve("hello.jar"));
-        Files.write(folder.resolve("kept.jar"), TestJars.bundle("test.kept").header("Bundle-Version", "2.0.0").bytes());
+        Files.write(
+                folder.resolve("kept.jar"),
+                TestJars.bundle("test.kept").header("Bundle-Version", "2.0.0").bytes());
         TestJars.bundle("test.added").writeTo(folder.resolve("added.jar"));
         assertThat(bundlesNamed(HELLO_BSN)).as("nothing watches while stopped").hasSize(1);
         extensions.start();
 
-        Poll.until("the removed jar's bundle is uninstalled", DEADLINE, () -> bundlesNamed(HELLO_BSN).isEmpty());
+        Poll.until(
+                "the removed jar's bundle is uninstalled",
+                DEADLINE,
+                () -> bundlesNamed(HELLO_BSN).isEmpty());
         assertThat(status("/api/ext/hello")).isEqualTo(404);
         awaitActive("added.jar");
-        Poll.until("the changed jar's bundle is updated", DEADLINE, () -> extensionQuietly("kept.jar")
-                .flatMap(ExtensionStatus::version).map("2.0.0"::equals).orElse(false));
+        Poll.until(
+                "the changed jar's bundle is updated",
+                DEADLINE,
+                () -> extensionQuietly("kept.jar")
+                        .flatMap(ExtensionStatus::version)
+                        .map("2.0.0"::equals)
+                        .orElse(false));
         assertThat(catalog()).extracting(ExtensionStatus::file).containsExactlyInAnyOrder("kept.jar", "added.jar");
     }
 
@@ -449,9 +539,14 @@ public class ExtensionsIT extends HeddleTestSupport {
             properties.put("dir", other.toString());
             properties.put("pollMs", 50L);
             configuration.update(properties);
-            Poll.until("the configured folder is watched", DEADLINE, () -> folderQuietly().equals(other));
+            Poll.until(
+                    "the configured folder is watched",
+                    DEADLINE,
+                    () -> folderQuietly().equals(other));
 
-            assertThat(bundlesNamed(HELLO_BSN)).as("the old folder's extension is gone").isEmpty();
+            assertThat(bundlesNamed(HELLO_BSN))
+                    .as("the old folder's extension is gone")
+                    .isEmpty();
             deploy(helloJar(), "hello.jar");
             assertThat(extensionsFolder().resolve("hello.jar")).exists();
             assertThat(status("/api/ext/hello")).isEqualTo(200);
@@ -459,7 +554,10 @@ public class ExtensionsIT extends HeddleTestSupport {
             configuration.delete();
         }
         Path defaultFolder = home().resolve("extensions").toRealPath();
-        Poll.until("the default folder is watched again", DEADLINE, () -> folderQuietly().equals(defaultFolder));
+        Poll.until(
+                "the default folder is watched again",
+                DEADLINE,
+                () -> folderQuietly().equals(defaultFolder));
     }
 
     // ----------------------------------------------------------------- helpers
@@ -471,21 +569,33 @@ public class ExtensionsIT extends HeddleTestSupport {
     }
 
     private void assertProblemAndHealthyNeighbours(String fileName, String code, String messagePart) throws Exception {
-        Poll.until(fileName + " is reported with " + code, DEADLINE, () -> errorCode(fileName).equals(code));
-        assertThat(extension(fileName).orElseThrow().error().orElseThrow().message()).contains(messagePart);
+        Poll.until(
+                fileName + " is reported with " + code,
+                DEADLINE,
+                () -> errorCode(fileName).equals(code));
+        assertThat(extension(fileName).orElseThrow().error().orElseThrow().message())
+                .contains(messagePart);
         assertThat(get("/api/health").status).as("the core keeps serving").isEqualTo(200);
         assertThat(get("/api/extensions").body).contains("\"code\":\"" + code + "\"");
         if (!fileName.equals("hello.jar") && extensionQuietly("hello.jar").isPresent()) {
-            assertThat(get("/api/ext/hello").status).as("the other extension keeps serving").isEqualTo(200);
+            assertThat(get("/api/ext/hello").status)
+                    .as("the other extension keeps serving")
+                    .isEqualTo(200);
             assertThat(extension("hello.jar").orElseThrow().error()).isEmpty();
         }
-        Poll.until("the problem was posted", DEADLINE, () -> eventsOn(ExtensionEvents.FAILED).stream()
-                .anyMatch(e -> fileName.equals(e.getProperty(ExtensionEvents.FILE))
-                        && code.equals(e.getProperty(ExtensionEvents.CODE))));
+        Poll.until(
+                "the problem was posted",
+                DEADLINE,
+                () -> eventsOn(ExtensionEvents.FAILED).stream()
+                        .anyMatch(e -> fileName.equals(e.getProperty(ExtensionEvents.FILE))
+                                && code.equals(e.getProperty(ExtensionEvents.CODE))));
     }
 
     private String errorCode(String fileName) {
-        return extensionQuietly(fileName).flatMap(ExtensionStatus::error).map(e -> e.code()).orElse("");
+        return extensionQuietly(fileName)
+                .flatMap(ExtensionStatus::error)
+                .map(e -> e.code())
+                .orElse("");
     }
 
     private List<ExtensionStatus> catalog() {
@@ -526,7 +636,8 @@ public class ExtensionsIT extends HeddleTestSupport {
     }
 
     private List<Bundle> bundlesNamed(String symbolicName) {
-        return Arrays.stream(context().getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+        return Arrays.stream(context().getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
                 .collect(Collectors.toList());
     }
 
@@ -569,21 +680,25 @@ public class ExtensionsIT extends HeddleTestSupport {
 
         static RequestLoop start(int port, String path) {
             RequestLoop loop = new RequestLoop();
-            loop.thread = new Thread(() -> {
-                while (loop.running.get()) {
-                    loop.calls.incrementAndGet();
-                    try {
-                        RawHttp.Response response = RawHttp.get(port, path);
-                        loop.byStatus.computeIfAbsent(response.status, s -> new AtomicInteger()).incrementAndGet();
-                        String version = response.status == 200 ? response.field("version") : null;
-                        if (version != null && !loop.versions.contains(version)) {
-                            loop.versions.add(version);
+            loop.thread = new Thread(
+                    () -> {
+                        while (loop.running.get()) {
+                            loop.calls.incrementAndGet();
+                            try {
+                                RawHttp.Response response = RawHttp.get(port, path);
+                                loop.byStatus
+                                        .computeIfAbsent(response.status, s -> new AtomicInteger())
+                                        .incrementAndGet();
+                                String version = response.status == 200 ? response.field("version") : null;
+                                if (version != null && !loop.versions.contains(version)) {
+                                    loop.versions.add(version);
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                loop.failures.incrementAndGet();
+                            }
                         }
-                    } catch (IOException | RuntimeException e) {
-                        loop.failures.incrementAndGet();
-                    }
-                }
-            }, "request-loop " + path);
+                    },
+                    "request-loop " + path);
             loop.thread.start();
             return loop;
         }

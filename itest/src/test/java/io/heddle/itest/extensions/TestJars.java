@@ -68,9 +68,11 @@ public final class TestJars {
     public TestJars component(String name, String xmlBody) {
         String path = "OSGI-INF/" + name + ".xml";
         headers.merge("Service-Component", path, (a, b) -> a + "," + b);
-        return resource(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + name + "\" "
-                + xmlBody + "</scr:component>\n");
+        return resource(
+                path,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + name + "\" "
+                        + xmlBody + "</scr:component>\n");
     }
 
     public byte[] bytes() throws IOException {

@@ -63,7 +63,8 @@ public final class PostgresServer implements AutoCloseable {
         String dir = System.getProperty("heddle.itest.postgres.dir");
         String port = System.getProperty("heddle.itest.postgres.port");
         if (dir == null || port == null) {
-            throw new IllegalStateException("no PostgreSQL started for this test (start() and shareThroughSystemProperties())");
+            throw new IllegalStateException(
+                    "no PostgreSQL started for this test (start() and shareThroughSystemProperties())");
         }
         PostgresServer server = new PostgresServer(Path.of(dir), Integer.parseInt(port));
         server.running = true;
@@ -95,9 +96,27 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Runs SQL as the superuser over the unix socket; answers psql's unaligned, tuples-only output. */
     public String sql(String database, String statement) throws IOException {
-        return run(List.of(BIN.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                "-h", dir.toString(), "-p", Integer.toString(port), "-U", "postgres", "-d", database,
-                "-c", statement), true).strip();
+        return run(
+                        List.of(
+                                BIN.resolve("psql").toString(),
+                                "-X",
+                                "-q",
+                                "-A",
+                                "-t",
+                                "-v",
+                                "ON_ERROR_STOP=1",
+                                "-h",
+                                dir.toString(),
+                                "-p",
+                                Integer.toString(port),
+                                "-U",
+                                "postgres",
+                                "-d",
+                                database,
+                                "-c",
+                                statement),
+                        true)
+                .strip();
     }
 
     /** Stops the server (fast shutdown: open connections are closed). */
@@ -137,15 +156,38 @@ public final class PostgresServer implements AutoCloseable {
         if (asPostgresUser) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
         }
-        run(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-E", "UTF8",
-                "--locale=C", "--no-sync", "--auth-local=trust", "--auth-host=scram-sha-256"), true);
+        run(
+                List.of(
+                        BIN.resolve("initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "-U",
+                        "postgres",
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                        "--no-sync",
+                        "--auth-local=trust",
+                        "--auth-host=scram-sha-256"),
+                true);
     }
 
     private synchronized void startServer() throws IOException {
-        run(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-                "-w", "-t", "30", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                        + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
-                "start"), true);
+        run(
+                List.of(
+                        BIN.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-l",
+                        dir.resolve("server.log").toString(),
+                        "-w",
+                        "-t",
+                        "30",
+                        "-o",
+                        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
+                        "start"),
+                true);
         running = true;
     }
 
@@ -156,8 +198,11 @@ public final class PostgresServer implements AutoCloseable {
         }
         full.addAll(command);
         Path out = Files.createTempFile(dir, "cmd", ".out");
-        Process process = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        Process process = new ProcessBuilder(full)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

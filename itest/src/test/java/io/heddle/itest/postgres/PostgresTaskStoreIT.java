@@ -90,8 +90,9 @@ public class PostgresTaskStoreIT {
     @Test
     public void eachDueOccurrenceIsClaimedByOneServerAmongMany() throws Exception {
         HeartbeatTaskStore store = useStore("claims", Map.of());
-        WorkspaceTaskStore[] servers = {store.workspace(workspace("w1")), store.workspace(workspace("w2")),
-                store.workspace(workspace("w3"))};
+        WorkspaceTaskStore[] servers = {
+            store.workspace(workspace("w1")), store.workspace(workspace("w2")), store.workspace(workspace("w3"))
+        };
         HeartbeatTask task = servers[0].create(task("task-claim-once", "command"));
         Instant due = task.schedule().nextRunAt();
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -101,8 +102,13 @@ public class PostgresTaskStoreIT {
                 WorkspaceTaskStore server = servers[i % 3];
                 String owner = "server-" + (i % 3);
                 Callable<Optional<TaskClaim>> claim = () -> server.claim(
-                        new ClaimRequest(task.id(), due, owner, "run-" + owner + "-" + Thread.currentThread().getId(),
-                                LONG), PostgresTaskStoreIT::running);
+                        new ClaimRequest(
+                                task.id(),
+                                due,
+                                owner,
+                                "run-" + owner + "-" + Thread.currentThread().getId(),
+                                LONG),
+                        PostgresTaskStoreIT::running);
                 claims.add(pool.submit(claim));
             }
             int granted = 0;
@@ -120,16 +126,20 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore a = useStore("completed", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = a.create(task("task-completed", "command"));
         Instant due = task.schedule().nextRunAt();
-        TaskClaim claim = a.claim(new ClaimRequest(task.id(), due, "server-a", "run-1", LONG),
-                PostgresTaskStoreIT::running).orElseThrow();
+        TaskClaim claim = a.claim(
+                        new ClaimRequest(task.id(), due, "server-a", "run-1", LONG), PostgresTaskStoreIT::running)
+                .orElseThrow();
         assertThat(claim.task().state().status()).isEqualTo(HeartbeatTaskStatus.RUNNING);
         a.started(claim.lease(), run(claim.lease(), HeartbeatRunStatus.RUNNING));
         // an outcome that keeps the slot where it was: the occurrence must still not run again
-        Completion done = a.complete(claim.lease(), run(claim.lease(), HeartbeatRunStatus.FINISHED),
+        Completion done = a.complete(
+                claim.lease(),
+                run(claim.lease(), HeartbeatRunStatus.FINISHED),
                 t -> t.withState(HeartbeatTaskState.created(Instant.now())));
         assertThat(done.result()).isEqualTo(Completion.Result.APPLIED);
         assertThat(a.claim(new ClaimRequest(task.id(), due, "server-b", "run-2", LONG), PostgresTaskStoreIT::running))
-                .as("a second claim of the same (taskId, dueAt)").isEmpty();
+                .as("a second claim of the same (taskId, dueAt)")
+                .isEmpty();
         assertThat(a.runs(task.id())).extracting(HeartbeatRun::status).containsExactly(HeartbeatRunStatus.FINISHED);
         assertThat(a.runs(task.id()).get(0).serverId()).isEqualTo("server-a");
     }
@@ -139,8 +149,10 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore store = useStore("fencing", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-fenced", "command"));
         Instant due = task.schedule().nextRunAt();
-        HeartbeatLease first = store.claim(new ClaimRequest(task.id(), due, "server-a", "run-a", SHORT),
-                PostgresTaskStoreIT::running).orElseThrow().lease();
+        HeartbeatLease first = store.claim(
+                        new ClaimRequest(task.id(), due, "server-a", "run-a", SHORT), PostgresTaskStoreIT::running)
+                .orElseThrow()
+                .lease();
         store.started(first, run(first, HeartbeatRunStatus.RUNNING));
         // server b takes the occurrence over once a's lease lapsed by the database's clock
         AtomicReference<TaskClaim> second = new AtomicReference<>();
@@ -150,16 +162,22 @@ public class PostgresTaskStoreIT {
             return second.get() != null;
         });
         assertThat(second.get().lease().fencingToken()).isGreaterThan(first.fencingToken());
-        assertThat(store.renew(first, LONG)).as("the superseded holder's renewal").isEmpty();
+        assertThat(store.renew(first, LONG))
+                .as("the superseded holder's renewal")
+                .isEmpty();
 
-        Completion late = store.complete(first, run(first, HeartbeatRunStatus.FINISHED),
+        Completion late = store.complete(
+                first,
+                run(first, HeartbeatRunStatus.FINISHED),
                 t -> t.withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), Instant.EPOCH)));
         assertThat(late.result()).isEqualTo(Completion.Result.SUPERSEDED);
         assertThat(store.get(task.id()).orElseThrow().schedule().nextRunAt()).isEqualTo(due);
         assertThat(store.run(task.id(), "run-a").orElseThrow().status()).isEqualTo(HeartbeatRunStatus.SUPERSEDED);
 
         Instant next = due.plus(1, ChronoUnit.HOURS);
-        Completion current = store.complete(second.get().lease(), run(second.get().lease(), HeartbeatRunStatus.FINISHED),
+        Completion current = store.complete(
+                second.get().lease(),
+                run(second.get().lease(), HeartbeatRunStatus.FINISHED),
                 t -> t.withState(HeartbeatTaskState.created(Instant.now()))
                         .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next)));
         assertThat(current.result()).isEqualTo(Completion.Result.APPLIED);
@@ -171,17 +189,26 @@ public class PostgresTaskStoreIT {
         HeartbeatTaskStore service = useStore("visible", Map.of());
         WorkspaceTaskStore store = service.workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-seen", "command"));
-        store.claim(new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-seen", "run-seen", LONG),
-                PostgresTaskStoreIT::running).orElseThrow();
+        store.claim(
+                        new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-seen", "run-seen", LONG),
+                        PostgresTaskStoreIT::running)
+                .orElseThrow();
 
         TaskStoreDescription d = service.describe();
-        assertThat(d.location()).containsEntry("host", "127.0.0.1")
+        assertThat(d.location())
+                .containsEntry("host", "127.0.0.1")
                 .containsEntry("port", Integer.toString(PostgresServer.shared().port()))
-                .containsEntry("database", "heddle").containsEntry("namespace", "visible");
+                .containsEntry("database", "heddle")
+                .containsEntry("namespace", "visible");
         assertThat(d.toString()).doesNotContain(PASSWORD);
-        Poll.until("the probe read the servers of the namespace", DEADLINE,
-                () -> service.describe().servers().stream().anyMatch(s -> s.serverId().equals("server-seen")));
-        var seen = service.describe().servers().stream().filter(s -> s.serverId().equals("server-seen")).findFirst()
+        Poll.until(
+                "the probe read the servers of the namespace",
+                DEADLINE,
+                () -> service.describe().servers().stream()
+                        .anyMatch(s -> s.serverId().equals("server-seen")));
+        var seen = service.describe().servers().stream()
+                .filter(s -> s.serverId().equals("server-seen"))
+                .findFirst()
                 .orElseThrow();
         assertThat(seen.lastClaimAt()).isNotNull();
         assertThat(seen.lastRenewAt()).isNull();
@@ -193,14 +220,18 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore store = useStore("renew", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-renewed", "command"));
         Instant due = task.schedule().nextRunAt();
-        HeartbeatLease lease = store.claim(new ClaimRequest(task.id(), due, "server-a", "run-a", SHORT),
-                PostgresTaskStoreIT::running).orElseThrow().lease();
+        HeartbeatLease lease = store.claim(
+                        new ClaimRequest(task.id(), due, "server-a", "run-a", SHORT), PostgresTaskStoreIT::running)
+                .orElseThrow()
+                .lease();
         HeartbeatLease renewed = store.renew(lease, LONG).orElseThrow();
         assertThat(renewed.expiresAt()).isAfter(lease.expiresAt());
         assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
-        assertThat(store.claim(new ClaimRequest(task.id(), due, "server-b", "run-b", LONG),
-                PostgresTaskStoreIT::running)).isEmpty();
-        assertThat(store.recover(task.id(), "server-b", PostgresTaskStoreIT::interrupted)).isEmpty();
+        assertThat(store.claim(
+                        new ClaimRequest(task.id(), due, "server-b", "run-b", LONG), PostgresTaskStoreIT::running))
+                .isEmpty();
+        assertThat(store.recover(task.id(), "server-b", PostgresTaskStoreIT::interrupted))
+                .isEmpty();
     }
 
     @Test
@@ -209,8 +240,11 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore a = service.workspace(workspace("machine-a"));
         WorkspaceTaskStore b = service.workspace(workspace("machine-b"));
         HeartbeatTask task = a.create(task("task-recovered", "command"));
-        HeartbeatLease lease = a.claim(new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-a", "run-a",
-                SHORT), PostgresTaskStoreIT::running).orElseThrow().lease();
+        HeartbeatLease lease = a.claim(
+                        new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-a", "run-a", SHORT),
+                        PostgresTaskStoreIT::running)
+                .orElseThrow()
+                .lease();
         a.started(lease, run(lease, HeartbeatRunStatus.RUNNING));
         assertThat(b.get(task.id()).orElseThrow().state().status()).isEqualTo(HeartbeatTaskStatus.RUNNING);
 
@@ -225,7 +259,8 @@ public class PostgresTaskStoreIT {
         assertThat(left.serverId()).as("the run names the server that ran it").isEqualTo("server-a");
         assertThat(left.workspaceId()).as("read by b, named by b's catalog").isEqualTo("machine-b");
         // the crashed holder comes back late: its result is not applied
-        assertThat(a.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), t -> t).result())
+        assertThat(a.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), t -> t)
+                        .result())
                 .isEqualTo(Completion.Result.SUPERSEDED);
     }
 
@@ -236,20 +271,28 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore store = useStore("runners", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-agent", "agent"));
         assertThat(store.list()).extracting(HeartbeatTask::id).contains("task-agent");
-        assertThat(store.claim(new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-a", "run-a", LONG),
-                PostgresTaskStoreIT::running)).isEmpty();
+        assertThat(store.claim(
+                        new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-a", "run-a", LONG),
+                        PostgresTaskStoreIT::running))
+                .isEmpty();
     }
 
     @Test
     public void historyKeepsTheNewestHistoryLimitRuns() {
-        WorkspaceTaskStore store = useStore("history", Map.of("historyLimit", "3")).workspace(workspace("w"));
+        WorkspaceTaskStore store =
+                useStore("history", Map.of("historyLimit", "3")).workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-history", "command"));
         for (int i = 0; i < 5; i++) {
             HeartbeatTask now = store.get(task.id()).orElseThrow();
             Instant due = now.schedule().nextRunAt();
-            HeartbeatLease lease = store.claim(new ClaimRequest(task.id(), due, "server-a", "run-" + i, LONG),
-                    PostgresTaskStoreIT::running).orElseThrow().lease();
-            store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED),
+            HeartbeatLease lease = store.claim(
+                            new ClaimRequest(task.id(), due, "server-a", "run-" + i, LONG),
+                            PostgresTaskStoreIT::running)
+                    .orElseThrow()
+                    .lease();
+            store.complete(
+                    lease,
+                    run(lease, HeartbeatRunStatus.FINISHED),
                     t -> t.withState(HeartbeatTaskState.created(Instant.now()))
                             .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), due.plusSeconds(1))));
         }
@@ -265,9 +308,20 @@ public class PostgresTaskStoreIT {
         try {
             List<Future<?>> changes = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                changes.add(pool.submit(() -> store.update(task.id(), t -> new HeartbeatTask(t.id(),
-                        Integer.toString(Integer.parseInt(t.name()) + 1), t.task(), !t.enabled(), t.continuationMode(),
-                        t.runner(), t.runnerConfig(), t.schedule(), t.state(), t.createdAt(), Instant.now()))));
+                changes.add(pool.submit(() -> store.update(
+                        task.id(),
+                        t -> new HeartbeatTask(
+                                t.id(),
+                                Integer.toString(Integer.parseInt(t.name()) + 1),
+                                t.task(),
+                                !t.enabled(),
+                                t.continuationMode(),
+                                t.runner(),
+                                t.runnerConfig(),
+                                t.schedule(),
+                                t.state(),
+                                t.createdAt(),
+                                Instant.now()))));
             }
             for (Future<?> f : changes) {
                 f.get();
@@ -291,26 +345,37 @@ public class PostgresTaskStoreIT {
         server.sql("postgres", "CREATE DATABASE legacy OWNER heddle");
         server.sql("legacy", "ALTER SCHEMA public OWNER TO heddle");
         // schema version 1, as a server of the previous version left it, with one task in it
-        String v1 = Files.readString(Path.of(System.getProperty("heddle.postgresMigrations",
-                "../bundles/heartbeat-store-postgres/src/main/resources/io/heddle/heartbeat/store/postgres/internal"
-                        + "/migrations")).resolve("V1__tasks_leases_runs.sql"), StandardCharsets.UTF_8);
-        server.sql("legacy", "SET ROLE heddle; " + v1 + "; CREATE TABLE heddle_schema_version (version integer"
-                + " PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
-                + " INSERT INTO heddle_schema_version (version, script) VALUES (1, 'V1__tasks_leases_runs.sql')");
+        String v1 = Files.readString(
+                Path.of(System.getProperty(
+                                "heddle.postgresMigrations",
+                                "../bundles/heartbeat-store-postgres/src/main/resources/io/heddle/heartbeat/store/postgres/internal"
+                                        + "/migrations"))
+                        .resolve("V1__tasks_leases_runs.sql"),
+                StandardCharsets.UTF_8);
+        server.sql(
+                "legacy",
+                "SET ROLE heddle; " + v1 + "; CREATE TABLE heddle_schema_version (version integer"
+                        + " PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
+                        + " INSERT INTO heddle_schema_version (version, script) VALUES (1, 'V1__tasks_leases_runs.sql')");
         // a task as the store writes it, copied into the old schema
         WorkspaceTaskStore before = useStore("migrations", Map.of()).workspace(workspace("w"));
         before.create(task("task-kept", "command"));
         String body = server.sql("heddle", "SELECT body FROM heddle_tasks WHERE namespace = 'migrations'");
-        server.sql("legacy", "INSERT INTO heddle_tasks (namespace, id, workspace_key, runner, enabled, body) VALUES"
-                + " ('migrations', 'task-kept', 'key-w', 'command', true, '" + body.replace("'", "''") + "')");
+        server.sql(
+                "legacy",
+                "INSERT INTO heddle_tasks (namespace, id, workspace_key, runner, enabled, body) VALUES"
+                        + " ('migrations', 'task-kept', 'key-w', 'command', true, '" + body.replace("'", "''") + "')");
         assertThat(server.sql("heddle", "SELECT max(version) FROM heddle_schema_version"))
-                .as("the empty database went to the latest version").isEqualTo("2");
+                .as("the empty database went to the latest version")
+                .isEqualTo("2");
 
-        WorkspaceTaskStore after = useStore("migrations", Map.of("url", server.jdbcUrl("legacy")))
-                .workspace(workspace("w"));
+        WorkspaceTaskStore after =
+                useStore("migrations", Map.of("url", server.jdbcUrl("legacy"))).workspace(workspace("w"));
         assertThat(after.list()).extracting(HeartbeatTask::id).containsExactly("task-kept");
-        assertThat(server.sql("legacy", "SELECT string_agg(version::text, ',' ORDER BY version) FROM"
-                + " heddle_schema_version")).isEqualTo("1,2");
+        assertThat(server.sql(
+                        "legacy",
+                        "SELECT string_agg(version::text, ',' ORDER BY version) FROM" + " heddle_schema_version"))
+                .isEqualTo("1,2");
         assertThat(server.sql("legacy", "SELECT count(*) FROM heddle_servers")).isEqualTo("0");
     }
 
@@ -325,18 +390,23 @@ public class PostgresTaskStoreIT {
         server.stop();
         try {
             // the first call may meet a pooled connection the shutdown closed; either way the cause is named
-            assertThatThrownBy(store::list).isInstanceOf(UncheckedIOException.class)
+            assertThatThrownBy(store::list)
+                    .isInstanceOf(UncheckedIOException.class)
                     .hasMessageStartingWith("PostgreSQL at 127.0.0.1:" + server.port());
             Poll.until("the store reports the server unreachable", DEADLINE, () -> {
                 String problem = service.describe().problem();
                 return problem != null && problem.contains("cannot be reached");
             });
-            assertThatThrownBy(store::list).isInstanceOf(UncheckedIOException.class)
+            assertThatThrownBy(store::list)
+                    .isInstanceOf(UncheckedIOException.class)
                     .hasMessage(service.describe().problem());
         } finally {
             server.restart();
         }
-        Poll.until("the store is available again", DEADLINE, () -> service.describe().available());
+        Poll.until(
+                "the store is available again",
+                DEADLINE,
+                () -> service.describe().available());
         assertThat(store.list()).extracting(HeartbeatTask::id).contains("task-survives");
     }
 
@@ -346,12 +416,15 @@ public class PostgresTaskStoreIT {
         WorkspaceTaskStore store = service.workspace(workspace("w"));
         HeartbeatTask task = store.create(task("task-late", "command"));
         Instant due = task.schedule().nextRunAt();
-        HeartbeatLease lease = store.claim(new ClaimRequest(task.id(), due, "server-a", "run-a", LONG),
-                PostgresTaskStoreIT::running).orElseThrow().lease();
+        HeartbeatLease lease = store.claim(
+                        new ClaimRequest(task.id(), due, "server-a", "run-a", LONG), PostgresTaskStoreIT::running)
+                .orElseThrow()
+                .lease();
         store.started(lease, run(lease, HeartbeatRunStatus.RUNNING));
         Instant next = due.plus(1, ChronoUnit.HOURS);
-        java.util.function.UnaryOperator<HeartbeatTask> outcome = t -> t.withState(HeartbeatTaskState.created(Instant.now()))
-                .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next));
+        java.util.function.UnaryOperator<HeartbeatTask> outcome =
+                t -> t.withState(HeartbeatTaskState.created(Instant.now()))
+                        .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next));
         PostgresServer server = PostgresServer.shared();
         server.stop();
         try {
@@ -360,7 +433,10 @@ public class PostgresTaskStoreIT {
         } finally {
             server.restart();
         }
-        Poll.until("the store is available again", DEADLINE, () -> service.describe().available());
+        Poll.until(
+                "the store is available again",
+                DEADLINE,
+                () -> service.describe().available());
 
         Completion done = store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), outcome);
 
@@ -373,9 +449,11 @@ public class PostgresTaskStoreIT {
     public void aWrongPasswordIsOneClearProblemThatNeverShowsThePassword() throws Exception {
         Path wrong = passwordFile("wrong-password", "not-the-" + PASSWORD);
         HeartbeatTaskStore service = useStoreUnavailable(Map.of("passwordFile", wrong.toString()));
-        assertThat(service.describe().problem()).contains("refused the password of user heddle")
+        assertThat(service.describe().problem())
+                .contains("refused the password of user heddle")
                 .doesNotContain(PASSWORD);
-        assertThatThrownBy(() -> service.workspace(workspace("w")).list()).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> service.workspace(workspace("w")).list())
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("refused the password");
         assertThat(service.describe().description()).doesNotContain(PASSWORD);
     }
@@ -386,8 +464,8 @@ public class PostgresTaskStoreIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        HeartbeatTaskStore service = useStoreUnavailable(Map.of("url", "jdbc:postgresql://127.0.0.1:" + closed
-                + "/heddle"));
+        HeartbeatTaskStore service =
+                useStoreUnavailable(Map.of("url", "jdbc:postgresql://127.0.0.1:" + closed + "/heddle"));
         assertThat(service.describe().problem()).contains("127.0.0.1:" + closed + " cannot be reached");
         HeartbeatTaskStore notJdbc = useStoreUnavailable(Map.of("url", "postgres://127.0.0.1/heddle"));
         assertThat(notJdbc.describe().problem()).contains("url must start with jdbc:postgresql://");
@@ -408,8 +486,8 @@ public class PostgresTaskStoreIT {
         Path open = passwordFile("open-password", PASSWORD);
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
         HeartbeatTaskStore service = useStoreUnavailable(Map.of("passwordFile", open.toString()));
-        assertThat(service.describe().problem()).isEqualTo("passwordFile " + open + " can be read by others: run"
-                + " chmod 600 " + open);
+        assertThat(service.describe().problem())
+                .isEqualTo("passwordFile " + open + " can be read by others: run" + " chmod 600 " + open);
         HeartbeatTaskStore noRunners = useStoreUnavailable(Map.of("runners", " "));
         assertThat(noRunners.describe().problem()).startsWith("runners is missing");
     }
@@ -419,7 +497,10 @@ public class PostgresTaskStoreIT {
     /** Configures the store for {@code namespace} (plus {@code overrides}) and waits until it can be used. */
     private HeartbeatTaskStore useStore(String namespace, Map<String, String> overrides) {
         HeartbeatTaskStore store = configure(namespace, overrides);
-        Poll.until("the store is available: " + store.describe(), DEADLINE, () -> store.describe().available());
+        Poll.until(
+                "the store is available: " + store.describe(),
+                DEADLINE,
+                () -> store.describe().available());
         return store;
     }
 
@@ -450,8 +531,8 @@ public class PostgresTaskStoreIT {
             AtomicReference<HeartbeatTaskStore> found = new AtomicReference<>();
             Poll.until("the store of configuration " + generation + " is registered", DEADLINE, () -> {
                 try {
-                    var refs = context.getServiceReferences(HeartbeatTaskStore.class,
-                            "(itest.generation=" + generation + ")");
+                    var refs = context.getServiceReferences(
+                            HeartbeatTaskStore.class, "(itest.generation=" + generation + ")");
                     if (refs.isEmpty()) {
                         return false;
                     }
@@ -477,37 +558,84 @@ public class PostgresTaskStoreIT {
     }
 
     private static TaskWorkspace workspace(String localId) {
-        return new TaskWorkspace(localId, "key-w", HOME.resolve("ws"), HOME.resolve("ws").resolve(".heddle"));
+        return new TaskWorkspace(
+                localId, "key-w", HOME.resolve("ws"), HOME.resolve("ws").resolve(".heddle"));
     }
 
     private static HeartbeatTask task(String id, String runner) {
         Instant now = Instant.now();
-        return new HeartbeatTask(id, "0", "a test task", true, null, runner, Map.of("argv", List.of("true")),
-                new HeartbeatSchedule(60_000, now.minusSeconds(1)), HeartbeatTaskState.created(now), now, now);
+        return new HeartbeatTask(
+                id,
+                "0",
+                "a test task",
+                true,
+                null,
+                runner,
+                Map.of("argv", List.of("true")),
+                new HeartbeatSchedule(60_000, now.minusSeconds(1)),
+                HeartbeatTaskState.created(now),
+                now,
+                now);
     }
 
     private static HeartbeatTask running(HeartbeatTask t) {
         Instant now = Instant.now();
-        return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.RUNNING, null, now, null, null, now, null, null,
-                0, "run", null));
+        return t.withState(new HeartbeatTaskState(
+                HeartbeatTaskStatus.RUNNING, null, now, null, null, now, null, null, 0, "run", null));
     }
 
-    private static WorkspaceTaskStore.Recovered interrupted(HeartbeatTask task, HeartbeatLease lapsed,
-            HeartbeatRun run) {
+    private static WorkspaceTaskStore.Recovered interrupted(
+            HeartbeatTask task, HeartbeatLease lapsed, HeartbeatRun run) {
         Instant now = Instant.now();
-        HeartbeatTask idle = task.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, null, null,
-                "interrupted: the lease lapsed", now, null, null, 0, task.state().lastRunId(), null));
-        HeartbeatRun left = run == null ? null : new HeartbeatRun(run.id(), run.taskId(), run.workspaceId(),
-                run.serverId(), run.runner(), run.trigger(), run.dueAt(), run.startedAt(), now,
-                HeartbeatRunStatus.INTERRUPTED, null, null, run.details(), "interrupted: the lease lapsed");
+        HeartbeatTask idle = task.withState(new HeartbeatTaskState(
+                HeartbeatTaskStatus.IDLE,
+                null,
+                null,
+                null,
+                "interrupted: the lease lapsed",
+                now,
+                null,
+                null,
+                0,
+                task.state().lastRunId(),
+                null));
+        HeartbeatRun left = run == null
+                ? null
+                : new HeartbeatRun(
+                        run.id(),
+                        run.taskId(),
+                        run.workspaceId(),
+                        run.serverId(),
+                        run.runner(),
+                        run.trigger(),
+                        run.dueAt(),
+                        run.startedAt(),
+                        now,
+                        HeartbeatRunStatus.INTERRUPTED,
+                        null,
+                        null,
+                        run.details(),
+                        "interrupted: the lease lapsed");
         return new WorkspaceTaskStore.Recovered(idle, left);
     }
 
     private static HeartbeatRun run(HeartbeatLease lease, HeartbeatRunStatus status) {
         Instant now = Instant.now();
         boolean running = status == HeartbeatRunStatus.RUNNING;
-        return new HeartbeatRun(lease.runId(), lease.taskId(), "ws", lease.owner(), "command", "schedule",
-                lease.dueAt(), now, running ? null : now, status, running ? null : HeartbeatDecision.CONTINUE,
-                running ? null : "done", Map.of(), null);
+        return new HeartbeatRun(
+                lease.runId(),
+                lease.taskId(),
+                "ws",
+                lease.owner(),
+                "command",
+                "schedule",
+                lease.dueAt(),
+                now,
+                running ? null : now,
+                status,
+                running ? null : HeartbeatDecision.CONTINUE,
+                running ? null : "done",
+                Map.of(),
+                null);
     }
 }

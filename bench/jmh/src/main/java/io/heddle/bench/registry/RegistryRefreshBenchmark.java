@@ -52,20 +52,26 @@ public class RegistryRefreshBenchmark {
     @Setup(Level.Trial)
     public void createRegistry() throws IOException {
         dir = Files.createTempDirectory("heddle-bench-");
-        registry = FileDaemonRegistry.open(dir.resolve("daemon-registry.json"), Duration.ofSeconds(45),
-                warning -> {
-                    throw new IllegalStateException("unexpected registry warning: " + warning);
-                });
+        registry = FileDaemonRegistry.open(dir.resolve("daemon-registry.json"), Duration.ofSeconds(45), warning -> {
+            throw new IllegalStateException("unexpected registry warning: " + warning);
+        });
         // a typical file: the live server and a few known workspaces
         Instant now = Instant.now();
         for (int i = 0; i < 3; i++) {
             String root = dir.resolve("workspace-" + i).toString();
-            registry.registerWorkspaces(List.of(new WorkspaceDescriptor("ws-" + i, "workspace-" + i, root,
-                    List.of(root), root + "/.heddle", now, now)));
+            registry.registerWorkspaces(List.of(new WorkspaceDescriptor(
+                    "ws-" + i, "workspace-" + i, root, List.of(root), root + "/.heddle", now, now)));
         }
         long pid = ProcessHandle.current().pid();
-        ServerRecord server = new ServerRecord(SERVER_ID, ServerMode.DAEMON, "127.0.0.1", 8765, pid,
-                ProcessLiveness.startInstant(pid).orElse(null), now, now);
+        ServerRecord server = new ServerRecord(
+                SERVER_ID,
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                8765,
+                pid,
+                ProcessLiveness.startInstant(pid).orElse(null),
+                now,
+                now);
         if (!registry.claim(server).isClaimed()) {
             throw new IllegalStateException("a fresh registry must be claimable");
         }

@@ -35,7 +35,7 @@ final class BenchWorkspaces implements AutoCloseable {
     final Path root;
     final Path serverWorkspace;
     final Path serverState;
-    final WorkspaceCatalog catalog = new FileWorkspaceCatalog(Clock.systemUTC(), m -> { });
+    final WorkspaceCatalog catalog = new FileWorkspaceCatalog(Clock.systemUTC(), m -> {});
     final RunnerDirectory runners = new RunnerDirectory();
     final Clock clock = Clock.systemUTC();
     volatile SchedulerSettings settings = SchedulerSettings.defaults();
@@ -44,7 +44,8 @@ final class BenchWorkspaces implements AutoCloseable {
 
     BenchWorkspaces(int workspaces, int tasksPerWorkspace, TaskShape shape) throws IOException {
         String base = System.getProperty("heddle.bench.dir");
-        root = base == null ? Files.createTempDirectory("heddle-scheduler-bench")
+        root = base == null
+                ? Files.createTempDirectory("heddle-scheduler-bench")
                 : Files.createTempDirectory(Files.createDirectories(Path.of(base)), "heddle-scheduler-bench");
         serverWorkspace = Files.createDirectories(root.resolve("ws-0"));
         serverState = serverWorkspace.resolve(".heddle");
@@ -54,12 +55,23 @@ final class BenchWorkspaces implements AutoCloseable {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         int n = 0;
-        for (io.heddle.api.workspace.WorkspaceDescriptor w : catalog.read(serverState).workspaces()) {
+        for (io.heddle.api.workspace.WorkspaceDescriptor w :
+                catalog.read(serverState).workspaces()) {
             FileTaskStore store = store(Path.of(w.stateRoot()));
             for (int t = 0; t < tasksPerWorkspace; t++) {
                 HeartbeatSchedule schedule = shape.schedule(n++, now);
-                store.writeTask(new HeartbeatTask(String.format("task-%04d", t), "bench " + t, "benchmark task", true,
-                        null, KIND, Map.of(), schedule, HeartbeatTaskState.created(now), now, now));
+                store.writeTask(new HeartbeatTask(
+                        String.format("task-%04d", t),
+                        "bench " + t,
+                        "benchmark task",
+                        true,
+                        null,
+                        KIND,
+                        Map.of(),
+                        schedule,
+                        HeartbeatTaskState.created(now),
+                        now,
+                        now));
             }
         }
     }
@@ -87,19 +99,31 @@ final class BenchWorkspaces implements AutoCloseable {
     }
 
     void install(Consumer<io.heddle.api.heartbeat.HeartbeatRunContext> onRun) {
-        runners.add(KIND, new HeartbeatTaskRunner() {
-            @Override
-            public HeartbeatRunResult run(io.heddle.api.heartbeat.HeartbeatRunContext context) {
-                onRun.accept(context);
-                return HeartbeatRunResult.of(HeartbeatDecision.CONTINUE, "ok");
-            }
-        }, 0, 1);
+        runners.add(
+                KIND,
+                new HeartbeatTaskRunner() {
+                    @Override
+                    public HeartbeatRunResult run(io.heddle.api.heartbeat.HeartbeatRunContext context) {
+                        onRun.accept(context);
+                        return HeartbeatRunResult.of(HeartbeatDecision.CONTINUE, "ok");
+                    }
+                },
+                0,
+                1);
     }
 
     /** A session driven by the test (no timer): call {@link SchedulerSession#tick()}. */
     SchedulerSession manualSession(String serverId) {
-        SchedulerSession session = new SchedulerSession(serverId, serverState, catalog, clock, () -> settings, runners,
-                SchedulerEvents.NONE, () -> fileStore, workers(serverId));
+        SchedulerSession session = new SchedulerSession(
+                serverId,
+                serverState,
+                catalog,
+                clock,
+                () -> settings,
+                runners,
+                SchedulerEvents.NONE,
+                () -> fileStore,
+                workers(serverId));
         session.sync();
         return session;
     }
@@ -113,8 +137,8 @@ final class BenchWorkspaces implements AutoCloseable {
 
     private ThreadPoolExecutor workers(String serverId) {
         int max = settings.maxConcurrent();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "heddle-heartbeat-run-" + serverId);
                     t.setDaemon(true);
                     return t;

@@ -41,7 +41,7 @@ public final class SchedulerLoadProbe {
 
     private static void idle(int seconds) throws Exception {
         try (BenchWorkspaces world = new BenchWorkspaces(10, 100, BenchWorkspaces.TaskShape.IDLE)) {
-            world.install(c -> { });
+            world.install(c -> {});
             SchedulerSession session = world.timedSession("bench-idle");
             Thread.sleep(5_000); // warm-up: first reads, JIT
             Cpu before = Cpu.now();
@@ -49,8 +49,11 @@ public final class SchedulerLoadProbe {
             Cpu after = Cpu.now();
             session.stop();
             double wall = (after.wallNanos - before.wallNanos) / 1e9;
-            System.out.printf(Locale.ROOT, "idle: %d s wall; process CPU %.3f s = %.3f%% of one core; "
-                    + "scheduler threads %.4f s = %.4f%% of one core%n", Math.round(wall),
+            System.out.printf(
+                    Locale.ROOT,
+                    "idle: %d s wall; process CPU %.3f s = %.3f%% of one core; "
+                            + "scheduler threads %.4f s = %.4f%% of one core%n",
+                    Math.round(wall),
                     (after.processNanos - before.processNanos) / 1e9,
                     100.0 * (after.processNanos - before.processNanos) / (after.wallNanos - before.wallNanos),
                     (after.schedulerNanos - before.schedulerNanos) / 1e9,
@@ -87,8 +90,12 @@ public final class SchedulerLoadProbe {
             session.stop();
             List<Long> sorted = sorted(latenciesMicros);
             List<Long> claims = sorted(claimMicros);
-            System.out.printf(Locale.ROOT, "due: %d runs in %d s (%d due per second); process CPU %.1f%% of one core%n",
-                    sorted.size(), seconds, dueTasks * 1000 / intervalMs,
+            System.out.printf(
+                    Locale.ROOT,
+                    "due: %d runs in %d s (%d due per second); process CPU %.1f%% of one core%n",
+                    sorted.size(),
+                    seconds,
+                    dueTasks * 1000 / intervalMs,
                     100.0 * (after.processNanos - before.processNanos) / (after.wallNanos - before.wallNanos));
             System.out.println("  slot to claim (run startedAt): " + summary(claims));
             System.out.println("  slot to runner called:         " + summary(sorted));
@@ -105,8 +112,13 @@ public final class SchedulerLoadProbe {
     }
 
     private static String summary(List<Long> sorted) {
-        return String.format(Locale.ROOT, "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", pct(sorted, 50),
-                pct(sorted, 90), pct(sorted, 99), sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1) / 1000.0);
+        return String.format(
+                Locale.ROOT,
+                "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                pct(sorted, 50),
+                pct(sorted, 90),
+                pct(sorted, 99),
+                sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1) / 1000.0);
     }
 
     private static double pct(List<Long> sorted, int p) {

@@ -29,10 +29,11 @@ public class SchedulerTickBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         world = new BenchWorkspaces(10, 100, BenchWorkspaces.TaskShape.IDLE);
-        world.install(c -> { });
+        world.install(c -> {});
         session = world.manualSession("bench-server");
         stateRoots = new java.util.ArrayList<>();
-        for (io.heddle.api.workspace.WorkspaceDescriptor w : world.catalog.read(world.serverState).workspaces()) {
+        for (io.heddle.api.workspace.WorkspaceDescriptor w :
+                world.catalog.read(world.serverState).workspaces()) {
             stateRoots.add(java.nio.file.Path.of(w.stateRoot()));
         }
         session.tick();

@@ -41,6 +41,5 @@ public final class ChatTopics {
     /** The embedded-chat server did not start: {@code reason, message}. */
     public static final String SERVER_START_FAILED = PREFIX + "SERVER_START_FAILED";
 
-    private ChatTopics() {
-    }
+    private ChatTopics() {}
 }

@@ -25,6 +25,5 @@ public final class ExtensionEvents {
     public static final String CODE = "code";
     public static final String MESSAGE = "message";
 
-    private ExtensionEvents() {
-    }
+    private ExtensionEvents() {}
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  * agent-driven continuation, which the core does not implement.
  */
 public enum ContinuationMode {
-    OPERATOR, AGENT;
+    OPERATOR,
+    AGENT;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

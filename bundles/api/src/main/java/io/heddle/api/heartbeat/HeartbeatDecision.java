@@ -17,7 +17,10 @@ import java.util.Optional;
  * backoff.
  */
 public enum HeartbeatDecision {
-    CONTINUE, PAUSE, COMPLETE, ESCALATE;
+    CONTINUE,
+    PAUSE,
+    COMPLETE,
+    ESCALATE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

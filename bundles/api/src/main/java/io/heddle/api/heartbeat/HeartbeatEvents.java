@@ -11,6 +11,7 @@ public final class HeartbeatEvents {
     public static final String SCHEDULER_STOPPED = "io/heddle/heartbeat/scheduler/STOPPED";
     /** A task is due on a scheduler (once per slot and scheduler). */
     public static final String TASK_DUE = "io/heddle/heartbeat/task/DUE";
+
     public static final String TASK_STARTED = "io/heddle/heartbeat/task/STARTED";
     /** A run ended with a decision ({@code decision}, {@code status} = the task's new status). */
     public static final String TASK_FINISHED = "io/heddle/heartbeat/task/FINISHED";
@@ -46,6 +47,5 @@ public final class HeartbeatEvents {
     /** What {@link #TASK_UPDATED} changed. */
     public static final String CHANGE = "change";
 
-    private HeartbeatEvents() {
-    }
+    private HeartbeatEvents() {}
 }

@@ -52,30 +52,84 @@ public record HeartbeatTask(
         Objects.requireNonNull(state, "state");
         continuationMode = continuationMode == null ? ContinuationMode.OPERATOR : continuationMode;
         runnerConfig = runnerConfig == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(runnerConfig));
-        extraFields = extraFields == null || extraFields.isEmpty() ? Map.of()
+        extraFields = extraFields == null || extraFields.isEmpty()
+                ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(extraFields));
     }
 
     /** A task without {@link #extraFields()} (the constructor of version 1.1 of this package). */
-    public HeartbeatTask(String id, String name, String task, boolean enabled, ContinuationMode continuationMode,
-            String runner, Map<String, Object> runnerConfig, HeartbeatSchedule schedule, HeartbeatTaskState state,
-            Instant createdAt, Instant updatedAt) {
-        this(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, state, createdAt, updatedAt,
+    public HeartbeatTask(
+            String id,
+            String name,
+            String task,
+            boolean enabled,
+            ContinuationMode continuationMode,
+            String runner,
+            Map<String, Object> runnerConfig,
+            HeartbeatSchedule schedule,
+            HeartbeatTaskState state,
+            Instant createdAt,
+            Instant updatedAt) {
+        this(
+                id,
+                name,
+                task,
+                enabled,
+                continuationMode,
+                runner,
+                runnerConfig,
+                schedule,
+                state,
+                createdAt,
+                updatedAt,
                 Map.of());
     }
 
     public HeartbeatTask withState(HeartbeatTaskState next) {
-        return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, next,
-                createdAt, updatedAt, extraFields);
+        return new HeartbeatTask(
+                id,
+                name,
+                task,
+                enabled,
+                continuationMode,
+                runner,
+                runnerConfig,
+                schedule,
+                next,
+                createdAt,
+                updatedAt,
+                extraFields);
     }
 
     public HeartbeatTask withSchedule(HeartbeatSchedule next) {
-        return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, next, state,
-                createdAt, updatedAt, extraFields);
+        return new HeartbeatTask(
+                id,
+                name,
+                task,
+                enabled,
+                continuationMode,
+                runner,
+                runnerConfig,
+                next,
+                state,
+                createdAt,
+                updatedAt,
+                extraFields);
     }
 
     public HeartbeatTask withUpdatedAt(Instant when) {
-        return new HeartbeatTask(id, name, task, enabled, continuationMode, runner, runnerConfig, schedule, state,
-                createdAt, when, extraFields);
+        return new HeartbeatTask(
+                id,
+                name,
+                task,
+                enabled,
+                continuationMode,
+                runner,
+                runnerConfig,
+                schedule,
+                state,
+                createdAt,
+                when,
+                extraFields);
     }
 }

@@ -16,7 +16,12 @@ public record HeartbeatTaskPatch(
         Map<String, Object> runnerConfig) {
 
     public boolean isEmpty() {
-        return name == null && task == null && enabled == null && continuationMode == null && intervalMs == null
-                && runner == null && runnerConfig == null;
+        return name == null
+                && task == null
+                && enabled == null
+                && continuationMode == null
+                && intervalMs == null
+                && runner == null
+                && runnerConfig == null;
     }
 }

@@ -43,16 +43,48 @@ public record HeartbeatTaskState(
     }
 
     /** A state without a {@link #lastError()} (the constructor of version 1.1 of this package). */
-    public HeartbeatTaskState(HeartbeatTaskStatus status, String progress, Instant runAt, String result, String error,
-            Instant updatedAt, String needs, String message, int failures, String lastRunId, Instant runRequestedAt) {
-        this(status, progress, runAt, result, error, updatedAt, needs, message, failures, lastRunId, runRequestedAt,
+    public HeartbeatTaskState(
+            HeartbeatTaskStatus status,
+            String progress,
+            Instant runAt,
+            String result,
+            String error,
+            Instant updatedAt,
+            String needs,
+            String message,
+            int failures,
+            String lastRunId,
+            Instant runRequestedAt) {
+        this(
+                status,
+                progress,
+                runAt,
+                result,
+                error,
+                updatedAt,
+                needs,
+                message,
+                failures,
+                lastRunId,
+                runRequestedAt,
                 null);
     }
 
     /** This state with {@code lastError} replaced. */
     public HeartbeatTaskState withLastError(HeartbeatTaskError next) {
-        return new HeartbeatTaskState(status, progress, runAt, result, error, updatedAt, needs, message, failures,
-                lastRunId, runRequestedAt, next);
+        return new HeartbeatTaskState(
+                status,
+                progress,
+                runAt,
+                result,
+                error,
+                updatedAt,
+                needs,
+                message,
+                failures,
+                lastRunId,
+                runRequestedAt,
+                next);
     }
 
     /** The state of a task that was just created. */

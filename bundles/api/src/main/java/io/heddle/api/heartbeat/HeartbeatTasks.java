@@ -85,6 +85,6 @@ public interface HeartbeatTasks {
      * @return the id each task was stored under, by its id in the document, in document order
      * @throws HeartbeatTaskValidationException when the document is not such an export
      */
-    Map<String, String> importTasks(WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles,
-            boolean rename);
+    Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename);
 }

@@ -21,6 +21,5 @@ public final class LiveRecordEvents {
     /** The server id the live record names now, when there is one. */
     public static final String CURRENT_OWNER = "currentOwner";
 
-    private LiveRecordEvents() {
-    }
+    private LiveRecordEvents() {}
 }

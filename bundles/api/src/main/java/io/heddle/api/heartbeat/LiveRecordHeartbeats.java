@@ -2,7 +2,6 @@ package io.heddle.api.heartbeat;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-
 /**
  * Starts live-record heartbeats. Each tick, under the registry lock: our own record is
  * refreshed; while another fresh server holds it nothing is written; when it is empty or its

@@ -20,6 +20,5 @@ public final class LiveRecordSettings {
     /** The staleness when none (or no positive one) is configured: 45 s, three missed refreshes. */
     public static final long DEFAULT_STALE_AFTER_MS = 45_000L;
 
-    private LiveRecordSettings() {
-    }
+    private LiveRecordSettings() {}
 }

@@ -24,8 +24,7 @@ public final class ErrorEnvelope {
     /** The media type of every JSON answer of the API, errors included. */
     public static final String MEDIA_TYPE = "application/json;charset=utf-8";
 
-    private ErrorEnvelope() {
-    }
+    private ErrorEnvelope() {}
 
     /** {@code {"error":{"code":…,"message":…}}}. */
     public static String json(String code, String message) {
@@ -75,7 +74,10 @@ public final class ErrorEnvelope {
             } else if (c == '\r') {
                 out.append("\\r");
             } else {
-                out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                out.append("\\u")
+                        .append(HEX[c >> 12])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
                         .append(HEX[c & 0xF]);
             }
         }

@@ -48,12 +48,28 @@ public record ServerOptions(
     }
 
     /** The options in the form of version 1.0: {@code assetsDir} present serves that folder, empty serves no UI. */
-    public ServerOptions(ServerMode mode, String host, int port, Path workspaceRoot, Path stateRoot,
-            Optional<Path> assetsDir, Optional<String> serverId, Optional<Path> registryPath,
+    public ServerOptions(
+            ServerMode mode,
+            String host,
+            int port,
+            Path workspaceRoot,
+            Path stateRoot,
+            Optional<Path> assetsDir,
+            Optional<String> serverId,
+            Optional<Path> registryPath,
             OwnershipPolicy ownership) {
-        this(mode, host, port, workspaceRoot, stateRoot,
-                assetsDir == null || assetsDir.isEmpty() ? ServerAssets.none() : ServerAssets.directory(assetsDir.get()),
-                serverId, registryPath, ownership);
+        this(
+                mode,
+                host,
+                port,
+                workspaceRoot,
+                stateRoot,
+                assetsDir == null || assetsDir.isEmpty()
+                        ? ServerAssets.none()
+                        : ServerAssets.directory(assetsDir.get()),
+                serverId,
+                registryPath,
+                ownership);
     }
 
     /**
@@ -62,8 +78,16 @@ public record ServerOptions(
      */
     public static ServerOptions of(ServerMode mode, String host, int port, Path workspaceRoot) {
         Path root = workspaceRoot.toAbsolutePath().normalize();
-        return new ServerOptions(mode, host, port, root, root.resolve(".heddle"), ServerAssets.bundled(),
-                Optional.empty(), Optional.empty(), OwnershipPolicy.CLAIM);
+        return new ServerOptions(
+                mode,
+                host,
+                port,
+                root,
+                root.resolve(".heddle"),
+                ServerAssets.bundled(),
+                Optional.empty(),
+                Optional.empty(),
+                OwnershipPolicy.CLAIM);
     }
 
     /** The web UI folder, when {@link #assets()} is a folder. */
@@ -85,17 +109,16 @@ public record ServerOptions(
     }
 
     public ServerOptions withServerId(String id) {
-        return new ServerOptions(mode, host, port, workspaceRoot, stateRoot, assets, Optional.ofNullable(id),
-                registryPath, ownership);
+        return new ServerOptions(
+                mode, host, port, workspaceRoot, stateRoot, assets, Optional.ofNullable(id), registryPath, ownership);
     }
 
     public ServerOptions withRegistryPath(Path file) {
-        return new ServerOptions(mode, host, port, workspaceRoot, stateRoot, assets, serverId,
-                Optional.ofNullable(file), ownership);
+        return new ServerOptions(
+                mode, host, port, workspaceRoot, stateRoot, assets, serverId, Optional.ofNullable(file), ownership);
     }
 
     public ServerOptions withOwnership(OwnershipPolicy policy) {
-        return new ServerOptions(mode, host, port, workspaceRoot, stateRoot, assets, serverId, registryPath,
-                policy);
+        return new ServerOptions(mode, host, port, workspaceRoot, stateRoot, assets, serverId, registryPath, policy);
     }
 }

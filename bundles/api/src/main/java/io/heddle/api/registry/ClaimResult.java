@@ -11,7 +11,10 @@ import java.util.Optional;
  */
 public record ClaimResult(Outcome outcome, Optional<ServerRecord> existing) {
 
-    public enum Outcome { CLAIMED, CONFLICT }
+    public enum Outcome {
+        CLAIMED,
+        CONFLICT
+    }
 
     public ClaimResult {
         existing = existing == null ? Optional.empty() : existing;

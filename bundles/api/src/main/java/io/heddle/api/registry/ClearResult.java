@@ -10,7 +10,11 @@ import java.util.Optional;
  */
 public record ClearResult(Outcome outcome, Optional<ServerRecord> currentOwner) {
 
-    public enum Outcome { CLEARED, NOT_OWNER, ABSENT }
+    public enum Outcome {
+        CLEARED,
+        NOT_OWNER,
+        ABSENT
+    }
 
     public ClearResult {
         currentOwner = currentOwner == null ? Optional.empty() : currentOwner;

@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public record RefreshResult(Outcome outcome, Optional<ServerRecord> currentOwner) {
 
-    public enum Outcome { REFRESHED, LOST, ABSENT }
+    public enum Outcome {
+        REFRESHED,
+        LOST,
+        ABSENT
+    }
 
     public RefreshResult {
         currentOwner = currentOwner == null ? Optional.empty() : currentOwner;

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param server     the live-server record, if any
  * @param workspaces the known workspaces, in file order
  */
-public record RegistrySnapshot(int version, Instant updatedAt, Optional<ServerRecord> server, List<WorkspaceEntry> workspaces) {
+public record RegistrySnapshot(
+        int version, Instant updatedAt, Optional<ServerRecord> server, List<WorkspaceEntry> workspaces) {
 
     public static final int FORMAT_VERSION = 1;
 

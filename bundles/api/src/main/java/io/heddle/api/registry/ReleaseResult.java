@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public record ReleaseResult(Outcome outcome, Optional<ServerRecord> currentOwner) {
 
-    public enum Outcome { HANDED_BACK, CLEARED, NOT_OWNER }
+    public enum Outcome {
+        HANDED_BACK,
+        CLEARED,
+        NOT_OWNER
+    }
 
     public ReleaseResult {
         currentOwner = currentOwner == null ? Optional.empty() : currentOwner;

@@ -23,8 +23,14 @@ public record WorkspaceDescriptor(
         String workspaceKey) {
 
     /** A workspace whose key is not set. */
-    public WorkspaceDescriptor(String id, String name, String workspaceRoot, List<String> repoRoots, String stateRoot,
-            Instant createdAt, Instant updatedAt) {
+    public WorkspaceDescriptor(
+            String id,
+            String name,
+            String workspaceRoot,
+            List<String> repoRoots,
+            String stateRoot,
+            Instant createdAt,
+            Instant updatedAt) {
         this(id, name, workspaceRoot, repoRoots, stateRoot, createdAt, updatedAt, null);
     }
 

@@ -13,6 +13,7 @@ public final class WorkspaceEvents {
 
     /** What changed: {@link #CREATED}, {@link #RENAMED}, {@link #ACTIVATED} or {@link #KEY_SET}. */
     public static final String CHANGE = "change";
+
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String NAME = "name";
     public static final String STATE_ROOT = "stateRoot";
@@ -24,6 +25,5 @@ public final class WorkspaceEvents {
     /** The workspace's task store key was set or cleared. */
     public static final String KEY_SET = "key_set";
 
-    private WorkspaceEvents() {
-    }
+    private WorkspaceEvents() {}
 }

@@ -16,17 +16,18 @@ import org.osgi.framework.Constants;
 final class ChatEngines {
 
     /** One registered engine and its place in the order. */
-    record Entry(ChatEngine engine, int ranking, long serviceId) {
-    }
+    record Entry(ChatEngine engine, int ranking, long serviceId) {}
 
-    private static final Comparator<Entry> BEST_FIRST = Comparator.comparingInt(Entry::ranking).reversed()
-            .thenComparingLong(Entry::serviceId);
+    private static final Comparator<Entry> BEST_FIRST =
+            Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId);
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
 
     void add(ChatEngine engine, Map<String, Object> properties) {
         Object id = properties.get(Constants.SERVICE_ID);
-        entries.add(new Entry(engine, ranking(properties.get(Constants.SERVICE_RANKING)),
+        entries.add(new Entry(
+                engine,
+                ranking(properties.get(Constants.SERVICE_RANKING)),
                 id instanceof Long ? (Long) id : Long.MAX_VALUE));
     }
 
@@ -63,6 +64,9 @@ final class ChatEngines {
 
     /** The engine of that name (the best one when several share it). */
     Optional<ChatEngine> named(String name) {
-        return all().stream().map(Entry::engine).filter(e -> e.name().equals(name)).findFirst();
+        return all().stream()
+                .map(Entry::engine)
+                .filter(e -> e.name().equals(name))
+                .findFirst();
     }
 }

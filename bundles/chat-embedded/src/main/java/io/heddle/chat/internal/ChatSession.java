@@ -13,11 +13,24 @@ import java.util.Optional;
  *                        in a copy of the file before it is next rewritten)
  * @param engine          the engine the session asked for by name; empty for the highest-ranked one
  */
-record ChatSession(String id, String name, Instant createdAt, Instant updatedAt, Optional<SessionLease> lease,
-        List<ChatMessage> messages, int droppedMessages, Optional<String> engine) {
+record ChatSession(
+        String id,
+        String name,
+        Instant createdAt,
+        Instant updatedAt,
+        Optional<SessionLease> lease,
+        List<ChatMessage> messages,
+        int droppedMessages,
+        Optional<String> engine) {
 
-    ChatSession(String id, String name, Instant createdAt, Instant updatedAt, Optional<SessionLease> lease,
-            List<ChatMessage> messages, int droppedMessages) {
+    ChatSession(
+            String id,
+            String name,
+            Instant createdAt,
+            Instant updatedAt,
+            Optional<SessionLease> lease,
+            List<ChatMessage> messages,
+            int droppedMessages) {
         this(id, name, createdAt, updatedAt, lease, messages, droppedMessages, Optional.empty());
     }
 
@@ -36,8 +49,8 @@ record ChatSession(String id, String name, Instant createdAt, Instant updatedAt,
     }
 
     ChatSession withLease(SessionLease newLease) {
-        return new ChatSession(id, name, createdAt, updatedAt, Optional.ofNullable(newLease), messages,
-                droppedMessages, engine);
+        return new ChatSession(
+                id, name, createdAt, updatedAt, Optional.ofNullable(newLease), messages, droppedMessages, engine);
     }
 
     ChatSession withEngine(Optional<String> newEngine, Instant now) {

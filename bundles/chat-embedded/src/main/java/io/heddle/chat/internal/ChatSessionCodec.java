@@ -23,8 +23,7 @@ final class ChatSessionCodec {
 
     static final int VERSION = 1;
 
-    private ChatSessionCodec() {
-    }
+    private ChatSessionCodec() {}
 
     /** The file could not be read as a session at all. */
     static final class CorruptSessionFileException extends Exception {
@@ -99,7 +98,8 @@ final class ChatSessionCodec {
         Instant previous = createdAt;
         for (Object entry : entries) {
             Map<String, Object> m = JsonFields.object(entry);
-            Optional<ChatRole> role = m == null ? Optional.empty() : ChatRole.fromWireName(JsonFields.string(m, "role"));
+            Optional<ChatRole> role =
+                    m == null ? Optional.empty() : ChatRole.fromWireName(JsonFields.string(m, "role"));
             String text = m == null ? null : JsonFields.string(m, "text");
             if (role.isEmpty() || text == null) {
                 dropped++;
@@ -111,10 +111,19 @@ final class ChatSessionCodec {
             previous = at;
         }
         if (updatedAt == null) {
-            updatedAt = messages.isEmpty() ? createdAt : messages.get(messages.size() - 1).at();
+            updatedAt = messages.isEmpty()
+                    ? createdAt
+                    : messages.get(messages.size() - 1).at();
         }
         String name = JsonFields.text(root, "name");
-        return new ChatSession(id, name == null ? id : name, createdAt, updatedAt, decodeLease(root), messages, dropped,
+        return new ChatSession(
+                id,
+                name == null ? id : name,
+                createdAt,
+                updatedAt,
+                decodeLease(root),
+                messages,
+                dropped,
                 Optional.ofNullable(JsonFields.text(root, "engine")));
     }
 

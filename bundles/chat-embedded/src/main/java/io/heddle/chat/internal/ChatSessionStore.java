@@ -59,8 +59,8 @@ final class ChatSessionStore {
         this(sessionsDir, clock, leaseDuration, Optional.empty());
     }
 
-    private ChatSessionStore(Path sessionsDir, Clock clock, Duration leaseDuration,
-            Optional<ClientProcess> writerProcess) {
+    private ChatSessionStore(
+            Path sessionsDir, Clock clock, Duration leaseDuration, Optional<ClientProcess> writerProcess) {
         this.dir = sessionsDir.toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.store = new LockedStore("the chat session store", dir.resolveSibling("sessions.lock"), clock);
@@ -101,8 +101,7 @@ final class ChatSessionStore {
     }
 
     /** Every readable session, most recently updated first, and the files set aside while listing. */
-    record Listing(List<ChatSession> sessions, List<SetAside> setAside) {
-    }
+    record Listing(List<ChatSession> sessions, List<SetAside> setAside) {}
 
     // --- errors (each becomes one HTTP status at the edge) ---
 
@@ -112,8 +111,9 @@ final class ChatSessionStore {
         private final transient Optional<SetAside> setAside;
 
         SessionNotFoundException(String id, Optional<SetAside> setAside) {
-            super(setAside.map(s -> "Session " + id + " could not be read (" + s.problem() + "); its file was set aside as "
-                    + s.movedTo() + ".").orElse("No chat session with id " + id + "."));
+            super(setAside.map(s -> "Session " + id + " could not be read (" + s.problem()
+                            + "); its file was set aside as " + s.movedTo() + ".")
+                    .orElse("No chat session with id " + id + "."));
             this.setAside = setAside;
         }
 
@@ -238,8 +238,14 @@ final class ChatSessionStore {
             } catch (SessionNotFoundException free) {
                 // missing, or corrupt and now set aside: the id is free
             }
-            ChatSession session = new ChatSession(sessionId, name == null ? DEFAULT_NAME.format(now) : name, now, now,
-                    Optional.of(new SessionLease(writer, now, writerProcess)), List.of(), 0);
+            ChatSession session = new ChatSession(
+                    sessionId,
+                    name == null ? DEFAULT_NAME.format(now) : name,
+                    now,
+                    now,
+                    Optional.of(new SessionLease(writer, now, writerProcess)),
+                    List.of(),
+                    0);
             store(session);
             return session;
         }
@@ -336,8 +342,8 @@ final class ChatSessionStore {
                 return;
             }
             if (running(lease.get(), now())) {
-                throw new LeaseConflictException(session.id(), lease.get().holder(),
-                        lease.get().expiresAt(leaseDuration));
+                throw new LeaseConflictException(
+                        session.id(), lease.get().holder(), lease.get().expiresAt(leaseDuration));
             }
         }
     }
@@ -347,14 +353,16 @@ final class ChatSessionStore {
         Instant now = now();
         Optional<SessionLease> lease = session.lease();
         if (lease.isPresent() && !lease.get().holder().equals(writer) && running(lease.get(), now)) {
-            throw new LeaseConflictException(session.id(), lease.get().holder(), lease.get().expiresAt(leaseDuration));
+            throw new LeaseConflictException(
+                    session.id(), lease.get().holder(), lease.get().expiresAt(leaseDuration));
         }
         return session.withLease(new SessionLease(writer, now, writerProcess));
     }
 
     /** A lease keeps others out while it is fresh and, when it names its holder's process, that process runs. */
     private boolean running(SessionLease lease, Instant now) {
-        return lease.freshAt(now, leaseDuration) && lease.process().map(p -> !p.ended()).orElse(true);
+        return lease.freshAt(now, leaseDuration)
+                && lease.process().map(p -> !p.ended()).orElse(true);
     }
 
     private void store(ChatSession session) throws IOException {
@@ -362,10 +370,20 @@ final class ChatSessionStore {
         if (session.droppedMessages() > 0 && Files.exists(file)) {
             // The rewrite would lose the entries we could not read: keep the original next to it.
             Path copy = CorruptFiles.copyAside(file, clock);
-            LOG.warn("Chat session file {} had {} unreadable message(s); kept the original as {} before rewriting it",
-                    file, session.droppedMessages(), copy);
-            session = new ChatSession(session.id(), session.name(), session.createdAt(), session.updatedAt(),
-                    session.lease(), session.messages(), 0, session.engine());
+            LOG.warn(
+                    "Chat session file {} had {} unreadable message(s); kept the original as {} before rewriting it",
+                    file,
+                    session.droppedMessages(),
+                    copy);
+            session = new ChatSession(
+                    session.id(),
+                    session.name(),
+                    session.createdAt(),
+                    session.updatedAt(),
+                    session.lease(),
+                    session.messages(),
+                    0,
+                    session.engine());
         }
         store.replace(file, ChatSessionCodec.encode(session));
     }

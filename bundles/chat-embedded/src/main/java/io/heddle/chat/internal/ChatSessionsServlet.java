@@ -70,11 +70,13 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     static final String NDJSON = "application/x-ndjson";
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-    @ObjectClassDefinition(name = "Heddle chat sessions",
+    @ObjectClassDefinition(
+            name = "Heddle chat sessions",
             description = "Chat sessions stored in the workspace (<stateRoot>/chat/sessions).")
     @interface Configuration {
-        @AttributeDefinition(description = "How long a writer keeps a session to itself after its last write, "
-                + "in milliseconds. Another writer gets 409 meanwhile.")
+        @AttributeDefinition(
+                description = "How long a writer keeps a session to itself after its last write, "
+                        + "in milliseconds. Another writer gets 409 meanwhile.")
         long leaseMs() default 30_000L;
     }
 
@@ -118,8 +120,11 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         return Duration.ofMillis(config.leaseMs() > 0 ? config.leaseMs() : 30_000L);
     }
 
-    @Reference(service = ChatEngine.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "removeEngine")
+    @Reference(
+            service = ChatEngine.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeEngine")
     void addEngine(ChatEngine engine, Map<String, Object> properties) {
         engines.add(engine, properties);
     }
@@ -129,7 +134,8 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     }
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
         if (ENGINES_PATH.equals(request.getServletPath())) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -188,7 +194,8 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         switch (method) {
             case "GET":
             case "HEAD":
-                return Map.of("sessionId", id, "messages", messages(read(store, id).messages()));
+                return Map.of(
+                        "sessionId", id, "messages", messages(read(store, id).messages()));
             case "POST":
                 return send(request, response, server, store, id, workspace.root());
             default:
@@ -214,15 +221,16 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         return body;
     }
 
-    private Object create(HttpServletRequest request, HttpServletResponse response, ServerHandle server,
-            ChatSessionStore store) throws HttpProblem, IOException {
+    private Object create(
+            HttpServletRequest request, HttpServletResponse response, ServerHandle server, ChatSessionStore store)
+            throws HttpProblem, IOException {
         Map<String, Object> body = readObject(request, true);
         String id = null;
         if (body.containsKey("id")) {
             id = JsonFields.string(body, "id");
             if (!ChatSessionStore.validId(id)) {
-                throw HttpProblem.badRequest("Field 'id' must be 1-64 letters, digits, '-' or '_', starting with a "
-                        + "letter or digit.");
+                throw HttpProblem.badRequest(
+                        "Field 'id' must be 1-64 letters, digits, '-' or '_', starting with a " + "letter or digit.");
             }
         }
         String name = body.containsKey("name") ? name(body) : null;
@@ -251,12 +259,16 @@ public final class ChatSessionsServlet extends JsonApiServlet {
             if (raw == null) {
                 engine = Optional.empty();
             } else if (!(raw instanceof String) || ((String) raw).isBlank()) {
-                throw HttpProblem.badRequest("Field 'engine' must be the name of a chat engine (see GET "
-                        + ENGINES_PATH + "), or null for the highest-ranked one.");
+                throw HttpProblem.badRequest("Field 'engine' must be the name of a chat engine (see GET " + ENGINES_PATH
+                        + "), or null for the highest-ranked one.");
             } else if (engines.named(((String) raw).trim()).isEmpty()) {
-                throw new HttpProblem(400, "unknown_engine", "No chat engine named '" + raw + "' is configured now; "
-                        + "configured: " + engineNames() + " (GET " + ENGINES_PATH + "). Configure it first (see "
-                        + "docs/chat.md).");
+                throw new HttpProblem(
+                        400,
+                        "unknown_engine",
+                        "No chat engine named '" + raw + "' is configured now; "
+                                + "configured: " + engineNames() + " (GET " + ENGINES_PATH
+                                + "). Configure it first (see "
+                                + "docs/chat.md).");
             } else {
                 engine = Optional.of(((String) raw).trim());
             }
@@ -311,8 +323,10 @@ public final class ChatSessionsServlet extends JsonApiServlet {
             throws HttpProblem, IOException {
         if (!turns.cancel(store, id)) {
             read(store, id);
-            throw HttpProblem.conflict("no_reply_in_progress", "No reply is being produced in chat session " + id
-                    + " on this server, so there is nothing to cancel.");
+            throw HttpProblem.conflict(
+                    "no_reply_in_progress",
+                    "No reply is being produced in chat session " + id
+                            + " on this server, so there is nothing to cancel.");
         }
         response.setStatus(202);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -322,7 +336,9 @@ public final class ChatSessionsServlet extends JsonApiServlet {
     }
 
     private String engineNames() {
-        String names = engines.all().stream().map(e -> e.engine().name()).distinct()
+        String names = engines.all().stream()
+                .map(e -> e.engine().name())
+                .distinct()
                 .collect(java.util.stream.Collectors.joining(", "));
         return names.isEmpty() ? "none" : names;
     }
@@ -351,8 +367,14 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         return body;
     }
 
-    private Object send(HttpServletRequest request, HttpServletResponse response, ServerHandle server,
-            ChatSessionStore store, String id, Path workspaceRoot) throws HttpProblem, IOException {
+    private Object send(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            ServerHandle server,
+            ChatSessionStore store,
+            String id,
+            Path workspaceRoot)
+            throws HttpProblem, IOException {
         Map<String, Object> body = readObject(request, false);
         Object text = body.get("text");
         if (!(text instanceof String) || ((String) text).isBlank()) {
@@ -363,8 +385,8 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         boolean streaming = accept != null && accept.toLowerCase(Locale.ROOT).contains(NDJSON);
         LineStream lines = new LineStream(response, streaming);
         try {
-            ChatTurns.Turn turn = turns.send(server.serverId(), workspaceRoot, store, writer, id,
-                    (String) text, noEngineHint(server), lines);
+            ChatTurns.Turn turn = turns.send(
+                    server.serverId(), workspaceRoot, store, writer, id, (String) text, noEngineHint(server), lines);
             Map<String, Object> result = new LinkedHashMap<>();
             if (streaming) {
                 result.put("type", "done");
@@ -460,15 +482,14 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         }
         name = name.trim();
         if (name.length() > ChatSessionStore.MAX_NAME_LENGTH) {
-            throw HttpProblem.badRequest("Field 'name' must be at most " + ChatSessionStore.MAX_NAME_LENGTH
-                    + " characters.");
+            throw HttpProblem.badRequest(
+                    "Field 'name' must be at most " + ChatSessionStore.MAX_NAME_LENGTH + " characters.");
         }
         return name;
     }
 
     /** The workspace whose sessions a request works on. */
-    record Workspace(Path root, Path stateRoot) {
-    }
+    record Workspace(Path root, Path stateRoot) {}
 
     /**
      * The serving server's own workspace, or the one {@code ?workspace=<id>} names from its
@@ -491,8 +512,8 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         try {
             found = workspaces.resolve(server.stateRoot(), id);
         } catch (RuntimeException e) {
-            throw new HttpProblem(503, "storage_unavailable", "The workspace catalog could not be read: "
-                    + e.getMessage());
+            throw new HttpProblem(
+                    503, "storage_unavailable", "The workspace catalog could not be read: " + e.getMessage());
         }
         WorkspaceDescriptor descriptor = found.orElseThrow(() -> HttpProblem.notFound("No workspace " + id
                 + " in this server's catalog. Add its folder with POST /api/workspaces, then use the id it answers."));
@@ -515,8 +536,8 @@ public final class ChatSessionsServlet extends JsonApiServlet {
         if (address == null) {
             return false;
         }
-        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
-                : address;
+        String a =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         return a.startsWith("127.") || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1");
     }
 

@@ -58,9 +58,13 @@ final class ChatTurns {
      *
      * @param replies the stored reply messages: an assistant reply, and/or a system notice
      */
-    record Turn(String sessionId, String replyId, ChatMessage message, List<ChatMessage> replies, String outcome,
-            Optional<String> engine) {
-    }
+    record Turn(
+            String sessionId,
+            String replyId,
+            ChatMessage message,
+            List<ChatMessage> replies,
+            String outcome,
+            Optional<String> engine) {}
 
     /** A reply for the session is still running. */
     static final class ReplyInProgressException extends Exception {
@@ -124,10 +128,17 @@ final class ChatTurns {
      * @param workspaceRoot the session's workspace
      * @param noEngineHint  how to configure an engine, for the "no engine" notice
      */
-    Turn send(String serverId, Path workspaceRoot, ChatSessionStore store, String writer, String sessionId,
-            String text, String noEngineHint, Listener listener)
+    Turn send(
+            String serverId,
+            Path workspaceRoot,
+            ChatSessionStore store,
+            String writer,
+            String sessionId,
+            String text,
+            String noEngineHint,
+            Listener listener)
             throws IOException, ChatSessionStore.SessionNotFoundException, ChatSessionStore.LeaseConflictException,
-            ReplyInProgressException {
+                    ReplyInProgressException {
         String key = key(store, sessionId);
         InFlight flight = new InFlight();
         if (inFlight.putIfAbsent(key, flight) != null) {
@@ -146,7 +157,9 @@ final class ChatTurns {
             String notice = null;
             if (engine.isEmpty() && wanted.isPresent()) {
                 outcome = NO_ENGINE;
-                String names = engines.all().stream().map(e -> e.engine().name()).distinct()
+                String names = engines.all().stream()
+                        .map(e -> e.engine().name())
+                        .distinct()
                         .collect(java.util.stream.Collectors.joining(", "));
                 notice = "This session asks for the engine '" + wanted.get() + "', which is not configured now "
                         + "(configured: " + (names.isEmpty() ? "none" : names) + "), so nothing answered this message "
@@ -160,8 +173,8 @@ final class ChatTurns {
                         + noEngineHint;
                 replies.add(new ChatMessage(ChatRole.SYSTEM, notice, now()));
             } else {
-                ReplyText reply = runEngine(serverId, store, writer, session, workspaceRoot, engine.get(), replyId,
-                        flight, listener);
+                ReplyText reply = runEngine(
+                        serverId, store, writer, session, workspaceRoot, engine.get(), replyId, flight, listener);
                 if (reply.failure == null) {
                     outcome = COMPLETED;
                     if (reply.text.length() > 0) {
@@ -176,8 +189,10 @@ final class ChatTurns {
                         replies.add(new ChatMessage(ChatRole.ASSISTANT, reply.text.toString(), now()));
                     }
                     notice = flight.byUser
-                            ? "The reply was stopped on request" + (reply.text.length() > 0
-                                    ? "; the part that arrived is kept above." : " before any of it arrived.")
+                            ? "The reply was stopped on request"
+                                    + (reply.text.length() > 0
+                                            ? "; the part that arrived is kept above."
+                                            : " before any of it arrived.")
                                     + " Send a message to go on."
                             : "The " + engine.get().name() + " engine did not finish its reply: " + reply.failure;
                     replies.add(new ChatMessage(ChatRole.SYSTEM, notice, now()));
@@ -195,8 +210,13 @@ final class ChatTurns {
             done.put("replyId", replyId);
             done.put("outcome", outcome);
             engine.ifPresent(e -> done.put("engine", e.name()));
-            done.put("text", replies.stream().filter(r -> r.role() == ChatRole.ASSISTANT).map(ChatMessage::text)
-                    .findFirst().orElse(""));
+            done.put(
+                    "text",
+                    replies.stream()
+                            .filter(r -> r.role() == ChatRole.ASSISTANT)
+                            .map(ChatMessage::text)
+                            .findFirst()
+                            .orElse(""));
             done.put("message", notice);
             events.post(ChatTopics.REPLY_DONE, done);
             return new Turn(sessionId, replyId, message, replies, outcome, engine.map(ChatEngine::name));
@@ -210,8 +230,16 @@ final class ChatTurns {
         String failure;
     }
 
-    private ReplyText runEngine(String serverId, ChatSessionStore store, String writer, ChatSession session,
-            Path workspaceRoot, ChatEngine engine, String replyId, InFlight flight, Listener listener) {
+    private ReplyText runEngine(
+            String serverId,
+            ChatSessionStore store,
+            String writer,
+            ChatSession session,
+            Path workspaceRoot,
+            ChatEngine engine,
+            String replyId,
+            InFlight flight,
+            Listener listener) {
         List<ChatMessage> conversation = new ArrayList<>();
         for (ChatMessage m : session.messages()) {
             if (m.role() != ChatRole.SYSTEM) {
@@ -245,8 +273,8 @@ final class ChatTurns {
         long period = Math.max(50, store.leaseDuration().toMillis() / 3);
         ScheduledFuture<?> renewal;
         try {
-            renewal = timers.scheduleAtFixedRate(() -> renew(store, writer, session.id()), period, period,
-                    TimeUnit.MILLISECONDS);
+            renewal = timers.scheduleAtFixedRate(
+                    () -> renew(store, writer, session.id()), period, period, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // the component is going away; the reply below is cancelled anyway
             renewal = null;

@@ -1,12 +1,12 @@
 package io.heddle.chat.internal;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -59,7 +59,8 @@ record ClientProcess(long pid, Instant startedAt) {
             return true;
         }
         Optional<Instant> actual = handle.get().info().startInstant();
-        return actual.isPresent() && Duration.between(startedAt, actual.get()).abs().compareTo(START_TOLERANCE) > 0;
+        return actual.isPresent()
+                && Duration.between(startedAt, actual.get()).abs().compareTo(START_TOLERANCE) > 0;
     }
 
     private boolean zombie() {

@@ -42,8 +42,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * reply is cancelled. A non-zero exit, a timeout or a program that cannot start is reported
  * with the last lines of its standard error; the output so far is kept.
  */
-@Component(service = ChatEngine.class, configurationPid = CommandChatEngine.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, property = ChatEngine.ENGINE_PROPERTY + "=command")
+@Component(
+        service = ChatEngine.class,
+        configurationPid = CommandChatEngine.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = ChatEngine.ENGINE_PROPERTY + "=command")
 @Designate(ocd = CommandChatEngine.Configuration.class)
 public final class CommandChatEngine implements ChatEngine {
 
@@ -62,7 +65,8 @@ public final class CommandChatEngine implements ChatEngine {
         JSON;
 
         static Optional<Input> parse(String value) {
-            String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            String v =
+                    value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             for (Input input : values()) {
                 if (input.name().equals(v)) {
                     return Optional.of(input);
@@ -72,17 +76,20 @@ public final class CommandChatEngine implements ChatEngine {
         }
     }
 
-    @ObjectClassDefinition(name = "Heddle command chat engine",
+    @ObjectClassDefinition(
+            name = "Heddle command chat engine",
             description = "Runs a local program for every chat reply and streams its standard output back.")
     @interface Configuration {
-        @AttributeDefinition(description = "The program and its arguments, run without a shell. In a .cfg file "
-                + "write a JSON list, e.g. argv=[\"ollama\",\"run\",\"llama3.2\"].")
+        @AttributeDefinition(
+                description = "The program and its arguments, run without a shell. In a .cfg file "
+                        + "write a JSON list, e.g. argv=[\"ollama\",\"run\",\"llama3.2\"].")
         String[] argv() default {};
 
         @AttributeDefinition(description = "How long one reply may take, in milliseconds; then the program is killed.")
         long timeoutMs() default 120_000L;
 
-        @AttributeDefinition(description = "What the program reads on standard input: transcript, last-message or json.")
+        @AttributeDefinition(
+                description = "What the program reads on standard input: transcript, last-message or json.")
         String input() default "transcript";
     }
 
@@ -186,13 +193,14 @@ public final class CommandChatEngine implements ChatEngine {
             builder.directory(conversation.workspaceRoot().toFile());
         }
         builder.environment().put("HEDDLE_CHAT_SESSION_ID", conversation.sessionId());
-        builder.environment().put("HEDDLE_WORKSPACE_ROOT", conversation.workspaceRoot().toString());
+        builder.environment()
+                .put("HEDDLE_WORKSPACE_ROOT", conversation.workspaceRoot().toString());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new ChatEngineException("could not start " + argv.get(0) + ": " + e.getMessage()
-                    + ". Check argv in " + PID + ".", e);
+            throw new ChatEngineException(
+                    "could not start " + argv.get(0) + ": " + e.getMessage() + ". Check argv in " + PID + ".", e);
         }
         byte[] stdin = input(conversation);
         Thread writer = daemon("heddle-chat-command-stdin", () -> {
@@ -211,12 +219,12 @@ public final class CommandChatEngine implements ChatEngine {
 
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (!process.waitFor(Math.min(POLL.toNanos(), Math.max(1, deadline - System.nanoTime())),
-                    TimeUnit.NANOSECONDS)) {
+            while (!process.waitFor(
+                    Math.min(POLL.toNanos(), Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
                 if (reply.cancelled()) {
                     kill(process, output);
-                    throw new ChatEngineException("the reply was cancelled; the program and the processes it started "
-                            + "were stopped.");
+                    throw new ChatEngineException(
+                            "the reply was cancelled; the program and the processes it started " + "were stopped.");
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     kill(process, output);
@@ -228,8 +236,8 @@ public final class CommandChatEngine implements ChatEngine {
             output.join(Math.max(DRAIN.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             if (output.isAlive()) {
                 kill(process, output);
-                throw new ChatEngineException("the program exited but something it started kept its output open; "
-                        + "stopped it.");
+                throw new ChatEngineException(
+                        "the program exited but something it started kept its output open; " + "stopped it.");
             }
         } catch (InterruptedException e) {
             kill(process, output);
@@ -252,7 +260,9 @@ public final class CommandChatEngine implements ChatEngine {
         String text;
         switch (input) {
             case LAST_MESSAGE:
-                text = messages.isEmpty() ? "" : messages.get(messages.size() - 1).text() + "\n";
+                text = messages.isEmpty()
+                        ? ""
+                        : messages.get(messages.size() - 1).text() + "\n";
                 break;
             case JSON: {
                 Map<String, Object> root = new LinkedHashMap<>();
@@ -323,7 +333,8 @@ public final class CommandChatEngine implements ChatEngine {
         }
         String text;
         synchronized (stderr) {
-            text = stderr.length() > STDERR_TAIL_CHARS ? stderr.substring(stderr.length() - STDERR_TAIL_CHARS)
+            text = stderr.length() > STDERR_TAIL_CHARS
+                    ? stderr.substring(stderr.length() - STDERR_TAIL_CHARS)
                     : stderr.toString();
         }
         text = text.strip();

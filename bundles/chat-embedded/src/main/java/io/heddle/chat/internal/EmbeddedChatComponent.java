@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * bound or unbound the service. It never installs signal handlers and never exits the process:
  * that is the launcher's job.
  */
-@Component(service = EmbeddedChatHost.class, configurationPid = EmbeddedChatComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Component(
+        service = EmbeddedChatHost.class,
+        configurationPid = EmbeddedChatComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
 @Designate(ocd = EmbeddedChatComponent.Configuration.class)
 public final class EmbeddedChatComponent implements EmbeddedChatHost {
 
@@ -52,7 +55,8 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedChatComponent.class);
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
 
-    @ObjectClassDefinition(name = "Heddle embedded chat",
+    @ObjectClassDefinition(
+            name = "Heddle embedded chat",
             description = "Runs an embedded-chat control-plane server through the lifecycle service.")
     @interface Configuration {
         @AttributeDefinition(description = "Run the server; false keeps the configuration but stops it.")
@@ -73,8 +77,9 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
         @AttributeDefinition(description = "A web UI folder to serve (with index.html); empty for none.")
         String assetsDir() default "";
 
-        @AttributeDefinition(description = "CLAIM refuses to start while another fresh server is live; "
-                + "TAKE_OVER takes the live record over.")
+        @AttributeDefinition(
+                description = "CLAIM refuses to start while another fresh server is live; "
+                        + "TAKE_OVER takes the live record over.")
         OwnershipPolicy ownership() default OwnershipPolicy.TAKE_OVER;
 
         @AttributeDefinition(description = "An explicit server id; empty for embedded-chat-<pid>-<millis>.")
@@ -85,8 +90,7 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
     }
 
     /** A server this component started, with what it was started from. */
-    private record Running(ServerHandle handle, ControlPlaneLifecycle lifecycle, ServerOptions options) {
-    }
+    private record Running(ServerHandle handle, ControlPlaneLifecycle lifecycle, ServerOptions options) {}
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
@@ -144,7 +148,9 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindLifecycle")
     void bindLifecycle(ControlPlaneLifecycle service) {
         synchronized (monitor) {
@@ -169,8 +175,10 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
             try {
                 options = Optional.of(optionsOf(config));
             } catch (IllegalArgumentException e) { // includes InvalidPathException
-                problem = new ServerStartException(ServerStartException.Reason.OTHER,
-                        "The embedded-chat configuration " + PID + " is invalid: " + e.getMessage(), e);
+                problem = new ServerStartException(
+                        ServerStartException.Reason.OTHER,
+                        "The embedded-chat configuration " + PID + " is invalid: " + e.getMessage(),
+                        e);
             }
         }
         synchronized (monitor) {
@@ -181,12 +189,21 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
 
     static ServerOptions optionsOf(Configuration config) {
         String root = config.workspaceRoot() == null || config.workspaceRoot().isBlank()
-                ? System.getProperty("user.dir") : config.workspaceRoot();
+                ? System.getProperty("user.dir")
+                : config.workspaceRoot();
         Path workspace = Path.of(root).toAbsolutePath().normalize();
         String stateDir = config.stateDir() == null || config.stateDir().isBlank() ? ".heddle" : config.stateDir();
         Path state = workspace.resolve(stateDir).normalize();
-        ServerOptions options = new ServerOptions(ServerMode.EMBEDDED_CHAT, config.host(), config.port(), workspace,
-                state, Optional.empty(), Optional.empty(), Optional.empty(), config.ownership());
+        ServerOptions options = new ServerOptions(
+                ServerMode.EMBEDDED_CHAT,
+                config.host(),
+                config.port(),
+                workspace,
+                state,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                config.ownership());
         if (!blank(config.assetsDir())) {
             options = options.withAssetsDir(Path.of(config.assetsDir()));
         }
@@ -231,12 +248,18 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
             current = running;
         }
         if (current != null) {
-            boolean keep = !current.handle().closed() && service == current.lifecycle() && options.isPresent()
+            boolean keep = !current.handle().closed()
+                    && service == current.lifecycle()
+                    && options.isPresent()
                     && options.get().equals(current.options());
             if (!keep) {
-                String reason = current.handle().closed() ? "closed" : service == null ? "the lifecycle service went away"
-                        : service != current.lifecycle() ? "the lifecycle service was replaced"
-                        : options.isEmpty() ? "disabled" : "reconfigured";
+                String reason = current.handle().closed()
+                        ? "closed"
+                        : service == null
+                                ? "the lifecycle service went away"
+                                : service != current.lifecycle()
+                                        ? "the lifecycle service was replaced"
+                                        : options.isEmpty() ? "disabled" : "reconfigured";
                 close(current, reason);
                 synchronized (monitor) {
                     running = null;
@@ -268,8 +291,8 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
             postFailure(e);
             return e;
         } catch (RuntimeException e) {
-            ServerStartException failure = new ServerStartException(ServerStartException.Reason.OTHER,
-                    "The embedded-chat server did not start: " + e, e);
+            ServerStartException failure = new ServerStartException(
+                    ServerStartException.Reason.OTHER, "The embedded-chat server did not start: " + e, e);
             LOG.error(failure.getMessage(), e);
             postFailure(failure);
             return failure;
@@ -299,7 +322,10 @@ public final class EmbeddedChatComponent implements EmbeddedChatHost {
         try {
             current.handle().close();
         } catch (RuntimeException e) {
-            LOG.warn("Closing the embedded-chat server {} ({}) failed: {}", current.handle().serverId(), reason,
+            LOG.warn(
+                    "Closing the embedded-chat server {} ({}) failed: {}",
+                    current.handle().serverId(),
+                    reason,
                     e.getMessage());
         }
         Map<String, Object> props = new LinkedHashMap<>();

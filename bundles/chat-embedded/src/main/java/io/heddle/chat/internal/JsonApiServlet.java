@@ -13,7 +13,8 @@ abstract class JsonApiServlet extends JsonServlet {
 
     @Override
     protected String storageFailure(Exception failure) {
-        return failure instanceof IOException ? "The chat sessions could not be read or written: " + failure.getMessage()
+        return failure instanceof IOException
+                ? "The chat sessions could not be read or written: " + failure.getMessage()
                 : null;
     }
 }

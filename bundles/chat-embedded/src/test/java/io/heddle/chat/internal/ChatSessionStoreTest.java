@@ -44,7 +44,9 @@ class ChatSessionStoreTest {
 
     private List<String> setAsideFiles() throws Exception {
         try (Stream<Path> files = Files.list(stateRoot.resolve("chat/sessions"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".corrupt-")).sorted()
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains(".corrupt-"))
+                    .sorted()
                     .collect(Collectors.toList());
         }
     }
@@ -71,8 +73,10 @@ class ChatSessionStoreTest {
         store.appendReply(id, new ChatMessage(ChatRole.ASSISTANT, "hi there", clock.instant()));
 
         ChatSession session = store.read(id).orElseThrow();
-        assertThat(session.messages()).extracting(ChatMessage::role, ChatMessage::text)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(ChatRole.USER, "hello"),
+        assertThat(session.messages())
+                .extracting(ChatMessage::role, ChatMessage::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChatRole.USER, "hello"),
                         org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "hi there"));
         assertThat(session.updatedAt()).isEqualTo(clock.instant());
         assertThat(session.name()).isEqualTo("Chat 2026-06-02 10:00 UTC");
@@ -122,8 +126,7 @@ class ChatSessionStoreTest {
 
         assertThatThrownBy(() -> store.rename("bob", id, "mine"))
                 .isInstanceOf(ChatSessionStore.LeaseConflictException.class);
-        assertThatThrownBy(() -> store.delete("bob", id))
-                .isInstanceOf(ChatSessionStore.LeaseConflictException.class);
+        assertThatThrownBy(() -> store.delete("bob", id)).isInstanceOf(ChatSessionStore.LeaseConflictException.class);
         assertThat(store.read(id)).isPresent();
 
         store.rename("alice", id, "renamed");
@@ -200,7 +203,8 @@ class ChatSessionStoreTest {
 
         assertThat(listing.sessions()).extracting(ChatSession::id).containsExactly("good");
         assertThat(listing.setAside()).hasSize(1);
-        io.heddle.storage.internal.LockedStore.SetAside aside = listing.setAside().get(0);
+        io.heddle.storage.internal.LockedStore.SetAside aside =
+                listing.setAside().get(0);
         assertThat(aside.file()).isEqualTo(file("bad"));
         assertThat(aside.movedTo().getFileName().toString()).isEqualTo("bad.json.corrupt-20260602T100000.000Z");
         assertThat(aside.movedTo()).content().startsWith("{\"id\":\"bad\"");
@@ -225,11 +229,13 @@ class ChatSessionStoreTest {
     @Test
     void toleratesMissingFieldsAndDropsOnlyUnreadableMessages() throws Exception {
         Files.createDirectories(file("old").getParent());
-        Files.writeString(file("old"), "{\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"future\":true,\"messages\":["
-                + "{\"role\":\"user\",\"text\":\"first\",\"at\":\"2026-01-01T00:01:00.000Z\"},"
-                + "{\"role\":\"tool\",\"text\":\"unknown role\"},"
-                + "{\"role\":\"assistant\"},"
-                + "{\"role\":\"assistant\",\"text\":\"no time\"}]}");
+        Files.writeString(
+                file("old"),
+                "{\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"future\":true,\"messages\":["
+                        + "{\"role\":\"user\",\"text\":\"first\",\"at\":\"2026-01-01T00:01:00.000Z\"},"
+                        + "{\"role\":\"tool\",\"text\":\"unknown role\"},"
+                        + "{\"role\":\"assistant\"},"
+                        + "{\"role\":\"assistant\",\"text\":\"no time\"}]}");
 
         ChatSession session = store.read("old").orElseThrow();
 
@@ -251,8 +257,10 @@ class ChatSessionStoreTest {
         store.append("alice", "old", user("new"));
 
         assertThat(setAsideFiles()).containsExactly("old.json.corrupt-20260602T100000.000Z");
-        assertThat(file("old").resolveSibling("old.json.corrupt-20260602T100000.000Z")).hasContent(original);
-        assertThat(store.read("old").orElseThrow().messages()).extracting(ChatMessage::text)
+        assertThat(file("old").resolveSibling("old.json.corrupt-20260602T100000.000Z"))
+                .hasContent(original);
+        assertThat(store.read("old").orElseThrow().messages())
+                .extracting(ChatMessage::text)
                 .containsExactly("kept", "new");
     }
 
@@ -286,9 +294,18 @@ class ChatSessionStoreTest {
         store.append("alice", id, user("hi"));
 
         String json = Files.readString(file(id));
-        assertThat(json).contains("\"version\" : 1", "\"id\" : \"s1\"", "\"name\" : \"n\"", "\"createdAt\"",
-                "\"updatedAt\"", "\"lease\"", "\"holder\" : \"alice\"", "\"role\" : \"user\"", "\"text\" : \"hi\"",
-                "\"at\" : \"2026-06-02T10:00:00.000Z\"");
+        assertThat(json)
+                .contains(
+                        "\"version\" : 1",
+                        "\"id\" : \"s1\"",
+                        "\"name\" : \"n\"",
+                        "\"createdAt\"",
+                        "\"updatedAt\"",
+                        "\"lease\"",
+                        "\"holder\" : \"alice\"",
+                        "\"role\" : \"user\"",
+                        "\"text\" : \"hi\"",
+                        "\"at\" : \"2026-06-02T10:00:00.000Z\"");
         try (Stream<Path> files = Files.list(file(id).getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("s1.json");
         }

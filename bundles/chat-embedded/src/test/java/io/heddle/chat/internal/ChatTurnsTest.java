@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +45,7 @@ class ChatTurnsTest {
 
     /** Records what the endpoint would stream. */
     private final List<String> heard = new ArrayList<>();
+
     private final ChatTurns.Listener listener = new ChatTurns.Listener() {
         @Override
         public void messageStored(ChatMessage message, int index) {
@@ -116,8 +117,11 @@ class ChatTurnsTest {
         assertThat(turn.outcome()).isEqualTo("no_engine");
         assertThat(turn.replies()).hasSize(1);
         assertThat(turn.replies().get(0).role()).isEqualTo(ChatRole.SYSTEM);
-        assertThat(turn.replies().get(0).text()).startsWith("No chat engine is configured").endsWith("Configure one.");
-        assertThat(store.read("s1").orElseThrow().messages()).extracting(ChatMessage::role)
+        assertThat(turn.replies().get(0).text())
+                .startsWith("No chat engine is configured")
+                .endsWith("Configure one.");
+        assertThat(store.read("s1").orElseThrow().messages())
+                .extracting(ChatMessage::role)
                 .containsExactly(ChatRole.USER, ChatRole.SYSTEM);
         assertThat(topics()).containsExactly("MESSAGE_ADDED", "MESSAGE_ADDED", "REPLY_DONE");
         Event done = posted.get(2);
@@ -129,22 +133,25 @@ class ChatTurnsTest {
     @Test
     void engineRepliesInChunksThatAreStreamedPostedAndStoredAsOneMessage() throws Exception {
         List<ChatConversation> seen = new ArrayList<>();
-        engines.add(engine("echo", (conversation, reply) -> {
-            seen.add(conversation);
-            reply.chunk("you said: ");
-            reply.chunk("");
-            reply.chunk(conversation.lastMessage().text());
-        }), Map.of());
+        engines.add(
+                engine("echo", (conversation, reply) -> {
+                    seen.add(conversation);
+                    reply.chunk("you said: ");
+                    reply.chunk("");
+                    reply.chunk(conversation.lastMessage().text());
+                }),
+                Map.of());
 
         ChatTurns.Turn turn = send("alice", "hi");
 
         assertThat(turn.outcome()).isEqualTo("completed");
         assertThat(turn.engine()).contains("echo");
-        assertThat(turn.replies()).extracting(ChatMessage::role, ChatMessage::text)
+        assertThat(turn.replies())
+                .extracting(ChatMessage::role, ChatMessage::text)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "you said: hi"));
         assertThat(heard).containsExactly("message 0 user", "chunk 0 you said: ", "chunk 1 hi", "message 1 assistant");
-        assertThat(topics()).containsExactly("MESSAGE_ADDED", "REPLY_CHUNK", "REPLY_CHUNK", "MESSAGE_ADDED",
-                "REPLY_DONE");
+        assertThat(topics())
+                .containsExactly("MESSAGE_ADDED", "REPLY_CHUNK", "REPLY_CHUNK", "MESSAGE_ADDED", "REPLY_DONE");
         assertThat(posted.get(1).getProperty("replyId")).isEqualTo(turn.replyId());
         assertThat(seen.get(0).workspaceRoot()).isEqualTo(stateRoot);
     }
@@ -153,36 +160,43 @@ class ChatTurnsTest {
     void systemNoticesAreNotPartOfTheConversationAnEngineSees() throws Exception {
         send("alice", "first, no engine yet");
         List<ChatConversation> seen = new ArrayList<>();
-        engines.add(engine("e", (conversation, reply) -> {
-            seen.add(conversation);
-            reply.chunk("ok");
-        }), Map.of());
+        engines.add(
+                engine("e", (conversation, reply) -> {
+                    seen.add(conversation);
+                    reply.chunk("ok");
+                }),
+                Map.of());
 
         send("alice", "second");
 
-        assertThat(seen.get(0).messages()).extracting(ChatMessage::text)
+        assertThat(seen.get(0).messages())
+                .extracting(ChatMessage::text)
                 .containsExactly("first, no engine yet", "second");
     }
 
     @Test
     void failedEngineKeepsThePartialReplyAndAddsANotice() throws Exception {
-        engines.add(engine("flaky", (conversation, reply) -> {
-            reply.chunk("half");
-            throw new ChatEngineException("the model crashed.");
-        }), Map.of());
+        engines.add(
+                engine("flaky", (conversation, reply) -> {
+                    reply.chunk("half");
+                    throw new ChatEngineException("the model crashed.");
+                }),
+                Map.of());
 
         ChatTurns.Turn turn = send("alice", "hi");
 
         assertThat(turn.outcome()).isEqualTo("failed");
-        assertThat(turn.replies()).extracting(ChatMessage::role, ChatMessage::text).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "half"),
-                org.assertj.core.groups.Tuple.tuple(ChatRole.SYSTEM,
-                        "The flaky engine did not finish its reply: the model crashed."));
+        assertThat(turn.replies())
+                .extracting(ChatMessage::role, ChatMessage::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "half"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                ChatRole.SYSTEM, "The flaky engine did not finish its reply: the model crashed."));
     }
 
     @Test
     void engineThatSaysNothingGetsANoticeNotAnEmptyAnswer() throws Exception {
-        engines.add(engine("mute", (conversation, reply) -> { }), Map.of());
+        engines.add(engine("mute", (conversation, reply) -> {}), Map.of());
 
         ChatTurns.Turn turn = send("alice", "hi");
 
@@ -193,12 +207,14 @@ class ChatTurnsTest {
     @Test
     void aCancelledReplyKeepsItsPartAndEndsCancelledWithANotice() throws Exception {
         CountDownLatch chunked = new CountDownLatch(1);
-        engines.add(engine("slow", (conversation, reply) -> {
-            reply.chunk("the start");
-            chunked.countDown();
-            Poll.until("the reply is cancelled", Duration.ofSeconds(10), reply::cancelled);
-            throw new ChatEngineException("the reply was cancelled.");
-        }), Map.of());
+        engines.add(
+                engine("slow", (conversation, reply) -> {
+                    reply.chunk("the start");
+                    chunked.countDown();
+                    Poll.until("the reply is cancelled", Duration.ofSeconds(10), reply::cancelled);
+                    throw new ChatEngineException("the reply was cancelled.");
+                }),
+                Map.of());
         assertThat(turns.cancel(store, "s1")).as("nothing runs yet").isFalse();
         CompletableFuture<ChatTurns.Turn> turn = CompletableFuture.supplyAsync(() -> {
             try {
@@ -213,13 +229,17 @@ class ChatTurnsTest {
 
         ChatTurns.Turn done = turn.get(10, TimeUnit.SECONDS);
         assertThat(done.outcome()).isEqualTo("cancelled");
-        assertThat(done.replies()).extracting(ChatMessage::role, ChatMessage::text).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "the start"),
-                org.assertj.core.groups.Tuple.tuple(ChatRole.SYSTEM,
-                        "The reply was stopped on request; the part that arrived is kept above. Send a message to "
-                                + "go on."));
+        assertThat(done.replies())
+                .extracting(ChatMessage::role, ChatMessage::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChatRole.ASSISTANT, "the start"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                ChatRole.SYSTEM,
+                                "The reply was stopped on request; the part that arrived is kept above. Send a message to "
+                                        + "go on."));
         assertThat(posted.get(posted.size() - 1).getProperty("outcome")).isEqualTo("cancelled");
-        assertThat(store.read("s1").orElseThrow().messages()).extracting(ChatMessage::text)
+        assertThat(store.read("s1").orElseThrow().messages())
+                .extracting(ChatMessage::text)
                 .containsExactly("hi", "the start", done.replies().get(1).text());
     }
 
@@ -244,7 +264,9 @@ class ChatTurnsTest {
 
         assertThat(turn.outcome()).isEqualTo("no_engine");
         assertThat(turn.replies()).extracting(ChatMessage::role).containsExactly(ChatRole.SYSTEM);
-        assertThat(turn.replies().get(0).text()).contains("asks for the engine 'gone'").contains("configured: other")
+        assertThat(turn.replies().get(0).text())
+                .contains("asks for the engine 'gone'")
+                .contains("configured: other")
                 .contains("--engine NAME");
     }
 
@@ -259,8 +281,7 @@ class ChatTurnsTest {
 
     @Test
     void anotherWritersMessageIsRefusedBeforeAnythingIsStoredOrStreamed() {
-        assertThatThrownBy(() -> send("bob", "let me in"))
-                .isInstanceOf(ChatSessionStore.LeaseConflictException.class);
+        assertThatThrownBy(() -> send("bob", "let me in")).isInstanceOf(ChatSessionStore.LeaseConflictException.class);
         assertThat(heard).isEmpty();
         assertThat(posted).isEmpty();
     }
@@ -269,25 +290,25 @@ class ChatTurnsTest {
     void oneReplyAtATimePerSession() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        engines.add(engine("slow", (conversation, reply) -> {
-            started.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            reply.chunk("done");
-        }), Map.of());
+        engines.add(
+                engine("slow", (conversation, reply) -> {
+                    started.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    reply.chunk("done");
+                }),
+                Map.of());
         CompletableFuture<ChatTurns.Turn> first = CompletableFuture.supplyAsync(() -> {
             try {
                 return turns.send("server-1", stateRoot, store, "alice", "s1", "one", "", new ChatTurns.Listener() {
                     @Override
-                    public void messageStored(ChatMessage message, int index) {
-                    }
+                    public void messageStored(ChatMessage message, int index) {}
 
                     @Override
-                    public void chunk(String replyId, int seq, String text) {
-                    }
+                    public void chunk(String replyId, int seq, String text) {}
                 });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -305,18 +326,21 @@ class ChatTurnsTest {
 
     @Test
     void cancelledReplyIsStoredAsFarAsItGotWithANotice() throws Exception {
-        engines.add(engine("long", (conversation, reply) -> {
-            reply.chunk("so far");
-            turns.cancelAll();
-            if (reply.cancelled()) {
-                throw new ChatEngineException("cancelled.");
-            }
-        }), Map.of());
+        engines.add(
+                engine("long", (conversation, reply) -> {
+                    reply.chunk("so far");
+                    turns.cancelAll();
+                    if (reply.cancelled()) {
+                        throw new ChatEngineException("cancelled.");
+                    }
+                }),
+                Map.of());
 
         ChatTurns.Turn turn = send("alice", "hi");
 
         assertThat(turn.outcome()).isEqualTo("failed");
-        assertThat(turn.replies()).extracting(ChatMessage::text).containsExactly("so far",
-                "The long engine did not finish its reply: cancelled.");
+        assertThat(turn.replies())
+                .extracting(ChatMessage::text)
+                .containsExactly("so far", "The long engine did not finish its reply: cancelled.");
     }
 }

@@ -59,11 +59,15 @@ class CommandChatEngineTest {
     }
 
     private ChatConversation conversation() {
-        return new ChatConversation("s1", "Session one", dir, List.of(
-                new ChatMessage(ChatRole.USER, "hello", T),
-                new ChatMessage(ChatRole.ASSISTANT, "hi", T),
-                new ChatMessage(ChatRole.SYSTEM, "heddle notice", T),
-                new ChatMessage(ChatRole.USER, "how are you?", T)));
+        return new ChatConversation(
+                "s1",
+                "Session one",
+                dir,
+                List.of(
+                        new ChatMessage(ChatRole.USER, "hello", T),
+                        new ChatMessage(ChatRole.ASSISTANT, "hi", T),
+                        new ChatMessage(ChatRole.SYSTEM, "heddle notice", T),
+                        new ChatMessage(ChatRole.USER, "how are you?", T)));
     }
 
     private static CommandChatEngine engine(Path script, Duration timeout, CommandChatEngine.Input input) {
@@ -75,17 +79,20 @@ class CommandChatEngineTest {
         Path script = script("cat; printf 'done in %s for %s' \"$PWD\" \"$HEDDLE_CHAT_SESSION_ID\"");
         Collector reply = new Collector();
 
-        engine(script, Duration.ofSeconds(10), CommandChatEngine.Input.TRANSCRIPT).reply(conversation(), reply);
+        engine(script, Duration.ofSeconds(10), CommandChatEngine.Input.TRANSCRIPT)
+                .reply(conversation(), reply);
 
-        assertThat(reply.text()).isEqualTo("user: hello\nassistant: hi\nuser: how are you?\n"
-                + "done in " + dir.toRealPath() + " for s1");
+        assertThat(reply.text())
+                .isEqualTo(
+                        "user: hello\nassistant: hi\nuser: how are you?\n" + "done in " + dir.toRealPath() + " for s1");
     }
 
     @Test
     void lastMessageInputSendsOnlyTheNewPrompt() throws Exception {
         Collector reply = new Collector();
 
-        engine(script("cat"), Duration.ofSeconds(10), CommandChatEngine.Input.LAST_MESSAGE).reply(conversation(), reply);
+        engine(script("cat"), Duration.ofSeconds(10), CommandChatEngine.Input.LAST_MESSAGE)
+                .reply(conversation(), reply);
 
         assertThat(reply.text()).isEqualTo("how are you?\n");
     }
@@ -94,9 +101,11 @@ class CommandChatEngineTest {
     void jsonInputSendsTheSessionAsOneObject() throws Exception {
         Collector reply = new Collector();
 
-        engine(script("cat"), Duration.ofSeconds(10), CommandChatEngine.Input.JSON).reply(conversation(), reply);
+        engine(script("cat"), Duration.ofSeconds(10), CommandChatEngine.Input.JSON)
+                .reply(conversation(), reply);
 
-        assertThat(reply.text()).startsWith("{\"sessionId\":\"s1\",\"sessionName\":\"Session one\",\"messages\":[")
+        assertThat(reply.text())
+                .startsWith("{\"sessionId\":\"s1\",\"sessionName\":\"Session one\",\"messages\":[")
                 .contains("{\"role\":\"user\",\"text\":\"how are you?\",\"at\":\"2026-06-02T10:00:00.000Z\"}")
                 .doesNotContain("heddle notice");
     }
@@ -110,7 +119,8 @@ class CommandChatEngineTest {
         Collector reply = new Collector();
         Thread engine = new Thread(() -> {
             try {
-                engine(script, Duration.ofSeconds(15), CommandChatEngine.Input.TRANSCRIPT).reply(conversation(), reply);
+                engine(script, Duration.ofSeconds(15), CommandChatEngine.Input.TRANSCRIPT)
+                        .reply(conversation(), reply);
             } catch (ChatEngineException e) {
                 reply.chunk("FAILED " + e.getMessage());
             }
@@ -132,7 +142,7 @@ class CommandChatEngineTest {
         Collector reply = new Collector();
 
         assertThatThrownBy(() -> engine(script, Duration.ofMillis(300), CommandChatEngine.Input.TRANSCRIPT)
-                .reply(conversation(), reply))
+                        .reply(conversation(), reply))
                 .isInstanceOf(ChatEngineException.class)
                 .hasMessageContaining("did not finish within 300 ms")
                 .hasMessageContaining("timeoutMs in io.heddle.chat.engine.command")
@@ -146,7 +156,7 @@ class CommandChatEngineTest {
         Collector reply = new Collector();
 
         assertThatThrownBy(() -> engine(script, Duration.ofSeconds(10), CommandChatEngine.Input.TRANSCRIPT)
-                .reply(conversation(), reply))
+                        .reply(conversation(), reply))
                 .hasMessageContaining("exited with code 3")
                 .hasMessageContaining("model not found");
         assertThat(reply.text()).isEqualTo("half an answer");
@@ -154,8 +164,10 @@ class CommandChatEngineTest {
 
     @Test
     void programThatCannotStartSaysWhichAndWhereToFixIt() {
-        CommandChatEngine engine = new CommandChatEngine(List.of(dir.resolve("missing-cli").toString()),
-                Duration.ofSeconds(5), CommandChatEngine.Input.TRANSCRIPT);
+        CommandChatEngine engine = new CommandChatEngine(
+                List.of(dir.resolve("missing-cli").toString()),
+                Duration.ofSeconds(5),
+                CommandChatEngine.Input.TRANSCRIPT);
 
         assertThatThrownBy(() -> engine.reply(conversation(), new Collector()))
                 .hasMessageContaining("could not start " + dir.resolve("missing-cli"))
@@ -174,7 +186,7 @@ class CommandChatEngineTest {
         canceller.start();
 
         assertThatThrownBy(() -> engine(script, Duration.ofSeconds(15), CommandChatEngine.Input.TRANSCRIPT)
-                .reply(conversation(), reply))
+                        .reply(conversation(), reply))
                 .hasMessageContaining("cancelled");
     }
 
@@ -186,19 +198,24 @@ class CommandChatEngineTest {
                 + "'; printf 'started'; wait");
         Collector reply = new Collector();
         Thread canceller = new Thread(() -> {
-            Poll.until("the program started its child", Duration.ofSeconds(15),
+            Poll.until(
+                    "the program started its child",
+                    Duration.ofSeconds(15),
                     () -> !reply.chunks.isEmpty() && Files.exists(pidFile));
             reply.cancelled = true;
         });
         canceller.start();
 
         assertThatThrownBy(() -> engine(script, Duration.ofSeconds(15), CommandChatEngine.Input.TRANSCRIPT)
-                .reply(conversation(), reply))
+                        .reply(conversation(), reply))
                 .hasMessageContaining("cancelled");
         long child = Long.parseLong(Files.readString(pidFile).strip());
-        Poll.until("child " + child + " ended", Duration.ofSeconds(10),
+        Poll.until(
+                "child " + child + " ended",
+                Duration.ofSeconds(10),
                 () -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child %s alive", child)
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+                .as("child %s alive", child)
                 .isFalse();
         assertThat(reply.text()).isEqualTo("started");
     }

@@ -77,7 +77,8 @@ class SessionLeaseHolderTest {
     @Test
     void aLeaseWhoseHolderProcessHasEndedIsFreeAtOnce() throws Exception {
         Process holder = new ProcessBuilder("sleep", "60").start();
-        ClientProcess process = new ClientProcess(holder.pid(), holder.info().startInstant().orElseThrow());
+        ClientProcess process =
+                new ClientProcess(holder.pid(), holder.info().startInstant().orElseThrow());
         store.withWriterProcess(Optional.of(process)).create("heddle-chat-dead", "s", null);
         assertThat(store.read("s").orElseThrow().lease().orElseThrow().process().map(ClientProcess::pid))
                 .contains(holder.pid());
@@ -98,7 +99,10 @@ class SessionLeaseHolderTest {
         assertThatThrownBy(() -> store.append("heddle-chat-other", "s", user("no")))
                 .isInstanceOf(ChatSessionStore.LeaseConflictException.class);
         clock.advance(LEASE);
-        assertThat(store.append("heddle-chat-other", "s", user("now")).lease().orElseThrow().holder())
+        assertThat(store.append("heddle-chat-other", "s", user("now"))
+                        .lease()
+                        .orElseThrow()
+                        .holder())
                 .isEqualTo("heddle-chat-other");
     }
 
@@ -107,7 +111,8 @@ class SessionLeaseHolderTest {
         ClientProcess me = self();
 
         assertThat(me.ended()).isFalse();
-        assertThat(new ClientProcess(me.pid(), me.startedAt().minus(Duration.ofHours(1))).ended()).isTrue();
+        assertThat(new ClientProcess(me.pid(), me.startedAt().minus(Duration.ofHours(1))).ended())
+                .isTrue();
     }
 
     @Test
@@ -117,8 +122,15 @@ class SessionLeaseHolderTest {
         assertThat(ClientProcess.parse(me.headerValue())).contains(me);
         assertThat(ClientProcess.parse("42 2026-06-02T10:00:00Z"))
                 .contains(new ClientProcess(42, Instant.parse("2026-06-02T10:00:00Z")));
-        for (String bad : new String[] {"", "42", "x 2026-06-02T10:00:00Z", "0 2026-06-02T10:00:00Z",
-                "-1 2026-06-02T10:00:00Z", "42 yesterday", "42 2026-06-02T10:00:00Z extra"}) {
+        for (String bad : new String[] {
+            "",
+            "42",
+            "x 2026-06-02T10:00:00Z",
+            "0 2026-06-02T10:00:00Z",
+            "-1 2026-06-02T10:00:00Z",
+            "42 yesterday",
+            "42 2026-06-02T10:00:00Z extra"
+        }) {
             assertThat(ClientProcess.parse(bad)).as(bad).isEmpty();
         }
         assertThat(ClientProcess.parse(null)).isEmpty();
@@ -129,8 +141,10 @@ class SessionLeaseHolderTest {
         ClientProcess me = self();
         store.withWriterProcess(Optional.of(me)).create("heddle-chat-me", "s", null);
 
-        ChatSession reread = ChatSessionStore.forStateRoot(stateRoot, clock, LEASE).read("s").orElseThrow();
+        ChatSession reread =
+                ChatSessionStore.forStateRoot(stateRoot, clock, LEASE).read("s").orElseThrow();
 
-        assertThat(reread.lease().orElseThrow().process().map(ClientProcess::pid)).contains(me.pid());
+        assertThat(reread.lease().orElseThrow().process().map(ClientProcess::pid))
+                .contains(me.pid());
     }
 }

@@ -23,11 +23,9 @@ final class AgentDecisionLine {
             Pattern.CASE_INSENSITIVE);
 
     /** A decision and its reason (empty when none was given). */
-    record Decision(HeartbeatDecision decision, String reason) {
-    }
+    record Decision(HeartbeatDecision decision, String reason) {}
 
-    private AgentDecisionLine() {
-    }
+    private AgentDecisionLine() {}
 
     /** The decision of a reply, from its last non-blank line. */
     static Optional<Decision> parse(String reply) {

@@ -56,8 +56,7 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentTaskRunner.class);
 
-    private record Entry(ChatEngine engine, int ranking, long serviceId) {
-    }
+    private record Entry(ChatEngine engine, int ranking, long serviceId) {}
 
     private final List<Entry> engines = new CopyOnWriteArrayList<>();
 
@@ -82,12 +81,17 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
      * agent tasks (the reference's task files among them) wait for their runner, untouched,
      * instead of failing, and rewriting their files, at every due time.
      */
-    @Reference(service = ChatEngine.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "removeEngine")
+    @Reference(
+            service = ChatEngine.class,
+            cardinality = ReferenceCardinality.AT_LEAST_ONE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeEngine")
     void addEngine(ChatEngine engine, Map<String, Object> properties) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
         Object id = properties.get(Constants.SERVICE_ID);
-        engines.add(new Entry(engine, ranking instanceof Integer ? (Integer) ranking : 0,
+        engines.add(new Entry(
+                engine,
+                ranking instanceof Integer ? (Integer) ranking : 0,
                 id instanceof Long ? (Long) id : Long.MAX_VALUE));
     }
 
@@ -98,18 +102,24 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
     @Override
     public void validate(Map<String, Object> runnerConfig) {
         Object engine = runnerConfig.get("engine");
-        if (engine != null && (!(engine instanceof String) || !EngineSettings.NAME.matcher((String) engine).matches())) {
-            throw new HeartbeatTaskValidationException("runnerConfig.engine", "Field 'runnerConfig.engine' must be "
-                    + "the name of a chat engine (1-64 letters, digits, '.', '_' or '-'), or left out for the "
-                    + "highest-ranked engine.");
+        if (engine != null
+                && (!(engine instanceof String)
+                        || !EngineSettings.NAME.matcher((String) engine).matches())) {
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig.engine",
+                    "Field 'runnerConfig.engine' must be "
+                            + "the name of a chat engine (1-64 letters, digits, '.', '_' or '-'), or left out for the "
+                            + "highest-ranked engine.");
         }
     }
 
     /** The engine of that name (the highest-ranked one if several), or the highest-ranked of all. */
     Optional<ChatEngine> engine(String name) {
-        return engines.stream().filter(e -> name == null || name.equals(e.engine().name()))
+        return engines.stream()
+                .filter(e -> name == null || name.equals(e.engine().name()))
                 .sorted(Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId))
-                .map(Entry::engine).findFirst();
+                .map(Entry::engine)
+                .findFirst();
     }
 
     @Override
@@ -120,14 +130,18 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
             throw new HeartbeatRunException("invalid runnerConfig: " + e.getMessage());
         }
         String wanted = (String) context.runnerConfig().get("engine");
-        ChatEngine engine = engine(wanted).orElseThrow(() -> new HeartbeatRunException(wanted == null
-                ? "no chat engine is configured, so the agent task cannot run: configure one (see docs/chat.md)."
-                : "no chat engine named '" + wanted + "' is configured (configured: " + names() + "): configure it "
-                        + "(see docs/chat.md) or change runnerConfig.engine."));
+        ChatEngine engine = engine(wanted)
+                .orElseThrow(() -> new HeartbeatRunException(
+                        wanted == null
+                                ? "no chat engine is configured, so the agent task cannot run: configure one (see docs/chat.md)."
+                                : "no chat engine named '" + wanted + "' is configured (configured: " + names()
+                                        + "): configure it " + "(see docs/chat.md) or change runnerConfig.engine."));
         Optional<String> problem = engine.problem();
         if (problem.isPresent()) {
-            throw new HeartbeatRunException("the chat engine '" + engine.name() + "' is not usable: " + problem.get(),
-                    engineDetails(engine), null);
+            throw new HeartbeatRunException(
+                    "the chat engine '" + engine.name() + "' is not usable: " + problem.get(),
+                    engineDetails(engine),
+                    null);
         }
         HeartbeatTask task = context.task();
         String prompt = prompt(task, history(context));
@@ -152,8 +166,11 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
         };
         context.progress("asking " + engine.name());
         Instant now = Instant.now();
-        ChatConversation conversation = new ChatConversation("task-" + task.id(), displayName(task),
-                context.workspaceRoot(), List.of(new ChatMessage(ChatRole.USER, prompt, now)));
+        ChatConversation conversation = new ChatConversation(
+                "task-" + task.id(),
+                displayName(task),
+                context.workspaceRoot(),
+                List.of(new ChatMessage(ChatRole.USER, prompt, now)));
         try {
             engine.reply(conversation, stream);
         } catch (ChatEngineException e) {
@@ -161,12 +178,14 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
                 throw new InterruptedException("the run was cancelled: " + e.getMessage());
             }
             Map<String, Object> details = details(engine, output, total[0]);
-            throw new HeartbeatRunException("the chat engine '" + engine.name() + "' failed: " + e.getMessage(),
-                    details, null);
+            throw new HeartbeatRunException(
+                    "the chat engine '" + engine.name() + "' failed: " + e.getMessage(), details, null);
         } catch (RuntimeException e) {
             LOG.warn("Chat engine {} failed on task {}", engine.name(), task.id(), e);
-            throw new HeartbeatRunException("the chat engine '" + engine.name() + "' failed unexpectedly: " + e,
-                    details(engine, output, total[0]), e);
+            throw new HeartbeatRunException(
+                    "the chat engine '" + engine.name() + "' failed unexpectedly: " + e,
+                    details(engine, output, total[0]),
+                    e);
         }
         String reply;
         synchronized (stream) {
@@ -175,16 +194,23 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
         Map<String, Object> details = details(engine, output, total[0]);
         Optional<AgentDecisionLine.Decision> decision = AgentDecisionLine.parse(reply);
         if (decision.isEmpty()) {
-            throw new HeartbeatRunException("the model's reply does not end with a decision line (" 
-                    + AgentDecisionLine.FORMAT + "), so Heddle cannot tell whether the task should go on; the reply "
-                    + "is in details.output. Make the instruction ask for that line, or use another model.",
-                    details, null);
+            throw new HeartbeatRunException(
+                    "the model's reply does not end with a decision line ("
+                            + AgentDecisionLine.FORMAT
+                            + "), so Heddle cannot tell whether the task should go on; the reply "
+                            + "is in details.output. Make the instruction ask for that line, or use another model.",
+                    details,
+                    null);
         }
         details.put("reason", decision.get().reason());
         String summary = decision.get().decision().wireName()
-                + (decision.get().reason().isEmpty() ? "" : ": " + decision.get().reason());
-        return new HeartbeatRunResult(decision.get().decision(),
-                summary.length() > 300 ? summary.substring(0, 300) + "..." : summary, details);
+                + (decision.get().reason().isEmpty()
+                        ? ""
+                        : ": " + decision.get().reason());
+        return new HeartbeatRunResult(
+                decision.get().decision(),
+                summary.length() > 300 ? summary.substring(0, 300) + "..." : summary,
+                details);
     }
 
     private String names() {
@@ -237,8 +263,14 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
 
     private List<String> history(HeartbeatRunContext context, HeartbeatTasks service) {
         Instant now = Instant.now();
-        WorkspaceDescriptor workspace = new WorkspaceDescriptor(context.workspaceId(), context.workspaceId(),
-                context.workspaceRoot().toString(), List.of(), context.stateRoot().toString(), now, now);
+        WorkspaceDescriptor workspace = new WorkspaceDescriptor(
+                context.workspaceId(),
+                context.workspaceId(),
+                context.workspaceRoot().toString(),
+                List.of(),
+                context.stateRoot().toString(),
+                now,
+                now);
         List<HeartbeatRun> runs;
         try {
             runs = service.runs(workspace, context.task().id());
@@ -252,7 +284,8 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
                 continue;
             }
             StringBuilder line = new StringBuilder();
-            line.append(format(run.startedAt() == null ? run.finishedAt() : run.startedAt())).append(' ')
+            line.append(format(run.startedAt() == null ? run.finishedAt() : run.startedAt()))
+                    .append(' ')
                     .append(run.status().wireName());
             if (run.decision() != null) {
                 line.append(", decided ").append(run.decision().wireName());
@@ -261,7 +294,8 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
             if (said != null && !said.isBlank()) {
                 line.append(": ").append(ModelProtocol.oneLine(said));
             }
-            String text = line.length() > HISTORY_LINE_CHARS ? line.substring(0, HISTORY_LINE_CHARS) + "..."
+            String text = line.length() > HISTORY_LINE_CHARS
+                    ? line.substring(0, HISTORY_LINE_CHARS) + "..."
                     : line.toString();
             lines.add(text);
             if (lines.size() == HISTORY_RUNS) {
@@ -276,7 +310,11 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
         StringBuilder p = new StringBuilder();
         p.append("You are running a recurring task for Heddle, a local control plane. It runs this task on a ")
                 .append("schedule and acts on the decision you end your answer with.\n\n");
-        p.append("Task: ").append(displayName(task)).append(" (id ").append(task.id()).append(")\n");
+        p.append("Task: ")
+                .append(displayName(task))
+                .append(" (id ")
+                .append(task.id())
+                .append(")\n");
         p.append("Instruction:\n").append(task.task().strip()).append("\n\n");
         if (history.isEmpty()) {
             p.append("Previous runs: none; this is the first run.\n\n");
@@ -286,7 +324,8 @@ public final class AgentTaskRunner implements HeartbeatTaskRunner {
             p.append('\n');
         }
         p.append("Do the task now and report briefly. End your answer with one last line of exactly this form:\n")
-                .append(AgentDecisionLine.FORMAT).append('\n')
+                .append(AgentDecisionLine.FORMAT)
+                .append('\n')
                 .append("continue = run again at the next interval; pause = wait until someone resumes the task; ")
                 .append("complete = the task is done and should not run again; escalate = a person must look at ")
                 .append("this now.\n");

@@ -11,8 +11,10 @@ import org.osgi.service.component.annotations.Deactivate;
  * One Anthropic engine per factory configuration {@value #FACTORY_PID}
  * ({@code $HEDDLE_HOME/etc/io.heddle.chat.engine.anthropic-<name>.cfg}).
  */
-@Component(configurationPid = AnthropicEngineComponent.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = AnthropicEngineComponent.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 public final class AnthropicEngineComponent {
 
     public static final String FACTORY_PID = "io.heddle.chat.engine.anthropic";
@@ -21,9 +23,15 @@ public final class AnthropicEngineComponent {
 
     @Activate
     public AnthropicEngineComponent(BundleContext context, Map<String, Object> properties) {
-        this.registration = new ModelEngineRegistration(context, ModelEngineRegistration.engine(properties,
-                FACTORY_PID, new AnthropicProtocol(), AnthropicProtocol.DEFAULT_BASE_URL, AnthropicProtocol.SAMPLING,
-                Map.of("anthropicVersion", AnthropicProtocol.DEFAULT_VERSION)));
+        this.registration = new ModelEngineRegistration(
+                context,
+                ModelEngineRegistration.engine(
+                        properties,
+                        FACTORY_PID,
+                        new AnthropicProtocol(),
+                        AnthropicProtocol.DEFAULT_BASE_URL,
+                        AnthropicProtocol.SAMPLING,
+                        Map.of("anthropicVersion", AnthropicProtocol.DEFAULT_VERSION)));
     }
 
     @Deactivate

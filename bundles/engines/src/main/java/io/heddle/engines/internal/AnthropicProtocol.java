@@ -34,8 +34,8 @@ final class AnthropicProtocol implements ModelProtocol {
             new EngineSettings.SamplingKey("topP", false, 0, 1),
             new EngineSettings.SamplingKey("topK", true, 1, 1_000_000),
             new EngineSettings.SamplingKey("maxTokens", true, 1, 10_000_000));
-    private static final Map<String, String> WIRE = Map.of("temperature", "temperature", "topP", "top_p",
-            "topK", "top_k", "maxTokens", "max_tokens");
+    private static final Map<String, String> WIRE =
+            Map.of("temperature", "temperature", "topP", "top_p", "topK", "top_k", "maxTokens", "max_tokens");
 
     @Override
     public String name() {

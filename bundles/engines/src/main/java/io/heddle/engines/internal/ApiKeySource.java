@@ -19,9 +19,13 @@ import java.util.function.UnaryOperator;
  */
 abstract class ApiKeySource {
 
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
     /** Why the key cannot be had now; empty when it can (or none is needed). */
     abstract Optional<String> problem();
@@ -118,8 +122,8 @@ abstract class ApiKeySource {
             @Override
             Optional<String> read() throws ModelStreamException {
                 if (!path.isAbsolute()) {
-                    throw new ModelStreamException("apiKeyFile in " + source + " must be an absolute path, not '"
-                            + file + "'.");
+                    throw new ModelStreamException(
+                            "apiKeyFile in " + source + " must be an absolute path, not '" + file + "'.");
                 }
                 try {
                     Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);

@@ -45,6 +45,7 @@ final class EngineSettings {
     final Map<String, Number> sampling;
     /** Protocol-specific text settings (e.g. {@code anthropicVersion}). */
     final Map<String, String> extra;
+
     private final List<String> problems;
 
     private EngineSettings(Builder b) {
@@ -77,8 +78,7 @@ final class EngineSettings {
      * @param min     the smallest value accepted
      * @param max     the largest value accepted
      */
-    record SamplingKey(String key, boolean integer, double min, double max) {
-    }
+    record SamplingKey(String key, boolean integer, double min, double max) {}
 
     /**
      * Reads one configuration.
@@ -89,8 +89,12 @@ final class EngineSettings {
      * @param sampling       the sampling keys the protocol has
      * @param extraDefaults  protocol text settings and their defaults
      */
-    static EngineSettings parse(Map<String, ?> properties, String factoryPid, String defaultBaseUrl,
-            List<SamplingKey> sampling, Map<String, String> extraDefaults) {
+    static EngineSettings parse(
+            Map<String, ?> properties,
+            String factoryPid,
+            String defaultBaseUrl,
+            List<SamplingKey> sampling,
+            Map<String, String> extraDefaults) {
         Builder b = new Builder();
         b.factoryPid = factoryPid;
         b.source = source(properties, factoryPid);
@@ -137,13 +141,14 @@ final class EngineSettings {
         if (keyFile != null && keyEnv != null) {
             b.problems.add("both apiKeyFile and apiKeyEnv are set in " + b.source + ": keep one.");
         }
-        b.apiKey = keyFile != null ? ApiKeySource.file(keyFile, b.source)
+        b.apiKey = keyFile != null
+                ? ApiKeySource.file(keyFile, b.source)
                 : keyEnv != null ? ApiKeySource.env(keyEnv, b.source) : ApiKeySource.none(b.source);
         b.connectTimeoutMs = millis(properties, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, b);
         b.idleTimeoutMs = millis(properties, "idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, b);
         b.timeoutMs = millis(properties, "timeoutMs", DEFAULT_TIMEOUT_MS, b);
-        Object ranking = properties.containsKey("ranking") ? properties.get("ranking")
-                : properties.get("service.ranking");
+        Object ranking =
+                properties.containsKey("ranking") ? properties.get("ranking") : properties.get("service.ranking");
         if (ranking != null) {
             Double r = number(ranking);
             if (r == null || r != Math.rint(r) || Math.abs(r) > Integer.MAX_VALUE) {
@@ -159,7 +164,10 @@ final class EngineSettings {
                 continue;
             }
             Double value = number(raw);
-            if (value == null || value < key.min() || value > key.max() || (key.integer() && value != Math.rint(value))) {
+            if (value == null
+                    || value < key.min()
+                    || value > key.max()
+                    || (key.integer() && value != Math.rint(value))) {
                 b.problems.add(key.key() + " in " + b.source + " must be a " + (key.integer() ? "whole " : "")
                         + "number from " + plain(key.min()) + " to " + plain(key.max()) + ", not '" + raw + "'.");
                 continue;

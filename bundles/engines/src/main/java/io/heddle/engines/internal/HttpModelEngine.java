@@ -63,8 +63,11 @@ final class HttpModelEngine implements ChatEngine {
         this.settings = settings;
         this.protocol = protocol;
         this.nanoTime = nanoTime;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(settings.connectTimeout).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.connectTimeout)
+                .build();
     }
 
     @Override
@@ -93,7 +96,8 @@ final class HttpModelEngine implements ChatEngine {
 
     @Override
     public void reply(ChatConversation conversation, ChatReplyStream reply) throws ChatEngineException {
-        Optional<String> problem = settings.problems().isEmpty() ? Optional.empty()
+        Optional<String> problem = settings.problems().isEmpty()
+                ? Optional.empty()
                 : Optional.of(settings.problems().get(0));
         if (problem.isPresent()) {
             throw new ChatEngineException("the engine is not usable: " + problem.get());
@@ -141,8 +145,8 @@ final class HttpModelEngine implements ChatEngine {
                 throw new ChatEngineException("the reply was cancelled while waiting for the rate limit.");
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(Math.max(1, Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(until
-                        - nanoTime.getAsLong()))));
+                TimeUnit.MILLISECONDS.sleep(
+                        Math.max(1, Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(until - nanoTime.getAsLong()))));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ChatEngineException("interrupted while waiting for the rate limit.");
@@ -165,8 +169,8 @@ final class HttpModelEngine implements ChatEngine {
             return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration d = Duration.between(
+                        ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
                 return Optional.of(d.isNegative() ? Duration.ZERO : d);
             } catch (DateTimeParseException unreadable) {
                 return Optional.empty();
@@ -175,8 +179,9 @@ final class HttpModelEngine implements ChatEngine {
     }
 
     private String httpFailure(int status, Exchange exchange, boolean retried, Optional<String> key) {
-        String said = ModelProtocol.errorDetail(exchange.errorBody()).map(d -> " The server said: "
-                + redact(d, key)).orElse("");
+        String said = ModelProtocol.errorDetail(exchange.errorBody())
+                .map(d -> " The server said: " + redact(d, key))
+                .orElse("");
         String where = " (" + settings.source + ")";
         switch (status) {
             case 401:
@@ -253,8 +258,7 @@ final class HttpModelEngine implements ChatEngine {
             lastActivity.set(nanoTime.getAsLong());
             CompletableFuture<HttpResponse<Void>> future = client.sendAsync(request, info -> {
                 headers = info.headers();
-                Feeder f = new Feeder(info.statusCode() / 100 == 2 ? new SseFrameParser(reader) : null,
-                        lastActivity);
+                Feeder f = new Feeder(info.statusCode() / 100 == 2 ? new SseFrameParser(reader) : null, lastActivity);
                 feeder.set(f);
                 return f;
             });
@@ -332,12 +336,14 @@ final class HttpModelEngine implements ChatEngine {
                             + settings.source + ".");
                 }
                 if (t instanceof HttpTimeoutException) {
-                    return new ChatEngineException("the request to " + settings.baseUrl + " timed out: " + t.getMessage()
-                            + ".");
+                    return new ChatEngineException(
+                            "the request to " + settings.baseUrl + " timed out: " + t.getMessage() + ".");
                 }
             }
-            String what = cause == null ? "unknown" : cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + ModelProtocol.oneLine(cause.getMessage()));
+            String what = cause == null
+                    ? "unknown"
+                    : cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + ModelProtocol.oneLine(cause.getMessage()));
             if (f != null && f.streaming()) {
                 return new ChatEngineException("the connection to " + settings.baseUrl + " broke in the middle of the "
                         + "reply (" + what + "); the part that arrived is kept. Send the message again to retry.");

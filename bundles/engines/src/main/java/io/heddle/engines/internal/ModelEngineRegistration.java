@@ -30,16 +30,27 @@ final class ModelEngineRegistration {
         props.put("heddle.chat.protocol", engine.protocol());
         props.put(Constants.SERVICE_RANKING, s.ranking);
         this.registration = context.registerService(ChatEngine.class, engine, props);
-        engine.problem().ifPresentOrElse(
-                p -> LOG.warn("Chat engine {} ({}) is configured but not usable: {}", s.name, engine.protocol(), p),
-                () -> LOG.info("Chat engine {} ({}, model {}, {}) is ready", s.name, engine.protocol(), s.model,
-                        s.baseUrl));
+        engine.problem()
+                .ifPresentOrElse(
+                        p -> LOG.warn(
+                                "Chat engine {} ({}) is configured but not usable: {}", s.name, engine.protocol(), p),
+                        () -> LOG.info(
+                                "Chat engine {} ({}, model {}, {}) is ready",
+                                s.name,
+                                engine.protocol(),
+                                s.model,
+                                s.baseUrl));
     }
 
-    static HttpModelEngine engine(Map<String, Object> properties, String factoryPid, ModelProtocol protocol,
-            String defaultBaseUrl, java.util.List<EngineSettings.SamplingKey> sampling, Map<String, String> extra) {
-        return new HttpModelEngine(EngineSettings.parse(properties, factoryPid, defaultBaseUrl, sampling, extra),
-                protocol);
+    static HttpModelEngine engine(
+            Map<String, Object> properties,
+            String factoryPid,
+            ModelProtocol protocol,
+            String defaultBaseUrl,
+            java.util.List<EngineSettings.SamplingKey> sampling,
+            Map<String, String> extra) {
+        return new HttpModelEngine(
+                EngineSettings.parse(properties, factoryPid, defaultBaseUrl, sampling, extra), protocol);
     }
 
     void close() {

@@ -92,7 +92,8 @@ interface ModelProtocol {
     /** Parses a frame's data as a JSON object, or says the frame is malformed. */
     static Map<String, Object> json(String protocol, SseFrameParser.Frame frame) throws ModelStreamException {
         try {
-            Map<String, Object> root = JsonFields.object(JsonTree.parse(frame.data().getBytes(StandardCharsets.UTF_8)));
+            Map<String, Object> root =
+                    JsonFields.object(JsonTree.parse(frame.data().getBytes(StandardCharsets.UTF_8)));
             if (root != null) {
                 return root;
             }

@@ -11,7 +11,9 @@ import org.osgi.service.component.annotations.Deactivate;
  * One OpenAI-compatible engine per factory configuration {@value #FACTORY_PID}
  * ({@code $HEDDLE_HOME/etc/io.heddle.chat.engine.openai-<name>.cfg}).
  */
-@Component(configurationPid = OpenAiEngineComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(
+        configurationPid = OpenAiEngineComponent.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 public final class OpenAiEngineComponent {
 
@@ -21,8 +23,10 @@ public final class OpenAiEngineComponent {
 
     @Activate
     public OpenAiEngineComponent(BundleContext context, Map<String, Object> properties) {
-        this.registration = new ModelEngineRegistration(context, ModelEngineRegistration.engine(properties,
-                FACTORY_PID, new OpenAiProtocol(), null, OpenAiProtocol.SAMPLING, Map.of()));
+        this.registration = new ModelEngineRegistration(
+                context,
+                ModelEngineRegistration.engine(
+                        properties, FACTORY_PID, new OpenAiProtocol(), null, OpenAiProtocol.SAMPLING, Map.of()));
     }
 
     @Deactivate

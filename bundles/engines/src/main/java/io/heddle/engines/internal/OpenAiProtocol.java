@@ -31,9 +31,19 @@ final class OpenAiProtocol implements ModelProtocol {
             new EngineSettings.SamplingKey("presencePenalty", false, -2, 2),
             new EngineSettings.SamplingKey("frequencyPenalty", false, -2, 2),
             new EngineSettings.SamplingKey("seed", true, -9.0e15, 9.0e15));
-    private static final Map<String, String> WIRE = Map.of("temperature", "temperature", "topP", "top_p",
-            "maxTokens", "max_tokens", "presencePenalty", "presence_penalty", "frequencyPenalty",
-            "frequency_penalty", "seed", "seed");
+    private static final Map<String, String> WIRE = Map.of(
+            "temperature",
+            "temperature",
+            "topP",
+            "top_p",
+            "maxTokens",
+            "max_tokens",
+            "presencePenalty",
+            "presence_penalty",
+            "frequencyPenalty",
+            "frequency_penalty",
+            "seed",
+            "seed");
 
     @Override
     public String name() {

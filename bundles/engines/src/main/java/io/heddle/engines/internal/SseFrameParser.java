@@ -22,8 +22,7 @@ final class SseFrameParser {
     static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
 
     /** One frame: its event name ({@code message} when none was given) and its data. */
-    record Frame(String event, String data) {
-    }
+    record Frame(String event, String data) {}
 
     /** Takes frames as they complete. */
     interface FrameHandler {

@@ -15,25 +15,28 @@ class AgentDecisionLineTest {
 
     @Test
     void everyDecisionWordIsReadInAnyCase() {
-        assertThat(AgentDecisionLine.parse("decision: Continue")).map(AgentDecisionLine.Decision::decision)
+        assertThat(AgentDecisionLine.parse("decision: Continue"))
+                .map(AgentDecisionLine.Decision::decision)
                 .contains(HeartbeatDecision.CONTINUE);
-        assertThat(AgentDecisionLine.parse("DECISION: PAUSE: waiting for review")).contains(
-                new AgentDecisionLine.Decision(HeartbeatDecision.PAUSE, "waiting for review"));
-        assertThat(AgentDecisionLine.parse("DECISION:escalate disk almost full")).contains(
-                new AgentDecisionLine.Decision(HeartbeatDecision.ESCALATE, "disk almost full"));
+        assertThat(AgentDecisionLine.parse("DECISION: PAUSE: waiting for review"))
+                .contains(new AgentDecisionLine.Decision(HeartbeatDecision.PAUSE, "waiting for review"));
+        assertThat(AgentDecisionLine.parse("DECISION:escalate disk almost full"))
+                .contains(new AgentDecisionLine.Decision(HeartbeatDecision.ESCALATE, "disk almost full"));
     }
 
     @Test
     void trailingBlankLinesAndMarkdownEmphasisAreTolerated() {
-        assertThat(AgentDecisionLine.parse("Done.\n\n**DECISION: complete - all done**\n\n  \n")).contains(
-                new AgentDecisionLine.Decision(HeartbeatDecision.COMPLETE, "all done"));
-        assertThat(AgentDecisionLine.parse("`DECISION: continue`")).map(AgentDecisionLine.Decision::decision)
+        assertThat(AgentDecisionLine.parse("Done.\n\n**DECISION: complete - all done**\n\n  \n"))
+                .contains(new AgentDecisionLine.Decision(HeartbeatDecision.COMPLETE, "all done"));
+        assertThat(AgentDecisionLine.parse("`DECISION: continue`"))
+                .map(AgentDecisionLine.Decision::decision)
                 .contains(HeartbeatDecision.CONTINUE);
     }
 
     @Test
     void aDecisionThatIsNotOnTheLastLineIsNoDecision() {
-        assertThat(AgentDecisionLine.parse("DECISION: complete\nActually, one more thing.")).isEmpty();
+        assertThat(AgentDecisionLine.parse("DECISION: complete\nActually, one more thing."))
+                .isEmpty();
     }
 
     @Test

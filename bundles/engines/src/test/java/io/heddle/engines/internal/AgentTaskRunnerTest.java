@@ -53,8 +53,18 @@ class AgentTaskRunnerTest {
     }
 
     private static HeartbeatRunContext context(Map<String, Object> runnerConfig) {
-        HeartbeatTask task = new HeartbeatTask("task-1", "watch the build", "Check whether main is green.", true, null,
-                "agent", runnerConfig, new HeartbeatSchedule(60_000, T), HeartbeatTaskState.created(T), T, T);
+        HeartbeatTask task = new HeartbeatTask(
+                "task-1",
+                "watch the build",
+                "Check whether main is green.",
+                true,
+                null,
+                "agent",
+                runnerConfig,
+                new HeartbeatSchedule(60_000, T),
+                HeartbeatTaskState.created(T),
+                T,
+                T);
         return new HeartbeatRunContext() {
             @Override
             public String serverId() {
@@ -87,8 +97,7 @@ class AgentTaskRunnerTest {
             }
 
             @Override
-            public void progress(String message) {
-            }
+            public void progress(String message) {}
 
             @Override
             public boolean cancelled() {
@@ -99,21 +108,30 @@ class AgentTaskRunnerTest {
 
     @Test
     void theModelsDecisionLineBecomesTheRunsDecisionAndItsReplyTheOutput() throws Exception {
-        add(engine("local", r -> {
-            r.chunk("Main is green.\n");
-            r.chunk("DECISION: complete - the build is green");
-        }), 0, 1);
+        add(
+                engine("local", r -> {
+                    r.chunk("Main is green.\n");
+                    r.chunk("DECISION: complete - the build is green");
+                }),
+                0,
+                1);
 
         HeartbeatRunResult result = runner.run(context(Map.of()));
 
         assertThat(result.decision()).isEqualTo(HeartbeatDecision.COMPLETE);
         assertThat(result.summary()).isEqualTo("complete: the build is green");
-        assertThat(result.details()).containsEntry("engine", "local")
+        assertThat(result.details())
+                .containsEntry("engine", "local")
                 .containsEntry("output", "Main is green.\nDECISION: complete - the build is green")
-                .containsEntry("reason", "the build is green").containsEntry("outputTruncated", false);
+                .containsEntry("reason", "the build is green")
+                .containsEntry("outputTruncated", false);
         String prompt = asked.get(0).lastMessage().text();
-        assertThat(prompt).contains("Task: watch the build (id task-1)", "Check whether main is green.",
-                "Previous runs: none", AgentDecisionLine.FORMAT);
+        assertThat(prompt)
+                .contains(
+                        "Task: watch the build (id task-1)",
+                        "Check whether main is green.",
+                        "Previous runs: none",
+                        AgentDecisionLine.FORMAT);
     }
 
     @Test
@@ -129,7 +147,8 @@ class AgentTaskRunnerTest {
     void aReplyWithoutADecisionIsAFailedRunThatKeepsTheReply() {
         add(engine("local", r -> r.chunk("I looked, and it seems fine.")), 0, 1);
 
-        assertThatThrownBy(() -> runner.run(context(Map.of()))).isInstanceOf(HeartbeatRunException.class)
+        assertThatThrownBy(() -> runner.run(context(Map.of())))
+                .isInstanceOf(HeartbeatRunException.class)
                 .hasMessageContaining("does not end with a decision line")
                 .satisfies(e -> assertThat(((HeartbeatRunException) e).details())
                         .containsEntry("output", "I looked, and it seems fine."));
@@ -138,37 +157,46 @@ class AgentTaskRunnerTest {
     @Test
     void aMissingOrFailingEngineIsAFailedRunThatSaysWhich() {
         assertThatThrownBy(() -> runner.run(context(Map.of()))).hasMessageContaining("no chat engine is configured");
-        add(engine("local", r -> {
-            r.chunk("half");
-            throw new ChatEngineException("the server failed (500): try again later.");
-        }), 0, 1);
+        add(
+                engine("local", r -> {
+                    r.chunk("half");
+                    throw new ChatEngineException("the server failed (500): try again later.");
+                }),
+                0,
+                1);
         assertThatThrownBy(() -> runner.run(context(Map.of("engine", "claude"))))
-                .hasMessageContaining("no chat engine named 'claude'").hasMessageContaining("configured: local");
-        assertThatThrownBy(() -> runner.run(context(Map.of()))).isInstanceOf(HeartbeatRunException.class)
+                .hasMessageContaining("no chat engine named 'claude'")
+                .hasMessageContaining("configured: local");
+        assertThatThrownBy(() -> runner.run(context(Map.of())))
+                .isInstanceOf(HeartbeatRunException.class)
                 .hasMessageContaining("the chat engine 'local' failed: the server failed (500)")
-                .satisfies(e -> assertThat(((HeartbeatRunException) e).details()).containsEntry("output", "half"));
+                .satisfies(
+                        e -> assertThat(((HeartbeatRunException) e).details()).containsEntry("output", "half"));
     }
 
     @Test
     void anUnusableEngineIsNotAsked() {
-        runner.addEngine(new ChatEngine() {
-            @Override
-            public String name() {
-                return "broken";
-            }
+        runner.addEngine(
+                new ChatEngine() {
+                    @Override
+                    public String name() {
+                        return "broken";
+                    }
 
-            @Override
-            public Optional<String> problem() {
-                return Optional.of("the key file /k can be read by others");
-            }
+                    @Override
+                    public Optional<String> problem() {
+                        return Optional.of("the key file /k can be read by others");
+                    }
 
-            @Override
-            public void reply(ChatConversation conversation, ChatReplyStream reply) {
-                throw new AssertionError("asked");
-            }
-        }, Map.of());
+                    @Override
+                    public void reply(ChatConversation conversation, ChatReplyStream reply) {
+                        throw new AssertionError("asked");
+                    }
+                },
+                Map.of());
 
-        assertThatThrownBy(() -> runner.run(context(Map.of()))).hasMessageContaining("is not usable")
+        assertThatThrownBy(() -> runner.run(context(Map.of())))
+                .hasMessageContaining("is not usable")
                 .hasMessageContaining("can be read by others");
     }
 
@@ -177,16 +205,21 @@ class AgentTaskRunnerTest {
         runner.validate(Map.of("engine", "claude"));
         runner.validate(Map.of());
         assertThatThrownBy(() -> runner.validate(Map.of("engine", 3)))
-                .isInstanceOf(HeartbeatTaskValidationException.class).hasMessageContaining("runnerConfig.engine");
+                .isInstanceOf(HeartbeatTaskValidationException.class)
+                .hasMessageContaining("runnerConfig.engine");
         assertThatThrownBy(() -> runner.validate(Map.of("engine", "a b")))
                 .isInstanceOf(HeartbeatTaskValidationException.class);
     }
 
     @Test
     void thePromptSummarisesPreviousRunsNewestFirst() {
-        String prompt = AgentTaskRunner.prompt(context(Map.of()).task(),
-                List.of("2026-06-02T09:30:00.000Z finished, decided continue: still red", "2026-06-02T09:00:00.000Z failed"));
-        assertThat(prompt).contains("Previous runs (newest first):\n- 2026-06-02T09:30:00.000Z finished, decided "
-                + "continue: still red\n- 2026-06-02T09:00:00.000Z failed\n");
+        String prompt = AgentTaskRunner.prompt(
+                context(Map.of()).task(),
+                List.of(
+                        "2026-06-02T09:30:00.000Z finished, decided continue: still red",
+                        "2026-06-02T09:00:00.000Z failed"));
+        assertThat(prompt)
+                .contains("Previous runs (newest first):\n- 2026-06-02T09:30:00.000Z finished, decided "
+                        + "continue: still red\n- 2026-06-02T09:00:00.000Z failed\n");
     }
 }

@@ -14,18 +14,34 @@ class EngineSettingsTest {
 
     @Test
     void theNameComesFromTheFileInstallFileNameOrTheNamedPid() {
-        assertThat(EngineSettings.nameOf(Map.of("felix.fileinstall.filename",
-                "file:/home/me/.heddle/etc/io.heddle.chat.engine.openai-local.cfg"), "io.heddle.chat.engine.openai"))
+        assertThat(EngineSettings.nameOf(
+                        Map.of(
+                                "felix.fileinstall.filename",
+                                "file:/home/me/.heddle/etc/io.heddle.chat.engine.openai-local.cfg"),
+                        "io.heddle.chat.engine.openai"))
                 .isEqualTo("local");
-        assertThat(EngineSettings.nameOf(Map.of("service.pid", "io.heddle.chat.engine.openai~claude"),
-                "io.heddle.chat.engine.openai")).isEqualTo("claude");
-        assertThat(EngineSettings.nameOf(Map.of("name", "explicit", "service.pid", "x~y"), "x")).isEqualTo("explicit");
+        assertThat(EngineSettings.nameOf(
+                        Map.of("service.pid", "io.heddle.chat.engine.openai~claude"), "io.heddle.chat.engine.openai"))
+                .isEqualTo("claude");
+        assertThat(EngineSettings.nameOf(Map.of("name", "explicit", "service.pid", "x~y"), "x"))
+                .isEqualTo("explicit");
     }
 
     @Test
     void valuesFromACfgFileAreStringsAndAreRead() {
-        EngineSettings s = openAi(Map.of("baseUrl", "http://127.0.0.1:11434/v1/", "model", "llama3.2",
-                "temperature", "0.2", "maxTokens", "512", "ranking", "10", "timeoutMs", "1000"));
+        EngineSettings s = openAi(Map.of(
+                "baseUrl",
+                "http://127.0.0.1:11434/v1/",
+                "model",
+                "llama3.2",
+                "temperature",
+                "0.2",
+                "maxTokens",
+                "512",
+                "ranking",
+                "10",
+                "timeoutMs",
+                "1000"));
         assertThat(s.problems()).isEmpty();
         assertThat(s.baseUrl.toString()).isEqualTo("http://127.0.0.1:11434/v1");
         assertThat(s.sampling).containsEntry("temperature", 0.2).containsEntry("maxTokens", 512L);
@@ -36,9 +52,10 @@ class EngineSettingsTest {
 
     @Test
     void badValuesBecomeProblemsThatNameTheSetting() {
-        EngineSettings s = openAi(Map.of("baseUrl", "ftp://x", "temperature", "hot", "timeoutMs", "-1",
-                "apiKey", "sk-should-not-be-here"));
-        assertThat(s.problems()).anySatisfy(p -> assertThat(p).contains("baseUrl").contains("not an http or https URL"))
+        EngineSettings s = openAi(Map.of(
+                "baseUrl", "ftp://x", "temperature", "hot", "timeoutMs", "-1", "apiKey", "sk-should-not-be-here"));
+        assertThat(s.problems())
+                .anySatisfy(p -> assertThat(p).contains("baseUrl").contains("not an http or https URL"))
                 .noneSatisfy(p -> assertThat(p).contains("ftp://x")) // a mistyped URL may hold a key: never echoed
                 .anySatisfy(p -> assertThat(p).contains("model is not set"))
                 .anySatisfy(p -> assertThat(p).contains("temperature").contains("from 0 to 2"))

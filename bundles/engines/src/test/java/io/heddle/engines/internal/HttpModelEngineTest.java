@@ -82,13 +82,20 @@ class HttpModelEngineTest {
         props.putAll(more);
         if (protocol.equals("openai")) {
             props.putIfAbsent("baseUrl", provider.openAiBaseUrl());
-            return new HttpModelEngine(EngineSettings.parse(props, "io.heddle.chat.engine.openai", null,
-                    OpenAiProtocol.SAMPLING, Map.of()), new OpenAiProtocol());
+            return new HttpModelEngine(
+                    EngineSettings.parse(
+                            props, "io.heddle.chat.engine.openai", null, OpenAiProtocol.SAMPLING, Map.of()),
+                    new OpenAiProtocol());
         }
         props.putIfAbsent("baseUrl", provider.anthropicBaseUrl());
-        return new HttpModelEngine(EngineSettings.parse(props, "io.heddle.chat.engine.anthropic",
-                AnthropicProtocol.DEFAULT_BASE_URL, AnthropicProtocol.SAMPLING,
-                Map.of("anthropicVersion", AnthropicProtocol.DEFAULT_VERSION)), new AnthropicProtocol());
+        return new HttpModelEngine(
+                EngineSettings.parse(
+                        props,
+                        "io.heddle.chat.engine.anthropic",
+                        AnthropicProtocol.DEFAULT_BASE_URL,
+                        AnthropicProtocol.SAMPLING,
+                        Map.of("anthropicVersion", AnthropicProtocol.DEFAULT_VERSION)),
+                new AnthropicProtocol());
     }
 
     private HttpModelEngine engine(String protocol) {
@@ -97,9 +104,15 @@ class HttpModelEngineTest {
 
     private ChatConversation conversation() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        return new ChatConversation("cs-1", "Test", dir, List.of(new ChatMessage(ChatRole.USER, "Hi there", now),
-                new ChatMessage(ChatRole.SYSTEM, "a notice that is never sent", now),
-                new ChatMessage(ChatRole.ASSISTANT, "Hello", now), new ChatMessage(ChatRole.USER, "Say \"more\"", now)));
+        return new ChatConversation(
+                "cs-1",
+                "Test",
+                dir,
+                List.of(
+                        new ChatMessage(ChatRole.USER, "Hi there", now),
+                        new ChatMessage(ChatRole.SYSTEM, "a notice that is never sent", now),
+                        new ChatMessage(ChatRole.ASSISTANT, "Hello", now),
+                        new ChatMessage(ChatRole.USER, "Say \"more\"", now)));
     }
 
     @ParameterizedTest
@@ -110,14 +123,16 @@ class HttpModelEngineTest {
         engine(protocol).reply(conversation(), reply);
         assertThat(reply.chunks).containsExactly("Hel", "lo ", "w\u00f6rld");
         FakeModelProvider.Request request = provider.requests().get(0);
-        assertThat(request.body()).contains("\"stream\":true", "\"model\":\"fake-model\"", "\"temperature\":0.5",
-                "Say \\\"more\\\"").doesNotContain("never sent");
+        assertThat(request.body())
+                .contains("\"stream\":true", "\"model\":\"fake-model\"", "\"temperature\":0.5", "Say \\\"more\\\"")
+                .doesNotContain("never sent");
         if (protocol.equals("openai")) {
             assertThat(request.path()).isEqualTo("/v1/chat/completions");
             assertThat(request.headers()).containsEntry("authorization", "Bearer " + KEY);
         } else {
             assertThat(request.path()).isEqualTo("/v1/messages");
-            assertThat(request.headers()).containsEntry("x-api-key", KEY)
+            assertThat(request.headers())
+                    .containsEntry("x-api-key", KEY)
                     .containsEntry("anthropic-version", AnthropicProtocol.DEFAULT_VERSION);
             assertThat(request.body()).contains("\"max_tokens\":1024");
         }
@@ -126,7 +141,8 @@ class HttpModelEngineTest {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "anthropic"})
     void framesSplitIntoSmallReadsWithCrLfAndKeepAlivesStillMakeTheReply(String protocol) throws Exception {
-        provider.enqueue(Answer.reply("one ", "two ", "three").splitEvery(3).crlf().keepAlives());
+        provider.enqueue(
+                Answer.reply("one ", "two ", "three").splitEvery(3).crlf().keepAlives());
         Reply reply = new Reply();
         engine(protocol).reply(conversation(), reply);
         assertThat(reply.text()).isEqualTo("one two three");
@@ -145,8 +161,10 @@ class HttpModelEngineTest {
         for (Object[] c : cases) {
             provider.enqueue(Answer.status((Integer) c[0], (String) c[1], "details from the provider"));
             assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
-                    .as("status %s", c[0]).isInstanceOf(ChatEngineException.class)
-                    .hasMessageContaining((String) c[2]).hasMessageContaining("details from the provider");
+                    .as("status %s", c[0])
+                    .isInstanceOf(ChatEngineException.class)
+                    .hasMessageContaining((String) c[2])
+                    .hasMessageContaining("details from the provider");
         }
     }
 
@@ -165,13 +183,16 @@ class HttpModelEngineTest {
     @ValueSource(strings = {"openai", "anthropic"})
     void a429AgainAfterTheWaitOrWithoutRetryAfterFails(String protocol) {
         provider.enqueue(Answer.status(429, "rate_limit_error", "slow down").header("Retry-After", "0"));
-        provider.enqueue(Answer.status(429, "rate_limit_error", "still too fast").header("Retry-After", "0"));
+        provider.enqueue(
+                Answer.status(429, "rate_limit_error", "still too fast").header("Retry-After", "0"));
         assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
-                .hasMessageContaining("rate-limiting").hasMessageContaining("also after the wait");
+                .hasMessageContaining("rate-limiting")
+                .hasMessageContaining("also after the wait");
         assertThat(provider.requests()).hasSize(2);
         provider.enqueue(Answer.status(429, "rate_limit_error", "no header"));
         assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
-                .hasMessageContaining("rate-limiting").hasMessageContaining("wait a while");
+                .hasMessageContaining("rate-limiting")
+                .hasMessageContaining("wait a while");
         assertThat(provider.requests()).hasSize(3);
     }
 
@@ -223,7 +244,8 @@ class HttpModelEngineTest {
     void anAnswerThatIsNotAStreamSaysTheServerMayNotSpeakTheProtocol(String protocol) {
         provider.enqueue(Answer.notStreaming("{\"id\":\"x\",\"choices\":[]}"));
         assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
-                .hasMessageContaining("not an event stream").hasMessageContaining("speaks the " + protocol);
+                .hasMessageContaining("not an event stream")
+                .hasMessageContaining("speaks the " + protocol);
     }
 
     @ParameterizedTest
@@ -231,8 +253,10 @@ class HttpModelEngineTest {
     void aSilentServerTimesOutAfterIdleTimeout(String protocol) {
         provider.enqueue(Answer.reply("kept").then(Ending.STALL));
         Reply reply = new Reply();
-        assertThatThrownBy(() -> engine(protocol, Map.of("idleTimeoutMs", "300")).reply(conversation(), reply))
-                .hasMessageContaining("sent nothing for 300 ms").hasMessageContaining("idleTimeoutMs");
+        assertThatThrownBy(
+                        () -> engine(protocol, Map.of("idleTimeoutMs", "300")).reply(conversation(), reply))
+                .hasMessageContaining("sent nothing for 300 ms")
+                .hasMessageContaining("idleTimeoutMs");
         assertThat(reply.text()).isEqualTo("kept");
     }
 
@@ -242,7 +266,8 @@ class HttpModelEngineTest {
         provider.enqueue(Answer.reply("first").then(Ending.STALL));
         Reply reply = new Reply();
         reply.cancelAfter = 1;
-        assertThatThrownBy(() -> engine(protocol, Map.of("idleTimeoutMs", "600000")).reply(conversation(), reply))
+        assertThatThrownBy(() ->
+                        engine(protocol, Map.of("idleTimeoutMs", "600000")).reply(conversation(), reply))
                 .hasMessageContaining("cancelled");
         assertThat(reply.text()).isEqualTo("first");
     }
@@ -250,7 +275,8 @@ class HttpModelEngineTest {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "anthropic"})
     void aKeyTheServerQuotesBackIsBlankedOut(String protocol) {
-        provider.enqueue(Answer.status(401, "authentication_error", "invalid key").echoingKey());
+        provider.enqueue(
+                Answer.status(401, "authentication_error", "invalid key").echoingKey());
         assertThatThrownBy(() -> engine(protocol).reply(conversation(), new Reply()))
                 .hasMessageContaining("invalid key (key [redacted])")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
@@ -261,8 +287,11 @@ class HttpModelEngineTest {
     void aKeyFileOthersCanReadMakesTheEngineUnusableWithoutAsking(String protocol) throws Exception {
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
         HttpModelEngine engine = engine(protocol);
-        assertThat(engine.problem()).hasValueSatisfying(p -> assertThat(p).contains("can be read by others")
-                .contains("chmod 600 " + keyFile).doesNotContain(KEY));
+        assertThat(engine.problem())
+                .hasValueSatisfying(p -> assertThat(p)
+                        .contains("can be read by others")
+                        .contains("chmod 600 " + keyFile)
+                        .doesNotContain(KEY));
         assertThatThrownBy(() -> engine.reply(conversation(), new Reply())).hasMessageContaining("not usable");
         assertThat(provider.requests()).isEmpty();
     }

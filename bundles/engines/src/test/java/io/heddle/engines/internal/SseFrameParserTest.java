@@ -35,8 +35,10 @@ class SseFrameParserTest {
         for (byte b : body) {
             parser.feed(new byte[] {b}, 0, 1);
         }
-        assertThat(frames).containsExactly(new SseFrameParser.Frame("a", "hello w\u00f6rld"),
-                new SseFrameParser.Frame("message", "second"));
+        assertThat(frames)
+                .containsExactly(
+                        new SseFrameParser.Frame("a", "hello w\u00f6rld"),
+                        new SseFrameParser.Frame("message", "second"));
     }
 
     @Test
@@ -89,7 +91,8 @@ class SseFrameParserTest {
     void anOverlongLineIsAMalformedStream() {
         byte[] big = new byte[SseFrameParser.MAX_LINE_BYTES + 1];
         java.util.Arrays.fill(big, (byte) 'a');
-        assertThatThrownBy(() -> parser.feed(big)).isInstanceOf(ModelStreamException.class)
+        assertThatThrownBy(() -> parser.feed(big))
+                .isInstanceOf(ModelStreamException.class)
                 .hasMessageContaining("malformed stream");
     }
 }

@@ -15,8 +15,7 @@ final class Contributions {
     /** The service property that marks a heartbeat task runner and names its kind. */
     static final String RUNNER_PROPERTY = HeartbeatTaskRunner.KIND;
 
-    private Contributions() {
-    }
+    private Contributions() {}
 
     static List<String> servletPatterns(Bundle bundle) {
         return values(bundle, HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN);

@@ -18,8 +18,7 @@ import org.osgi.framework.BundleException;
  */
 final class DeployRules {
 
-    private DeployRules() {
-    }
+    private DeployRules() {}
 
     /** What a settled, staged jar leads to. */
     enum Step {
@@ -64,41 +63,51 @@ final class DeployRules {
     static Reconciliation reconcile(Path folder, String location, boolean bundleInstalled) {
         Optional<Path> file = fileOf(location);
         if (!bundleInstalled) {
-            return new Reconciliation(Reconciliation.Action.FORGET, file.map(DeployRules::fileName).orElse(location));
+            return new Reconciliation(
+                    Reconciliation.Action.FORGET,
+                    file.map(DeployRules::fileName).orElse(location));
         }
         if (file.isPresent() && folder.equals(file.get().getParent()) && Files.isRegularFile(file.get())) {
             return new Reconciliation(Reconciliation.Action.LIST, fileName(file.get()));
         }
-        return new Reconciliation(Reconciliation.Action.UNINSTALL, file.map(DeployRules::fileName).orElse(location));
+        return new Reconciliation(
+                Reconciliation.Action.UNINSTALL, file.map(DeployRules::fileName).orElse(location));
     }
 
     /** A bundle the framework has, as far as the symbolic-name rule needs to know it. */
-    record InstalledBundle(String location, String symbolicName, String version, boolean extension) {
-    }
+    record InstalledBundle(String location, String symbolicName, String version, boolean extension) {}
 
     /**
      * The refusal of a jar whose symbolic name another bundle (the platform's or another
      * extension's) already uses; empty when the name is free. The bundle at the jar's own location
      * (the one an update replaces) does not count.
      */
-    static Optional<ExtensionProblem> duplicate(String file, String symbolicName, String location,
-            Collection<InstalledBundle> installed) {
+    static Optional<ExtensionProblem> duplicate(
+            String file, String symbolicName, String location, Collection<InstalledBundle> installed) {
         for (InstalledBundle other : installed) {
             if (other.location().equals(location) || !symbolicName.equals(other.symbolicName())) {
                 continue;
             }
             String user = other.extension()
-                    ? "the extension " + fileOf(other.location()).map(DeployRules::fileName).orElse(other.location())
+                    ? "the extension "
+                            + fileOf(other.location())
+                                    .map(DeployRules::fileName)
+                                    .orElse(other.location())
                     : "the platform bundle " + other.symbolicName() + " " + other.version();
-            return Optional.of(new ExtensionProblem("duplicate", file + " has the symbolic name " + symbolicName
-                    + ", which " + user + " already uses. Give each extension its own Bundle-SymbolicName."));
+            return Optional.of(new ExtensionProblem(
+                    "duplicate",
+                    file + " has the symbolic name " + symbolicName + ", which " + user
+                            + " already uses. Give each extension its own Bundle-SymbolicName."));
         }
         return Optional.empty();
     }
 
     /** After a jar left the folder: the jars refused for a symbolic name it may have held, to deploy again. */
     static List<String> retryAfterRemoval(Collection<ExtensionEntry> entries) {
-        return entries.stream().filter(e -> hasProblem(e, "duplicate")).map(ExtensionEntry::file).toList();
+        return entries.stream()
+                .filter(e -> hasProblem(e, "duplicate"))
+                .map(ExtensionEntry::file)
+                .toList();
     }
 
     /**
@@ -119,7 +128,8 @@ final class DeployRules {
      */
     static ExtensionProblem startProblem(String file, Throwable thrown, Supplier<Optional<String>> missingImports) {
         if (thrown instanceof BundleException be && be.getType() == BundleException.RESOLVE_ERROR) {
-            return new ExtensionProblem("unresolved",
+            return new ExtensionProblem(
+                    "unresolved",
                     file + " cannot be resolved: " + missingImports.get().orElse(describe(thrown)));
         }
         return new ExtensionProblem("start_failed", file + " failed to start: " + describe(thrown));

@@ -83,8 +83,15 @@ final class ExtensionDeployer {
      * @param afterStart     a problem a started bundle shows at once (an immediate component that
      *                       failed): posted as an event; {@code /api/extensions} finds it live
      */
-    ExtensionDeployer(BundleContext context, Path folder, Path staging, InstalledIndex index, Events events,
-            Settling settling, LongConsumer bundleReplaced, Function<Bundle, Optional<ExtensionProblem>> afterStart) {
+    ExtensionDeployer(
+            BundleContext context,
+            Path folder,
+            Path staging,
+            InstalledIndex index,
+            Events events,
+            Settling settling,
+            LongConsumer bundleReplaced,
+            Function<Bundle, Optional<ExtensionProblem>> afterStart) {
         this.context = context;
         this.folder = folder;
         this.staging = new JarStaging(staging);
@@ -130,7 +137,9 @@ final class ExtensionDeployer {
                     case FORGET -> index.remove(location);
                     case LIST -> entries.put(name, entryOf(name, bundle, null));
                     case UNINSTALL -> {
-                        LOG.info("Extension {} was removed while Heddle was stopped: uninstalling {}", name,
+                        LOG.info(
+                                "Extension {} was removed while Heddle was stopped: uninstalling {}",
+                                name,
                                 bundle.getSymbolicName());
                         uninstall(name, bundle);
                         index.remove(location);
@@ -180,7 +189,8 @@ final class ExtensionDeployer {
                 DeployRules.Step step = DeployRules.step(existing != null, index.digest(location), digest);
                 if (step == DeployRules.Step.KEEP) {
                     // Same content (a touch, a rewrite of the same bytes, or a restart): keep it running.
-                    entries.put(name, entryOf(name, existing, start(existing, name).orElse(null)));
+                    entries.put(
+                            name, entryOf(name, existing, start(existing, name).orElse(null)));
                     return;
                 }
                 refuseDuplicate(name, identity, location);
@@ -193,8 +203,10 @@ final class ExtensionDeployer {
             } catch (ExtensionFailure failure) {
                 recordFailure(name, identity, failure.problem());
             } catch (IOException | RuntimeException e) {
-                recordFailure(name, identity, new ExtensionProblem("install_failed",
-                        name + " could not be deployed: " + describe(e)));
+                recordFailure(
+                        name,
+                        identity,
+                        new ExtensionProblem("install_failed", name + " could not be deployed: " + describe(e)));
             } finally {
                 JarStaging.deleteQuietly(staged);
             }
@@ -230,13 +242,14 @@ final class ExtensionDeployer {
         }
     }
 
-    private void install(String name, Path staged, String location, String digest) throws ExtensionFailure, IOException {
+    private void install(String name, Path staged, String location, String digest)
+            throws ExtensionFailure, IOException {
         Bundle bundle;
         try (InputStream in = Files.newInputStream(staged)) {
             bundle = context.installBundle(location, in);
         } catch (BundleException | IllegalStateException | SecurityException e) {
-            throw new ExtensionFailure(new ExtensionProblem("install_failed", name + " was refused by the framework: "
-                    + describe(e)));
+            throw new ExtensionFailure(
+                    new ExtensionProblem("install_failed", name + " was refused by the framework: " + describe(e)));
         }
         index.put(location, digest);
         entries.put(name, entryOf(name, bundle, null)); // listed before it starts serving
@@ -259,8 +272,10 @@ final class ExtensionDeployer {
         } catch (BundleException | IllegalStateException | SecurityException e) {
             // The framework keeps the old revision when an update is refused: let it run on.
             start(bundle, name);
-            throw new ExtensionFailure(new ExtensionProblem("update_failed", name + " could not replace the running "
-                    + "version " + before + ": " + describe(e) + ". The running version stays."));
+            throw new ExtensionFailure(new ExtensionProblem(
+                    "update_failed",
+                    name + " could not replace the running " + "version " + before + ": " + describe(e)
+                            + ". The running version stays."));
         }
         refresh(List.of(bundle));
         bundleReplaced.accept(bundle.getBundleId());
@@ -285,7 +300,11 @@ final class ExtensionDeployer {
         }
         refresh(List.of(bundle));
         bundleReplaced.accept(bundle.getBundleId());
-        LOG.info("Extension {} uninstalled: {} {}", name, entry.symbolicName().orElse("?"), entry.version().orElse("?"));
+        LOG.info(
+                "Extension {} uninstalled: {} {}",
+                name,
+                entry.symbolicName().orElse("?"),
+                entry.version().orElse("?"));
         events.post(ExtensionEvents.UNINSTALLED, eventProperties(entry));
     }
 
@@ -302,7 +321,8 @@ final class ExtensionDeployer {
             bundle.start();
             return Optional.empty();
         } catch (BundleException | IllegalStateException | SecurityException e) {
-            return Optional.of(DeployRules.startProblem(name, e, () -> ImportDiagnosis.missingImports(context, bundle)));
+            return Optional.of(
+                    DeployRules.startProblem(name, e, () -> ImportDiagnosis.missingImports(context, bundle)));
         }
     }
 
@@ -325,8 +345,11 @@ final class ExtensionDeployer {
         List<DeployRules.InstalledBundle> installed = new ArrayList<>();
         for (Bundle other : context.getBundles()) {
             if (identity.symbolicName().equals(other.getSymbolicName())) { // the only ones the rule looks at
-                installed.add(new DeployRules.InstalledBundle(other.getLocation(), other.getSymbolicName(),
-                        other.getVersion().toString(), isExtension(other)));
+                installed.add(new DeployRules.InstalledBundle(
+                        other.getLocation(),
+                        other.getSymbolicName(),
+                        other.getVersion().toString(),
+                        isExtension(other)));
             }
         }
         Optional<ExtensionProblem> refusal = DeployRules.duplicate(name, identity.symbolicName(), location, installed);
@@ -337,8 +360,8 @@ final class ExtensionDeployer {
 
     private void recordFailure(String name, JarInspection.BundleIdentity identity, ExtensionProblem problem) {
         Bundle running = context.getBundle(location(folder.resolve(name)));
-        ExtensionEntry entry = running != null ? entryOf(name, running, problem)
-                : ExtensionEntry.failed(name, identity, problem);
+        ExtensionEntry entry =
+                running != null ? entryOf(name, running, problem) : ExtensionEntry.failed(name, identity, problem);
         entries.put(name, entry);
         LOG.warn("Extension {}: {}", name, problem.message());
         postFailure(entry, problem);
@@ -359,8 +382,10 @@ final class ExtensionDeployer {
                 continue;
             }
             ExtensionProblem problem = DeployRules.startProblem(entry.file(), event.getThrowable(), Optional::empty);
-            entries.computeIfPresent(entry.file(), (file, current) -> current.bundleId().orElse(-1L) == bundleId
-                    ? current.withProblem(problem) : current);
+            entries.computeIfPresent(
+                    entry.file(),
+                    (file, current) ->
+                            current.bundleId().orElse(-1L) == bundleId ? current.withProblem(problem) : current);
             LOG.warn("Extension {}: {}", entry.file(), problem.message());
             postFailure(entry, problem);
         }
@@ -368,7 +393,9 @@ final class ExtensionDeployer {
 
     /** Posts a problem found outside a deploy step (a servlet that threw) for the jar of a bundle. */
     void postFailure(long bundleId, ExtensionProblem problem) {
-        entries.values().stream().filter(e -> e.bundleId().orElse(-1L) == bundleId).findFirst()
+        entries.values().stream()
+                .filter(e -> e.bundleId().orElse(-1L) == bundleId)
+                .findFirst()
                 .ifPresent(entry -> postFailure(entry, problem));
     }
 
@@ -380,8 +407,11 @@ final class ExtensionDeployer {
     }
 
     private static ExtensionEntry entryOf(String name, Bundle bundle, ExtensionProblem problem) {
-        return new ExtensionEntry(name, Optional.ofNullable(bundle.getSymbolicName()),
-                Optional.of(bundle.getVersion().toString()), Optional.of(bundle.getBundleId()),
+        return new ExtensionEntry(
+                name,
+                Optional.ofNullable(bundle.getSymbolicName()),
+                Optional.of(bundle.getVersion().toString()),
+                Optional.of(bundle.getBundleId()),
                 Optional.ofNullable(problem));
     }
 
@@ -409,7 +439,8 @@ final class ExtensionDeployer {
     private void refresh(Collection<Bundle> bundles) {
         CountDownLatch done = new CountDownLatch(1);
         try {
-            FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+            FrameworkWiring wiring =
+                    context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
             wiring.refreshBundles(bundles, event -> done.countDown());
             if (!done.await(REFRESH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Refreshing {} did not finish within {} s", bundles, REFRESH_DEADLINE.toSeconds());

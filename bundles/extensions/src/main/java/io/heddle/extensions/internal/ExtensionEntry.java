@@ -15,8 +15,11 @@ record ExtensionEntry(
         Optional<ExtensionProblem> problem) {
 
     static ExtensionEntry failed(String file, JarInspection.BundleIdentity identity, ExtensionProblem problem) {
-        return new ExtensionEntry(file, Optional.ofNullable(identity).map(JarInspection.BundleIdentity::symbolicName),
-                Optional.ofNullable(identity).map(JarInspection.BundleIdentity::version), Optional.empty(),
+        return new ExtensionEntry(
+                file,
+                Optional.ofNullable(identity).map(JarInspection.BundleIdentity::symbolicName),
+                Optional.ofNullable(identity).map(JarInspection.BundleIdentity::version),
+                Optional.empty(),
                 Optional.of(problem));
     }
 

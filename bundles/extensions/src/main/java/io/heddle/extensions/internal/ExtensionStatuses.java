@@ -40,8 +40,11 @@ final class ExtensionStatuses {
     private final Supplier<List<HttpServiceRuntime>> httpRuntimes;
     private final RequestFailures requestFailures;
 
-    ExtensionStatuses(BundleContext context, Supplier<Optional<ServiceComponentRuntime>> components,
-            Supplier<List<HttpServiceRuntime>> httpRuntimes, RequestFailures requestFailures) {
+    ExtensionStatuses(
+            BundleContext context,
+            Supplier<Optional<ServiceComponentRuntime>> components,
+            Supplier<List<HttpServiceRuntime>> httpRuntimes,
+            RequestFailures requestFailures) {
         this.context = context;
         this.components = components;
         this.httpRuntimes = httpRuntimes;
@@ -61,9 +64,18 @@ final class ExtensionStatuses {
                     // the deployer is removing it right now: describe the jar alone
                 }
             }
-            statuses.add(status != null ? status : new ExtensionStatus(entry.file(), entry.symbolicName(),
-                    entry.version(), Optional.empty(), ExtensionStatus.NOT_INSTALLED, entry.problem(), List.of(),
-                    List.of()));
+            statuses.add(
+                    status != null
+                            ? status
+                            : new ExtensionStatus(
+                                    entry.file(),
+                                    entry.symbolicName(),
+                                    entry.version(),
+                                    Optional.empty(),
+                                    ExtensionStatus.NOT_INSTALLED,
+                                    entry.problem(),
+                                    List.of(),
+                                    List.of()));
         }
         statuses.sort(Comparator.comparing(ExtensionStatus::file));
         return statuses;
@@ -78,9 +90,15 @@ final class ExtensionStatuses {
                 .or(() -> componentProblem(bundle))
                 .or(() -> servletRegistrationProblem(bundle, http))
                 .or(() -> requestFailures.problem(bundle.getBundleId()));
-        return new ExtensionStatus(entry.file(), Optional.ofNullable(bundle.getSymbolicName()),
-                Optional.of(bundle.getVersion().toString()), Optional.of(bundle.getBundleId()), stateName(bundle),
-                problem, Contributions.servletPatterns(bundle), Contributions.runners(bundle));
+        return new ExtensionStatus(
+                entry.file(),
+                Optional.ofNullable(bundle.getSymbolicName()),
+                Optional.of(bundle.getVersion().toString()),
+                Optional.of(bundle.getBundleId()),
+                stateName(bundle),
+                problem,
+                Contributions.servletPatterns(bundle),
+                Contributions.runners(bundle));
     }
 
     private List<RuntimeDTO> runtimeDtos() {
@@ -115,7 +133,9 @@ final class ExtensionStatuses {
     /** Whether the component runtime has enabled every component a bundle declares (and so tried to activate the immediate ones). */
     private boolean componentsProcessed(Bundle bundle) {
         Optional<ServiceComponentRuntime> scr = components.get();
-        if (scr.isEmpty() || bundle.getState() != Bundle.ACTIVE || bundle.getHeaders().get("Service-Component") == null) {
+        if (scr.isEmpty()
+                || bundle.getState() != Bundle.ACTIVE
+                || bundle.getHeaders().get("Service-Component") == null) {
             return true;
         }
         Collection<ComponentDescriptionDTO> descriptions = scr.get().getComponentDescriptionDTOs(bundle);
@@ -123,9 +143,12 @@ final class ExtensionStatuses {
             return false;
         }
         for (ComponentDescriptionDTO description : descriptions) {
-            if (description.defaultEnabled && (!scr.get().isComponentEnabled(description)
-                    || (scr.get().getComponentConfigurationDTOs(description).isEmpty()
-                            && !"require".equals(description.configurationPolicy)))) {
+            if (description.defaultEnabled
+                    && (!scr.get().isComponentEnabled(description)
+                            || (scr.get()
+                                            .getComponentConfigurationDTOs(description)
+                                            .isEmpty()
+                                    && !"require".equals(description.configurationPolicy)))) {
                 return false;
             }
         }
@@ -140,14 +163,19 @@ final class ExtensionStatuses {
         for (ComponentDescriptionDTO description : scr.get().getComponentDescriptionDTOs(bundle)) {
             for (ComponentConfigurationDTO configuration : scr.get().getComponentConfigurationDTOs(description)) {
                 if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    return Optional.of(new ExtensionProblem("component_failed", "Component " + description.name
-                            + " failed to activate: " + firstLine(configuration.failure)));
+                    return Optional.of(new ExtensionProblem(
+                            "component_failed",
+                            "Component " + description.name + " failed to activate: "
+                                    + firstLine(configuration.failure)));
                 }
                 if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
                     String missing = Arrays.stream(configuration.unsatisfiedReferences)
-                            .map(ExtensionStatuses::describe).collect(Collectors.joining(", "));
-                    return Optional.of(new ExtensionProblem("component_failed", "Component " + description.name
-                            + " is waiting for " + missing + ", which no bundle offers."));
+                            .map(ExtensionStatuses::describe)
+                            .collect(Collectors.joining(", "));
+                    return Optional.of(new ExtensionProblem(
+                            "component_failed",
+                            "Component " + description.name + " is waiting for " + missing
+                                    + ", which no bundle offers."));
                 }
             }
         }
@@ -165,13 +193,16 @@ final class ExtensionStatuses {
             return Optional.empty();
         }
         Set<Long> serviceIds = Arrays.stream(registered)
-                .map(r -> (Long) r.getProperty(org.osgi.framework.Constants.SERVICE_ID)).collect(Collectors.toSet());
+                .map(r -> (Long) r.getProperty(org.osgi.framework.Constants.SERVICE_ID))
+                .collect(Collectors.toSet());
         for (RuntimeDTO runtime : runtimes) {
             for (FailedServletDTO failed : runtime.failedServletDTOs) {
                 if (serviceIds.contains(failed.serviceId)) {
-                    return Optional.of(new ExtensionProblem("servlet_failed", "Servlet " + failed.name + " "
-                            + Arrays.toString(failed.patterns) + " could not be registered: "
-                            + reason(failed.failureReason)));
+                    return Optional.of(new ExtensionProblem(
+                            "servlet_failed",
+                            "Servlet " + failed.name + " "
+                                    + Arrays.toString(failed.patterns) + " could not be registered: "
+                                    + reason(failed.failureReason)));
                 }
             }
         }

@@ -57,7 +57,9 @@ public final class ExtensionsComponent implements ExtensionCatalog {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceComponentRuntime componentRuntime;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private final List<HttpServiceRuntime> httpRuntimes = new CopyOnWriteArrayList<>();
 
@@ -70,25 +72,32 @@ public final class ExtensionsComponent implements ExtensionCatalog {
     private final Object filterLock = new Object();
     /** Registered only while extensions contribute servlets, on their patterns only (core requests skip it). */
     private ServiceRegistration<Filter> filterRegistration;
+
     private java.util.Set<String> filterPatterns = java.util.Set.of();
     private boolean filterClosed;
     private final FileInstallWatch watch;
     private final FrameworkListener frameworkListener;
 
     @Activate
-    public ExtensionsComponent(BundleContext context, ExtensionsConfiguration config,
-            @Reference ConfigurationAdmin configAdmin) throws IOException {
+    public ExtensionsComponent(
+            BundleContext context, ExtensionsConfiguration config, @Reference ConfigurationAdmin configAdmin)
+            throws IOException {
         this.context = context;
         ExtensionsFolder settings = ExtensionsFolder.resolve(config.dir(), config.pollMs(), context::getProperty);
         Files.createDirectories(settings.dir());
         Path folder = settings.dir().toRealPath();
         Path data = context.getDataFile("").toPath();
         RequestFailures requestFailures = new RequestFailures();
-        statuses = new ExtensionStatuses(context, () -> Optional.ofNullable(componentRuntime),
-                () -> List.copyOf(httpRuntimes), requestFailures);
-        deployer = new ExtensionDeployer(context, folder, data.resolve("staging"),
-                new InstalledIndex(data.resolve("installed.properties")), this::post,
-                ExtensionDeployer.Settling.pauseOf(settings.poll()), requestFailures::forget,
+        statuses = new ExtensionStatuses(
+                context, () -> Optional.ofNullable(componentRuntime), () -> List.copyOf(httpRuntimes), requestFailures);
+        deployer = new ExtensionDeployer(
+                context,
+                folder,
+                data.resolve("staging"),
+                new InstalledIndex(data.resolve("installed.properties")),
+                this::post,
+                ExtensionDeployer.Settling.pauseOf(settings.poll()),
+                requestFailures::forget,
                 bundle -> statuses.componentProblemAfterStart(bundle, COMPONENTS_DEADLINE));
 
         frameworkListener = deployer::frameworkEvent;
@@ -96,14 +105,16 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         deployer.reconcileAtStart();
         // The installer is registered before the watcher exists, so FileInstall never handles
         // one of the folder's jars with its own bundle rules.
-        installerRegistration = context.registerService(ArtifactInstaller.class, new FolderArtifactInstaller(deployer),
-                null);
-        failureFilter = new RequestFailureFilter(this::extensionServing, requestFailures,
+        installerRegistration =
+                context.registerService(ArtifactInstaller.class, new FolderArtifactInstaller(deployer), null);
+        failureFilter = new RequestFailureFilter(
+                this::extensionServing,
+                requestFailures,
                 bundleId -> requestFailures.problem(bundleId).ifPresent(p -> deployer.postFailure(bundleId, p)),
                 Clock.systemUTC());
         try {
-            context.addServiceListener(servletListener,
-                    "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=*)");
+            context.addServiceListener(
+                    servletListener, "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=*)");
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -118,7 +129,10 @@ public final class ExtensionsComponent implements ExtensionCatalog {
             throw e;
         }
         watch = started;
-        LOG.info("Watching {} for extensions every {} ms", folder, settings.poll().toMillis());
+        LOG.info(
+                "Watching {} for extensions every {} ms",
+                folder,
+                settings.poll().toMillis());
     }
 
     @Deactivate
@@ -217,7 +231,8 @@ public final class ExtensionsComponent implements ExtensionCatalog {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_NAME, "heddle-extension-failures");
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, patterns.toArray(new String[0]));
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
+        properties.put(
+                HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
                 "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + ServerHandle.CONTEXT_NAME + ")");
         return properties;
     }

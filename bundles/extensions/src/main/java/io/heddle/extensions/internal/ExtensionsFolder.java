@@ -14,6 +14,7 @@ record ExtensionsFolder(Path dir, Duration poll) {
 
     /** The framework property the launcher sets for {@code heddle daemon --extensions-dir DIR}. */
     static final String DIR_PROPERTY = "heddle.extensions.dir";
+
     static final long DEFAULT_POLL_MS = 100;
     static final long MIN_POLL_MS = 20;
 
@@ -26,7 +27,9 @@ record ExtensionsFolder(Path dir, Duration poll) {
         Path home = HeddleHome.resolve(frameworkProperty);
         String fromCommandLine = frameworkProperty.apply(DIR_PROPERTY);
         String chosen = fromCommandLine != null && !fromCommandLine.isBlank() ? fromCommandLine : configuredDir;
-        Path dir = chosen == null || chosen.isBlank() ? new HeddleHome(home).extensions() : home.resolve(expandHome(chosen.trim()));
+        Path dir = chosen == null || chosen.isBlank()
+                ? new HeddleHome(home).extensions()
+                : home.resolve(expandHome(chosen.trim()));
         return new ExtensionsFolder(dir.toAbsolutePath().normalize(), Duration.ofMillis(Math.max(MIN_POLL_MS, pollMs)));
     }
 

@@ -77,7 +77,8 @@ final class FileInstallWatch implements AutoCloseable {
 
     private List<Thread> watcherThreads() {
         String name = "fileinstall-" + folder;
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> name.equals(t.getName()))
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> name.equals(t.getName()))
                 .collect(Collectors.toList());
     }
 }

@@ -13,12 +13,13 @@ record FileSignature(long size, long modifiedNanos) {
     /** The file's signature now, or empty when it is gone or not a regular file. */
     static Optional<FileSignature> of(Path file) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new FileSignature(attributes.size(),
-                    attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
+            return Optional.of(new FileSignature(
+                    attributes.size(), attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
         } catch (IOException e) {
             return Optional.empty();
         }

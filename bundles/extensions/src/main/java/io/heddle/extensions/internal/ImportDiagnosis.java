@@ -27,8 +27,7 @@ final class ImportDiagnosis {
     private static final Pattern AT_MOST = Pattern.compile("(?<!!)\\(version<=([^)]+)\\)");
     private static final Pattern ABOVE = Pattern.compile("\\(!\\(version<=([^)]+)\\)\\)");
 
-    private ImportDiagnosis() {
-    }
+    private ImportDiagnosis() {}
 
     /**
      * The mandatory package imports of the bundle that no bundle of the framework exports, as one
@@ -43,7 +42,8 @@ final class ImportDiagnosis {
         }
         List<String> missing = new ArrayList<>();
         for (BundleRequirement requirement : revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE)) {
-            if (Namespace.RESOLUTION_OPTIONAL.equals(requirement.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE))) {
+            if (Namespace.RESOLUTION_OPTIONAL.equals(
+                    requirement.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE))) {
                 continue;
             }
             if (wiring.findProviders(requirement).isEmpty()) {

@@ -61,11 +61,16 @@ final class InstalledIndex {
             // the unreadable file is still kept aside, never overwritten.
             String aside = "";
             try {
-                aside = "; moved it to " + io.heddle.storage.internal.CorruptFiles.setAside(file, java.time.Clock.systemUTC());
+                aside = "; moved it to "
+                        + io.heddle.storage.internal.CorruptFiles.setAside(file, java.time.Clock.systemUTC());
             } catch (IOException notMoved) {
                 aside = "; could not move it aside (" + notMoved.getMessage() + ")";
             }
-            LOG.warn("Could not read the extensions index {}{}; starting from an empty one: {}", file, aside, e.toString());
+            LOG.warn(
+                    "Could not read the extensions index {}{}; starting from an empty one: {}",
+                    file,
+                    aside,
+                    e.toString());
             return;
         }
         properties.stringPropertyNames().forEach(location -> digests.put(location, properties.getProperty(location)));

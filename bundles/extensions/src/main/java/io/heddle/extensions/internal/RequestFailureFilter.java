@@ -35,8 +35,11 @@ final class RequestFailureFilter implements Filter {
      * @param extensionServing the extension bundle whose servlet serves a path, if any
      * @param firstFailure     told the bundle id when one of its servlets fails for the first time
      */
-    RequestFailureFilter(Function<String, Optional<Bundle>> extensionServing, RequestFailures failures,
-            LongConsumer firstFailure, Clock clock) {
+    RequestFailureFilter(
+            Function<String, Optional<Bundle>> extensionServing,
+            RequestFailures failures,
+            LongConsumer firstFailure,
+            Clock clock) {
         this.extensionServing = extensionServing;
         this.failures = failures;
         this.firstFailure = firstFailure;
@@ -63,8 +66,11 @@ final class RequestFailureFilter implements Filter {
             } else {
                 LOG.debug("Extension {} failed to answer {} again: {}", bundle.getSymbolicName(), what, e.toString());
             }
-            JsonResponses.writeError((HttpServletResponse) response, 500, "extension_failed", "The extension "
-                    + bundle.getSymbolicName() + " failed to answer " + what + ": " + e);
+            JsonResponses.writeError(
+                    (HttpServletResponse) response,
+                    500,
+                    "extension_failed",
+                    "The extension " + bundle.getSymbolicName() + " failed to answer " + what + ": " + e);
         }
     }
 }

@@ -30,7 +30,8 @@ class ContributionsTest {
 
     @Test
     void otherPathsDoNotMatch() {
-        assertThat(Contributions.matchStrength("/api/ext/hello", "/api/ext/hello/more")).isNegative();
+        assertThat(Contributions.matchStrength("/api/ext/hello", "/api/ext/hello/more"))
+                .isNegative();
         assertThat(Contributions.matchStrength("*.json", "/api/health")).isNegative();
     }
 }

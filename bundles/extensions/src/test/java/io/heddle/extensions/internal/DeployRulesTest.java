@@ -25,7 +25,10 @@ class DeployRulesTest {
     }
 
     private static ExtensionEntry entry(String file, Long bundleId, String problemCode) {
-        return new ExtensionEntry(file, Optional.of("com.example." + file), Optional.of("1.0.0"),
+        return new ExtensionEntry(
+                file,
+                Optional.of("com.example." + file),
+                Optional.of("1.0.0"),
                 Optional.ofNullable(bundleId),
                 Optional.ofNullable(problemCode).map(code -> new ExtensionProblem(code, file + ": " + code)));
     }
@@ -84,7 +87,8 @@ class DeployRulesTest {
     void atStartAFolderWhereTheJarWasIsNotTakenForTheJar() throws IOException {
         Path notAFile = Files.createDirectories(folder().resolve("looks-like.jar"));
 
-        assertThat(DeployRules.reconcile(folder(), DeployRules.location(notAFile), true).action())
+        assertThat(DeployRules.reconcile(folder(), DeployRules.location(notAFile), true)
+                        .action())
                 .isEqualTo(Action.UNINSTALL);
     }
 
@@ -92,7 +96,9 @@ class DeployRulesTest {
     void atStartAnIndexedBundleTheFrameworkNoLongerHasIsForgotten() throws IOException {
         Path jar = Files.write(folder().resolve("hello.jar"), new byte[] {1});
 
-        assertThat(DeployRules.reconcile(folder(), DeployRules.location(jar), false).action()).isEqualTo(Action.FORGET);
+        assertThat(DeployRules.reconcile(folder(), DeployRules.location(jar), false)
+                        .action())
+                .isEqualTo(Action.FORGET);
     }
 
     @Test
@@ -105,7 +111,8 @@ class DeployRulesTest {
     @Test
     void aJarLocationNamesTheSameFileBackEvenWithSpacesAndDots() throws IOException {
         Path jar = Files.write(folder().resolve("my extension.jar"), new byte[] {1});
-        String location = DeployRules.location(folder().resolve("sub").resolve("..").resolve("my extension.jar"));
+        String location =
+                DeployRules.location(folder().resolve("sub").resolve("..").resolve("my extension.jar"));
 
         assertThat(location).startsWith("file:").doesNotContain(" ").doesNotContain("/../");
         assertThat(DeployRules.fileOf(location)).contains(jar);
@@ -122,8 +129,10 @@ class DeployRulesTest {
                 DeployRules.duplicate("evil.jar", "io.heddle.http", "file:/ext/evil.jar", installed);
 
         assertThat(problem).get().extracting(ExtensionProblem::code).isEqualTo("duplicate");
-        assertThat(problem.get().message()).isEqualTo("evil.jar has the symbolic name io.heddle.http, which the "
-                + "platform bundle io.heddle.http 0.1.0 already uses. Give each extension its own Bundle-SymbolicName.");
+        assertThat(problem.get().message())
+                .isEqualTo(
+                        "evil.jar has the symbolic name io.heddle.http, which the "
+                                + "platform bundle io.heddle.http 0.1.0 already uses. Give each extension its own Bundle-SymbolicName.");
     }
 
     @Test
@@ -132,10 +141,13 @@ class DeployRulesTest {
         List<InstalledBundle> installed =
                 List.of(new InstalledBundle(DeployRules.location(first), "com.example.hello", "1.0.0", true));
 
-        Optional<ExtensionProblem> problem = DeployRules.duplicate("second.jar", "com.example.hello",
-                DeployRules.location(folder().resolve("second.jar")), installed);
+        Optional<ExtensionProblem> problem = DeployRules.duplicate(
+                "second.jar", "com.example.hello", DeployRules.location(folder().resolve("second.jar")), installed);
 
-        assertThat(problem).get().extracting(ExtensionProblem::message).asString()
+        assertThat(problem)
+                .get()
+                .extracting(ExtensionProblem::message)
+                .asString()
                 .contains("which the extension first.jar already uses");
     }
 
@@ -146,13 +158,18 @@ class DeployRulesTest {
                 new InstalledBundle(location, "com.example.hello", "1.0.0", true),
                 new InstalledBundle("file:/elsewhere/other.jar", "com.example.other", "1.0.0", true));
 
-        assertThat(DeployRules.duplicate("hello.jar", "com.example.hello", location, installed)).isEmpty();
+        assertThat(DeployRules.duplicate("hello.jar", "com.example.hello", location, installed))
+                .isEmpty();
     }
 
     @Test
     void afterARemovalOnlyJarsRefusedAsDuplicatesAreDeployedAgain() {
-        List<ExtensionEntry> entries = List.of(entry("a.jar", null, "duplicate"), entry("b.jar", 7L, null),
-                entry("c.jar", 8L, "unresolved"), entry("d.jar", null, "invalid_jar"), entry("e.jar", null, "duplicate"));
+        List<ExtensionEntry> entries = List.of(
+                entry("a.jar", null, "duplicate"),
+                entry("b.jar", 7L, null),
+                entry("c.jar", 8L, "unresolved"),
+                entry("d.jar", null, "invalid_jar"),
+                entry("e.jar", null, "duplicate"));
 
         assertThat(DeployRules.retryAfterRemoval(entries)).containsExactlyInAnyOrder("a.jar", "e.jar");
     }
@@ -160,8 +177,11 @@ class DeployRulesTest {
     @Test
     void afterAChangeOtherInstalledButUnresolvedExtensionsAreStartedAgain() {
         ExtensionEntry waiting = entry("needs-lib.jar", 9L, "unresolved");
-        List<ExtensionEntry> entries = List.of(waiting, entry("lib.jar", 10L, "unresolved"),
-                entry("never-installed.jar", null, "unresolved"), entry("crashed.jar", 11L, "start_failed"),
+        List<ExtensionEntry> entries = List.of(
+                waiting,
+                entry("lib.jar", 10L, "unresolved"),
+                entry("never-installed.jar", null, "unresolved"),
+                entry("crashed.jar", 11L, "start_failed"),
                 entry("fine.jar", 12L, null));
 
         assertThat(DeployRules.retryAfterChange(entries, "lib.jar")).containsExactly(waiting);
@@ -171,28 +191,37 @@ class DeployRulesTest {
     void aResolveErrorIsUnresolvedAndNamesTheMissingImportsWhenKnown() {
         BundleException resolve = new BundleException("Unable to resolve", BundleException.RESOLVE_ERROR);
 
-        ExtensionProblem withImports = DeployRules.startProblem("hello.jar", resolve,
-                () -> Optional.of("it imports com.example.lib, which no bundle exports"));
+        ExtensionProblem withImports = DeployRules.startProblem(
+                "hello.jar", resolve, () -> Optional.of("it imports com.example.lib, which no bundle exports"));
         ExtensionProblem withoutImports = DeployRules.startProblem("hello.jar", resolve, Optional::empty);
 
-        assertThat(withImports).isEqualTo(new ExtensionProblem("unresolved",
-                "hello.jar cannot be resolved: it imports com.example.lib, which no bundle exports"));
-        assertThat(withoutImports).isEqualTo(new ExtensionProblem("unresolved",
-                "hello.jar cannot be resolved: Unable to resolve"));
+        assertThat(withImports)
+                .isEqualTo(new ExtensionProblem(
+                        "unresolved",
+                        "hello.jar cannot be resolved: it imports com.example.lib, which no bundle exports"));
+        assertThat(withoutImports)
+                .isEqualTo(new ExtensionProblem("unresolved", "hello.jar cannot be resolved: Unable to resolve"));
     }
 
     @Test
     void anyOtherStartErrorIsStartFailedWithItsRootCauseAndMissingImportsAreNotAsked() {
-        BundleException activator = new BundleException("Activator start error", BundleException.ACTIVATOR_ERROR,
+        BundleException activator = new BundleException(
+                "Activator start error",
+                BundleException.ACTIVATOR_ERROR,
                 new RuntimeException("wrapper", new IllegalStateException("port\n  taken")));
 
         ExtensionProblem problem = DeployRules.startProblem("hello.jar", activator, () -> {
             throw new AssertionError("only a resolve error asks for the missing imports");
         });
 
-        assertThat(problem).isEqualTo(new ExtensionProblem("start_failed", "hello.jar failed to start: Activator "
-                + "start error (caused by java.lang.IllegalStateException: port taken)"));
-        assertThat(DeployRules.startProblem("x.jar", new IllegalStateException("Bundle is uninstalled"),
-                Optional::empty).code()).isEqualTo("start_failed");
+        assertThat(problem)
+                .isEqualTo(new ExtensionProblem(
+                        "start_failed",
+                        "hello.jar failed to start: Activator "
+                                + "start error (caused by java.lang.IllegalStateException: port taken)"));
+        assertThat(DeployRules.startProblem(
+                                "x.jar", new IllegalStateException("Bundle is uninstalled"), Optional::empty)
+                        .code())
+                .isEqualTo("start_failed");
     }
 }

@@ -28,19 +28,22 @@ class ExtensionsFolderTest {
 
     @Test
     void configuredDirBeatsTheDefault() {
-        assertThat(ExtensionsFolder.resolve("/data/mine", 100, HOME_ONLY::get).dir()).isEqualTo(Path.of("/data/mine"));
+        assertThat(ExtensionsFolder.resolve("/data/mine", 100, HOME_ONLY::get).dir())
+                .isEqualTo(Path.of("/data/mine"));
     }
 
     @Test
     void commandLineBeatsTheConfiguredDir() {
         Map<String, String> properties = Map.of("heddle.home", "/srv/heddle-home", "heddle.extensions.dir", "/opt/ext");
 
-        assertThat(ExtensionsFolder.resolve("/data/mine", 100, properties::get).dir()).isEqualTo(Path.of("/opt/ext"));
+        assertThat(ExtensionsFolder.resolve("/data/mine", 100, properties::get).dir())
+                .isEqualTo(Path.of("/opt/ext"));
     }
 
     @Test
     void relativeDirIsTakenFromHeddleHome() {
-        assertThat(ExtensionsFolder.resolve("plugins/../more", 100, HOME_ONLY::get).dir())
+        assertThat(ExtensionsFolder.resolve("plugins/../more", 100, HOME_ONLY::get)
+                        .dir())
                 .isEqualTo(Path.of("/srv/heddle-home/more"));
     }
 

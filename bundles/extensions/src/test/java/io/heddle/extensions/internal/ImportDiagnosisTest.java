@@ -8,7 +8,8 @@ class ImportDiagnosisTest {
 
     @Test
     void aBoundedRangeIsShownAsARange() {
-        assertThat(ImportDiagnosis.describe("(&(osgi.wiring.package=com.example.lib)(version>=1.2.0)(!(version>=2.0.0)))"))
+        assertThat(ImportDiagnosis.describe(
+                        "(&(osgi.wiring.package=com.example.lib)(version>=1.2.0)(!(version>=2.0.0)))"))
                 .isEqualTo("package com.example.lib (version [1.2.0,2.0.0))");
     }
 

@@ -30,7 +30,8 @@ class InstalledIndexTest {
 
     @Test
     void missingOrDamagedFileStartsEmpty() throws Exception {
-        assertThat(new InstalledIndex(dir.resolve("absent.properties")).entries()).isEmpty();
+        assertThat(new InstalledIndex(dir.resolve("absent.properties")).entries())
+                .isEmpty();
 
         Path damaged = Files.write(dir.resolve("damaged.properties"), new byte[] {'\\', 'u', 'z', 'z'});
         assertThat(new InstalledIndex(damaged).entries()).isEmpty();

@@ -41,7 +41,8 @@ class JarInspectionTest {
 
     @Test
     void completeBundleJarGivesItsNameAndVersion() throws Exception {
-        Path file = write(jar("Bundle-SymbolicName", "com.example.hello;singleton:=true", "Bundle-Version", "1.2.3.beta"));
+        Path file =
+                write(jar("Bundle-SymbolicName", "com.example.hello;singleton:=true", "Bundle-Version", "1.2.3.beta"));
 
         JarInspection.BundleIdentity identity = JarInspection.inspect(file, "hello.jar");
 
@@ -51,7 +52,9 @@ class JarInspectionTest {
 
     @Test
     void missingVersionIsZero() throws Exception {
-        assertThat(JarInspection.inspect(write(jar("Bundle-SymbolicName", "a")), "a.jar").version()).isEqualTo("0.0.0");
+        assertThat(JarInspection.inspect(write(jar("Bundle-SymbolicName", "a")), "a.jar")
+                        .version())
+                .isEqualTo("0.0.0");
     }
 
     @Test
@@ -72,7 +75,9 @@ class JarInspectionTest {
         Path cut = write(Arrays.copyOf(whole, whole.length - 1));
 
         assertThatThrownBy(() -> JarInspection.inspect(cut, "hello.jar"))
-                .isInstanceOfSatisfying(ExtensionFailure.class, f -> assertThat(f.problem().code()).isEqualTo("invalid_jar"));
+                .isInstanceOfSatisfying(
+                        ExtensionFailure.class,
+                        f -> assertThat(f.problem().code()).isEqualTo("invalid_jar"));
     }
 
     @Test
@@ -91,7 +96,9 @@ class JarInspectionTest {
         Path bad = write(jar("Bundle-SymbolicName", "a", "Bundle-Version", "one.two"));
 
         assertThatThrownBy(() -> JarInspection.inspect(bad, "a.jar"))
-                .isInstanceOfSatisfying(ExtensionFailure.class, f -> assertThat(f.problem().code()).isEqualTo("install_failed"));
+                .isInstanceOfSatisfying(
+                        ExtensionFailure.class,
+                        f -> assertThat(f.problem().code()).isEqualTo("install_failed"));
     }
 
     @Test
@@ -99,6 +106,8 @@ class JarInspectionTest {
         Path text = write("just some text".getBytes());
 
         assertThatThrownBy(() -> JarInspection.inspect(text, "text.jar"))
-                .isInstanceOfSatisfying(ExtensionFailure.class, f -> assertThat(f.problem().code()).isEqualTo("invalid_jar"));
+                .isInstanceOfSatisfying(
+                        ExtensionFailure.class,
+                        f -> assertThat(f.problem().code()).isEqualTo("invalid_jar"));
     }
 }

@@ -30,7 +30,8 @@ class JarStagingTest {
         byte[] content = "jar bytes".repeat(10_000).getBytes(StandardCharsets.UTF_8);
         Path jar = Files.write(dir.resolve("hello.jar"), content);
 
-        Optional<Path> staged = new JarStaging(staging()).stage(jar, FileSignature.of(jar).orElseThrow());
+        Optional<Path> staged =
+                new JarStaging(staging()).stage(jar, FileSignature.of(jar).orElseThrow());
 
         assertThat(staged).isPresent();
         assertThat(staged.get().getParent()).isEqualTo(staging());
@@ -64,7 +65,10 @@ class JarStagingTest {
         Path b = Files.write(dir.resolve("b.jar"), "same".getBytes(StandardCharsets.UTF_8));
         Path c = Files.write(dir.resolve("c.jar"), "other".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(JarStaging.sha256(a)).isEqualTo(JarStaging.sha256(b)).hasSize(64).matches("[0-9a-f]+");
+        assertThat(JarStaging.sha256(a))
+                .isEqualTo(JarStaging.sha256(b))
+                .hasSize(64)
+                .matches("[0-9a-f]+");
         assertThat(JarStaging.sha256(c)).isNotEqualTo(JarStaging.sha256(a));
         // SHA-256 of the empty input, a published test vector
         assertThat(JarStaging.sha256(Files.write(dir.resolve("empty.jar"), new byte[0])))

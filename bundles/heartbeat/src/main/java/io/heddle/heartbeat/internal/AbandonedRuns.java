@@ -28,7 +28,11 @@ final class AbandonedRuns {
     private final TaskCache cache;
     private final Map<String, ActiveRun> active;
 
-    AbandonedRuns(String serverId, WorkspaceTaskStore store, WorkspaceEvents events, TaskCache cache,
+    AbandonedRuns(
+            String serverId,
+            WorkspaceTaskStore store,
+            WorkspaceEvents events,
+            TaskCache cache,
             Map<String, ActiveRun> active) {
         this.serverId = serverId;
         this.store = store;
@@ -38,7 +42,10 @@ final class AbandonedRuns {
     }
 
     /** What a recovery found: the run had ended already, or it is recorded as interrupted now. */
-    private enum Found { ENDED, INTERRUPTED }
+    private enum Found {
+        ENDED,
+        INTERRUPTED
+    }
 
     /**
      * Recovers the task if its run is abandoned; answers the task as it is now, or null when it
@@ -61,7 +68,10 @@ final class AbandonedRuns {
                 return r;
             });
         } catch (RuntimeException e) {
-            LOG.warn("Workspace {}: could not check the lease of heartbeat task {}: {}", store.workspace().id(), taskId,
+            LOG.warn(
+                    "Workspace {}: could not check the lease of heartbeat task {}: {}",
+                    store.workspace().id(),
+                    taskId,
                     e.getMessage());
             return null;
         }
@@ -72,13 +82,29 @@ final class AbandonedRuns {
         cache.put(t);
         String runId = t.state().lastRunId();
         if (found[0] == Found.ENDED) {
-            LOG.warn("Workspace {}: heartbeat task {} still read as running after its run {} had ended; "
-                    + "it is idle again", store.workspace().id(), taskId, runId);
+            LOG.warn(
+                    "Workspace {}: heartbeat task {} still read as running after its run {} had ended; "
+                            + "it is idle again",
+                    store.workspace().id(),
+                    taskId,
+                    runId);
         } else {
-            LOG.warn("Workspace {}: heartbeat task {} was left running by server {}; recorded run {} as interrupted",
-                    store.workspace().id(), taskId, owner[0], runId);
-            events.post(HeartbeatEvents.TASK_FAILED, taskId, runId, "error", why[0], "interrupted", true,
-                    "status", t.state().status().wireName());
+            LOG.warn(
+                    "Workspace {}: heartbeat task {} was left running by server {}; recorded run {} as interrupted",
+                    store.workspace().id(),
+                    taskId,
+                    owner[0],
+                    runId);
+            events.post(
+                    HeartbeatEvents.TASK_FAILED,
+                    taskId,
+                    runId,
+                    "error",
+                    why[0],
+                    "interrupted",
+                    true,
+                    "status",
+                    t.state().status().wireName());
         }
         return t;
     }
@@ -96,8 +122,21 @@ final class AbandonedRuns {
         Instant requestedAt = null;
         if (runId != null && run == null) {
             // the owner stopped before it wrote the run record: record the run from the task's state
-            record = new HeartbeatRun(runId, t.id(), store.workspace().id(), owner, t.runner(), null, null, t.state().runAt(), now,
-                    HeartbeatRunStatus.INTERRUPTED, null, null, null, why);
+            record = new HeartbeatRun(
+                    runId,
+                    t.id(),
+                    store.workspace().id(),
+                    owner,
+                    t.runner(),
+                    null,
+                    null,
+                    t.state().runAt(),
+                    now,
+                    HeartbeatRunStatus.INTERRUPTED,
+                    null,
+                    null,
+                    null,
+                    why);
         } else if (runId != null) {
             record = RunOutcomes.ended(run, HeartbeatRunStatus.INTERRUPTED, null, why, null, now);
             if (TaskTransitions.TRIGGER_REQUEST.equals(run.trigger())) {

@@ -19,6 +19,7 @@ final class ActiveRun implements HeartbeatRunContext {
     final HeartbeatRun run;
     /** Set once, by whoever records the outcome (the worker, or a stopping session). */
     final AtomicBoolean finalized = new AtomicBoolean();
+
     volatile HeartbeatLease lease;
     volatile Instant leaseRenewAt;
     volatile boolean cancelled;
@@ -26,7 +27,12 @@ final class ActiveRun implements HeartbeatRunContext {
     private final Clock clock;
     private Thread thread;
 
-    ActiveRun(WorkspaceTaskStore store, Clock clock, HeartbeatTask task, HeartbeatRun run, HeartbeatLease lease,
+    ActiveRun(
+            WorkspaceTaskStore store,
+            Clock clock,
+            HeartbeatTask task,
+            HeartbeatRun run,
+            HeartbeatLease lease,
             Instant leaseRenewAt) {
         this.store = store;
         this.clock = clock;
@@ -99,8 +105,19 @@ final class ActiveRun implements HeartbeatRunContext {
             if (s.status() != HeartbeatTaskStatus.RUNNING || !run.id().equals(s.lastRunId()) || finalized.get()) {
                 return current;
             }
-            return current.withState(new HeartbeatTaskState(s.status(), message, s.runAt(), s.result(), s.error(), now,
-                    s.needs(), s.message(), s.failures(), s.lastRunId(), s.runRequestedAt(), s.lastError()));
+            return current.withState(new HeartbeatTaskState(
+                    s.status(),
+                    message,
+                    s.runAt(),
+                    s.result(),
+                    s.error(),
+                    now,
+                    s.needs(),
+                    s.message(),
+                    s.failures(),
+                    s.lastRunId(),
+                    s.runRequestedAt(),
+                    s.lastError()));
         });
     }
 

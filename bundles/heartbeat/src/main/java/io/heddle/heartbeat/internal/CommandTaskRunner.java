@@ -39,11 +39,11 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
     static final long DEFAULT_TIMEOUT_MS = 60_000;
     static final long MAX_TIMEOUT_MS = 24L * 60 * 60 * 1000;
     private static final long DRAIN_WAIT_MS = 5_000;
-    private static final File NULL_FILE = new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    private static final File NULL_FILE =
+            new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
 
     /** The checked configuration. */
-    record CommandSpec(List<String> argv, long timeoutMs) {
-    }
+    record CommandSpec(List<String> argv, long timeoutMs) {}
 
     @Override
     public void validate(Map<String, Object> runnerConfig) {
@@ -53,19 +53,24 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
     static CommandSpec spec(Map<String, Object> config) {
         List<Object> raw = array(config.get("argv"));
         if (raw == null || raw.isEmpty()) {
-            throw new HeartbeatTaskValidationException("runnerConfig.argv", "Field 'runnerConfig.argv' is required: a "
-                    + "non-empty array of strings, the program and its arguments, e.g. [\"git\", \"status\", \"--short\"].");
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig.argv",
+                    "Field 'runnerConfig.argv' is required: a "
+                            + "non-empty array of strings, the program and its arguments, e.g. [\"git\", \"status\", \"--short\"].");
         }
         List<String> argv = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             Object item = raw.get(i);
             if (!(item instanceof String) || (i == 0 && ((String) item).isBlank())) {
-                throw new HeartbeatTaskValidationException("runnerConfig.argv", "Field 'runnerConfig.argv' item " + i
-                        + " must be a " + (i == 0 ? "non-empty " : "") + "string.");
+                throw new HeartbeatTaskValidationException(
+                        "runnerConfig.argv",
+                        "Field 'runnerConfig.argv' item " + i + " must be a " + (i == 0 ? "non-empty " : "")
+                                + "string.");
             }
             if (((String) item).indexOf('\0') >= 0) {
-                throw new HeartbeatTaskValidationException("runnerConfig.argv", "Field 'runnerConfig.argv' item " + i
-                        + " must not contain a NUL character.");
+                throw new HeartbeatTaskValidationException(
+                        "runnerConfig.argv",
+                        "Field 'runnerConfig.argv' item " + i + " must not contain a NUL character.");
             }
             argv.add((String) item);
         }
@@ -73,11 +78,14 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
         if (config.containsKey("timeoutMs")) {
             Object raw0 = config.get("timeoutMs");
             // JSON gives Long; a runnerConfig built in Java may hold an Integer
-            Long t = raw0 instanceof Integer || raw0 instanceof Short ? Long.valueOf(((Number) raw0).longValue())
+            Long t = raw0 instanceof Integer || raw0 instanceof Short
+                    ? Long.valueOf(((Number) raw0).longValue())
                     : integer(config, "timeoutMs");
             if (t == null || t < 1 || t > MAX_TIMEOUT_MS) {
-                throw new HeartbeatTaskValidationException("runnerConfig.timeoutMs", "Field 'runnerConfig.timeoutMs' "
-                        + "must be a whole number of milliseconds between 1 and " + MAX_TIMEOUT_MS + ".");
+                throw new HeartbeatTaskValidationException(
+                        "runnerConfig.timeoutMs",
+                        "Field 'runnerConfig.timeoutMs' " + "must be a whole number of milliseconds between 1 and "
+                                + MAX_TIMEOUT_MS + ".");
             }
             timeout = t;
         }
@@ -93,15 +101,18 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
             throw new HeartbeatRunException("invalid runnerConfig: " + e.getMessage());
         }
         Path dir = context.workspaceRoot();
-        ProcessBuilder builder = new ProcessBuilder(spec.argv()).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(spec.argv())
+                .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(NULL_FILE));
         long started = System.nanoTime();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new HeartbeatRunException("could not start " + spec.argv().get(0) + " in " + dir + ": "
-                    + e.getMessage(), Map.of("argv", new ArrayList<Object>(spec.argv())), e);
+            throw new HeartbeatRunException(
+                    "could not start " + spec.argv().get(0) + " in " + dir + ": " + e.getMessage(),
+                    Map.of("argv", new ArrayList<Object>(spec.argv())),
+                    e);
         }
         OutputTail out = new OutputTail(TAIL_BYTES);
         OutputTail err = new OutputTail(TAIL_BYTES);
@@ -135,15 +146,18 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
         details.put("stderrTruncated", err.truncated());
         String command = String.join(" ", spec.argv());
         if (!exited) {
-            throw new HeartbeatRunException("'" + command + "' timed out after " + spec.timeoutMs()
-                    + " ms; killed it and " + killed + " descendant process(es)", details, null);
+            throw new HeartbeatRunException(
+                    "'" + command + "' timed out after " + spec.timeoutMs() + " ms; killed it and " + killed
+                            + " descendant process(es)",
+                    details,
+                    null);
         }
         int exit = process.exitValue();
         if (exit == 0) {
             return new HeartbeatRunResult(HeartbeatDecision.CONTINUE, "'" + command + "' exited with 0", details);
         }
-        return new HeartbeatRunResult(HeartbeatDecision.ESCALATE, "'" + command + "' exited with " + exit
-                + lastLine(err.text()), details);
+        return new HeartbeatRunResult(
+                HeartbeatDecision.ESCALATE, "'" + command + "' exited with " + exit + lastLine(err.text()), details);
     }
 
     private static String lastLine(String text) {
@@ -157,13 +171,15 @@ public final class CommandTaskRunner implements HeartbeatTaskRunner {
     }
 
     private static Thread drain(InputStream in, OutputTail tail, String name, long pid) {
-        Thread t = new Thread(() -> {
-            try (InputStream stream = in) {
-                tail.drain(stream);
-            } catch (IOException e) {
-                // the process is gone and its pipe closed: what was read is kept
-            }
-        }, "heddle-command-" + pid + "-" + name);
+        Thread t = new Thread(
+                () -> {
+                    try (InputStream stream = in) {
+                        tail.drain(stream);
+                    } catch (IOException e) {
+                        // the process is gone and its pipe closed: what was read is kept
+                    }
+                },
+                "heddle-command-" + pid + "-" + name);
         t.setDaemon(true);
         t.start();
         return t;

@@ -28,8 +28,7 @@ final class FileHeartbeatTaskStore implements HeartbeatTaskStore {
 
     @Override
     public TaskStoreDescription describe() {
-        return new TaskStoreDescription(KIND, "files under each workspace's state root (<stateRoot>/heartbeat/)",
-                null);
+        return new TaskStoreDescription(KIND, "files under each workspace's state root (<stateRoot>/heartbeat/)", null);
     }
 
     /** A fresh handle (it reads every task file at its first {@code list()}). */

@@ -54,8 +54,7 @@ final class FileTaskStore {
     }
 
     /** What identifies one version of a task file without reading it: a replaced file gets a new key. */
-    record FileStamp(FileTime modified, long size, Object fileKey) {
-    }
+    record FileStamp(FileTime modified, long size, Object fileKey) {}
 
     /** Work done while holding the store lock. */
     interface LockedAction<T> {
@@ -243,7 +242,8 @@ final class FileTaskStore {
     /** Forces the task file as it is now (and its folder entry) to disk. */
     void forceTask(String taskId) {
         Path file = taskFile(taskId);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (NoSuchFileException gone) {
             return;
@@ -315,7 +315,9 @@ final class FileTaskStore {
 
     void writeLease(TaskLease lease) {
         locked(() -> {
-            write("write the lease", leaseFile(lease.taskId()),
+            write(
+                    "write the lease",
+                    leaseFile(lease.taskId()),
                     () -> replaceWithoutSync(leaseFile(lease.taskId()), TaskCodec.encodeLease(lease)));
             return null;
         });
@@ -337,7 +339,9 @@ final class FileTaskStore {
 
     /** Writes a run record; it needs no lock, as only the run's owner (or a recovery under the lock) writes it. */
     void writeRun(HeartbeatRun run) {
-        write("write the run", runFile(run.taskId(), run.id()),
+        write(
+                "write the run",
+                runFile(run.taskId(), run.id()),
                 () -> AtomicFileWriter.write(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run)));
     }
 
@@ -346,7 +350,9 @@ final class FileTaskStore {
      * in a crash, the recovery of the (durable) running task writes it again as interrupted.
      */
     void writeStartedRun(HeartbeatRun run) {
-        write("write the run", runFile(run.taskId(), run.id()),
+        write(
+                "write the run",
+                runFile(run.taskId(), run.id()),
                 () -> replaceWithoutSync(runFile(run.taskId(), run.id()), TaskCodec.encodeRun(run)));
     }
 
@@ -391,7 +397,8 @@ final class FileTaskStore {
     int pruneRuns(String taskId, int keep) {
         return locked(() -> {
             List<Path> files = jsonFiles(runs.resolve(taskId));
-            files.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+            files.sort(
+                    Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
             int deleted = 0;
             for (int i = Math.max(0, keep); i < files.size(); i++) {
                 Path file = files.get(i);
@@ -444,8 +451,10 @@ final class FileTaskStore {
      */
     private <T> Optional<T> read(Path file, BiFunction<Path, byte[], Optional<T>> decode) {
         try {
-            LockedStore.Read<T> read = store.read(file, bytes -> decode.apply(file, bytes)
-                    .orElseThrow(() -> new LockedStore.UnreadableContentException("it does not decode")));
+            LockedStore.Read<T> read = store.read(
+                    file,
+                    bytes -> decode.apply(file, bytes)
+                            .orElseThrow(() -> new LockedStore.UnreadableContentException("it does not decode")));
             read.setAside().ifPresent(aside -> corrupt.setAside(aside.file(), aside.movedTo()));
             return read.value();
         } catch (LockedStore.CannotSetAsideException e) {

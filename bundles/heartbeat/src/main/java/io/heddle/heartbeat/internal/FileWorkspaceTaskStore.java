@@ -42,8 +42,7 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
     private final Clock clock;
     private final Map<String, Read> known = new HashMap<>();
 
-    private record Read(FileTaskStore.FileStamp stamp, HeartbeatTask task) {
-    }
+    private record Read(FileTaskStore.FileStamp stamp, HeartbeatTask task) {}
 
     FileWorkspaceTaskStore(TaskWorkspace workspace, FileTaskStore files, Clock clock) {
         this.workspace = workspace;
@@ -147,8 +146,8 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
             if (running == null) {
                 return Optional.empty();
             }
-            TaskLease held = new TaskLease(request.taskId(), request.owner(), PID, request.runId(), now,
-                    now.plus(request.leaseTtl()));
+            TaskLease held = new TaskLease(
+                    request.taskId(), request.owner(), PID, request.runId(), now, now.plus(request.leaseTtl()));
             files.writeLease(held);
             files.writeTaskWithoutSync(running); // made durable by started(), off the caller's (timer) thread
             return Optional.of(new TaskClaim(leaseOf(held, request.dueAt()), running));
@@ -173,8 +172,8 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
             if (task.isEmpty() || !holds(task.get(), lease)) {
                 return Optional.empty(); // ended (or deleted): nothing to renew
             }
-            TaskLease renewed = new TaskLease(lease.taskId(), lease.owner(), PID, lease.runId(), lease.acquiredAt(),
-                    now.plus(ttl));
+            TaskLease renewed =
+                    new TaskLease(lease.taskId(), lease.owner(), PID, lease.runId(), lease.acquiredAt(), now.plus(ttl));
             files.writeLease(renewed);
             return Optional.of(leaseOf(renewed, lease.dueAt()));
         });
@@ -221,14 +220,17 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
         return files.locked(() -> {
             Optional<HeartbeatTask> fresh = files.readTask(taskId);
             Optional<TaskLease> lease = files.readLease(taskId);
-            if (fresh.isEmpty() || fresh.get().state().status() != HeartbeatTaskStatus.RUNNING
+            if (fresh.isEmpty()
+                    || fresh.get().state().status() != HeartbeatTaskStatus.RUNNING
                     || (lease.isPresent() && lease.get().blocks(recoverer, clock.instant()))) {
                 return Optional.empty();
             }
             HeartbeatTask t = fresh.get();
             String runId = t.state().lastRunId();
-            HeartbeatRun run = runId == null ? null : files.readRun(taskId, runId).orElse(null);
-            Recovered recovered = recovery.recover(t, lease.map(l -> leaseOf(l, null)).orElse(null), run);
+            HeartbeatRun run =
+                    runId == null ? null : files.readRun(taskId, runId).orElse(null);
+            Recovered recovered =
+                    recovery.recover(t, lease.map(l -> leaseOf(l, null)).orElse(null), run);
             if (recovered == null) {
                 return Optional.empty();
             }
@@ -262,17 +264,30 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
 
     /** Whether {@code lease} is the task's current claim: the task runs the lease's run. */
     private static boolean holds(HeartbeatTask t, HeartbeatLease lease) {
-        return t.state().status() == HeartbeatTaskStatus.RUNNING && lease.runId().equals(t.state().lastRunId());
+        return t.state().status() == HeartbeatTaskStatus.RUNNING
+                && lease.runId().equals(t.state().lastRunId());
     }
 
     private static HeartbeatLease leaseOf(TaskLease l, Instant dueAt) {
-        return new HeartbeatLease(l.taskId(), l.runId(), l.owner(), l.acquiredAt().toEpochMilli(), dueAt,
-                l.acquiredAt(), l.expiresAt());
+        return new HeartbeatLease(
+                l.taskId(), l.runId(), l.owner(), l.acquiredAt().toEpochMilli(), dueAt, l.acquiredAt(), l.expiresAt());
     }
 
     private static HeartbeatRun superseded(HeartbeatRun r) {
-        return new HeartbeatRun(r.id(), r.taskId(), r.workspaceId(), r.serverId(), r.runner(), r.trigger(), r.dueAt(),
-                r.startedAt(), r.finishedAt(), HeartbeatRunStatus.SUPERSEDED, r.decision(), r.summary(), r.details(),
+        return new HeartbeatRun(
+                r.id(),
+                r.taskId(),
+                r.workspaceId(),
+                r.serverId(),
+                r.runner(),
+                r.trigger(),
+                r.dueAt(),
+                r.startedAt(),
+                r.finishedAt(),
+                HeartbeatRunStatus.SUPERSEDED,
+                r.decision(),
+                r.summary(),
+                r.details(),
                 r.error());
     }
 }

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * run calls of the HTTP API. Runners arrive as {@link HeartbeatTaskRunner} whiteboard services;
  * a new runner wakes every scheduler, so tasks waiting for its kind run at once.
  */
-@Component(service = {HeartbeatSchedulerHost.class, HeartbeatTasks.class, HealthContributor.class},
+@Component(
+        service = {HeartbeatSchedulerHost.class, HeartbeatTasks.class, HealthContributor.class},
         configurationPid = HeartbeatSchedulerComponent.PID)
 @Designate(ocd = HeartbeatSchedulerComponent.Configuration.class)
 public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost, HeartbeatTasks, HealthContributor {
@@ -62,11 +63,13 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     public static final String PID = "io.heddle.heartbeat.scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSchedulerComponent.class);
 
-    @ObjectClassDefinition(name = "Heddle heartbeat task scheduler",
+    @ObjectClassDefinition(
+            name = "Heddle heartbeat task scheduler",
             description = "How the per-workspace heartbeat task schedulers poll, run, retry and stop.")
     @interface Configuration {
-        @AttributeDefinition(description = "The longest a scheduler waits before looking at its task files again "
-                + "(it also wakes at the next due time and at once on changes made through this server).")
+        @AttributeDefinition(
+                description = "The longest a scheduler waits before looking at its task files again "
+                        + "(it also wakes at the next due time and at once on changes made through this server).")
         long pollIntervalMs() default 1_000L;
 
         @AttributeDefinition(description = "Runs at once per server.")
@@ -84,8 +87,9 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
         @AttributeDefinition(description = "The longest wait before retrying a failed task.")
         long maxRetryBackoffMs() default 3_600_000L;
 
-        @AttributeDefinition(description = "How long a run's lease lasts without renewal; another server may take "
-                + "the task over once it expired.")
+        @AttributeDefinition(
+                description = "How long a run's lease lasts without renewal; another server may take "
+                        + "the task over once it expired.")
         long leaseTtlMs() default 60_000L;
 
         @AttributeDefinition(description = "The shortest task interval accepted.")
@@ -100,13 +104,15 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     private final HeartbeatTaskService tasks;
     /** The default task store: each workspace's files. */
     private final FileHeartbeatTaskStore fileStore;
+
     private volatile SchedulerSettings settings;
     /** Which heartbeat folders cannot be written now; read by {@code /api/health}. */
-    private final StoreHealth storeHealth = new StoreHealth("heartbeat-store", clock, PROBE_INTERVAL,
-            new StoreHealth.Listener() {
+    private final StoreHealth storeHealth =
+            new StoreHealth("heartbeat-store", clock, PROBE_INTERVAL, new StoreHealth.Listener() {
                 @Override
                 public void unwritable(StoreHealth.Problem problem) {
-                    LOG.warn("Heartbeat store unwritable: {}. Health is degraded until it can be written again.",
+                    LOG.warn(
+                            "Heartbeat store unwritable: {}. Health is degraded until it can be written again.",
                             problem.message());
                     Map<String, Object> p = new HashMap<>();
                     p.put("stateRoot", problem.folder().getParent().toString());
@@ -145,11 +151,17 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
         this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::currentStore, this::changed);
     }
 
-    @Reference(service = HeartbeatTaskStore.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
+    @Reference(
+            service = HeartbeatTaskStore.class,
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindStore")
     void bindStore(HeartbeatTaskStore store, Map<String, Object> properties) {
         registeredStore = store;
-        LOG.info("Heartbeat tasks are kept in the {} task store (service {})", properties.get(HeartbeatTaskStore.KIND),
+        LOG.info(
+                "Heartbeat tasks are kept in the {} task store (service {})",
+                properties.get(HeartbeatTaskStore.KIND),
                 properties.get(Constants.SERVICE_ID));
         sessions.forEach(SchedulerSession::sync);
     }
@@ -177,24 +189,38 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
 
     static SchedulerSettings settingsOf(Configuration c) {
         SchedulerSettings d = SchedulerSettings.defaults();
-        return new SchedulerSettings(Duration.ofMillis(c.pollIntervalMs()), c.maxConcurrentTasks(), c.historyLimit(),
-                Duration.ofMillis(c.stopTimeoutMs()), Duration.ofMillis(c.retryBackoffMs()),
-                Duration.ofMillis(c.maxRetryBackoffMs()), Duration.ofMillis(c.leaseTtlMs()),
-                Duration.ofMillis(c.minIntervalMs()), d.rescanInterval());
+        return new SchedulerSettings(
+                Duration.ofMillis(c.pollIntervalMs()),
+                c.maxConcurrentTasks(),
+                c.historyLimit(),
+                Duration.ofMillis(c.stopTimeoutMs()),
+                Duration.ofMillis(c.retryBackoffMs()),
+                Duration.ofMillis(c.maxRetryBackoffMs()),
+                Duration.ofMillis(c.leaseTtlMs()),
+                Duration.ofMillis(c.minIntervalMs()),
+                d.rescanInterval());
     }
 
-    @Reference(service = HeartbeatTaskRunner.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "unbindRunner")
+    @Reference(
+            service = HeartbeatTaskRunner.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindRunner")
     void bindRunner(HeartbeatTaskRunner runner, Map<String, Object> properties) {
         Object kind = properties.get(HeartbeatTaskRunner.KIND);
         if (!(kind instanceof String) || ((String) kind).isBlank()) {
-            LOG.warn("Ignoring a HeartbeatTaskRunner service without a {} property (service id {})",
-                    HeartbeatTaskRunner.KIND, properties.get(Constants.SERVICE_ID));
+            LOG.warn(
+                    "Ignoring a HeartbeatTaskRunner service without a {} property (service id {})",
+                    HeartbeatTaskRunner.KIND,
+                    properties.get(Constants.SERVICE_ID));
             return;
         }
         Object ranking = properties.get(Constants.SERVICE_RANKING);
         Object id = properties.get(Constants.SERVICE_ID);
-        runners.add((String) kind, runner, ranking instanceof Integer ? (Integer) ranking : 0,
+        runners.add(
+                (String) kind,
+                runner,
+                ranking instanceof Integer ? (Integer) ranking : 0,
                 id instanceof Long ? (Long) id : Long.MAX_VALUE);
         LOG.info("Heartbeat task runner '{}' is available", kind);
         // tasks waiting for this kind are due already: let every scheduler look at once
@@ -227,15 +253,23 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     public Session start(String serverId, Path workspaceRoot, Path stateRoot) {
         AtomicInteger threads = new AtomicInteger();
         int max = settings.maxConcurrent();
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor workers =
+                new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "heddle-heartbeat-run-" + serverId + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         workers.allowCoreThreadTimeOut(true);
-        SchedulerSession session = new SchedulerSession(serverId, stateRoot.toAbsolutePath().normalize(), catalog, clock,
-                () -> settings, runners, this::post, this::currentStore, workers);
+        SchedulerSession session = new SchedulerSession(
+                serverId,
+                stateRoot.toAbsolutePath().normalize(),
+                catalog,
+                clock,
+                () -> settings,
+                runners,
+                this::post,
+                this::currentStore,
+                workers);
         sessions.add(session);
         session.sync();
         session.driveWith(new TickTimer("heddle-heartbeat-scheduler-" + serverId, clock, () -> {
@@ -273,26 +307,35 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     }
 
     private FileTaskStore files(Path stateRoot) {
-        return new FileTaskStore(stateRoot, clock, new FileTaskStore.CorruptFileListener() {
-            @Override
-            public void setAside(Path file, Path movedTo) {
-                LOG.warn("Heartbeat file {} was unreadable; moved it to {}. The other tasks keep running.", file,
-                        movedTo);
-                Map<String, Object> p = new HashMap<>();
-                p.put("file", file.toString());
-                p.put("movedTo", movedTo.toString());
-                p.put("stateRoot", stateRoot.toString());
-                post(HeartbeatEvents.STORE_CORRUPT_FILE, p);
-            }
+        return new FileTaskStore(
+                stateRoot,
+                clock,
+                new FileTaskStore.CorruptFileListener() {
+                    @Override
+                    public void setAside(Path file, Path movedTo) {
+                        LOG.warn(
+                                "Heartbeat file {} was unreadable; moved it to {}. The other tasks keep running.",
+                                file,
+                                movedTo);
+                        Map<String, Object> p = new HashMap<>();
+                        p.put("file", file.toString());
+                        p.put("movedTo", movedTo.toString());
+                        p.put("stateRoot", stateRoot.toString());
+                        post(HeartbeatEvents.STORE_CORRUPT_FILE, p);
+                    }
 
-            @Override
-            public void cannotSetAside(Path file, IOException cause) {
-                if (reportedCorrupt.add(file)) {
-                    LOG.warn("Heartbeat file {} is unreadable and could not be moved aside ({}); it is skipped. "
-                            + "Move it by hand.", file, cause.getMessage());
-                }
-            }
-        }, storeHealth);
+                    @Override
+                    public void cannotSetAside(Path file, IOException cause) {
+                        if (reportedCorrupt.add(file)) {
+                            LOG.warn(
+                                    "Heartbeat file {} is unreadable and could not be moved aside ({}); it is skipped. "
+                                            + "Move it by hand.",
+                                    file,
+                                    cause.getMessage());
+                        }
+                    }
+                },
+                storeHealth);
     }
 
     private void changed(Path stateRoot) {
@@ -400,8 +443,8 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     }
 
     @Override
-    public Map<String, String> importTasks(WorkspaceDescriptor workspace, Map<String, Object> document,
-            boolean toFiles, boolean rename) {
+    public Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename) {
         Map<String, String> stored = tasks.importTasks(workspace, document, toFiles, rename);
         for (String id : stored.values()) {
             post(HeartbeatEvents.TASK_CREATED, taskProps(workspace, id));

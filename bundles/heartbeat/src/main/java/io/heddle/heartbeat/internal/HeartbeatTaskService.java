@@ -63,8 +63,12 @@ final class HeartbeatTaskService implements HeartbeatTasks {
      * @param stores  the store in use now
      * @param changed told the state root of a workspace whose tasks this service changed
      */
-    HeartbeatTaskService(Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
-            Supplier<HeartbeatTaskStore> stores, Consumer<Path> changed) {
+    HeartbeatTaskService(
+            Clock clock,
+            Supplier<SchedulerSettings> settings,
+            RunnerDirectory runners,
+            Supplier<HeartbeatTaskStore> stores,
+            Consumer<Path> changed) {
         this.clock = clock;
         this.settings = settings;
         this.runners = runners;
@@ -112,10 +116,18 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         Instant now = now();
         HeartbeatTask created = null;
         while (created == null) {
-            HeartbeatTask t = new HeartbeatTask(TaskIds.newTaskId(), blankToNull(spec.name()), spec.task(),
-                    spec.enabled(), spec.continuationMode(), spec.runner().trim(), spec.runnerConfig(),
+            HeartbeatTask t = new HeartbeatTask(
+                    TaskIds.newTaskId(),
+                    blankToNull(spec.name()),
+                    spec.task(),
+                    spec.enabled(),
+                    spec.continuationMode(),
+                    spec.runner().trim(),
+                    spec.runnerConfig(),
                     new HeartbeatSchedule(spec.intervalMs(), now.plusMillis(spec.intervalMs())),
-                    HeartbeatTaskState.created(now), now, now);
+                    HeartbeatTaskState.created(now),
+                    now,
+                    now);
             try {
                 created = store.create(t);
             } catch (HeartbeatTaskConflictException idTaken) {
@@ -139,27 +151,43 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         }
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask updated = existing(store.update(taskId, t -> {
-            String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
-            Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
-            if (patch.runner() != null || patch.runnerConfig() != null) {
-                checkRunner(runner, config);
-            }
-            boolean enabled = patch.enabled() != null ? patch.enabled() : t.enabled();
-            long interval = patch.intervalMs() != null ? patch.intervalMs() : t.schedule().intervalMs();
-            Instant nextRunAt = t.schedule().nextRunAt();
-            boolean enabling = enabled && !t.enabled();
-            boolean newInterval = interval != t.schedule().intervalMs();
-            if ((enabling || newInterval) && t.state().status() != HeartbeatTaskStatus.COMPLETE) {
-                nextRunAt = now.plusMillis(interval);
-            }
-            ContinuationMode mode = patch.continuationMode() != null ? patch.continuationMode() : t.continuationMode();
-            String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
-            String instruction = patch.task() != null ? patch.task() : t.task();
-            HeartbeatTask next = new HeartbeatTask(t.id(), name, instruction, enabled, mode, runner, config,
-                    new HeartbeatSchedule(interval, nextRunAt), t.state(), t.createdAt(), now, t.extraFields());
-            return next;
-        }), taskId);
+        HeartbeatTask updated = existing(
+                store.update(taskId, t -> {
+                    String runner = patch.runner() != null ? patch.runner().trim() : t.runner();
+                    Map<String, Object> config = patch.runnerConfig() != null ? patch.runnerConfig() : t.runnerConfig();
+                    if (patch.runner() != null || patch.runnerConfig() != null) {
+                        checkRunner(runner, config);
+                    }
+                    boolean enabled = patch.enabled() != null ? patch.enabled() : t.enabled();
+                    long interval = patch.intervalMs() != null
+                            ? patch.intervalMs()
+                            : t.schedule().intervalMs();
+                    Instant nextRunAt = t.schedule().nextRunAt();
+                    boolean enabling = enabled && !t.enabled();
+                    boolean newInterval = interval != t.schedule().intervalMs();
+                    if ((enabling || newInterval) && t.state().status() != HeartbeatTaskStatus.COMPLETE) {
+                        nextRunAt = now.plusMillis(interval);
+                    }
+                    ContinuationMode mode =
+                            patch.continuationMode() != null ? patch.continuationMode() : t.continuationMode();
+                    String name = patch.name() != null ? blankToNull(patch.name()) : t.name();
+                    String instruction = patch.task() != null ? patch.task() : t.task();
+                    HeartbeatTask next = new HeartbeatTask(
+                            t.id(),
+                            name,
+                            instruction,
+                            enabled,
+                            mode,
+                            runner,
+                            config,
+                            new HeartbeatSchedule(interval, nextRunAt),
+                            t.state(),
+                            t.createdAt(),
+                            now,
+                            t.extraFields());
+                    return next;
+                }),
+                taskId);
         changed(store);
         return shown(updated);
     }
@@ -177,36 +205,51 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     public HeartbeatTask runNow(WorkspaceDescriptor workspace, String taskId) {
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask requested = existing(store.update(taskId, t -> {
-            HeartbeatTaskState s = t.state();
-            if (!t.enabled()) {
-                throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
-                        + "(PATCH {\"enabled\": true}), then run it.");
-            }
-            switch (s.status()) {
-                case RUNNING:
-                    throw new HeartbeatTaskConflictException("Task " + taskId + " is running already (run "
-                            + s.lastRunId() + ").");
-                case BLOCKED:
-                case COMPLETE:
-                    throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
-                            + ": it runs again only through a resume (POST .../resume).");
-                case WAITING:
-                    if (HeartbeatTaskState.NEEDS_RESUME.equals(s.needs())) {
-                        throw new HeartbeatTaskConflictException("Task " + taskId
-                                + " was paused by its runner: it runs again only through a resume (POST .../resume).");
+        HeartbeatTask requested = existing(
+                store.update(taskId, t -> {
+                    HeartbeatTaskState s = t.state();
+                    if (!t.enabled()) {
+                        throw new HeartbeatTaskConflictException("Task " + taskId + " is disabled: enable it first "
+                                + "(PATCH {\"enabled\": true}), then run it.");
                     }
-                    break;
-                default:
-                    break;
-            }
-            if (s.runRequestedAt() != null) {
-                return t;
-            }
-            return t.withState(new HeartbeatTaskState(s.status(), s.progress(), s.runAt(), s.result(),
-                    s.error(), now, s.needs(), s.message(), s.failures(), s.lastRunId(), now, s.lastError()))
-                    .withUpdatedAt(now);
-        }), taskId);
+                    switch (s.status()) {
+                        case RUNNING:
+                            throw new HeartbeatTaskConflictException(
+                                    "Task " + taskId + " is running already (run " + s.lastRunId() + ").");
+                        case BLOCKED:
+                        case COMPLETE:
+                            throw new HeartbeatTaskConflictException(
+                                    "Task " + taskId + " is " + s.status().wireName()
+                                            + ": it runs again only through a resume (POST .../resume).");
+                        case WAITING:
+                            if (HeartbeatTaskState.NEEDS_RESUME.equals(s.needs())) {
+                                throw new HeartbeatTaskConflictException(
+                                        "Task " + taskId
+                                                + " was paused by its runner: it runs again only through a resume (POST .../resume).");
+                            }
+                            break;
+                        default:
+                            break;
+                    }
+                    if (s.runRequestedAt() != null) {
+                        return t;
+                    }
+                    return t.withState(new HeartbeatTaskState(
+                                    s.status(),
+                                    s.progress(),
+                                    s.runAt(),
+                                    s.result(),
+                                    s.error(),
+                                    now,
+                                    s.needs(),
+                                    s.message(),
+                                    s.failures(),
+                                    s.lastRunId(),
+                                    now,
+                                    s.lastError()))
+                            .withUpdatedAt(now);
+                }),
+                taskId);
         changed(store);
         return shown(requested);
     }
@@ -215,22 +258,41 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     public HeartbeatTask resume(WorkspaceDescriptor workspace, String taskId) {
         WorkspaceTaskStore store = store(workspace);
         Instant now = now();
-        HeartbeatTask resumed = existing(store.update(taskId, t -> {
-            HeartbeatTaskState s = t.state();
-            boolean held = s.status() == HeartbeatTaskStatus.BLOCKED || s.status() == HeartbeatTaskStatus.COMPLETE
-                    || s.status() == HeartbeatTaskStatus.FAILED
-                    || (s.status() == HeartbeatTaskStatus.WAITING && HeartbeatTaskState.NEEDS_RESUME.equals(s.needs()));
-            if (!held) {
-                throw new HeartbeatTaskConflictException("Task " + taskId + " is " + s.status().wireName()
-                        + (TaskTransitions.waitingForRunner(t) ? " for a runner" : "")
-                        + ": there is nothing to resume (resume releases blocked, paused, complete or failed tasks).");
-            }
-            HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
-                    ? new HeartbeatSchedule(t.schedule().intervalMs(), now.plusMillis(t.schedule().intervalMs()))
-                    : t.schedule();
-            return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(),
-                    s.result(), null, now, null, null, 0, s.lastRunId(), now)).withSchedule(schedule).withUpdatedAt(now);
-        }), taskId);
+        HeartbeatTask resumed = existing(
+                store.update(taskId, t -> {
+                    HeartbeatTaskState s = t.state();
+                    boolean held = s.status() == HeartbeatTaskStatus.BLOCKED
+                            || s.status() == HeartbeatTaskStatus.COMPLETE
+                            || s.status() == HeartbeatTaskStatus.FAILED
+                            || (s.status() == HeartbeatTaskStatus.WAITING
+                                    && HeartbeatTaskState.NEEDS_RESUME.equals(s.needs()));
+                    if (!held) {
+                        throw new HeartbeatTaskConflictException(
+                                "Task " + taskId + " is " + s.status().wireName()
+                                        + (TaskTransitions.waitingForRunner(t) ? " for a runner" : "")
+                                        + ": there is nothing to resume (resume releases blocked, paused, complete or failed tasks).");
+                    }
+                    HeartbeatSchedule schedule = t.schedule().nextRunAt() == null
+                            ? new HeartbeatSchedule(
+                                    t.schedule().intervalMs(),
+                                    now.plusMillis(t.schedule().intervalMs()))
+                            : t.schedule();
+                    return t.withState(new HeartbeatTaskState(
+                                    HeartbeatTaskStatus.IDLE,
+                                    null,
+                                    s.runAt(),
+                                    s.result(),
+                                    null,
+                                    now,
+                                    null,
+                                    null,
+                                    0,
+                                    s.lastRunId(),
+                                    now))
+                            .withSchedule(schedule)
+                            .withUpdatedAt(now);
+                }),
+                taskId);
         changed(store);
         return shown(resumed);
     }
@@ -263,37 +325,43 @@ final class HeartbeatTaskService implements HeartbeatTasks {
 
     private static void checkName(String name) {
         if (name != null && name.length() > MAX_NAME) {
-            throw new HeartbeatTaskValidationException("name", "Field 'name' must be at most " + MAX_NAME + " characters.");
+            throw new HeartbeatTaskValidationException(
+                    "name", "Field 'name' must be at most " + MAX_NAME + " characters.");
         }
     }
 
     private static void checkInstruction(String task) {
         if (task == null || task.isBlank()) {
-            throw new HeartbeatTaskValidationException("task",
-                    "Field 'task' is required: a non-empty instruction that says what the task is for.");
+            throw new HeartbeatTaskValidationException(
+                    "task", "Field 'task' is required: a non-empty instruction that says what the task is for.");
         }
         if (task.length() > MAX_INSTRUCTION) {
-            throw new HeartbeatTaskValidationException("task", "Field 'task' must be at most " + MAX_INSTRUCTION
-                    + " characters.");
+            throw new HeartbeatTaskValidationException(
+                    "task", "Field 'task' must be at most " + MAX_INSTRUCTION + " characters.");
         }
     }
 
     private void checkInterval(long intervalMs) {
         long min = settings.get().minInterval().toMillis();
         if (intervalMs < min || intervalMs > MAX_INTERVAL_MS) {
-            throw new HeartbeatTaskValidationException("schedule.intervalMs", "Field 'schedule.intervalMs' must be "
-                    + "between " + min + " and " + MAX_INTERVAL_MS + " milliseconds: " + intervalMs);
+            throw new HeartbeatTaskValidationException(
+                    "schedule.intervalMs",
+                    "Field 'schedule.intervalMs' must be " + "between " + min + " and " + MAX_INTERVAL_MS
+                            + " milliseconds: " + intervalMs);
         }
     }
 
     private void checkRunner(String runner, Map<String, Object> config) {
         if (runner == null || !KIND.matcher(runner.trim()).matches()) {
-            throw new HeartbeatTaskValidationException("runner", "Field 'runner' must name a runner kind (letters, "
-                    + "digits, '.', '_' or '-', at most 64), e.g. \"command\".");
+            throw new HeartbeatTaskValidationException(
+                    "runner",
+                    "Field 'runner' must name a runner kind (letters, "
+                            + "digits, '.', '_' or '-', at most 64), e.g. \"command\".");
         }
         if (JsonTree.writeCompact(config).getBytes(StandardCharsets.UTF_8).length > MAX_RUNNER_CONFIG_BYTES) {
-            throw new HeartbeatTaskValidationException("runnerConfig", "Field 'runnerConfig' must be at most "
-                    + MAX_RUNNER_CONFIG_BYTES + " bytes of JSON.");
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig",
+                    "Field 'runnerConfig' must be at most " + MAX_RUNNER_CONFIG_BYTES + " bytes of JSON.");
         }
         Optional<HeartbeatTaskRunner> installed = runners.find(runner.trim());
         if (installed.isEmpty()) {
@@ -304,8 +372,8 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         } catch (HeartbeatTaskValidationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new HeartbeatTaskValidationException("runnerConfig", "The runner '" + runner
-                    + "' refused field 'runnerConfig': " + e.getMessage());
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig", "The runner '" + runner + "' refused field 'runnerConfig': " + e.getMessage());
         }
     }
 
@@ -315,8 +383,8 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         try {
             return store.describe();
         } catch (RuntimeException e) {
-            return new TaskStoreDescription("unknown", store.getClass().getName(),
-                    "Could not describe the task store: " + e.getMessage());
+            return new TaskStoreDescription(
+                    "unknown", store.getClass().getName(), "Could not describe the task store: " + e.getMessage());
         }
     }
 
@@ -332,6 +400,7 @@ final class HeartbeatTaskService implements HeartbeatTasks {
 
     /** The {@code format} of an export document. */
     static final String EXPORT_FORMAT = "heddle-tasks";
+
     static final int EXPORT_VERSION = 1;
 
     @Override
@@ -355,15 +424,19 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     }
 
     @Override
-    public Map<String, String> importTasks(WorkspaceDescriptor workspace, Map<String, Object> document,
-            boolean toFiles, boolean rename) {
+    public Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename) {
         if (document == null || !EXPORT_FORMAT.equals(document.get("format"))) {
-            throw new HeartbeatTaskValidationException("format", "this is not a task export: its \"format\" must be \""
-                    + EXPORT_FORMAT + "\" (a file written by heddle task export)");
+            throw new HeartbeatTaskValidationException(
+                    "format",
+                    "this is not a task export: its \"format\" must be \"" + EXPORT_FORMAT
+                            + "\" (a file written by heddle task export)");
         }
         if (!(document.get("version") instanceof Number v) || v.intValue() != EXPORT_VERSION) {
-            throw new HeartbeatTaskValidationException("version", "export version " + document.get("version")
-                    + " is not one this server reads (it reads version " + EXPORT_VERSION + ")");
+            throw new HeartbeatTaskValidationException(
+                    "version",
+                    "export version " + document.get("version") + " is not one this server reads (it reads version "
+                            + EXPORT_VERSION + ")");
         }
         if (!(document.get("tasks") instanceof List<?> raw)) {
             throw new HeartbeatTaskValidationException("tasks", "must be a list of tasks");
@@ -377,14 +450,14 @@ final class HeartbeatTaskService implements HeartbeatTasks {
             }
             Object id = m.get("id");
             if (!(id instanceof String s) || !TaskIds.valid(s)) {
-                throw new HeartbeatTaskValidationException(field + ".id", "must be a task id (letters, digits, '.', '_'"
-                        + " or '-', at most 64)");
+                throw new HeartbeatTaskValidationException(
+                        field + ".id", "must be a task id (letters, digits, '.', '_'" + " or '-', at most 64)");
             }
             if (!ids.add(s)) {
                 throw new HeartbeatTaskValidationException(field + ".id", "the id " + s + " appears twice");
             }
-            HeartbeatTask t = TaskCodec.decodeTask(s, JsonTree.write(m)).orElseThrow(
-                    () -> new HeartbeatTaskValidationException(field, "is not a task"));
+            HeartbeatTask t = TaskCodec.decodeTask(s, JsonTree.write(m))
+                    .orElseThrow(() -> new HeartbeatTaskValidationException(field, "is not a task"));
             if (!KIND.matcher(t.runner()).matches()) {
                 throw new HeartbeatTaskValidationException(field + ".runner", "is not a runner kind: " + t.runner());
             }
@@ -413,8 +486,19 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     }
 
     private static HeartbeatTask withId(HeartbeatTask t, String id) {
-        return new HeartbeatTask(id, t.name(), t.task(), t.enabled(), t.continuationMode(), t.runner(),
-                t.runnerConfig(), t.schedule(), t.state(), t.createdAt(), t.updatedAt(), t.extraFields());
+        return new HeartbeatTask(
+                id,
+                t.name(),
+                t.task(),
+                t.enabled(),
+                t.continuationMode(),
+                t.runner(),
+                t.runnerConfig(),
+                t.schedule(),
+                t.state(),
+                t.createdAt(),
+                t.updatedAt(),
+                t.extraFields());
     }
 
     /** The workspace's own task files, whichever store is in use. */
@@ -423,8 +507,9 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         if (inUse instanceof FileHeartbeatTaskStore f) {
             return f.workspace(TaskWorkspaces.of(w));
         }
-        return new FileWorkspaceTaskStore(TaskWorkspaces.of(w), new FileTaskStore(Path.of(w.stateRoot()), clock,
-                new FileTaskStore.CorruptFileListener() {
+        return new FileWorkspaceTaskStore(
+                TaskWorkspaces.of(w),
+                new FileTaskStore(Path.of(w.stateRoot()), clock, new FileTaskStore.CorruptFileListener() {
                     @Override
                     public void setAside(Path file, Path movedTo) {
                         LOG.warn("Heartbeat file {} was unreadable; moved it to {}", file, movedTo);
@@ -432,8 +517,12 @@ final class HeartbeatTaskService implements HeartbeatTasks {
 
                     @Override
                     public void cannotSetAside(Path file, java.io.IOException cause) {
-                        LOG.warn("Heartbeat file {} is unreadable and could not be set aside: {}", file, cause.toString());
+                        LOG.warn(
+                                "Heartbeat file {} is unreadable and could not be set aside: {}",
+                                file,
+                                cause.toString());
                     }
-                }), clock);
+                }),
+                clock);
     }
 }

@@ -67,7 +67,8 @@ public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats
     }
 
     private static Duration intervalOf(Configuration config) {
-        return Duration.ofMillis(config.intervalMs() > 0 ? config.intervalMs() : LiveRecordSettings.DEFAULT_INTERVAL_MS);
+        return Duration.ofMillis(
+                config.intervalMs() > 0 ? config.intervalMs() : LiveRecordSettings.DEFAULT_INTERVAL_MS);
     }
 
     @Deactivate
@@ -77,8 +78,8 @@ public final class LiveRecordHeartbeatsComponent implements LiveRecordHeartbeats
 
     @Override
     public LiveRecordHeartbeat start(HeartbeatTarget target, boolean initiallyOwner) {
-        ScheduledLiveRecordHeartbeat heartbeat = new ScheduledLiveRecordHeartbeat(target,
-                new LiveRecordTick(Clock.systemUTC()), initiallyOwner, this::postOwnershipEvent);
+        ScheduledLiveRecordHeartbeat heartbeat = new ScheduledLiveRecordHeartbeat(
+                target, new LiveRecordTick(Clock.systemUTC()), initiallyOwner, this::postOwnershipEvent);
         heartbeat.scheduleOn(executor, interval);
         return heartbeat;
     }

@@ -29,7 +29,11 @@ import java.util.Optional;
 public final class LiveRecordTick {
 
     /** What one tick did, and who holds the record afterwards. */
-    public enum Outcome { REFRESHED, STANDING_BY, RECLAIMED }
+    public enum Outcome {
+        REFRESHED,
+        STANDING_BY,
+        RECLAIMED
+    }
 
     public record Result(Outcome outcome, Optional<ServerRecord> currentOwner) {
         public boolean owner() {

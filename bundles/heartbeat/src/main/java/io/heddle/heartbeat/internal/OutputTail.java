@@ -68,8 +68,10 @@ final class OutputTail {
 
     /** The kept bytes as UTF-8 text; a character cut at the start becomes U+FFFD. */
     String text() {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try {
             CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes()));
             return chars.toString();

@@ -36,8 +36,12 @@ final class PendingTaskErrors {
     void storeFailed(String taskId, String runId, String message) {
         HeartbeatTaskError error = new HeartbeatTaskError(clock.instant(), message);
         if (pending.put(taskId, error) == null) {
-            LOG.warn("Workspace {}: heartbeat task {}{}: {}", store.workspace().id(), taskId,
-                    runId == null ? "" : " (run " + runId + ")", message);
+            LOG.warn(
+                    "Workspace {}: heartbeat task {}{}: {}",
+                    store.workspace().id(),
+                    taskId,
+                    runId == null ? "" : " (run " + runId + ")",
+                    message);
             events.post(HeartbeatEvents.TASK_STORE_FAILED, taskId, runId, "error", message);
         }
     }
@@ -58,8 +62,8 @@ final class PendingTaskErrors {
         for (Map.Entry<String, HeartbeatTaskError> e : new ArrayList<>(pending.entrySet())) {
             String taskId = e.getKey();
             try {
-                Optional<HeartbeatTask> written = store.update(taskId,
-                        t -> t.withState(t.state().withLastError(e.getValue())));
+                Optional<HeartbeatTask> written =
+                        store.update(taskId, t -> t.withState(t.state().withLastError(e.getValue())));
                 pending.remove(taskId, e.getValue());
                 written.ifPresentOrElse(cache::put, () -> cache.remove(taskId));
             } catch (RuntimeException stillFailing) {

@@ -39,15 +39,27 @@ final class RunClaims {
     ActiveRun claim(HeartbeatTask task, Instant due, Instant now, SchedulerSettings cfg) {
         String runId = TaskIds.newRunId(now);
         HeartbeatRun[] started = new HeartbeatRun[1];
-        Optional<TaskClaim> claim = store.claim(new ClaimRequest(task.id(), due, ctx.serverId(), runId, cfg.leaseTtl()),
-                fresh -> {
+        Optional<TaskClaim> claim =
+                store.claim(new ClaimRequest(task.id(), due, ctx.serverId(), runId, cfg.leaseTtl()), fresh -> {
                     if (!TaskTransitions.due(fresh, now)) {
                         return null;
                     }
                     // the run record is written by the worker as the run starts, off the timer thread
-                    started[0] = new HeartbeatRun(runId, fresh.id(), store.workspace().id(), ctx.serverId(),
-                            fresh.runner(), TaskTransitions.trigger(fresh), TaskTransitions.dueAt(fresh), now, null,
-                            HeartbeatRunStatus.RUNNING, null, null, null, null);
+                    started[0] = new HeartbeatRun(
+                            runId,
+                            fresh.id(),
+                            store.workspace().id(),
+                            ctx.serverId(),
+                            fresh.runner(),
+                            TaskTransitions.trigger(fresh),
+                            TaskTransitions.dueAt(fresh),
+                            now,
+                            null,
+                            HeartbeatRunStatus.RUNNING,
+                            null,
+                            null,
+                            null,
+                            null);
                     return TaskTransitions.started(fresh, runId, now);
                 });
         if (claim.isEmpty()) {
@@ -55,7 +67,12 @@ final class RunClaims {
             return null;
         }
         cache.put(claim.get().task());
-        return new ActiveRun(store, ctx.clock(), claim.get().task(), started[0], claim.get().lease(),
+        return new ActiveRun(
+                store,
+                ctx.clock(),
+                claim.get().task(),
+                started[0],
+                claim.get().lease(),
                 now.plus(cfg.leaseTtl().dividedBy(3)));
     }
 
@@ -79,14 +96,20 @@ final class RunClaims {
             if (renewed.isPresent()) {
                 a.lease = renewed.get();
             } else if (!a.finalized.get()) {
-                LOG.warn("Workspace {}: the lease of heartbeat task {} (run {}) was taken by another server "
-                        + "while this run was still going; the run is cancelled", store.workspace().id(), a.taskId(),
+                LOG.warn(
+                        "Workspace {}: the lease of heartbeat task {} (run {}) was taken by another server "
+                                + "while this run was still going; the run is cancelled",
+                        store.workspace().id(),
+                        a.taskId(),
                         a.runId());
                 a.cancel(); // a holder that lost its lease stops (its late result is recorded superseded)
             }
         } catch (RuntimeException e) {
-            LOG.warn("Workspace {}: could not renew the lease of heartbeat task {}: {}", store.workspace().id(),
-                    a.taskId(), e.getMessage());
+            LOG.warn(
+                    "Workspace {}: could not renew the lease of heartbeat task {}: {}",
+                    store.workspace().id(),
+                    a.taskId(),
+                    e.getMessage());
         }
     }
 }

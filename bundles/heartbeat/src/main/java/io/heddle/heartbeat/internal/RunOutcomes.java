@@ -39,8 +39,13 @@ final class RunOutcomes {
     /** Results the store could not take yet, by task id. */
     private final ConcurrentMap<String, PendingOutcome> pending = new ConcurrentHashMap<>();
 
-    RunOutcomes(SchedulerContext ctx, WorkspaceTaskStore store, WorkspaceEvents events, PendingTaskErrors errors,
-            TaskCache cache, Map<String, ActiveRun> active) {
+    RunOutcomes(
+            SchedulerContext ctx,
+            WorkspaceTaskStore store,
+            WorkspaceEvents events,
+            PendingTaskErrors errors,
+            TaskCache cache,
+            Map<String, ActiveRun> active) {
         this.ctx = ctx;
         this.store = store;
         this.events = events;
@@ -58,8 +63,10 @@ final class RunOutcomes {
             try {
                 store.started(a.lease, a.run);
             } catch (RuntimeException e) {
-                errors.storeFailed(a.taskId(), a.runId(), "Could not record the start of run " + a.runId() + ": "
-                        + e.getMessage());
+                errors.storeFailed(
+                        a.taskId(),
+                        a.runId(),
+                        "Could not record the start of run " + a.runId() + ": " + e.getMessage());
             }
         }
         a.enter(Thread.currentThread());
@@ -84,7 +91,11 @@ final class RunOutcomes {
         } catch (Exception | LinkageError | AssertionError e) {
             failure = "the runner '" + a.task.runner() + "' failed: " + e;
             interrupted = a.cancelled;
-            LOG.warn("Workspace {}: heartbeat task {} (run {}) failed", store.workspace().id(), a.taskId(), a.runId(),
+            LOG.warn(
+                    "Workspace {}: heartbeat task {} (run {}) failed",
+                    store.workspace().id(),
+                    a.taskId(),
+                    a.runId(),
                     e);
         } finally {
             // from here on no cancel interrupts this thread, so the outcome is written in full
@@ -102,16 +113,30 @@ final class RunOutcomes {
     private void decide(ActiveRun a, HeartbeatRunResult result) {
         Instant now = ctx.clock().instant();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.FINISHED, result, null, result.details(), now);
-        complete(a, run, t -> TaskTransitions.decided(t, result, now), HeartbeatEvents.TASK_FINISHED,
-                "decision", result.decision().wireName(), "summary", result.summary());
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.decided(t, result, now),
+                HeartbeatEvents.TASK_FINISHED,
+                "decision",
+                result.decision().wireName(),
+                "summary",
+                result.summary());
     }
 
     private void fail(ActiveRun a, String error, Map<String, Object> details) {
         Instant now = ctx.clock().instant();
         SchedulerSettings cfg = ctx.settings().get();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.FAILED, null, error, details, now);
-        complete(a, run, t -> TaskTransitions.failed(t, error, now, cfg.retryBackoff(), cfg.maxRetryBackoff()),
-                HeartbeatEvents.TASK_FAILED, "error", error, "interrupted", false);
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.failed(t, error, now, cfg.retryBackoff(), cfg.maxRetryBackoff()),
+                HeartbeatEvents.TASK_FAILED,
+                "error",
+                error,
+                "interrupted",
+                false);
     }
 
     /** Records the run as interrupted (the server stops, or could not start it). */
@@ -123,8 +148,15 @@ final class RunOutcomes {
         Instant now = ctx.clock().instant();
         HeartbeatRun run = ended(a.run, HeartbeatRunStatus.INTERRUPTED, null, why, details, now);
         Instant requestedAt = TaskTransitions.TRIGGER_REQUEST.equals(a.run.trigger()) ? a.run.dueAt() : null;
-        complete(a, run, t -> TaskTransitions.interrupted(t, why, requestedAt, now), HeartbeatEvents.TASK_FAILED,
-                "error", why, "interrupted", true);
+        complete(
+                a,
+                run,
+                t -> TaskTransitions.interrupted(t, why, requestedAt, now),
+                HeartbeatEvents.TASK_FAILED,
+                "error",
+                why,
+                "interrupted",
+                true);
     }
 
     /**
@@ -135,8 +167,8 @@ final class RunOutcomes {
      * records it as superseded. Until then the run stays among the active ones, so this server
      * neither claims nor recovers its task; its run slot is free.
      */
-    private void complete(ActiveRun a, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic,
-            Object... extra) {
+    private void complete(
+            ActiveRun a, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic, Object... extra) {
         synchronized (a) {
             if (!a.finalized.compareAndSet(false, true)) {
                 return;
@@ -191,9 +223,12 @@ final class RunOutcomes {
             pending.remove(p.active.taskId(), p);
             if (!record(p)) {
                 active.remove(p.active.taskId(), p.active);
-                LOG.warn("Workspace {}: the result of heartbeat task {} (run {}) could not be recorded before the "
-                        + "scheduler stopped; the task is recovered when its lease lapses", store.workspace().id(),
-                        p.active.taskId(), p.active.runId());
+                LOG.warn(
+                        "Workspace {}: the result of heartbeat task {} (run {}) could not be recorded before the "
+                                + "scheduler stopped; the task is recovered when its lease lapses",
+                        store.workspace().id(),
+                        p.active.taskId(),
+                        p.active.runId());
             }
         }
     }
@@ -213,27 +248,40 @@ final class RunOutcomes {
         try {
             done = store.complete(a.lease, p.run, p.outcome);
         } catch (RuntimeException e) {
-            errors.storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId()
-                    + " yet; retrying until the store answers: " + e.getMessage());
+            errors.storeFailed(
+                    a.taskId(),
+                    a.runId(),
+                    "Could not record the end of run " + a.runId() + " yet; retrying until the store answers: "
+                            + e.getMessage());
             return false;
         }
         active.remove(a.taskId(), a);
         cache.invalidate();
         if (p.attempts > 0) {
             errors.resolved(a.taskId());
-            LOG.info("Workspace {}: recorded the end of heartbeat task {} (run {}) after {} failed attempt(s): {}",
-                    store.workspace().id(), a.taskId(), a.runId(), p.attempts, done.result());
+            LOG.info(
+                    "Workspace {}: recorded the end of heartbeat task {} (run {}) after {} failed attempt(s): {}",
+                    store.workspace().id(),
+                    a.taskId(),
+                    a.runId(),
+                    p.attempts,
+                    done.result());
         }
         if (done.runNotRecorded() != null) {
-            errors.storeFailed(a.taskId(), a.runId(), "Could not record the end of run " + a.runId() + ": "
-                    + done.runNotRecorded());
+            errors.storeFailed(
+                    a.taskId(),
+                    a.runId(),
+                    "Could not record the end of run " + a.runId() + ": " + done.runNotRecorded());
         }
         if (done.result() != Completion.Result.TASK_DELETED) {
             try {
                 store.retainRuns(a.taskId(), ctx.settings().get().historyLimit());
             } catch (RuntimeException e) {
-                LOG.warn("Workspace {}: could not prune the run history of heartbeat task {}: {}",
-                        store.workspace().id(), a.taskId(), e.getMessage());
+                LOG.warn(
+                        "Workspace {}: could not prune the run history of heartbeat task {}: {}",
+                        store.workspace().id(),
+                        a.taskId(),
+                        e.getMessage());
             }
             Object[] all = new Object[p.extra.length + 2];
             System.arraycopy(p.extra, 0, all, 0, p.extra.length);
@@ -255,7 +303,11 @@ final class RunOutcomes {
         volatile int attempts;
         volatile Instant retryAt;
 
-        PendingOutcome(ActiveRun active, HeartbeatRun run, UnaryOperator<HeartbeatTask> outcome, String topic,
+        PendingOutcome(
+                ActiveRun active,
+                HeartbeatRun run,
+                UnaryOperator<HeartbeatTask> outcome,
+                String topic,
                 Object[] extra) {
             this.active = active;
             this.run = run;
@@ -266,10 +318,27 @@ final class RunOutcomes {
     }
 
     /** The run record of a run that ended now. */
-    static HeartbeatRun ended(HeartbeatRun r, HeartbeatRunStatus status, HeartbeatRunResult result, String error,
-            Map<String, Object> details, Instant now) {
-        return new HeartbeatRun(r.id(), r.taskId(), r.workspaceId(), r.serverId(), r.runner(), r.trigger(), r.dueAt(),
-                r.startedAt(), now, status, result == null ? null : result.decision(),
-                result == null ? null : result.summary(), details, error);
+    static HeartbeatRun ended(
+            HeartbeatRun r,
+            HeartbeatRunStatus status,
+            HeartbeatRunResult result,
+            String error,
+            Map<String, Object> details,
+            Instant now) {
+        return new HeartbeatRun(
+                r.id(),
+                r.taskId(),
+                r.workspaceId(),
+                r.serverId(),
+                r.runner(),
+                r.trigger(),
+                r.dueAt(),
+                r.startedAt(),
+                now,
+                status,
+                result == null ? null : result.decision(),
+                result == null ? null : result.summary(),
+                details,
+                error);
     }
 }

@@ -13,8 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RunnerDirectory {
 
-    private record Entry(String kind, HeartbeatTaskRunner runner, int ranking, long serviceId) {
-    }
+    private record Entry(String kind, HeartbeatTaskRunner runner, int ranking, long serviceId) {}
 
     private static final Comparator<Entry> PREFERENCE =
             Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId);
@@ -32,7 +31,10 @@ final class RunnerDirectory {
     }
 
     Optional<HeartbeatTaskRunner> find(String kind) {
-        return entries.stream().filter(e -> e.kind().equals(kind)).min(PREFERENCE).map(Entry::runner);
+        return entries.stream()
+                .filter(e -> e.kind().equals(kind))
+                .min(PREFERENCE)
+                .map(Entry::runner);
     }
 
     List<String> kinds() {

@@ -31,7 +31,10 @@ final class ScheduledLiveRecordHeartbeat implements LiveRecordHeartbeat {
     private ScheduledFuture<?> schedule;
     private String lastFailure;
 
-    ScheduledLiveRecordHeartbeat(HeartbeatTarget target, LiveRecordTick tick, boolean initiallyOwner,
+    ScheduledLiveRecordHeartbeat(
+            HeartbeatTarget target,
+            LiveRecordTick tick,
+            boolean initiallyOwner,
             BiConsumer<HeartbeatTarget, LiveRecordTick.Result> ownershipEvents) {
         this.target = Objects.requireNonNull(target, "target");
         this.tick = tick;
@@ -70,9 +73,13 @@ final class ScheduledLiveRecordHeartbeat implements LiveRecordHeartbeat {
             if (nowOwner != owner) {
                 owner = nowOwner;
                 if (nowOwner) {
-                    LOG.info("Server {} holds the live record again", target.record().serverId());
+                    LOG.info(
+                            "Server {} holds the live record again",
+                            target.record().serverId());
                 } else {
-                    LOG.info("Server {} stands by: server {} holds the live record", target.record().serverId(),
+                    LOG.info(
+                            "Server {} stands by: server {} holds the live record",
+                            target.record().serverId(),
                             result.currentOwner().map(r -> r.serverId()).orElse("(none)"));
                 }
                 ownershipEvents.accept(target, result);
@@ -99,7 +106,10 @@ final class ScheduledLiveRecordHeartbeat implements LiveRecordHeartbeat {
             // One warning per distinct failure, not one per tick.
             String message = String.valueOf(e.getMessage());
             if (!message.equals(lastFailure)) {
-                LOG.warn("Live-record heartbeat of {} failed: {}", target.record().serverId(), message);
+                LOG.warn(
+                        "Live-record heartbeat of {} failed: {}",
+                        target.record().serverId(),
+                        message);
                 lastFailure = message;
             }
         }

@@ -17,6 +17,12 @@ import java.util.function.Supplier;
  * @param workers  where runs execute
  * @param wake     asks the timer for a poll soon (a run ended, a slot is free)
  */
-record SchedulerContext(String serverId, Clock clock, Supplier<SchedulerSettings> settings, RunnerDirectory runners,
-        SchedulerEvents events, RunSlots slots, Executor workers, Runnable wake) {
-}
+record SchedulerContext(
+        String serverId,
+        Clock clock,
+        Supplier<SchedulerSettings> settings,
+        RunnerDirectory runners,
+        SchedulerEvents events,
+        RunSlots slots,
+        Executor workers,
+        Runnable wake) {}

@@ -8,5 +8,5 @@ interface SchedulerEvents {
 
     void post(String topic, Map<String, Object> properties);
 
-    SchedulerEvents NONE = (topic, properties) -> { };
+    SchedulerEvents NONE = (topic, properties) -> {};
 }

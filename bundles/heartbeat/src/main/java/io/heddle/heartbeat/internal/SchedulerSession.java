@@ -46,6 +46,7 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
     private final Supplier<HeartbeatTaskStore> stores;
     /** The store the current schedulers work on; a different one in use retires them all at the next sync. */
     private HeartbeatTaskStore storeInUse;
+
     private final ExecutorService workers;
     private final RunSlots slots;
     private final Map<String, WorkspaceScheduler> schedulers = new ConcurrentHashMap<>();
@@ -55,9 +56,16 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
     private volatile boolean stopped;
     private volatile Duration interruptGrace = INTERRUPT_GRACE;
 
-    SchedulerSession(String serverId, Path stateRoot, WorkspaceCatalog catalog, Clock clock,
-            Supplier<SchedulerSettings> settings, RunnerDirectory runners, SchedulerEvents events,
-            Supplier<HeartbeatTaskStore> stores, ExecutorService workers) {
+    SchedulerSession(
+            String serverId,
+            Path stateRoot,
+            WorkspaceCatalog catalog,
+            Clock clock,
+            Supplier<SchedulerSettings> settings,
+            RunnerDirectory runners,
+            SchedulerEvents events,
+            Supplier<HeartbeatTaskStore> stores,
+            ExecutorService workers) {
         this.serverId = serverId;
         this.stateRoot = stateRoot;
         this.catalog = catalog;
@@ -120,8 +128,11 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
                 // once per distinct failure, not once per poll
                 String message = String.valueOf(e.getMessage());
                 if (!message.equals(pollFailures.put(s.workspaceId(), message))) {
-                    LOG.warn("Heartbeat scheduler of workspace {} (server {}) failed to poll: {}", s.workspaceId(),
-                            serverId, message);
+                    LOG.warn(
+                            "Heartbeat scheduler of workspace {} (server {}) failed to poll: {}",
+                            s.workspaceId(),
+                            serverId,
+                            message);
                 }
             }
         }
@@ -143,8 +154,11 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         try {
             snapshot = catalog.read(stateRoot);
         } catch (RuntimeException e) {
-            LOG.warn("Heartbeat schedulers of server {}: cannot read the workspace catalog of {}: {}", serverId,
-                    stateRoot, e.getMessage());
+            LOG.warn(
+                    "Heartbeat schedulers of server {}: cannot read the workspace catalog of {}: {}",
+                    serverId,
+                    stateRoot,
+                    e.getMessage());
             return;
         }
         Map<String, WorkspaceDescriptor> wanted = new HashMap<>();
@@ -170,12 +184,15 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
                 // its key was set or cleared: the tasks under the new key are other tasks; a scheduler for them
                 // takes over, and this one finishes its runs
                 retire(w.id());
-                LOG.info("Heartbeat scheduler of workspace {} on server {} moves to the workspace key {}", w.id(),
-                        serverId, key);
+                LOG.info(
+                        "Heartbeat scheduler of workspace {} on server {} moves to the workspace key {}",
+                        w.id(),
+                        serverId,
+                        key);
             }
         }
-        SchedulerContext ctx = new SchedulerContext(serverId, clock, settings, runners, events, slots, workers,
-                this::wake);
+        SchedulerContext ctx =
+                new SchedulerContext(serverId, clock, settings, runners, events, slots, workers, this::wake);
         for (WorkspaceDescriptor w : wanted.values()) {
             schedulers.computeIfAbsent(w.id(), id -> {
                 WorkspaceTaskStore tasks = store.workspace(TaskWorkspaces.of(w));
@@ -184,7 +201,10 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
                 }
                 WorkspaceScheduler s = new WorkspaceScheduler(ctx, tasks);
                 events.post(HeartbeatEvents.SCHEDULER_STARTED, workspaceProps(id));
-                LOG.info("Heartbeat scheduler started for workspace {} ({}) on server {}", id, w.workspaceRoot(),
+                LOG.info(
+                        "Heartbeat scheduler started for workspace {} ({}) on server {}",
+                        id,
+                        w.workspaceRoot(),
                         serverId);
                 return s;
             });
@@ -192,8 +212,10 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         for (String id : new HashSet<>(schedulers.keySet())) {
             if (!wanted.containsKey(id)) {
                 retire(id);
-                LOG.info("Heartbeat scheduler of workspace {} on server {} stops: the workspace left the catalog",
-                        id, serverId);
+                LOG.info(
+                        "Heartbeat scheduler of workspace {} on server {} stops: the workspace left the catalog",
+                        id,
+                        serverId);
             }
         }
         wake();
@@ -252,7 +274,9 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(cfg.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Heartbeat scheduler of server {}: runs still going after {} ms; interrupting them", serverId,
+                LOG.warn(
+                        "Heartbeat scheduler of server {}: runs still going after {} ms; interrupting them",
+                        serverId,
                         cfg.stopTimeout().toMillis());
                 // Interrupt the runners only (not shutdownNow): a worker that is writing an outcome
                 // must not be interrupted, or the file channel would close under it.

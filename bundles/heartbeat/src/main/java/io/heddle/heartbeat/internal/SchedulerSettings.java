@@ -29,8 +29,16 @@ record SchedulerSettings(
         Duration rescanInterval) {
 
     static SchedulerSettings defaults() {
-        return new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        return new SchedulerSettings(
+                Duration.ofSeconds(1),
+                4,
+                50,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofHours(1),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
     }
 
     SchedulerSettings {

@@ -35,8 +35,7 @@ final class TaskCodec {
 
     static final int VERSION = 1;
 
-    private TaskCodec() {
-    }
+    private TaskCodec() {}
 
     // --- tasks ---
 
@@ -48,14 +47,36 @@ final class TaskCodec {
     }
 
     /** The members of a task file this version reads; every other member is kept as an extra field. */
-    private static final Set<String> TASK_FIELDS = Set.of("version", "id", "name", "task", "enabled",
-            "continuationMode", "runner", "runnerConfig", "schedule", "state", "createdAt", "updatedAt");
+    private static final Set<String> TASK_FIELDS = Set.of(
+            "version",
+            "id",
+            "name",
+            "task",
+            "enabled",
+            "continuationMode",
+            "runner",
+            "runnerConfig",
+            "schedule",
+            "state",
+            "createdAt",
+            "updatedAt");
+
     private static final Set<String> SCHEDULE_FIELDS = Set.of("intervalMs", "nextRunAt");
-    private static final Set<String> STATE_FIELDS = Set.of("status", "progress", "runAt", "result", "error",
-            "updatedAt", "needs", "message", "failures", "lastRunId", "runRequestedAt", "lastError");
+    private static final Set<String> STATE_FIELDS = Set.of(
+            "status",
+            "progress",
+            "runAt",
+            "result",
+            "error",
+            "updatedAt",
+            "needs",
+            "message",
+            "failures",
+            "lastRunId",
+            "runRequestedAt",
+            "lastError");
     /** The state members the reference's older files may hold at the top level, without a {@code state} object. */
-    private static final Set<String> TOP_LEVEL_STATE_FIELDS = Set.of("status", "progress", "runAt", "result",
-            "error");
+    private static final Set<String> TOP_LEVEL_STATE_FIELDS = Set.of("status", "progress", "runAt", "result", "error");
 
     /** The interval of a task file that names none (or none readable). */
     static final long DEFAULT_INTERVAL_MS = 3_600_000L;
@@ -103,7 +124,8 @@ final class TaskCodec {
         }
         keepUnknown(extra, "schedule", schedule, SCHEDULE_FIELDS);
         Boolean enabled = bool(m, "enabled");
-        ContinuationMode mode = ContinuationMode.fromWireName(string(m, "continuationMode")).orElse(ContinuationMode.OPERATOR);
+        ContinuationMode mode =
+                ContinuationMode.fromWireName(string(m, "continuationMode")).orElse(ContinuationMode.OPERATOR);
         Map<String, Object> runnerConfig = object(m.get("runnerConfig"));
         Map<String, Object> s = object(m.get("state"));
         Instant createdAt = instant(m, "createdAt");
@@ -120,13 +142,24 @@ final class TaskCodec {
         } else {
             state = HeartbeatTaskState.created(createdAt);
         }
-        return Optional.of(new HeartbeatTask(fileId, string(m, "name"), task == null ? "" : task,
-                enabled == null || enabled, mode, runner == null ? HeartbeatTask.AGENT_RUNNER : runner, runnerConfig,
-                new HeartbeatSchedule(interval, nextRunAt), state, createdAt, instant(m, "updatedAt"), extra));
+        return Optional.of(new HeartbeatTask(
+                fileId,
+                string(m, "name"),
+                task == null ? "" : task,
+                enabled == null || enabled,
+                mode,
+                runner == null ? HeartbeatTask.AGENT_RUNNER : runner,
+                runnerConfig,
+                new HeartbeatSchedule(interval, nextRunAt),
+                state,
+                createdAt,
+                instant(m, "updatedAt"),
+                extra));
     }
 
     /** Puts the members of {@code object} outside {@code known} into {@code extra} under {@code key}. */
-    private static void keepUnknown(Map<String, Object> extra, String key, Map<String, Object> object, Set<String> known) {
+    private static void keepUnknown(
+            Map<String, Object> extra, String key, Map<String, Object> object, Set<String> known) {
         if (object == null) {
             return;
         }
@@ -175,19 +208,30 @@ final class TaskCodec {
         }
     }
 
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,15})\\s*(ms|s|m|h|d|)");
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("(\\d{1,15})\\s*(ms|s|m|h|d|)");
 
     private static HeartbeatTaskState decodeState(Map<String, Object> s) {
-        HeartbeatTaskStatus status = HeartbeatTaskStatus.fromWireName(string(s, "status")).orElse(HeartbeatTaskStatus.IDLE);
+        HeartbeatTaskStatus status =
+                HeartbeatTaskStatus.fromWireName(string(s, "status")).orElse(HeartbeatTaskStatus.IDLE);
         Long failures = integer(s, "failures");
         String needs = text(s, "needs");
         if (status == HeartbeatTaskStatus.WAITING && needs == null) {
             needs = HeartbeatTaskState.NEEDS_RESUME; // the reference's paused task: runs again after a resume
         }
-        return new HeartbeatTaskState(status, string(s, "progress"), instant(s, "runAt"), string(s, "result"),
-                string(s, "error"), instant(s, "updatedAt"), needs, string(s, "message"),
-                failures == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, failures)), text(s, "lastRunId"),
-                instant(s, "runRequestedAt"), decodeError(object(s.get("lastError"))));
+        return new HeartbeatTaskState(
+                status,
+                string(s, "progress"),
+                instant(s, "runAt"),
+                string(s, "result"),
+                string(s, "error"),
+                instant(s, "updatedAt"),
+                needs,
+                string(s, "message"),
+                failures == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, failures)),
+                text(s, "lastRunId"),
+                instant(s, "runRequestedAt"),
+                decodeError(object(s.get("lastError"))));
     }
 
     private static HeartbeatTaskError decodeError(Map<String, Object> e) {
@@ -222,10 +266,21 @@ final class TaskCodec {
         if (status.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new HeartbeatRun(fileId, taskId, string(m, "workspaceId"), string(m, "serverId"),
-                string(m, "runner"), string(m, "trigger"), instant(m, "dueAt"), instant(m, "startedAt"),
-                instant(m, "finishedAt"), status.get(), HeartbeatDecision.fromWireName(string(m, "decision")).orElse(null),
-                string(m, "summary"), object(m.get("details")), string(m, "error")));
+        return Optional.of(new HeartbeatRun(
+                fileId,
+                taskId,
+                string(m, "workspaceId"),
+                string(m, "serverId"),
+                string(m, "runner"),
+                string(m, "trigger"),
+                instant(m, "dueAt"),
+                instant(m, "startedAt"),
+                instant(m, "finishedAt"),
+                status.get(),
+                HeartbeatDecision.fromWireName(string(m, "decision")).orElse(null),
+                string(m, "summary"),
+                object(m.get("details")),
+                string(m, "error")));
     }
 
     // --- leases ---
@@ -258,7 +313,7 @@ final class TaskCodec {
             return Optional.empty();
         }
         Long pid = integer(m, "pid");
-        return Optional.of(new TaskLease(taskId, owner, pid == null ? 0 : pid, text(m, "runId"),
-                instant(m, "acquiredAt"), expiresAt));
+        return Optional.of(new TaskLease(
+                taskId, owner, pid == null ? 0 : pid, text(m, "runId"), instant(m, "acquiredAt"), expiresAt));
     }
 }

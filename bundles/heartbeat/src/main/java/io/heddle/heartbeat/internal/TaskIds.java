@@ -18,8 +18,7 @@ final class TaskIds {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private TaskIds() {
-    }
+    private TaskIds() {}
 
     static boolean valid(String id) {
         return id != null && ID.matcher(id).matches();

@@ -34,8 +34,7 @@ final class TaskTransitions {
     static final String TRIGGER_SCHEDULE = "schedule";
     static final String TRIGGER_REQUEST = "request";
 
-    private TaskTransitions() {
-    }
+    private TaskTransitions() {}
 
     static boolean runnable(HeartbeatTask t) {
         if (!t.enabled()) {
@@ -104,8 +103,20 @@ final class TaskTransitions {
     /** The task as a run claims it. */
     static HeartbeatTask started(HeartbeatTask t, String runId, Instant now) {
         HeartbeatTaskState s = t.state();
-        return t.withState(new HeartbeatTaskState(HeartbeatTaskStatus.RUNNING, null, now, s.result(), s.error(), now,
-                null, null, s.failures(), runId, null, s.lastError())).withUpdatedAt(now);
+        return t.withState(new HeartbeatTaskState(
+                        HeartbeatTaskStatus.RUNNING,
+                        null,
+                        now,
+                        s.result(),
+                        s.error(),
+                        now,
+                        null,
+                        null,
+                        s.failures(),
+                        runId,
+                        null,
+                        s.lastError()))
+                .withUpdatedAt(now);
     }
 
     /** The task after its runner decided. */
@@ -116,31 +127,71 @@ final class TaskTransitions {
         HeartbeatTaskState next;
         switch (result.decision()) {
             case PAUSE:
-                next = new HeartbeatTaskState(HeartbeatTaskStatus.WAITING, null, s.runAt(), summary, null, now,
-                        HeartbeatTaskState.NEEDS_RESUME, "The runner paused the task; it runs again after a resume.", 0,
-                        s.lastRunId(), null);
+                next = new HeartbeatTaskState(
+                        HeartbeatTaskStatus.WAITING,
+                        null,
+                        s.runAt(),
+                        summary,
+                        null,
+                        now,
+                        HeartbeatTaskState.NEEDS_RESUME,
+                        "The runner paused the task; it runs again after a resume.",
+                        0,
+                        s.lastRunId(),
+                        null);
                 break;
             case COMPLETE:
-                next = new HeartbeatTaskState(HeartbeatTaskStatus.COMPLETE, null, s.runAt(), summary, null, now, null,
-                        "The runner declared the task complete; a resume starts it again.", 0, s.lastRunId(), null);
+                next = new HeartbeatTaskState(
+                        HeartbeatTaskStatus.COMPLETE,
+                        null,
+                        s.runAt(),
+                        summary,
+                        null,
+                        now,
+                        null,
+                        "The runner declared the task complete; a resume starts it again.",
+                        0,
+                        s.lastRunId(),
+                        null);
                 schedule = new HeartbeatSchedule(schedule.intervalMs(), null);
                 break;
             case ESCALATE:
-                next = new HeartbeatTaskState(HeartbeatTaskStatus.BLOCKED, null, s.runAt(), summary, null, now,
-                        HeartbeatTaskState.NEEDS_RESUME, "The runner escalated; the task waits for an operator resume.", 0,
-                        s.lastRunId(), null);
+                next = new HeartbeatTaskState(
+                        HeartbeatTaskStatus.BLOCKED,
+                        null,
+                        s.runAt(),
+                        summary,
+                        null,
+                        now,
+                        HeartbeatTaskState.NEEDS_RESUME,
+                        "The runner escalated; the task waits for an operator resume.",
+                        0,
+                        s.lastRunId(),
+                        null);
                 break;
             case CONTINUE:
             default:
-                next = new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(), summary, null, now, null, null,
-                        0, s.lastRunId(), null);
+                next = new HeartbeatTaskState(
+                        HeartbeatTaskStatus.IDLE,
+                        null,
+                        s.runAt(),
+                        summary,
+                        null,
+                        now,
+                        null,
+                        null,
+                        0,
+                        s.lastRunId(),
+                        null);
                 break;
         }
         if (result.decision() != HeartbeatDecision.COMPLETE) {
-            schedule = new HeartbeatSchedule(schedule.intervalMs(),
-                    nextSlot(schedule.nextRunAt(), schedule.intervalMs(), now));
+            schedule = new HeartbeatSchedule(
+                    schedule.intervalMs(), nextSlot(schedule.nextRunAt(), schedule.intervalMs(), now));
         }
-        return t.withState(next.withLastError(s.lastError())).withSchedule(schedule).withUpdatedAt(now);
+        return t.withState(next.withLastError(s.lastError()))
+                .withSchedule(schedule)
+                .withUpdatedAt(now);
     }
 
     /** The task after a failed run: retried after the backoff. */
@@ -148,9 +199,18 @@ final class TaskTransitions {
         HeartbeatTaskState s = t.state();
         int failures = s.failures() + 1;
         Duration wait = backoff(failures, base, max);
-        HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.FAILED, null, s.runAt(), s.result(), error,
-                now, null, "Failed " + failures + " time(s) in a row; retrying in " + wait.toMillis() + " ms.", failures,
-                s.lastRunId(), null);
+        HeartbeatTaskState next = new HeartbeatTaskState(
+                HeartbeatTaskStatus.FAILED,
+                null,
+                s.runAt(),
+                s.result(),
+                error,
+                now,
+                null,
+                "Failed " + failures + " time(s) in a row; retrying in " + wait.toMillis() + " ms.",
+                failures,
+                s.lastRunId(),
+                null);
         return t.withState(next.withLastError(s.lastError()))
                 .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), now.plus(wait)))
                 .withUpdatedAt(now);
@@ -162,8 +222,19 @@ final class TaskTransitions {
      */
     static HeartbeatTask interrupted(HeartbeatTask t, String why, Instant requestedAt, Instant now) {
         HeartbeatTaskState s = t.state();
-        HeartbeatTaskState next = new HeartbeatTaskState(HeartbeatTaskStatus.IDLE, null, s.runAt(), s.result(), why,
-                now, null, null, s.failures(), s.lastRunId(), requestedAt, s.lastError());
+        HeartbeatTaskState next = new HeartbeatTaskState(
+                HeartbeatTaskStatus.IDLE,
+                null,
+                s.runAt(),
+                s.result(),
+                why,
+                now,
+                null,
+                null,
+                s.failures(),
+                s.lastRunId(),
+                requestedAt,
+                s.lastError());
         return t.withState(next).withUpdatedAt(now);
     }
 
@@ -178,15 +249,26 @@ final class TaskTransitions {
             return t;
         }
         HeartbeatTaskState s = t.state();
-        HeartbeatTaskState shown = new HeartbeatTaskState(HeartbeatTaskStatus.WAITING, s.progress(), s.runAt(),
-                s.result(), s.error(), s.updatedAt(), HeartbeatTaskState.NEEDS_RUNNER, waitingMessage(t.runner()),
-                s.failures(), s.lastRunId(), s.runRequestedAt(), s.lastError());
+        HeartbeatTaskState shown = new HeartbeatTaskState(
+                HeartbeatTaskStatus.WAITING,
+                s.progress(),
+                s.runAt(),
+                s.result(),
+                s.error(),
+                s.updatedAt(),
+                HeartbeatTaskState.NEEDS_RUNNER,
+                waitingMessage(t.runner()),
+                s.failures(),
+                s.lastRunId(),
+                s.runRequestedAt(),
+                s.lastError());
         return t.withState(shown);
     }
 
     static String waitingMessage(String runner) {
         return "Waiting for a runner of kind '" + runner + "': no installed bundle provides a "
-                + "HeartbeatTaskRunner service with heddle.runner=" + runner + ". The task runs as soon as one appears.";
+                + "HeartbeatTaskRunner service with heddle.runner=" + runner
+                + ". The task runs as soon as one appears.";
     }
 
     static boolean waitingForRunner(HeartbeatTask t) {

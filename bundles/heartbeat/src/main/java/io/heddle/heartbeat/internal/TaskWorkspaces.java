@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A catalog workspace as the task store sees it. */
 final class TaskWorkspaces {
 
-    private TaskWorkspaces() {
-    }
+    private TaskWorkspaces() {}
 
     /**
      * The workspace with its key: the one set for it in the catalog, else {@link WorkspaceKeys}

@@ -25,15 +25,14 @@ final class WorkspaceKeys {
     private static final Pattern SECTION = Pattern.compile("^\\s*\\[.*]\\s*$");
     private static final Pattern URL = Pattern.compile("^\\s*url\\s*=\\s*(.+?)\\s*$");
     private static final Pattern SCP = Pattern.compile("^(?:[^@/]+@)?([^:/]+):(?!//)(.+)$");
-    private static final Pattern WITH_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?([^/:]+)(?::\\d+)?(/.*)?$");
+    private static final Pattern WITH_SCHEME =
+            Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?([^/:]+)(?::\\d+)?(/.*)?$");
 
-    private record Cached(long modified, String key) {
-    }
+    private record Cached(long modified, String key) {}
 
     private static final Map<Path, Cached> CACHE = new ConcurrentHashMap<>();
 
-    private WorkspaceKeys() {
-    }
+    private WorkspaceKeys() {}
 
     /** The key of the workspace folder {@code root}. */
     static String of(Path root) {
@@ -92,10 +91,13 @@ final class WorkspaceKeys {
                 // a worktree or submodule: "gitdir: <path>", whose commondir (if any) holds config
                 String line = Files.readString(git, StandardCharsets.UTF_8).strip();
                 if (line.startsWith("gitdir:")) {
-                    Path dir = folder.resolve(line.substring("gitdir:".length()).strip()).normalize();
+                    Path dir = folder.resolve(line.substring("gitdir:".length()).strip())
+                            .normalize();
                     Path common = dir.resolve("commondir");
                     if (Files.isRegularFile(common)) {
-                        dir = dir.resolve(Files.readString(common, StandardCharsets.UTF_8).strip()).normalize();
+                        dir = dir.resolve(Files.readString(common, StandardCharsets.UTF_8)
+                                        .strip())
+                                .normalize();
                     }
                     return exists(dir.resolve("config"));
                 }

@@ -58,12 +58,14 @@ final class WorkspaceScheduler {
     private volatile boolean retired;
     /** A store other servers write too (not the files): what they change is announced here. */
     private final boolean shared;
+
     private boolean readOnce;
 
     WorkspaceScheduler(SchedulerContext ctx, WorkspaceTaskStore store) {
         this.ctx = ctx;
         this.store = store;
-        this.events = new WorkspaceEvents(ctx.events(), ctx.serverId(), store.workspace().id());
+        this.events = new WorkspaceEvents(
+                ctx.events(), ctx.serverId(), store.workspace().id());
         this.cache = new TaskCache(store);
         this.errors = new PendingTaskErrors(store, events, ctx.clock());
         this.claims = new RunClaims(ctx, store, cache);
@@ -132,9 +134,10 @@ final class WorkspaceScheduler {
         }
         List<HeartbeatTask> tasks = cache.all();
         tasks.sort(Comparator.comparing((HeartbeatTask t) -> {
-            Instant due = TaskTransitions.dueAt(t);
-            return due == null ? Instant.MAX : due;
-        }).thenComparing(HeartbeatTask::id));
+                    Instant due = TaskTransitions.dueAt(t);
+                    return due == null ? Instant.MAX : due;
+                })
+                .thenComparing(HeartbeatTask::id));
         for (HeartbeatTask task : tasks) {
             if (active.containsKey(task.id())) {
                 continue;
@@ -194,11 +197,23 @@ final class WorkspaceScheduler {
             HeartbeatTask old = before.get(e.getKey());
             HeartbeatTask now = e.getValue();
             if (old == null) {
-                events.post(HeartbeatEvents.TASK_CREATED, now.id(), null, "name", now.name(), HeartbeatEvents.CHANGE,
+                events.post(
+                        HeartbeatEvents.TASK_CREATED,
+                        now.id(),
+                        null,
+                        "name",
+                        now.name(),
+                        HeartbeatEvents.CHANGE,
                         "stored");
             } else if (!old.equals(now)) {
-                events.post(HeartbeatEvents.TASK_UPDATED, now.id(), now.state().lastRunId(), HeartbeatEvents.CHANGE,
-                        "stored", "status", now.state().status().wireName());
+                events.post(
+                        HeartbeatEvents.TASK_UPDATED,
+                        now.id(),
+                        now.state().lastRunId(),
+                        HeartbeatEvents.CHANGE,
+                        "stored",
+                        "status",
+                        now.state().status().wireName());
             }
         }
         for (String id : before.keySet()) {
@@ -226,8 +241,16 @@ final class WorkspaceScheduler {
 
     private void launch(ActiveRun a, HeartbeatTaskRunner runner) {
         active.put(a.taskId(), a);
-        events.post(HeartbeatEvents.TASK_STARTED, a.taskId(), a.runId(), "runner", a.task.runner(),
-                "trigger", a.run.trigger(), "dueAt", JsonFields.format(a.run.dueAt()));
+        events.post(
+                HeartbeatEvents.TASK_STARTED,
+                a.taskId(),
+                a.runId(),
+                "runner",
+                a.task.runner(),
+                "trigger",
+                a.run.trigger(),
+                "dueAt",
+                JsonFields.format(a.run.dueAt()));
         try {
             ctx.workers().execute(() -> outcomes.execute(a, runner));
         } catch (RejectedExecutionException e) {

@@ -30,8 +30,17 @@ class CommandTaskRunnerTest {
     private final CommandTaskRunner runner = new CommandTaskRunner();
 
     private HeartbeatRunContext context(Map<String, Object> config) {
-        HeartbeatTask task = new HeartbeatTask("task-1", null, "run a command", true, null, "command", config,
-                new HeartbeatSchedule(60_000, null), HeartbeatTaskState.created(Instant.EPOCH), Instant.EPOCH,
+        HeartbeatTask task = new HeartbeatTask(
+                "task-1",
+                null,
+                "run a command",
+                true,
+                null,
+                "command",
+                config,
+                new HeartbeatSchedule(60_000, null),
+                HeartbeatTaskState.created(Instant.EPOCH),
+                Instant.EPOCH,
                 Instant.EPOCH);
         return new HeartbeatRunContext() {
             public String serverId() {
@@ -58,8 +67,7 @@ class CommandTaskRunnerTest {
                 return "run-1";
             }
 
-            public void progress(String message) {
-            }
+            public void progress(String message) {}
 
             public boolean cancelled() {
                 return false;
@@ -87,8 +95,7 @@ class CommandTaskRunnerTest {
 
     @Test
     void nonZeroExitEscalatesWithTheExitCodeAndStderr() throws Exception {
-        HeartbeatRunResult result = runner.run(context(Map.of("argv",
-                List.of("sh", "-c", "echo broken >&2; exit 3"))));
+        HeartbeatRunResult result = runner.run(context(Map.of("argv", List.of("sh", "-c", "echo broken >&2; exit 3"))));
 
         assertThat(result.decision()).isEqualTo(HeartbeatDecision.ESCALATE);
         assertThat(result.details()).containsEntry("exitCode", 3);
@@ -98,12 +105,20 @@ class CommandTaskRunnerTest {
 
     @Test
     void outputIsKeptAsA64KiBTail() throws Exception {
-        HeartbeatRunResult result = runner.run(context(Map.of("argv",
-                List.of("sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done"))));
+        HeartbeatRunResult result = runner.run(
+                context(
+                        Map.of(
+                                "argv",
+                                List.of(
+                                        "sh",
+                                        "-c",
+                                        "i=0; while [ $i -lt 3000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done"))));
 
         String tail = (String) result.details().get("stdoutTail");
         assertThat(tail.length()).isEqualTo(CommandTaskRunner.TAIL_BYTES);
-        assertThat(tail).endsWith("line-2999-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n").doesNotContain("line-0-");
+        assertThat(tail)
+                .endsWith("line-2999-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n")
+                .doesNotContain("line-0-");
         assertThat(result.details()).containsEntry("stdoutTruncated", true);
         assertThat((Long) result.details().get("stdoutBytes")).isGreaterThan(CommandTaskRunner.TAIL_BYTES);
     }
@@ -112,8 +127,8 @@ class CommandTaskRunnerTest {
     void timeoutKillsTheProcessAndItsDescendantsAndFailsTheRun() {
         AtomicReference<HeartbeatRunException> thrown = new AtomicReference<>();
         long started = System.nanoTime();
-        assertThatThrownBy(() -> runner.run(context(Map.of("argv",
-                List.of("sh", "-c", "sleep 60 & echo $!; wait"), "timeoutMs", 500))))
+        assertThatThrownBy(() -> runner.run(
+                        context(Map.of("argv", List.of("sh", "-c", "sleep 60 & echo $!; wait"), "timeoutMs", 500))))
                 .isInstanceOfSatisfying(HeartbeatRunException.class, thrown::set)
                 .hasMessageContaining("timed out after 500 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
@@ -121,29 +136,35 @@ class CommandTaskRunnerTest {
         Map<String, Object> details = thrown.get().details();
         assertThat(details).containsEntry("timedOut", true);
         long child = Long.parseLong(((String) details.get("stdoutTail")).trim());
-        Poll.until("the background child is killed",
+        Poll.until(
+                "the background child is killed",
                 () -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test
     void programThatCannotStartFailsTheRunAndNamesIt() {
         assertThatThrownBy(() -> runner.run(context(Map.of("argv", List.of("no-such-program-heddle")))))
-                .isInstanceOf(HeartbeatRunException.class).hasMessageContaining("no-such-program-heddle");
+                .isInstanceOf(HeartbeatRunException.class)
+                .hasMessageContaining("no-such-program-heddle");
     }
 
     @Test
     void validationNamesTheBadField() {
         assertThatThrownBy(() -> runner.validate(Map.of()))
-                .isInstanceOfSatisfying(HeartbeatTaskValidationException.class,
+                .isInstanceOfSatisfying(
+                        HeartbeatTaskValidationException.class,
                         e -> assertThat(e.field()).isEqualTo("runnerConfig.argv"));
         assertThatThrownBy(() -> runner.validate(Map.of("argv", List.of(""))))
-                .isInstanceOfSatisfying(HeartbeatTaskValidationException.class,
+                .isInstanceOfSatisfying(
+                        HeartbeatTaskValidationException.class,
                         e -> assertThat(e.field()).isEqualTo("runnerConfig.argv"));
         assertThatThrownBy(() -> runner.validate(Map.of("argv", List.of("git", 3L))))
-                .isInstanceOfSatisfying(HeartbeatTaskValidationException.class,
+                .isInstanceOfSatisfying(
+                        HeartbeatTaskValidationException.class,
                         e -> assertThat(e.getMessage()).contains("item 1"));
         assertThatThrownBy(() -> runner.validate(Map.of("argv", List.of("git"), "timeoutMs", 0L)))
-                .isInstanceOfSatisfying(HeartbeatTaskValidationException.class,
+                .isInstanceOfSatisfying(
+                        HeartbeatTaskValidationException.class,
                         e -> assertThat(e.field()).isEqualTo("runnerConfig.timeoutMs"));
         assertThatThrownBy(() -> runner.validate(Map.of("argv", List.of("git"), "timeoutMs", "soon")))
                 .isInstanceOf(HeartbeatTaskValidationException.class);

@@ -49,20 +49,45 @@ class FileWorkspaceTaskStoreTest {
     private Optional<TaskClaim> claim(String server, HeartbeatTask t) {
         Instant now = f.clock.instant();
         String runId = TaskIds.newRunId(now);
-        return store.claim(new ClaimRequest(t.id(), TaskTransitions.dueAt(t), server, runId, TTL),
+        return store.claim(
+                new ClaimRequest(t.id(), TaskTransitions.dueAt(t), server, runId, TTL),
                 fresh -> TaskTransitions.due(fresh, now) ? TaskTransitions.started(fresh, runId, now) : null);
     }
 
     private static HeartbeatRun started(TaskClaim c) {
-        return new HeartbeatRun(c.lease().runId(), c.lease().taskId(), "ws-test", c.lease().owner(), "script",
-                "schedule", c.lease().dueAt(), c.lease().acquiredAt(), null, HeartbeatRunStatus.RUNNING, null, null,
-                null, null);
+        return new HeartbeatRun(
+                c.lease().runId(),
+                c.lease().taskId(),
+                "ws-test",
+                c.lease().owner(),
+                "script",
+                "schedule",
+                c.lease().dueAt(),
+                c.lease().acquiredAt(),
+                null,
+                HeartbeatRunStatus.RUNNING,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static HeartbeatRun finished(TaskClaim c, Instant at) {
-        return new HeartbeatRun(c.lease().runId(), c.lease().taskId(), "ws-test", c.lease().owner(), "script",
-                "schedule", c.lease().dueAt(), c.lease().acquiredAt(), at, HeartbeatRunStatus.FINISHED, null, "done",
-                null, null);
+        return new HeartbeatRun(
+                c.lease().runId(),
+                c.lease().taskId(),
+                "ws-test",
+                c.lease().owner(),
+                "script",
+                "schedule",
+                c.lease().dueAt(),
+                c.lease().acquiredAt(),
+                at,
+                HeartbeatRunStatus.FINISHED,
+                null,
+                "done",
+                null,
+                null);
     }
 
     @Test
@@ -76,7 +101,10 @@ class FileWorkspaceTaskStoreTest {
         assertThat(a.lease().dueAt()).isEqualTo(t.schedule().nextRunAt());
         assertThat(a.lease().expiresAt()).isEqualTo(f.clock.instant().plus(TTL));
         assertThat(a.lease().fencingToken()).isEqualTo(f.clock.instant().toEpochMilli());
-        assertThat(f.store().readLease(t.id())).get().extracting(TaskLease::runId).isEqualTo(a.lease().runId());
+        assertThat(f.store().readLease(t.id()))
+                .get()
+                .extracting(TaskLease::runId)
+                .isEqualTo(a.lease().runId());
         assertThat(claim("server-b", t)).isEmpty();
         assertThat(claim("server-a", t)).isEmpty(); // running: not even its holder claims it twice
     }
@@ -100,14 +128,18 @@ class FileWorkspaceTaskStoreTest {
         store.started(a.lease(), started(a));
         f.clock.advance(Duration.ofSeconds(5));
 
-        Completion done = store.complete(a.lease(), finished(a, f.clock.instant()),
+        Completion done = store.complete(
+                a.lease(),
+                finished(a, f.clock.instant()),
                 task -> TaskTransitions.interrupted(task, null, null, f.clock.instant()));
 
         assertThat(done.result()).isEqualTo(Completion.Result.APPLIED);
         assertThat(done.runNotRecorded()).isNull();
         assertThat(done.task().state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
         assertThat(store.get(t.id()).orElseThrow().state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
-        assertThat(store.run(t.id(), a.lease().runId())).get().extracting(HeartbeatRun::status)
+        assertThat(store.run(t.id(), a.lease().runId()))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.FINISHED);
         assertThat(f.store().readLease(t.id())).isEmpty();
     }
@@ -118,7 +150,9 @@ class FileWorkspaceTaskStoreTest {
         TaskClaim a = claim("server-a", t).orElseThrow();
         f.clock.advance(TTL.plusSeconds(1)); // server-a stopped renewing
 
-        Optional<WorkspaceTaskStore.Recovered> recovered = store.recover(t.id(), "server-b",
+        Optional<WorkspaceTaskStore.Recovered> recovered = store.recover(
+                t.id(),
+                "server-b",
                 (task, lapsed, run) -> new WorkspaceTaskStore.Recovered(
                         TaskTransitions.interrupted(task, "gone: " + lapsed.owner(), null, f.clock.instant()), null));
         assertThat(recovered).isPresent();
@@ -126,15 +160,21 @@ class FileWorkspaceTaskStoreTest {
         assertThat(b.lease().fencingToken()).isGreaterThan(a.lease().fencingToken());
 
         assertThat(store.renew(a.lease(), TTL)).isEmpty(); // server-a learns it lost the task
-        Completion late = store.complete(a.lease(), finished(a, f.clock.instant()),
-                task -> { throw new AssertionError("a superseded outcome must not be applied"); });
+        Completion late = store.complete(a.lease(), finished(a, f.clock.instant()), task -> {
+            throw new AssertionError("a superseded outcome must not be applied");
+        });
 
         assertThat(late.result()).isEqualTo(Completion.Result.SUPERSEDED);
         assertThat(late.task().state().lastRunId()).isEqualTo(b.lease().runId());
         assertThat(store.get(t.id()).orElseThrow().state().status()).isEqualTo(HeartbeatTaskStatus.RUNNING);
-        assertThat(store.run(t.id(), a.lease().runId())).get().extracting(HeartbeatRun::status)
+        assertThat(store.run(t.id(), a.lease().runId()))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.SUPERSEDED);
-        assertThat(f.store().readLease(t.id())).get().extracting(TaskLease::owner).isEqualTo("server-b");
+        assertThat(f.store().readLease(t.id()))
+                .get()
+                .extracting(TaskLease::owner)
+                .isEqualTo("server-b");
     }
 
     @Test
@@ -147,7 +187,9 @@ class FileWorkspaceTaskStoreTest {
 
         assertThat(renewed.expiresAt()).isEqualTo(f.clock.instant().plus(TTL));
         assertThat(renewed.fencingToken()).isEqualTo(a.lease().fencingToken());
-        assertThat(f.store().readLease(t.id())).get().extracting(TaskLease::expiresAt)
+        assertThat(f.store().readLease(t.id()))
+                .get()
+                .extracting(TaskLease::expiresAt)
                 .isEqualTo(renewed.expiresAt());
     }
 
@@ -178,12 +220,14 @@ class FileWorkspaceTaskStoreTest {
 
         assertThat(done.result()).isEqualTo(Completion.Result.TASK_DELETED);
         assertThat(store.runs(t.id())).isEmpty();
-        assertThat(Files.exists(f.store().runFile(t.id(), a.lease().runId()).getParent())).isFalse();
+        assertThat(Files.exists(f.store().runFile(t.id(), a.lease().runId()).getParent()))
+                .isFalse();
     }
 
     @Test
     void anUpdateThatAnswersTheSameTaskWritesNothingAndCreateRefusesATakenId() {
-        HeartbeatTask t = store.get(f.create("script", Duration.ofMinutes(1)).id()).orElseThrow();
+        HeartbeatTask t =
+                store.get(f.create("script", Duration.ofMinutes(1)).id()).orElseThrow();
         String revision = store.revision();
 
         assertThat(store.update(t.id(), task -> task)).contains(t);
@@ -196,12 +240,19 @@ class FileWorkspaceTaskStoreTest {
     void listReadsAgainOnlyTheTaskFilesThatChanged() throws Exception {
         HeartbeatTask one = f.create("script", Duration.ofMinutes(1));
         HeartbeatTask two = f.create("script", Duration.ofMinutes(2));
-        HeartbeatTask firstOne = store.list().stream().filter(x -> x.id().equals(one.id())).findFirst().orElseThrow();
-        HeartbeatTask firstTwo = store.list().stream().filter(x -> x.id().equals(two.id())).findFirst().orElseThrow();
+        HeartbeatTask firstOne = store.list().stream()
+                .filter(x -> x.id().equals(one.id()))
+                .findFirst()
+                .orElseThrow();
+        HeartbeatTask firstTwo = store.list().stream()
+                .filter(x -> x.id().equals(two.id()))
+                .findFirst()
+                .orElseThrow();
 
         store.update(two.id(), task -> task.withUpdatedAt(task.updatedAt().plusSeconds(1)));
 
-        assertThat(store.list()).anySatisfy(x -> assertThat(x).isSameAs(firstOne))
+        assertThat(store.list())
+                .anySatisfy(x -> assertThat(x).isSameAs(firstOne))
                 .anySatisfy(x -> assertThat(x.id()).isEqualTo(two.id()))
                 .noneSatisfy(x -> assertThat(x).isSameAs(firstTwo));
     }

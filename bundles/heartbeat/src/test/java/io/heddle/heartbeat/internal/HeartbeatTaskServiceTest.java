@@ -36,7 +36,8 @@ class HeartbeatTaskServiceTest extends SchedulerFixtureTestBase {
 
     @Test
     void createdTaskIsStoredAndFirstDueOneIntervalLater() {
-        HeartbeatTask t = f.tasks.create(f.workspace, spec(60_000, "command", Map.of("argv", List.of("git", "status"))));
+        HeartbeatTask t =
+                f.tasks.create(f.workspace, spec(60_000, "command", Map.of("argv", List.of("git", "status"))));
 
         assertThat(f.tasks.list(f.workspace)).containsExactly(t);
         assertThat(t.schedule().nextRunAt()).isEqualTo(SchedulerFixture.T0.plusSeconds(60));
@@ -47,11 +48,15 @@ class HeartbeatTaskServiceTest extends SchedulerFixtureTestBase {
     void invalidInputNamesTheField() {
         assertThat(fieldOf(() -> f.tasks.create(f.workspace, spec(10, "command", Map.of("argv", List.of("ls"))))))
                 .isEqualTo("schedule.intervalMs");
-        assertThat(fieldOf(() -> f.tasks.create(f.workspace, spec(60_000, "no/slash", Map.of())))).isEqualTo("runner");
+        assertThat(fieldOf(() -> f.tasks.create(f.workspace, spec(60_000, "no/slash", Map.of()))))
+                .isEqualTo("runner");
         assertThat(fieldOf(() -> f.tasks.create(f.workspace, spec(60_000, "command", Map.of("argv", List.of())))))
                 .isEqualTo("runnerConfig.argv");
-        assertThat(fieldOf(() -> f.tasks.create(f.workspace, new HeartbeatTaskSpec(null, " ", true, null, 60_000,
-                "command", Map.of("argv", List.of("ls")))))).isEqualTo("task");
+        assertThat(fieldOf(() -> f.tasks.create(
+                        f.workspace,
+                        new HeartbeatTaskSpec(
+                                null, " ", true, null, 60_000, "command", Map.of("argv", List.of("ls"))))))
+                .isEqualTo("task");
     }
 
     @Test
@@ -66,8 +71,8 @@ class HeartbeatTaskServiceTest extends SchedulerFixtureTestBase {
         HeartbeatTask t = f.tasks.create(f.workspace, spec(60_000, "command", Map.of("argv", List.of("ls"))));
         f.clock.advance(Duration.ofSeconds(10));
 
-        HeartbeatTask changed = f.tasks.update(f.workspace, t.id(),
-                new HeartbeatTaskPatch(null, null, null, null, 120_000L, null, null));
+        HeartbeatTask changed = f.tasks.update(
+                f.workspace, t.id(), new HeartbeatTaskPatch(null, null, null, null, 120_000L, null, null));
 
         assertThat(changed.schedule().nextRunAt()).isEqualTo(SchedulerFixture.T0.plusSeconds(130));
     }

@@ -33,8 +33,14 @@ class LiveRecordTickTest {
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-06-02T00:00:00Z"));
         // the records here carry no processStartedAt: they stand for servers whose endpoint answers
-        registry = new FileDaemonRegistry(home.resolve("daemon-registry.json"), clock, STALE_AFTER, new ProcessLiveness(),
-                (host, port) -> java.util.Optional.empty(), message -> { }, Duration.ofSeconds(10));
+        registry = new FileDaemonRegistry(
+                home.resolve("daemon-registry.json"),
+                clock,
+                STALE_AFTER,
+                new ProcessLiveness(),
+                (host, port) -> java.util.Optional.empty(),
+                message -> {},
+                Duration.ofSeconds(10));
         tick = new LiveRecordTick(clock);
     }
 
@@ -72,7 +78,9 @@ class LiveRecordTickTest {
             assertThat(result.outcome()).isEqualTo(LiveRecordTick.Outcome.STANDING_BY);
             assertThat(result.owner()).isFalse();
             assertThat(result.currentOwner().orElseThrow().serverId()).isEqualTo("chat-new");
-            assertThat(Files.readAllBytes(registry.path())).as("stand-by writes nothing").isEqualTo(before);
+            assertThat(Files.readAllBytes(registry.path()))
+                    .as("stand-by writes nothing")
+                    .isEqualTo(before);
         }
     }
 
@@ -105,8 +113,8 @@ class LiveRecordTickTest {
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor();
         Instant now = clock.instant();
-        registry.takeOver(new ServerRecord("chat-killed", ServerMode.EMBEDDED_CHAT, "127.0.0.1", 1, finished.pid(), null,
-                now, now));
+        registry.takeOver(new ServerRecord(
+                "chat-killed", ServerMode.EMBEDDED_CHAT, "127.0.0.1", 1, finished.pid(), null, now, now));
 
         LiveRecordTick.Result result = tick.run(registry, record("daemon-a"));
 

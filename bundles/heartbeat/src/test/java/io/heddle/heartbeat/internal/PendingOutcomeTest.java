@@ -63,7 +63,9 @@ class PendingOutcomeTest {
         assertThat(f.task(t.id()).state().status()).isEqualTo(HeartbeatTaskStatus.RUNNING);
         assertThat(a.activeRuns()).isOne(); // this server neither claims nor recovers the task meanwhile
         assertThat(a.pendingResults()).isOne();
-        assertThat(f.topics()).contains(HeartbeatEvents.TASK_STORE_FAILED).doesNotContain(HeartbeatEvents.TASK_FINISHED);
+        assertThat(f.topics())
+                .contains(HeartbeatEvents.TASK_STORE_FAILED)
+                .doesNotContain(HeartbeatEvents.TASK_FINISHED);
 
         f.clock.advance(Duration.ofSeconds(1));
         assertThatThrownBy(a::poll).isInstanceOf(UncheckedIOException.class); // the rest of the poll fails as before
@@ -78,12 +80,15 @@ class PendingOutcomeTest {
         assertThat(after.state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
         assertThat(after.state().result()).isEqualTo("ok");
         assertThat(after.state().lastError()).isNull(); // recorded after all: no failure is left in the task
-        assertThat(f.tasks.run(f.workspace, t.id(), runId)).get().extracting(HeartbeatRun::status)
+        assertThat(f.tasks.run(f.workspace, t.id(), runId))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.FINISHED);
         assertThat(a.activeRuns()).isZero();
         assertThat(a.pendingResults()).isZero();
-        assertThat(f.events).anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FINISHED)
-                && runId.equals(e.props().get(HeartbeatEvents.RUN_ID)));
+        assertThat(f.events)
+                .anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FINISHED)
+                        && runId.equals(e.props().get(HeartbeatEvents.RUN_ID)));
         assertThat(runner.runs()).isEqualTo(1); // the task was not run again
     }
 
@@ -127,7 +132,9 @@ class PendingOutcomeTest {
         store.down = false;
         a.poll();
 
-        assertThat(f.tasks.run(f.workspace, t.id(), runOfA)).get().extracting(HeartbeatRun::status)
+        assertThat(f.tasks.run(f.workspace, t.id(), runOfA))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.SUPERSEDED);
         assertThat(f.task(t.id())).isEqualTo(afterB);
         assertThat(a.activeRuns()).isZero();
@@ -148,7 +155,9 @@ class PendingOutcomeTest {
         f.clock.advance(Duration.ofSeconds(61));
         f.scheduler("server-b").poll(); // the lapsed lease is recovered by the next server
 
-        assertThat(f.tasks.run(f.workspace, t.id(), runId)).get().extracting(HeartbeatRun::status)
+        assertThat(f.tasks.run(f.workspace, t.id(), runId))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.INTERRUPTED);
         assertThat(runner.runs()).isEqualTo(2);
     }

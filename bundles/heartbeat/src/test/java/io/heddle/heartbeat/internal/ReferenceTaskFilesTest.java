@@ -133,7 +133,8 @@ class ReferenceTaskFilesTest extends SchedulerFixtureTestBase {
         f.scheduler("server-a").poll();
 
         assertThat(agent.runs()).isEqualTo(1);
-        Map<String, Object> after = JsonFields_object(Files.readAllBytes(f.store().taskFile("hb-1")));
+        Map<String, Object> after =
+                JsonFields_object(Files.readAllBytes(f.store().taskFile("hb-1")));
         assertThat(after.get("model")).isEqualTo("gpt-4.1");
     }
 

@@ -49,32 +49,53 @@ class RunOutcomesTest {
         heldA.runAll(); // server-a wakes up and finishes its run
 
         assertThat(runner.runs()).isEqualTo(2);
-        assertThat(f.tasks.run(f.workspace, t.id(), runOfA)).get().extracting(HeartbeatRun::status)
+        assertThat(f.tasks.run(f.workspace, t.id(), runOfA))
+                .get()
+                .extracting(HeartbeatRun::status)
                 .isEqualTo(HeartbeatRunStatus.SUPERSEDED);
         assertThat(f.task(t.id())).isEqualTo(afterB);
         assertThat(a.activeRuns()).isZero();
-        assertThat(f.events).anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FINISHED)
-                && runOfA.equals(e.props().get(HeartbeatEvents.RUN_ID))
-                && "idle".equals(e.props().get("status")));
+        assertThat(f.events)
+                .anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FINISHED)
+                        && runOfA.equals(e.props().get(HeartbeatEvents.RUN_ID))
+                        && "idle".equals(e.props().get("status")));
     }
 
     @Test
     void theRecoveryRuleInterruptsARunningRecordAndKeepsAnEndedOne() {
         HeartbeatTask created = f.create("script", MINUTE);
         Instant now = SchedulerFixture.T0.plus(MINUTE);
-        HeartbeatTask running = TaskTransitions.started(f.store().readTask(created.id()).orElseThrow(), "run-1", now);
+        HeartbeatTask running =
+                TaskTransitions.started(f.store().readTask(created.id()).orElseThrow(), "run-1", now);
         HeartbeatLease lapsed = new HeartbeatLease(created.id(), "run-1", "server-gone", 1L, now, now, now);
-        HeartbeatRun going = new HeartbeatRun("run-1", created.id(), "ws-test", "server-gone", "script", "request",
-                now.minusSeconds(5), now, null, HeartbeatRunStatus.RUNNING, null, null, Map.of(), null);
-        AbandonedRuns rule = new AbandonedRuns("server-b", f.fileStore.workspace(f.taskWorkspace()),
+        HeartbeatRun going = new HeartbeatRun(
+                "run-1",
+                created.id(),
+                "ws-test",
+                "server-gone",
+                "script",
+                "request",
+                now.minusSeconds(5),
+                now,
+                null,
+                HeartbeatRunStatus.RUNNING,
+                null,
+                null,
+                Map.of(),
+                null);
+        AbandonedRuns rule = new AbandonedRuns(
+                "server-b",
+                f.fileStore.workspace(f.taskWorkspace()),
                 new WorkspaceEvents(SchedulerEvents.NONE, "server-b", "ws-test"),
-                new TaskCache(f.fileStore.workspace(f.taskWorkspace())), Map.of());
+                new TaskCache(f.fileStore.workspace(f.taskWorkspace())),
+                Map.of());
 
         WorkspaceTaskStore.Recovered interrupted = rule.recovery(running, lapsed, going, now.plusSeconds(90));
         assertThat(interrupted.run().status()).isEqualTo(HeartbeatRunStatus.INTERRUPTED);
         assertThat(interrupted.run().error()).contains("server-gone", "run-1");
         assertThat(interrupted.task().state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
-        assertThat(interrupted.task().state().runRequestedAt()).isEqualTo(now.minusSeconds(5)); // a requested run asks again
+        assertThat(interrupted.task().state().runRequestedAt())
+                .isEqualTo(now.minusSeconds(5)); // a requested run asks again
 
         HeartbeatRun ended = RunOutcomes.ended(going, HeartbeatRunStatus.FINISHED, null, null, Map.of(), now);
         WorkspaceTaskStore.Recovered kept = rule.recovery(running, lapsed, ended, now.plusSeconds(90));

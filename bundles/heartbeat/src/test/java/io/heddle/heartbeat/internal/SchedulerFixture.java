@@ -28,8 +28,7 @@ final class SchedulerFixture {
 
     static final Instant T0 = Instant.parse("2026-06-02T00:00:00Z");
 
-    record Posted(String topic, Map<String, Object> props) {
-    }
+    record Posted(String topic, Map<String, Object> props) {}
 
     /** Runs queued work only when the test says so, to hold runs "in progress". */
     static final class HeldExecutor implements Executor {
@@ -57,8 +56,15 @@ final class SchedulerFixture {
     final RunnerDirectory runners = new RunnerDirectory();
     final List<Posted> events = new CopyOnWriteArrayList<>();
     final List<Path[]> setAside = new CopyOnWriteArrayList<>();
-    SchedulerSettings settings = new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofSeconds(5),
-            Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1),
+    SchedulerSettings settings = new SchedulerSettings(
+            Duration.ofSeconds(1),
+            4,
+            50,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
             Duration.ofSeconds(60));
     final HeartbeatTaskService tasks;
     /** The default store, on this fixture's files. */
@@ -67,10 +73,16 @@ final class SchedulerFixture {
     SchedulerFixture(Path dir) throws IOException {
         workspaceRoot = java.nio.file.Files.createDirectories(dir.resolve("ws"));
         stateRoot = workspaceRoot.resolve(".heddle");
-        workspace = new WorkspaceDescriptor("ws-test", "ws", workspaceRoot.toString(), List.of(workspaceRoot.toString()),
-                stateRoot.toString(), T0, T0);
+        workspace = new WorkspaceDescriptor(
+                "ws-test",
+                "ws",
+                workspaceRoot.toString(),
+                List.of(workspaceRoot.toString()),
+                stateRoot.toString(),
+                T0,
+                T0);
         fileStore = new FileHeartbeatTaskStore(this::store, clock);
-        tasks = new HeartbeatTaskService(clock, () -> settings, runners, () -> fileStore, p -> { });
+        tasks = new HeartbeatTaskService(clock, () -> settings, runners, () -> fileStore, p -> {});
     }
 
     FileTaskStore store(Path stateRoot) {
@@ -98,9 +110,15 @@ final class SchedulerFixture {
 
     /** The server-wide parts of a scheduler, with events into {@link #events}. */
     SchedulerContext context(String serverId, Executor workers) {
-        return new SchedulerContext(serverId, clock, () -> settings, runners,
+        return new SchedulerContext(
+                serverId,
+                clock,
+                () -> settings,
+                runners,
                 (topic, props) -> events.add(new Posted(topic, Map.copyOf(props))),
-                new RunSlots(() -> settings.maxConcurrent()), workers, () -> { });
+                new RunSlots(() -> settings.maxConcurrent()),
+                workers,
+                () -> {});
     }
 
     WorkspaceScheduler scheduler(String serverId, Executor workers) {
@@ -112,8 +130,10 @@ final class SchedulerFixture {
     }
 
     HeartbeatTask create(String runner, Duration interval) {
-        return tasks.create(workspace, new HeartbeatTaskSpec("t", "do the thing", true, ContinuationMode.OPERATOR,
-                interval.toMillis(), runner, Map.of()));
+        return tasks.create(
+                workspace,
+                new HeartbeatTaskSpec(
+                        "t", "do the thing", true, ContinuationMode.OPERATOR, interval.toMillis(), runner, Map.of()));
     }
 
     HeartbeatTask task(String id) {

@@ -38,7 +38,7 @@ class SchedulerSessionTest {
     @BeforeEach
     void setUp() throws Exception {
         f = new SchedulerFixture(dir);
-        catalog = new FileWorkspaceCatalog(f.clock, message -> { });
+        catalog = new FileWorkspaceCatalog(f.clock, message -> {});
         catalog.ensure(f.workspaceRoot, f.stateRoot);
         workers = Executors.newFixedThreadPool(2);
     }
@@ -49,9 +49,16 @@ class SchedulerSessionTest {
     }
 
     private SchedulerSession session(String serverId) {
-        return new SchedulerSession(serverId, f.stateRoot, catalog, f.clock, () -> f.settings, f.runners,
+        return new SchedulerSession(
+                serverId,
+                f.stateRoot,
+                catalog,
+                f.clock,
+                () -> f.settings,
+                f.runners,
                 (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, java.util.Map.copyOf(props))),
-                () -> f.fileStore, workers);
+                () -> f.fileStore,
+                workers);
     }
 
     /** The workspace the fixture's tasks live in, as the catalog names it. */
@@ -66,10 +73,12 @@ class SchedulerSessionTest {
         assertThat(session.workspaceIds()).hasSize(1);
 
         Path second = Files.createDirectories(dir.resolve("second"));
-        String secondId = catalog.create(f.stateRoot, second, "second", ".heddle").id();
+        String secondId =
+                catalog.create(f.stateRoot, second, "second", ".heddle").id();
         session.sync();
         assertThat(session.workspaceIds()).hasSize(2).contains(secondId);
-        assertThat(f.topics().stream().filter(HeartbeatEvents.SCHEDULER_STARTED::equals)).hasSize(2);
+        assertThat(f.topics().stream().filter(HeartbeatEvents.SCHEDULER_STARTED::equals))
+                .hasSize(2);
 
         // the second workspace leaves the catalog
         Path catalogFile = f.stateRoot.resolve(WorkspaceCatalog.CATALOG_FILE);
@@ -81,8 +90,9 @@ class SchedulerSessionTest {
         session.tick();
 
         assertThat(session.workspaceIds()).hasSize(1).doesNotContain(secondId);
-        assertThat(f.events).anyMatch(e -> e.topic().equals(HeartbeatEvents.SCHEDULER_STOPPED)
-                && secondId.equals(e.props().get(HeartbeatEvents.WORKSPACE_ID)));
+        assertThat(f.events)
+                .anyMatch(e -> e.topic().equals(HeartbeatEvents.SCHEDULER_STOPPED)
+                        && secondId.equals(e.props().get(HeartbeatEvents.WORKSPACE_ID)));
         session.stop();
     }
 
@@ -122,18 +132,31 @@ class SchedulerSessionTest {
 
     @Test
     void stopInterruptsARunThatOutlastsTheTimeoutAndRecordsItAsInterrupted() throws Exception {
-        f.settings = new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofMillis(50), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        f.settings = new SchedulerSettings(
+                Duration.ofSeconds(1),
+                4,
+                50,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
         CountDownLatch started = new CountDownLatch(1);
         // honours interrupts the way the SPI asks: by throwing InterruptedException
-        f.runners.add("script", new io.heddle.api.heartbeat.HeartbeatTaskRunner() {
-            @Override
-            public HeartbeatRunResult run(io.heddle.api.heartbeat.HeartbeatRunContext c) throws InterruptedException {
-                started.countDown();
-                new CountDownLatch(1).await(); // forever, until interrupted
-                return null;
-            }
-        }, 0, 1);
+        f.runners.add(
+                "script",
+                new io.heddle.api.heartbeat.HeartbeatTaskRunner() {
+                    @Override
+                    public HeartbeatRunResult run(io.heddle.api.heartbeat.HeartbeatRunContext c)
+                            throws InterruptedException {
+                        started.countDown();
+                        new CountDownLatch(1).await(); // forever, until interrupted
+                        return null;
+                    }
+                },
+                0,
+                1);
         HeartbeatTask t = f.tasks.create(catalogWorkspace(), spec("script"));
         SchedulerSession session = session("server-a");
         session.sync();
@@ -148,16 +171,27 @@ class SchedulerSessionTest {
         assertThat(run.error()).contains("server-a stopped");
         HeartbeatTask after = f.tasks.get(catalogWorkspace(), t.id()).orElseThrow();
         assertThat(after.state().status()).isEqualTo(HeartbeatTaskStatus.IDLE);
-        assertThat(after.state().runRequestedAt()).as("the interrupted run-now is asked for again").isNotNull();
+        assertThat(after.state().runRequestedAt())
+                .as("the interrupted run-now is asked for again")
+                .isNotNull();
         assertThat(f.store().readLease(t.id())).isEmpty();
-        assertThat(f.events).anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FAILED)
-                && Boolean.TRUE.equals(e.props().get("interrupted")));
+        assertThat(f.events)
+                .anyMatch(e -> e.topic().equals(HeartbeatEvents.TASK_FAILED)
+                        && Boolean.TRUE.equals(e.props().get("interrupted")));
     }
 
     @Test
     void stopRecordsARunnerThatIgnoresInterruptsAsInterruptedAndIgnoresItsLateAnswer() throws Exception {
-        f.settings = new SchedulerSettings(Duration.ofSeconds(1), 4, 50, Duration.ofMillis(50), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        f.settings = new SchedulerSettings(
+                Duration.ofSeconds(1),
+                4,
+                50,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean letGo = new AtomicBoolean();
         SchedulerFixture.ScriptedRunner runner = f.install("script");
@@ -188,6 +222,7 @@ class SchedulerSessionTest {
     }
 
     private static io.heddle.api.heartbeat.HeartbeatTaskSpec spec(String runner) {
-        return new io.heddle.api.heartbeat.HeartbeatTaskSpec("t", "do it", true, null, 60_000, runner, java.util.Map.of());
+        return new io.heddle.api.heartbeat.HeartbeatTaskSpec(
+                "t", "do it", true, null, 60_000, runner, java.util.Map.of());
     }
 }

@@ -34,27 +34,38 @@ class SharedStoreEventsTest {
     }
 
     private List<SchedulerFixture.Posted> stored(String topic) {
-        return eventsOfB.stream().filter(e -> e.topic().equals(topic) && "stored".equals(e.props().get("change")))
+        return eventsOfB.stream()
+                .filter(e ->
+                        e.topic().equals(topic) && "stored".equals(e.props().get("change")))
                 .toList();
     }
 
     @Test
     void whatAnotherServerChangesInTheSharedStoreIsAnnouncedAtTheNextPoll() {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
-        WorkspaceScheduler a = new WorkspaceScheduler(f.context("server-a", Runnable::run),
-                new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
+        WorkspaceScheduler a = new WorkspaceScheduler(
+                f.context("server-a", Runnable::run), new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
         // server b has no runner of the kind: it only watches
-        WorkspaceScheduler b = new WorkspaceScheduler(new SchedulerContext("server-b", f.clock, () -> f.settings,
-                new RunnerDirectory(), (topic, props) -> eventsOfB.add(new SchedulerFixture.Posted(topic,
-                        Map.copyOf(props))), new RunSlots(() -> 4), Runnable::run, () -> { }),
+        WorkspaceScheduler b = new WorkspaceScheduler(
+                new SchedulerContext(
+                        "server-b",
+                        f.clock,
+                        () -> f.settings,
+                        new RunnerDirectory(),
+                        (topic, props) -> eventsOfB.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                        new RunSlots(() -> 4),
+                        Runnable::run,
+                        () -> {}),
                 new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
         b.poll(); // its first read announces nothing
 
         HeartbeatTask t = f.create("script", MINUTE);
         f.clock.advance(Duration.ofSeconds(1));
         b.poll();
-        assertThat(stored(HeartbeatEvents.TASK_CREATED)).singleElement()
-                .satisfies(e -> assertThat(e.props()).containsEntry(HeartbeatEvents.TASK_ID, t.id())
+        assertThat(stored(HeartbeatEvents.TASK_CREATED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.props())
+                        .containsEntry(HeartbeatEvents.TASK_ID, t.id())
                         .containsEntry(HeartbeatEvents.SERVER_ID, "server-b")
                         .containsEntry(HeartbeatEvents.WORKSPACE_ID, "ws-test"));
 
@@ -63,17 +74,23 @@ class SharedStoreEventsTest {
         String runOfA = f.task(t.id()).state().lastRunId();
         assertThat(runner.runs()).isEqualTo(1);
         b.poll();
-        assertThat(stored(HeartbeatEvents.TASK_UPDATED)).last()
-                .satisfies(e -> assertThat(e.props()).containsEntry(HeartbeatEvents.TASK_ID, t.id())
-                        .containsEntry(HeartbeatEvents.RUN_ID, runOfA).containsEntry("status", "idle"));
+        assertThat(stored(HeartbeatEvents.TASK_UPDATED))
+                .last()
+                .satisfies(e -> assertThat(e.props())
+                        .containsEntry(HeartbeatEvents.TASK_ID, t.id())
+                        .containsEntry(HeartbeatEvents.RUN_ID, runOfA)
+                        .containsEntry("status", "idle"));
 
         int updates = stored(HeartbeatEvents.TASK_UPDATED).size();
         b.poll();
-        assertThat(stored(HeartbeatEvents.TASK_UPDATED)).as("nothing changed: nothing announced").hasSize(updates);
+        assertThat(stored(HeartbeatEvents.TASK_UPDATED))
+                .as("nothing changed: nothing announced")
+                .hasSize(updates);
 
         f.tasks.delete(f.workspace, t.id());
         b.poll();
-        assertThat(stored(HeartbeatEvents.TASK_DELETED)).singleElement()
+        assertThat(stored(HeartbeatEvents.TASK_DELETED))
+                .singleElement()
                 .satisfies(e -> assertThat(e.props()).containsEntry(HeartbeatEvents.TASK_ID, t.id()));
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,20 +46,22 @@ class StoreFailureTest {
     }
 
     private FileTaskStore failingAwareStore() {
-        return new FileTaskStore(f.stateRoot, f.clock, new FileTaskStore.CorruptFileListener() {
-            @Override
-            public void setAside(Path file, Path movedTo) {
-            }
+        return new FileTaskStore(
+                f.stateRoot,
+                f.clock,
+                new FileTaskStore.CorruptFileListener() {
+                    @Override
+                    public void setAside(Path file, Path movedTo) {}
 
-            @Override
-            public void cannotSetAside(Path file, IOException cause) {
-            }
-        }, storeHealth);
+                    @Override
+                    public void cannotSetAside(Path file, IOException cause) {}
+                },
+                storeHealth);
     }
 
     private WorkspaceScheduler scheduler(FileTaskStore store) {
-        return new WorkspaceScheduler(f.context("server-a", Runnable::run),
-                new FileWorkspaceTaskStore(f.taskWorkspace(), store, f.clock));
+        return new WorkspaceScheduler(
+                f.context("server-a", Runnable::run), new FileWorkspaceTaskStore(f.taskWorkspace(), store, f.clock));
     }
 
     @Test
@@ -75,10 +76,14 @@ class StoreFailureTest {
 
         scheduler.poll(); // the run happens; neither its start nor its end can be recorded
         assertThat(runner.runs()).isEqualTo(1);
-        assertThat(health).first().asString().startsWith("unwritable: Cannot write the run " + runs)
+        assertThat(health)
+                .first()
+                .asString()
+                .startsWith("unwritable: Cannot write the run " + runs)
                 .endsWith(": File exists");
         List<SchedulerFixture.Posted> failed = f.events.stream()
-                .filter(e -> e.topic().equals(HeartbeatEvents.TASK_STORE_FAILED)).toList();
+                .filter(e -> e.topic().equals(HeartbeatEvents.TASK_STORE_FAILED))
+                .toList();
         assertThat(failed).hasSize(1);
         assertThat((String) failed.get(0).props().get("error")).contains("File exists");
 
@@ -90,7 +95,8 @@ class StoreFailureTest {
         assertThat(after.state().lastError().message()).contains("Could not record", runs.toString(), "File exists");
         assertThat(after.state().lastError().at()).isEqualTo(SchedulerFixture.T0.plus(Duration.ofMinutes(1)));
         assertThat(health).last().isEqualTo("writable"); // a task write succeeded since
-        assertThat(f.events.stream().filter(e -> e.topic().equals(HeartbeatEvents.TASK_STORE_FAILED))).hasSize(1);
+        assertThat(f.events.stream().filter(e -> e.topic().equals(HeartbeatEvents.TASK_STORE_FAILED)))
+                .hasSize(1);
 
         Files.delete(runs); // the runs can be recorded again: the next run is, and the last error stays with its time
         f.clock.advance(Duration.ofMinutes(1));
@@ -98,7 +104,8 @@ class StoreFailureTest {
 
         assertThat(runner.runs()).isEqualTo(2);
         assertThat(f.store().readRuns(t.id())).hasSize(1);
-        assertThat(f.store().readTask(t.id()).orElseThrow().state().lastError()).isEqualTo(after.state().lastError());
+        assertThat(f.store().readTask(t.id()).orElseThrow().state().lastError())
+                .isEqualTo(after.state().lastError());
     }
 
     @Test
@@ -107,10 +114,13 @@ class StoreFailureTest {
         Files.writeString(blocker, "a file where a folder should be");
         Path folder = blocker.resolve("heartbeat");
 
-        assertThat(storeHealth.failed(folder, "Cannot write x: Not a directory")).isTrue();
-        assertThat(storeHealth.failed(folder, "Cannot write y: Not a directory")).isFalse();
+        assertThat(storeHealth.failed(folder, "Cannot write x: Not a directory"))
+                .isTrue();
+        assertThat(storeHealth.failed(folder, "Cannot write y: Not a directory"))
+                .isFalse();
         assertThat(storeHealth.probeNow()).isZero();
-        assertThat(storeHealth.problems()).singleElement()
+        assertThat(storeHealth.problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("Cannot write y: Not a directory"));
 
         Files.delete(blocker);

@@ -49,11 +49,12 @@ class TaskExportImportTest {
 
             @Override
             public WorkspaceTaskStore workspace(TaskWorkspace w) {
-                return f.fileStore.workspace(new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
+                return f.fileStore.workspace(
+                        new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
             }
         };
         inUse.set(f.fileStore);
-        service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> { });
+        service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
     }
 
     /** The document as the CLI writes it to a file and reads it back. */
@@ -67,8 +68,11 @@ class TaskExportImportTest {
     void fileTasksMovedIntoAnotherStoreAndBackAreExactAndTheFilesAreKept() throws Exception {
         HeartbeatTask a = f.create("script", Duration.ofMinutes(1));
         f.create("script", Duration.ofMinutes(5));
-        service.update(f.workspace, a.id(), new io.heddle.api.heartbeat.HeartbeatTaskPatch("renamed", null, false, null,
-                null, null, null)); // not only fresh tasks: a changed one
+        service.update(
+                f.workspace,
+                a.id(),
+                new io.heddle.api.heartbeat.HeartbeatTaskPatch(
+                        "renamed", null, false, null, null, null, null)); // not only fresh tasks: a changed one
         inUse.set(shared); // the shared store takes over; the files wait
         Map<String, Object> fromFiles = service.exportTasks(f.workspace, true);
         assertThat(fromFiles).containsEntry("format", "heddle-tasks").containsEntry("version", 1);
@@ -102,8 +106,10 @@ class TaskExportImportTest {
         tasks.add(other);
 
         assertThatThrownBy(() -> service.importTasks(f.workspace, doc, false, false))
-                .isInstanceOf(HeartbeatTaskConflictException.class).hasMessageContaining(a.id())
-                .hasMessageContaining("nothing was imported").hasMessageContaining("--rename");
+                .isInstanceOf(HeartbeatTaskConflictException.class)
+                .hasMessageContaining(a.id())
+                .hasMessageContaining("nothing was imported")
+                .hasMessageContaining("--rename");
         assertThat(service.list(f.workspace)).extracting(HeartbeatTask::id).containsExactlyInAnyOrder(a.id(), b.id());
 
         Map<String, String> stored = service.importTasks(f.workspace, doc, false, true);
@@ -118,11 +124,16 @@ class TaskExportImportTest {
     @Test
     void aDocumentThatIsNotAnExportIsRefusedNamingTheField() {
         assertThatThrownBy(() -> service.importTasks(f.workspace, Map.of("tasks", List.of()), false, false))
-                .isInstanceOf(HeartbeatTaskValidationException.class).hasMessageContaining("heddle task export");
-        assertThatThrownBy(() -> service.importTasks(f.workspace, Map.of("format", "heddle-tasks", "version", 1,
-                "tasks", List.of(Map.of("id", "../x"))), false, false))
                 .isInstanceOf(HeartbeatTaskValidationException.class)
-                .satisfies(e -> assertThat(((HeartbeatTaskValidationException) e).field()).isEqualTo("tasks[0].id"));
+                .hasMessageContaining("heddle task export");
+        assertThatThrownBy(() -> service.importTasks(
+                        f.workspace,
+                        Map.of("format", "heddle-tasks", "version", 1, "tasks", List.of(Map.of("id", "../x"))),
+                        false,
+                        false))
+                .isInstanceOf(HeartbeatTaskValidationException.class)
+                .satisfies(e -> assertThat(((HeartbeatTaskValidationException) e).field())
+                        .isEqualTo("tasks[0].id"));
         assertThat(service.list(f.workspace)).isEmpty();
     }
 }

@@ -9,8 +9,8 @@ import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.heartbeat.store.TaskWorkspace;
 import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceCatalog;
-import io.heddle.workspaces.internal.FileWorkspaceCatalog;
 import io.heddle.itest.support.Poll;
+import io.heddle.workspaces.internal.FileWorkspaceCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class TaskStoreSelectionTest {
     @BeforeEach
     void setUp() throws Exception {
         f = new SchedulerFixture(dir);
-        catalog = new FileWorkspaceCatalog(f.clock, message -> { });
+        catalog = new FileWorkspaceCatalog(f.clock, message -> {});
         catalog.ensure(f.workspaceRoot, f.stateRoot);
     }
 
@@ -51,8 +51,8 @@ class TaskStoreSelectionTest {
 
             @Override
             public WorkspaceTaskStore workspace(TaskWorkspace w) {
-                return f.fileStore.workspace(new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(),
-                        folder.resolve(w.key())));
+                return f.fileStore.workspace(
+                        new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
             }
         };
     }
@@ -63,30 +63,55 @@ class TaskStoreSelectionTest {
         HeartbeatTask inFiles = f.create("script", Duration.ofMinutes(1));
         HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
-        HeartbeatTaskService service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get,
-                p -> { });
-        SchedulerSession session = new SchedulerSession("server-a", f.stateRoot, catalog, f.clock, () -> f.settings,
-                f.runners, (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
-                inUse::get, java.util.concurrent.Executors.newSingleThreadExecutor());
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
+        SchedulerSession session = new SchedulerSession(
+                "server-a",
+                f.stateRoot,
+                catalog,
+                f.clock,
+                () -> f.settings,
+                f.runners,
+                (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                inUse::get,
+                java.util.concurrent.Executors.newSingleThreadExecutor());
         try {
             session.sync();
             inUse.set(shared);
             session.sync();
             var workspace = catalog.read(f.stateRoot).workspaces().get(0);
-            HeartbeatTask inShared = service.create(workspace, new io.heddle.api.heartbeat.HeartbeatTaskSpec("s",
-                    "shared work", true, null, Duration.ofMinutes(1).toMillis(), "script", Map.of()));
+            HeartbeatTask inShared = service.create(
+                    workspace,
+                    new io.heddle.api.heartbeat.HeartbeatTaskSpec(
+                            "s",
+                            "shared work",
+                            true,
+                            null,
+                            Duration.ofMinutes(1).toMillis(),
+                            "script",
+                            Map.of()));
 
             f.clock.advance(Duration.ofMinutes(1));
             session.tick();
-            Poll.until("the shared task's run is recorded", () -> !service.runs(workspace, inShared.id()).isEmpty()
-                    && service.get(workspace, inShared.id()).orElseThrow().state().status() == HeartbeatTaskStatus.IDLE);
+            Poll.until(
+                    "the shared task's run is recorded",
+                    () -> !service.runs(workspace, inShared.id()).isEmpty()
+                            && service.get(workspace, inShared.id())
+                                            .orElseThrow()
+                                            .state()
+                                            .status()
+                                    == HeartbeatTaskStatus.IDLE);
 
             assertThat(runner.runs()).isEqualTo(1);
             assertThat(service.list(workspace)).extracting(HeartbeatTask::id).containsExactly(inShared.id());
             assertThat(f.store().readTask(inFiles.id())).contains(inFiles); // due too, but not run and not touched
             assertThat(f.store().readRuns(inFiles.id())).isEmpty();
-            assertThat(Files.exists(dir.resolve("shared").resolve("ws").resolve("heartbeat").resolve("tasks")
-                    .resolve(inShared.id() + ".json"))).isTrue();
+            assertThat(Files.exists(dir.resolve("shared")
+                            .resolve("ws")
+                            .resolve("heartbeat")
+                            .resolve("tasks")
+                            .resolve(inShared.id() + ".json")))
+                    .isTrue();
         } finally {
             session.stop();
         }
@@ -98,8 +123,8 @@ class TaskStoreSelectionTest {
         f.create("script", Duration.ofMinutes(2));
         HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
-        HeartbeatTaskService service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get,
-                p -> { });
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
 
         assertThat(service.store().kind()).isEqualTo("file");
         assertThat(service.fileTasksWaiting(f.workspace)).isZero(); // the files are the store: they run
@@ -116,24 +141,31 @@ class TaskStoreSelectionTest {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
         HeartbeatTaskStore files = elsewhere(Files.createDirectories(dir.resolve("shared"))); // a folder per key
         HeartbeatTaskStore shared = new HeartbeatTaskStore() { // not file-backed as the scheduler sees it
-            @Override
-            public TaskStoreDescription describe() {
-                return files.describe();
-            }
+                    @Override
+                    public TaskStoreDescription describe() {
+                        return files.describe();
+                    }
 
-            @Override
-            public WorkspaceTaskStore workspace(TaskWorkspace w) {
-                return new OutageTaskStore(files.workspace(w));
-            }
-        };
+                    @Override
+                    public WorkspaceTaskStore workspace(TaskWorkspace w) {
+                        return new OutageTaskStore(files.workspace(w));
+                    }
+                };
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(shared);
-        HeartbeatTaskService service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get,
-                p -> { });
-        SchedulerSession session = new SchedulerSession("server-a", f.stateRoot, catalog, f.clock, () -> f.settings,
-                f.runners, (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
-                inUse::get, java.util.concurrent.Executors.newSingleThreadExecutor());
-        var spec = new io.heddle.api.heartbeat.HeartbeatTaskSpec("s", "keyed work", true, null,
-                Duration.ofMinutes(1).toMillis(), "script", Map.of());
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
+        SchedulerSession session = new SchedulerSession(
+                "server-a",
+                f.stateRoot,
+                catalog,
+                f.clock,
+                () -> f.settings,
+                f.runners,
+                (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                inUse::get,
+                java.util.concurrent.Executors.newSingleThreadExecutor());
+        var spec = new io.heddle.api.heartbeat.HeartbeatTaskSpec(
+                "s", "keyed work", true, null, Duration.ofMinutes(1).toMillis(), "script", Map.of());
         try {
             session.sync();
             var derived = catalog.read(f.stateRoot).workspaces().get(0);
@@ -147,15 +179,29 @@ class TaskStoreSelectionTest {
 
             f.clock.advance(Duration.ofMinutes(1));
             session.tick();
-            Poll.until("the task under the set key ran", () -> !service.runs(keyed, underSet.id()).isEmpty()
-                    && service.get(keyed, underSet.id()).orElseThrow().state().status() == HeartbeatTaskStatus.IDLE);
+            Poll.until(
+                    "the task under the set key ran",
+                    () -> !service.runs(keyed, underSet.id()).isEmpty()
+                            && service.get(keyed, underSet.id())
+                                            .orElseThrow()
+                                            .state()
+                                            .status()
+                                    == HeartbeatTaskStatus.IDLE);
         } finally {
             session.stop();
         }
         assertThat(runner.runs()).isEqualTo(1); // the task under the old key is not this workspace's any more
-        var derivedAgain = new io.heddle.api.workspace.WorkspaceDescriptor(catalog.read(f.stateRoot).workspaces().get(0)
-                .id(), "ws", f.workspaceRoot.toString(), java.util.List.of(), f.stateRoot.toString(),
-                SchedulerFixture.T0, SchedulerFixture.T0);
-        assertThat(service.list(derivedAgain)).singleElement().extracting(t -> t.state().lastRunId()).isNull();
+        var derivedAgain = new io.heddle.api.workspace.WorkspaceDescriptor(
+                catalog.read(f.stateRoot).workspaces().get(0).id(),
+                "ws",
+                f.workspaceRoot.toString(),
+                java.util.List.of(),
+                f.stateRoot.toString(),
+                SchedulerFixture.T0,
+                SchedulerFixture.T0);
+        assertThat(service.list(derivedAgain))
+                .singleElement()
+                .extracting(t -> t.state().lastRunId())
+                .isNull();
     }
 }

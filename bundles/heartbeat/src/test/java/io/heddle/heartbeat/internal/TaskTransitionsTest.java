@@ -15,11 +15,20 @@ class TaskTransitionsTest {
 
     private static final Instant T0 = Instant.parse("2026-06-02T00:00:00Z");
 
-    private static HeartbeatTask task(boolean enabled, HeartbeatTaskStatus status, String needs, Instant nextRunAt,
-            Instant requestedAt) {
-        return new HeartbeatTask("task-1", null, "x", enabled, null, "command", Map.of(),
+    private static HeartbeatTask task(
+            boolean enabled, HeartbeatTaskStatus status, String needs, Instant nextRunAt, Instant requestedAt) {
+        return new HeartbeatTask(
+                "task-1",
+                null,
+                "x",
+                enabled,
+                null,
+                "command",
+                Map.of(),
                 new HeartbeatSchedule(60_000, nextRunAt),
-                new HeartbeatTaskState(status, null, null, null, null, T0, needs, null, 0, null, requestedAt), T0, T0);
+                new HeartbeatTaskState(status, null, null, null, null, T0, needs, null, 0, null, requestedAt),
+                T0,
+                T0);
     }
 
     @Test
@@ -42,20 +51,28 @@ class TaskTransitionsTest {
     @Test
     void onlyIdleFailedOrRunnerWaitingEnabledTasksAreEverDue() {
         Instant slot = T0;
-        assertThat(TaskTransitions.dueAt(task(false, HeartbeatTaskStatus.IDLE, null, slot, null))).isNull();
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.FAILED, null, slot, null))).isEqualTo(slot);
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.WAITING, "runner", slot, null))).isEqualTo(slot);
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.WAITING, "resume", slot, slot))).isNull();
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.BLOCKED, "resume", slot, slot))).isNull();
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.COMPLETE, null, slot, slot))).isNull();
-        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.RUNNING, null, slot, slot))).isNull();
+        assertThat(TaskTransitions.dueAt(task(false, HeartbeatTaskStatus.IDLE, null, slot, null)))
+                .isNull();
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.FAILED, null, slot, null)))
+                .isEqualTo(slot);
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.WAITING, "runner", slot, null)))
+                .isEqualTo(slot);
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.WAITING, "resume", slot, slot)))
+                .isNull();
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.BLOCKED, "resume", slot, slot)))
+                .isNull();
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.COMPLETE, null, slot, slot)))
+                .isNull();
+        assertThat(TaskTransitions.dueAt(task(true, HeartbeatTaskStatus.RUNNING, null, slot, slot)))
+                .isNull();
     }
 
     @Test
     void nextSlotSkipsEveryMissedSlotAndKeepsThePhase() {
         assertThat(TaskTransitions.nextSlot(T0, 60_000, T0.plusSeconds(1))).isEqualTo(T0.plusSeconds(60));
         assertThat(TaskTransitions.nextSlot(T0, 60_000, T0.plusSeconds(60))).isEqualTo(T0.plusSeconds(120));
-        assertThat(TaskTransitions.nextSlot(T0, 60_000, T0.plus(Duration.ofHours(5)).plusSeconds(7)))
+        assertThat(TaskTransitions.nextSlot(
+                        T0, 60_000, T0.plus(Duration.ofHours(5)).plusSeconds(7)))
                 .isEqualTo(T0.plus(Duration.ofHours(5)).plusSeconds(60));
         // a requested run before the slot leaves the slot alone
         assertThat(TaskTransitions.nextSlot(T0.plusSeconds(600), 60_000, T0)).isEqualTo(T0.plusSeconds(600));

@@ -50,8 +50,9 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         assertThat(run.decision()).isEqualTo(HeartbeatDecision.CONTINUE);
         assertThat(run.dueAt()).isEqualTo(T0.plus(MINUTE));
         assertThat(run.serverId()).isEqualTo("server-a");
-        assertThat(f.topics()).containsSubsequence(HeartbeatEvents.TASK_DUE, HeartbeatEvents.TASK_STARTED,
-                HeartbeatEvents.TASK_FINISHED);
+        assertThat(f.topics())
+                .containsSubsequence(
+                        HeartbeatEvents.TASK_DUE, HeartbeatEvents.TASK_STARTED, HeartbeatEvents.TASK_FINISHED);
     }
 
     @Test
@@ -92,7 +93,8 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         f.clock.advance(Duration.ofSeconds(1));
         s.poll();
         assertThat(runner.runs()).isEqualTo(2);
-        assertThat(f.task(t.id()).schedule().nextRunAt()).isEqualTo(f.clock.instant().plusSeconds(60));
+        assertThat(f.task(t.id()).schedule().nextRunAt())
+                .isEqualTo(f.clock.instant().plusSeconds(60));
 
         runner.failWith = null;
         f.clock.advance(Duration.ofSeconds(60));
@@ -136,7 +138,8 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         s.poll();
         assertThat(runner.runs()).isEqualTo(1);
         assertThatThrownBy(() -> f.tasks.runNow(f.workspace, t.id()))
-                .isInstanceOf(HeartbeatTaskConflictException.class).hasMessageContaining("resume");
+                .isInstanceOf(HeartbeatTaskConflictException.class)
+                .hasMessageContaining("resume");
 
         runner.answer = c -> HeartbeatRunResult.of(HeartbeatDecision.CONTINUE, "fine again");
         f.tasks.resume(f.workspace, t.id());
@@ -193,7 +196,8 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         HeartbeatTask t = f.create("script", MINUTE);
 
         assertThatThrownBy(() -> f.tasks.resume(f.workspace, t.id()))
-                .isInstanceOf(HeartbeatTaskConflictException.class).hasMessageContaining("nothing to resume");
+                .isInstanceOf(HeartbeatTaskConflictException.class)
+                .hasMessageContaining("nothing to resume");
     }
 
     @Test
@@ -219,8 +223,10 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
     void disabledTaskNeverRunsAndRefusesRunNow() {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
         HeartbeatTask t = f.create("script", MINUTE);
-        f.tasks.update(f.workspace, t.id(), new io.heddle.api.heartbeat.HeartbeatTaskPatch(null, null, false, null,
-                null, null, null));
+        f.tasks.update(
+                f.workspace,
+                t.id(),
+                new io.heddle.api.heartbeat.HeartbeatTaskPatch(null, null, false, null, null, null, null));
         WorkspaceScheduler s = f.scheduler("server-a");
 
         f.clock.advance(Duration.ofHours(1));
@@ -228,7 +234,8 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
 
         assertThat(runner.runs()).isZero();
         assertThatThrownBy(() -> f.tasks.runNow(f.workspace, t.id()))
-                .isInstanceOf(HeartbeatTaskConflictException.class).hasMessageContaining("disabled");
+                .isInstanceOf(HeartbeatTaskConflictException.class)
+                .hasMessageContaining("disabled");
     }
 
     @Test
@@ -294,7 +301,9 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         HeartbeatRun finished = f.tasks.runs(f.workspace, t.id()).get(0);
         // a power loss lost the task's new state: it reads "running" again, with no lease
         HeartbeatTask done = f.task(t.id());
-        f.store().writeTask(TaskTransitions.started(done, finished.id(), done.state().runAt()));
+        f.store()
+                .writeTask(TaskTransitions.started(
+                        done, finished.id(), done.state().runAt()));
 
         f.scheduler("server-b").poll();
 
@@ -338,8 +347,16 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         SchedulerFixture.HeldExecutor heldB = new SchedulerFixture.HeldExecutor();
         WorkspaceScheduler a = f.scheduler("server-a", heldA);
         WorkspaceScheduler b = f.scheduler("server-b", heldB);
-        f.settings = new SchedulerSettings(Duration.ofSeconds(1), 3, 50, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        f.settings = new SchedulerSettings(
+                Duration.ofSeconds(1),
+                3,
+                50,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
 
         f.clock.advance(MINUTE);
         a.poll(); // three slots: claims three
@@ -357,15 +374,26 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         for (HeartbeatTask t : f.tasks.list(f.workspace)) {
             assertThat(f.tasks.runs(f.workspace, t.id())).hasSize(1);
         }
-        assertThat(f.events.stream().filter(e -> e.topic().equals(HeartbeatEvents.TASK_STARTED))
-                .map(e -> e.props().get("serverId")).distinct()).containsExactlyInAnyOrder("server-a", "server-b");
+        assertThat(f.events.stream()
+                        .filter(e -> e.topic().equals(HeartbeatEvents.TASK_STARTED))
+                        .map(e -> e.props().get("serverId"))
+                        .distinct())
+                .containsExactlyInAnyOrder("server-a", "server-b");
     }
 
     @Test
     void historyIsPrunedToTheLimitOldestFirst() {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
-        f.settings = new SchedulerSettings(Duration.ofSeconds(1), 4, 3, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        f.settings = new SchedulerSettings(
+                Duration.ofSeconds(1),
+                4,
+                3,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
         HeartbeatTask t = f.create("script", MINUTE);
         WorkspaceScheduler s = f.scheduler("server-a");
 
@@ -376,8 +404,9 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
 
         assertThat(runner.runs()).isEqualTo(5);
         List<HeartbeatRun> kept = f.tasks.runs(f.workspace, t.id());
-        assertThat(kept).extracting(HeartbeatRun::id).containsExactlyElementsOf(
-                List.of(runner.runIds.get(4), runner.runIds.get(3), runner.runIds.get(2)));
+        assertThat(kept)
+                .extracting(HeartbeatRun::id)
+                .containsExactlyElementsOf(List.of(runner.runIds.get(4), runner.runIds.get(3), runner.runIds.get(2)));
     }
 
     @Test
@@ -414,7 +443,8 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         assertThat(waiting.state().status()).isEqualTo(HeartbeatTaskStatus.WAITING);
         assertThat(waiting.state().needs()).isEqualTo("runner");
         assertThat(waiting.state().message()).contains("'later-kind'");
-        assertThat(f.topics().stream().filter(HeartbeatEvents.TASK_WAITING::equals)).hasSize(1);
+        assertThat(f.topics().stream().filter(HeartbeatEvents.TASK_WAITING::equals))
+                .hasSize(1);
 
         SchedulerFixture.ScriptedRunner runner = f.install("later-kind");
         s.poll();
@@ -441,8 +471,16 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
     @Test
     void dueTaskBeyondTheFreeSlotsWaitsForASlot() {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
-        f.settings = new SchedulerSettings(Duration.ofSeconds(1), 1, 50, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        f.settings = new SchedulerSettings(
+                Duration.ofSeconds(1),
+                1,
+                50,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
         HeartbeatTask first = f.create("script", MINUTE);
         HeartbeatTask second = f.create("script", MINUTE);
         SchedulerFixture.HeldExecutor held = new SchedulerFixture.HeldExecutor();
@@ -451,8 +489,10 @@ class WorkspaceSchedulerTest extends SchedulerFixtureTestBase {
         f.clock.advance(MINUTE);
         s.poll();
         assertThat(held.queued).hasSize(1);
-        long running = Stream.of(first, second).map(t -> f.task(t.id()).state().status())
-                .filter(HeartbeatTaskStatus.RUNNING::equals).count();
+        long running = Stream.of(first, second)
+                .map(t -> f.task(t.id()).state().status())
+                .filter(HeartbeatTaskStatus.RUNNING::equals)
+                .count();
         assertThat(running).isEqualTo(1); // the other is not marked running while it waits
 
         held.runAll();

@@ -22,7 +22,8 @@ public final class AdminShutdownServlet extends JsonApiServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, java.io.IOException {
         if (!method.equals("POST")) {
             throw HttpProblem.methodNotAllowed(method, "POST");

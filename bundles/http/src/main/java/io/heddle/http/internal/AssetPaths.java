@@ -20,8 +20,7 @@ final class AssetPaths {
     /** {@code /assets/} right after a quote or {@code url(}: an attribute, module specifier or CSS URL. */
     private static final Pattern ASSET_REFERENCE = Pattern.compile("([\"'(])/assets/");
 
-    private AssetPaths() {
-    }
+    private AssetPaths() {}
 
     /**
      * What a request asks for.
@@ -58,7 +57,8 @@ final class AssetPaths {
     /** {@code index.html} with each {@code /assets/} reference turned into {@code /assets/v-<version>/}. */
     static byte[] fingerprint(byte[] indexHtml, String version) {
         String html = new String(indexHtml, StandardCharsets.UTF_8);
-        String rewritten = ASSET_REFERENCE.matcher(html)
+        String rewritten = ASSET_REFERENCE
+                .matcher(html)
                 .replaceAll("$1/" + Matcher.quoteReplacement(ASSETS + VERSION_MARK + version) + "/");
         return rewritten.getBytes(StandardCharsets.UTF_8);
     }

@@ -50,7 +50,9 @@ public final class AssetServlet extends JsonApiServlet {
     static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
             + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile WebAssets webAssets;
 
@@ -58,7 +60,8 @@ public final class AssetServlet extends JsonApiServlet {
     private final transient AtomicReference<BundledAssetSite> bundled = new AtomicReference<>();
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
         String uri = request.getRequestURI();
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
@@ -110,14 +113,15 @@ public final class AssetServlet extends JsonApiServlet {
             }
             case DIRECTORY:
                 try {
-                    return new DirectoryAssetSite(assets.directory().orElseThrow().toRealPath());
+                    return new DirectoryAssetSite(
+                            assets.directory().orElseThrow().toRealPath());
                 } catch (IOException e) {
                     throw HttpProblem.notFound("This server's web UI folder is gone: " + e.getMessage());
                 }
             case NONE:
             default:
-                throw HttpProblem.notFound("This server serves no web UI (it was started with --no-assets)."
-                        + " The API is under /api/.");
+                throw HttpProblem.notFound(
+                        "This server serves no web UI (it was started with --no-assets)." + " The API is under /api/.");
         }
     }
 

@@ -23,8 +23,7 @@ final class BundledAssetSite implements AssetSite {
             source.read(path).ifPresent(bytes -> files.put(path, StaticFile.of(path, bytes)));
         }
         StaticFile raw = files.get(WebAssets.INDEX);
-        this.index = raw == null ? null
-                : StaticFile.of(WebAssets.INDEX, AssetPaths.fingerprint(raw.body(), version));
+        this.index = raw == null ? null : StaticFile.of(WebAssets.INDEX, AssetPaths.fingerprint(raw.body(), version));
     }
 
     /** Whether this site was built from {@code assets} (a new service instance means new files). */

@@ -33,10 +33,15 @@ final class DirectoryAssetSite implements AssetSite {
     public String version() {
         StringBuilder listing = new StringBuilder();
         try (Stream<Path> walk = Files.walk(root)) {
-            List<Path> files = walk.filter(Files::isRegularFile).limit(MAX_FILES).sorted().collect(Collectors.toList());
+            List<Path> files =
+                    walk.filter(Files::isRegularFile).limit(MAX_FILES).sorted().collect(Collectors.toList());
             for (Path file : files) {
-                listing.append(root.relativize(file)).append('\0').append(Files.size(file)).append('\0')
-                        .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                listing.append(root.relativize(file))
+                        .append('\0')
+                        .append(Files.size(file))
+                        .append('\0')
+                        .append(Files.getLastModifiedTime(file).toMillis())
+                        .append('\n');
             }
         } catch (IOException | UncheckedIOException e) {
             listing.append("unreadable:").append(e.getMessage());

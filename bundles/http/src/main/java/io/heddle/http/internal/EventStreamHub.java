@@ -86,8 +86,7 @@ final class EventStreamHub {
         abstract void dropped();
     }
 
-    private record Frame(long id, String serverId, byte[] bytes) {
-    }
+    private record Frame(long id, String serverId, byte[] bytes) {}
 
     private final int replayCapacity;
     private final Deque<Frame> replay = new ArrayDeque<>();
@@ -114,7 +113,9 @@ final class EventStreamHub {
         // topic and id first, then the properties by name, so a frame reads the same every time
         Map<String, Object> props = new java.util.TreeMap<>();
         for (Map.Entry<String, Object> e : properties.entrySet()) {
-            if (!e.getKey().startsWith("event.") && !e.getKey().equals("topic") && !e.getKey().equals("id")) {
+            if (!e.getKey().startsWith("event.")
+                    && !e.getKey().equals("topic")
+                    && !e.getKey().equals("id")) {
                 props.put(e.getKey(), jsonValue(e.getValue()));
             }
         }
@@ -128,7 +129,8 @@ final class EventStreamHub {
             data.put("topic", topic);
             data.put("id", id);
             data.putAll(props);
-            String frame = "id: " + id + "\nevent: " + eventName(topic) + "\ndata: " + JsonTree.writeCompact(data) + "\n\n";
+            String frame =
+                    "id: " + id + "\nevent: " + eventName(topic) + "\ndata: " + JsonTree.writeCompact(data) + "\n\n";
             Frame f = new Frame(id, serverId, frame.getBytes(StandardCharsets.UTF_8));
             replay.addLast(f);
             while (replay.size() > replayCapacity) {

@@ -24,11 +24,11 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * keep-alive comment every {@code keepAliveMs}: a client that went away is found by the next
  * event or keep-alive, and its queue is freed at that moment.
  */
-@Component(service = {Servlet.class, EventHandler.class}, configurationPid = EventStreamServlet.PID,
+@Component(
+        service = {Servlet.class, EventHandler.class},
+        configurationPid = EventStreamServlet.PID,
         property = EventConstants.EVENT_TOPIC + "=" + EventStreamHub.PREFIX + "*")
 @Designate(ocd = EventStreamServlet.Configuration.class)
 @HttpWhiteboardServletPattern("/api/events")
@@ -64,8 +66,9 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
 
     @ObjectClassDefinition(name = "Heddle event stream", description = "GET /api/events (Server-Sent Events).")
     @interface Configuration {
-        @AttributeDefinition(description = "Interval of the keep-alive comment sent to every client; a client that "
-                + "disconnected is noticed at the next write, so this bounds how long it is kept.")
+        @AttributeDefinition(
+                description = "Interval of the keep-alive comment sent to every client; a client that "
+                        + "disconnected is noticed at the next write, so this bounds how long it is kept.")
         long keepAliveMs() default 2_000L;
     }
 
@@ -89,8 +92,8 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
             keepAliveTask.cancel(false);
         }
         long every = Math.max(50, config.keepAliveMs());
-        keepAliveTask = keepAlive.scheduleWithFixedDelay(() -> hub.comment("keep-alive"), every, every,
-                TimeUnit.MILLISECONDS);
+        keepAliveTask =
+                keepAlive.scheduleWithFixedDelay(() -> hub.comment("keep-alive"), every, every, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
@@ -109,7 +112,8 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
     }
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
         if (!method.equals("GET")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
@@ -217,7 +221,9 @@ public final class EventStreamServlet extends JsonApiServlet implements EventHan
 
         @Override
         void dropped() {
-            LOG.debug("Event stream client of {} dropped (fell {} events behind, or the endpoint closed)", serverId(),
+            LOG.debug(
+                    "Event stream client of {} dropped (fell {} events behind, or the endpoint closed)",
+                    serverId(),
                     REPLAY_CAPACITY + CLIENT_BACKLOG);
             complete();
         }

@@ -34,15 +34,18 @@ public final class ExtensionsServlet extends JsonApiServlet {
     private transient volatile ExtensionCatalog catalog;
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
         ExtensionCatalog extensions = catalog;
         if (extensions == null) {
-            throw new HttpProblem(503, "not_ready", "The extensions folder is not being watched: the "
-                    + "io.heddle.extensions bundle is not active.");
+            throw new HttpProblem(
+                    503,
+                    "not_ready",
+                    "The extensions folder is not being watched: the " + "io.heddle.extensions bundle is not active.");
         }
         List<Object> list = new ArrayList<>();
         for (ExtensionStatus status : extensions.extensions()) {

@@ -39,8 +39,11 @@ public final class HealthServlet extends JsonApiServlet {
 
     private final transient List<HealthContributor> contributors = new CopyOnWriteArrayList<>();
 
-    @Reference(service = HealthContributor.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "removeContributor")
+    @Reference(
+            service = HealthContributor.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeContributor")
     void addContributor(HealthContributor contributor) {
         contributors.add(contributor);
     }
@@ -54,7 +57,8 @@ public final class HealthServlet extends JsonApiServlet {
     private transient volatile HeartbeatTasks heartbeatTasks;
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
@@ -65,8 +69,8 @@ public final class HealthServlet extends JsonApiServlet {
             try {
                 problems = c.problems();
             } catch (RuntimeException e) {
-                problems = List.of(new HealthProblem(c.getClass().getName(), null,
-                        "Could not tell its health: " + e, Instant.now()));
+                problems = List.of(new HealthProblem(
+                        c.getClass().getName(), null, "Could not tell its health: " + e, Instant.now()));
             }
             for (HealthProblem p : problems) {
                 if (reasons == null) {

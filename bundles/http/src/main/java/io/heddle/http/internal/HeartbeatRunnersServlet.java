@@ -36,8 +36,11 @@ public final class HeartbeatRunnersServlet extends JsonApiServlet {
 
     private final transient Map<ServiceReference<HeartbeatTaskRunner>, Boolean> runners = new ConcurrentHashMap<>();
 
-    @Reference(service = HeartbeatTaskRunner.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "removeRunner")
+    @Reference(
+            service = HeartbeatTaskRunner.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeRunner")
     void addRunner(ServiceReference<HeartbeatTaskRunner> reference) {
         runners.put(reference, Boolean.TRUE);
     }
@@ -47,7 +50,8 @@ public final class HeartbeatRunnersServlet extends JsonApiServlet {
     }
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");

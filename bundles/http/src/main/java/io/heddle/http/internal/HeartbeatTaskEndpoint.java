@@ -1,7 +1,5 @@
 package io.heddle.http.internal;
 
-import io.heddle.jsonhttp.internal.HttpProblem;
-import io.heddle.records.internal.RecordJson;
 import static io.heddle.storage.internal.JsonFields.object;
 
 import io.heddle.api.heartbeat.ContinuationMode;
@@ -13,6 +11,8 @@ import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.workspace.WorkspaceDescriptor;
+import io.heddle.jsonhttp.internal.HttpProblem;
+import io.heddle.records.internal.RecordJson;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -42,12 +42,17 @@ final class HeartbeatTaskEndpoint {
     private static final Set<String> CREATE_FIELDS =
             Set.of("name", "task", "enabled", "continuationMode", "schedule", "runner", "runnerConfig");
 
-    private HeartbeatTaskEndpoint() {
-    }
+    private HeartbeatTaskEndpoint() {}
 
     /** @param path the segments after {@code heartbeat}, e.g. {@code [tasks, task-1, runs]} */
-    static Object handle(HeartbeatTasks tasks, WorkspaceDescriptor workspace, String method, List<String> path,
-            HttpServletRequest request, HttpServletResponse response) throws HttpProblem, IOException {
+    static Object handle(
+            HeartbeatTasks tasks,
+            WorkspaceDescriptor workspace,
+            String method,
+            List<String> path,
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws HttpProblem, IOException {
         try {
             return route(tasks, workspace, method, path, request, response);
         } catch (HeartbeatTaskValidationException e) {
@@ -57,13 +62,22 @@ final class HeartbeatTaskEndpoint {
         } catch (NoSuchElementException e) {
             throw HttpProblem.notFound(e.getMessage());
         } catch (UncheckedIOException e) {
-            throw new HttpProblem(503, "storage_unavailable", "The heartbeat files of workspace " + workspace.id()
-                    + " cannot be used right now: " + e.getMessage());
+            throw new HttpProblem(
+                    503,
+                    "storage_unavailable",
+                    "The heartbeat files of workspace " + workspace.id() + " cannot be used right now: "
+                            + e.getMessage());
         }
     }
 
-    private static Object route(HeartbeatTasks tasks, WorkspaceDescriptor ws, String method, List<String> path,
-            HttpServletRequest request, HttpServletResponse response) throws HttpProblem, IOException {
+    private static Object route(
+            HeartbeatTasks tasks,
+            WorkspaceDescriptor ws,
+            String method,
+            List<String> path,
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws HttpProblem, IOException {
         if (path.size() == 1 && path.get(0).equals("export")) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 throw HttpProblem.methodNotAllowed(method, "GET");
@@ -79,8 +93,8 @@ final class HeartbeatTaskEndpoint {
             if (rename != null && !rename.equals("true") && !rename.equals("false")) {
                 throw HttpProblem.invalidField("rename", "must be true or false");
             }
-            Map<String, String> stored = tasks.importTasks(ws, JsonApiServlet.readObject(request), toFiles,
-                    "true".equals(rename));
+            Map<String, String> stored =
+                    tasks.importTasks(ws, JsonApiServlet.readObject(request), toFiles, "true".equals(rename));
             List<Object> imported = new ArrayList<>();
             stored.forEach((from, id) -> {
                 Map<String, Object> one = new LinkedHashMap<>();
@@ -157,8 +171,8 @@ final class HeartbeatTaskEndpoint {
                 return Map.of("runs", runs);
             }
             String runId = path.get(3);
-            return RecordJson.run(tasks.run(ws, taskId, runId).orElseThrow(() -> HttpProblem.notFound(
-                    "No run " + runId + " of heartbeat task " + taskId + ".")));
+            return RecordJson.run(tasks.run(ws, taskId, runId)
+                    .orElseThrow(() -> HttpProblem.notFound("No run " + runId + " of heartbeat task " + taskId + ".")));
         }
         throw HttpProblem.notFound("No such heartbeat resource: " + request.getRequestURI());
     }
@@ -173,8 +187,8 @@ final class HeartbeatTaskEndpoint {
         rejectUnknown(body);
         String task = optionalString(body, "task");
         if (task == null || task.isBlank()) {
-            throw HttpProblem.invalidField("task", "Field 'task' is required: a non-empty string that says what "
-                    + "the task is for.");
+            throw HttpProblem.invalidField(
+                    "task", "Field 'task' is required: a non-empty string that says what " + "the task is for.");
         }
         String runner = optionalString(body, "runner");
         if (runner == null || runner.isBlank()) {
@@ -182,12 +196,19 @@ final class HeartbeatTaskEndpoint {
         }
         Long interval = interval(body);
         if (interval == null) {
-            throw HttpProblem.invalidField("schedule", "Field 'schedule' is required: {\"intervalMs\": <milliseconds>}.");
+            throw HttpProblem.invalidField(
+                    "schedule", "Field 'schedule' is required: {\"intervalMs\": <milliseconds>}.");
         }
         Boolean enabled = optionalBoolean(body, "enabled");
         Map<String, Object> config = runnerConfig(body);
-        return new HeartbeatTaskSpec(optionalString(body, "name"), task, enabled == null || enabled,
-                continuationMode(body), interval, runner, config == null ? Map.of() : config);
+        return new HeartbeatTaskSpec(
+                optionalString(body, "name"),
+                task,
+                enabled == null || enabled,
+                continuationMode(body),
+                interval,
+                runner,
+                config == null ? Map.of() : config);
     }
 
     static HeartbeatTaskPatch patch(Map<String, Object> body) throws HttpProblem {
@@ -204,10 +225,17 @@ final class HeartbeatTaskEndpoint {
             throw HttpProblem.invalidField("enabled", "Field 'enabled' must be true or false.");
         }
         // "name": null (or "") clears the name
-        String name = body.containsKey("name") ? java.util.Objects.requireNonNullElse(optionalString(body, "name"), "")
+        String name = body.containsKey("name")
+                ? java.util.Objects.requireNonNullElse(optionalString(body, "name"), "")
                 : null;
-        HeartbeatTaskPatch patch = new HeartbeatTaskPatch(name, task, optionalBoolean(body, "enabled"),
-                continuationMode(body), interval(body), runner, runnerConfig(body));
+        HeartbeatTaskPatch patch = new HeartbeatTaskPatch(
+                name,
+                task,
+                optionalBoolean(body, "enabled"),
+                continuationMode(body),
+                interval(body),
+                runner,
+                runnerConfig(body));
         if (patch.isEmpty()) {
             throw HttpProblem.badRequest("The body changes nothing: send one or more of name, task, enabled, "
                     + "continuationMode, schedule, runner, runnerConfig.");
@@ -218,8 +246,10 @@ final class HeartbeatTaskEndpoint {
     private static void rejectUnknown(Map<String, Object> body) throws HttpProblem {
         for (String key : body.keySet()) {
             if (!CREATE_FIELDS.contains(key)) {
-                throw HttpProblem.invalidField(key, "Field '" + key + "' is not part of a task you can set; use "
-                        + "name, task, enabled, continuationMode, schedule, runner, runnerConfig.");
+                throw HttpProblem.invalidField(
+                        key,
+                        "Field '" + key + "' is not part of a task you can set; use "
+                                + "name, task, enabled, continuationMode, schedule, runner, runnerConfig.");
             }
         }
     }
@@ -245,8 +275,9 @@ final class HeartbeatTaskEndpoint {
         if (v == null) {
             return null;
         }
-        return ContinuationMode.fromWireName(v instanceof String ? (String) v : null).orElseThrow(() ->
-                HttpProblem.invalidField("continuationMode", "Field 'continuationMode' must be \"operator\" or \"agent\"."));
+        return ContinuationMode.fromWireName(v instanceof String ? (String) v : null)
+                .orElseThrow(() -> HttpProblem.invalidField(
+                        "continuationMode", "Field 'continuationMode' must be \"operator\" or \"agent\"."));
     }
 
     private static Long interval(Map<String, Object> body) throws HttpProblem {
@@ -255,18 +286,22 @@ final class HeartbeatTaskEndpoint {
         }
         Map<String, Object> schedule = object(body.get("schedule"));
         if (schedule == null) {
-            throw HttpProblem.invalidField("schedule", "Field 'schedule' must be an object: {\"intervalMs\": <milliseconds>}.");
+            throw HttpProblem.invalidField(
+                    "schedule", "Field 'schedule' must be an object: {\"intervalMs\": <milliseconds>}.");
         }
         for (String key : schedule.keySet()) {
             if (!key.equals("intervalMs")) {
-                throw HttpProblem.invalidField("schedule." + key, "Field 'schedule." + key + "' cannot be set; "
-                        + "a schedule is {\"intervalMs\": <milliseconds>}.");
+                throw HttpProblem.invalidField(
+                        "schedule." + key,
+                        "Field 'schedule." + key + "' cannot be set; "
+                                + "a schedule is {\"intervalMs\": <milliseconds>}.");
             }
         }
         Long interval = io.heddle.storage.internal.JsonFields.integer(schedule, "intervalMs");
         if (interval == null) {
-            throw HttpProblem.invalidField("schedule.intervalMs", "Field 'schedule.intervalMs' is required: a whole "
-                    + "number of milliseconds.");
+            throw HttpProblem.invalidField(
+                    "schedule.intervalMs",
+                    "Field 'schedule.intervalMs' is required: a whole " + "number of milliseconds.");
         }
         return interval;
     }

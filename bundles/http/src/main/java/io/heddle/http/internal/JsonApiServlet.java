@@ -16,7 +16,8 @@ abstract class JsonApiServlet extends JsonServlet {
 
     @Override
     protected String storageFailure(Exception failure) {
-        boolean store = failure instanceof WorkspaceCatalogException || failure instanceof RegistryException
+        boolean store = failure instanceof WorkspaceCatalogException
+                || failure instanceof RegistryException
                 || failure instanceof UncheckedIOException;
         return store ? failure.getMessage() : null;
     }

@@ -20,8 +20,7 @@ final class OpenApiDocument {
     /** The resource of this bundle that holds the contract. */
     static final String RESOURCE = "/openapi/openapi.json";
 
-    private OpenApiDocument() {
-    }
+    private OpenApiDocument() {}
 
     /** The contract as a fresh, mutable tree. */
     static Map<String, Object> core() {
@@ -58,8 +57,8 @@ final class OpenApiDocument {
         return skipped;
     }
 
-    private static void merge(Map<String, Object> target, Object members, String source, String kind,
-            List<String> skipped) {
+    private static void merge(
+            Map<String, Object> target, Object members, String source, String kind, List<String> skipped) {
         if (!(members instanceof Map)) {
             return;
         }

@@ -47,14 +47,16 @@ public final class OpenApiServlet extends JsonApiServlet {
     }
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
         Map<String, Object> document = OpenApiDocument.core();
         for (Bundle bundle : context.getBundles()) {
-            String resource = bundle.getState() == Bundle.ACTIVE ? bundle.getHeaders("").get(HEADER) : null;
+            String resource =
+                    bundle.getState() == Bundle.ACTIVE ? bundle.getHeaders("").get(HEADER) : null;
             if (resource != null && !resource.isBlank()) {
                 contribute(document, bundle, resource.trim());
             }

@@ -20,7 +20,8 @@ public final class RuntimeHostServlet extends JsonApiServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, java.io.IOException {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
@@ -63,9 +64,13 @@ public final class RuntimeHostServlet extends JsonApiServlet {
         } else {
             json.append(io.heddle.storage.internal.JsonTree.writeCompact(serverId));
         }
-        json.append(",\"lastSeenAt\":\"").append(JsonFields.format(live.server().lastSeenAt()))
-                .append("\",\"ageMs\":").append(live.age().toMillis())
-                .append(",\"fresh\":").append(live.fresh()).append("}}");
+        json.append(",\"lastSeenAt\":\"")
+                .append(JsonFields.format(live.server().lastSeenAt()))
+                .append("\",\"ageMs\":")
+                .append(live.age().toMillis())
+                .append(",\"fresh\":")
+                .append(live.fresh())
+                .append("}}");
         return json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -96,9 +101,11 @@ public final class RuntimeHostServlet extends JsonApiServlet {
             throw new IllegalStateException("unexpected runtime-host JSON: " + whenOwner);
         }
         String head = whenOwner.substring(0, whenOwner.length() - "true}".length());
-        return new byte[][] {head.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return new byte[][] {
+            head.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             "true".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "false".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+            "false".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        };
     }
 
     static Map<String, Object> describe(ServerHandle server) {

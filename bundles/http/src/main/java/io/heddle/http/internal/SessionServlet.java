@@ -27,13 +27,16 @@ public final class SessionServlet extends JsonApiServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw HttpProblem.methodNotAllowed(method, "GET");
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("signedIn", signedIn(request.getHeader("Authorization"), TokenCookie.presented(request), server.token()));
+        body.put(
+                "signedIn",
+                signedIn(request.getHeader("Authorization"), TokenCookie.presented(request), server.token()));
         return body;
     }
 
@@ -45,7 +48,8 @@ public final class SessionServlet extends JsonApiServlet {
         } else if (cookie != null) {
             presented = cookie;
         }
-        return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && MessageDigest.isEqual(
+                        presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 }

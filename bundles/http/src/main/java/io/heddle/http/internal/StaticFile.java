@@ -19,16 +19,26 @@ import java.util.Set;
 record StaticFile(String path, String contentType, byte[] body, byte[] gzip, String etag) implements StaticContent {
 
     private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html;charset=utf-8"), Map.entry("js", "text/javascript;charset=utf-8"),
-            Map.entry("mjs", "text/javascript;charset=utf-8"), Map.entry("css", "text/css;charset=utf-8"),
-            Map.entry("json", "application/json;charset=utf-8"), Map.entry("svg", "image/svg+xml"),
-            Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
-            Map.entry("gif", "image/gif"), Map.entry("ico", "image/x-icon"), Map.entry("webp", "image/webp"),
-            Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"), Map.entry("txt", "text/plain;charset=utf-8"),
-            Map.entry("map", "application/json;charset=utf-8"), Map.entry("wasm", "application/wasm"),
+            Map.entry("html", "text/html;charset=utf-8"),
+            Map.entry("js", "text/javascript;charset=utf-8"),
+            Map.entry("mjs", "text/javascript;charset=utf-8"),
+            Map.entry("css", "text/css;charset=utf-8"),
+            Map.entry("json", "application/json;charset=utf-8"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("txt", "text/plain;charset=utf-8"),
+            Map.entry("map", "application/json;charset=utf-8"),
+            Map.entry("wasm", "application/wasm"),
             Map.entry("webmanifest", "application/manifest+json;charset=utf-8"));
-    private static final Set<String> COMPRESSIBLE = Set.of("html", "js", "mjs", "css", "json", "svg", "txt", "map",
-            "webmanifest", "ico", "wasm");
+    private static final Set<String> COMPRESSIBLE =
+            Set.of("html", "js", "mjs", "css", "json", "svg", "txt", "map", "webmanifest", "ico", "wasm");
     /** Below this, gzip's own header costs more than it saves. */
     private static final int MIN_GZIP_BYTES = 256;
 
@@ -40,7 +50,11 @@ record StaticFile(String path, String contentType, byte[] body, byte[] gzip, Str
             byte[] zipped = StaticResponses.gzip(content);
             gzip = zipped.length < content.length ? zipped : null;
         }
-        return new StaticFile(path, TYPES.getOrDefault(ext, "application/octet-stream"), content, gzip,
+        return new StaticFile(
+                path,
+                TYPES.getOrDefault(ext, "application/octet-stream"),
+                content,
+                gzip,
                 StaticResponses.etagOf(content));
     }
 

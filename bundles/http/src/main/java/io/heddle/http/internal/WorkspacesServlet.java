@@ -59,7 +59,8 @@ public final class WorkspacesServlet extends JsonApiServlet {
     }
 
     @Override
-    protected Object handle(String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+    protected Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
             throws HttpProblem, IOException {
         String rest = request.getPathInfo();
         if (rest == null || rest.equals("/") || rest.isEmpty()) {
@@ -100,8 +101,13 @@ public final class WorkspacesServlet extends JsonApiServlet {
         throw HttpProblem.notFound("No such workspace resource: " + request.getRequestURI());
     }
 
-    private Object heartbeat(ServerHandle server, String[] segments, String method, HttpServletRequest request,
-            HttpServletResponse response) throws HttpProblem, IOException {
+    private Object heartbeat(
+            ServerHandle server,
+            String[] segments,
+            String method,
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws HttpProblem, IOException {
         String id = segments[0];
         WorkspaceDescriptor workspace = catalog.resolve(server.stateRoot(), id)
                 .orElseThrow(() -> HttpProblem.notFound("No workspace with id " + id + "."));
@@ -109,8 +115,8 @@ public final class WorkspacesServlet extends JsonApiServlet {
         if (tasks == null) {
             throw HttpProblem.notReady("The heartbeat task service is not running on this server.");
         }
-        return HeartbeatTaskEndpoint.handle(tasks, workspace, method,
-                Arrays.asList(segments).subList(2, segments.length), request, response);
+        return HeartbeatTaskEndpoint.handle(
+                tasks, workspace, method, Arrays.asList(segments).subList(2, segments.length), request, response);
     }
 
     private Map<String, Object> list(ServerHandle server) {
@@ -140,13 +146,16 @@ public final class WorkspacesServlet extends JsonApiServlet {
             throw HttpProblem.badRequest("Field 'workspaceRoot' is not a valid path: " + e.getMessage());
         }
         if (!path.isAbsolute() || !Files.isDirectory(path)) {
-            throw HttpProblem.badRequest("Field 'workspaceRoot' must be the absolute path of an existing folder: " + root);
+            throw HttpProblem.badRequest(
+                    "Field 'workspaceRoot' must be the absolute path of an existing folder: " + root);
         }
         Object name = body.get("name");
         if (name != null && !(name instanceof String)) {
             throw HttpProblem.badRequest("Field 'name' must be a string.");
         }
-        String stateDir = server.stateRoot().getFileName() == null ? ".heddle" : server.stateRoot().getFileName().toString();
+        String stateDir = server.stateRoot().getFileName() == null
+                ? ".heddle"
+                : server.stateRoot().getFileName().toString();
         WorkspaceDescriptor created = catalog.create(server.stateRoot(), path, (String) name, stateDir);
         registryOf(server).registerWorkspaces(List.of(created));
         return RecordJson.workspace(created);
@@ -157,8 +166,8 @@ public final class WorkspacesServlet extends JsonApiServlet {
         boolean hasName = body.containsKey("name");
         boolean hasKey = body.containsKey("workspaceKey");
         if (!hasName && !hasKey) {
-            throw HttpProblem.badRequest("Give 'name' (to rename) or 'workspaceKey' (to set the task store key; null"
-                    + " clears it).");
+            throw HttpProblem.badRequest(
+                    "Give 'name' (to rename) or 'workspaceKey' (to set the task store key; null" + " clears it).");
         }
         String name = text(body, "name");
         if (hasName && name == null) {
@@ -171,13 +180,16 @@ public final class WorkspacesServlet extends JsonApiServlet {
         String key = null;
         if (hasKey && rawKey != null) {
             if (!(rawKey instanceof String s) || s.isBlank()) {
-                throw HttpProblem.invalidField("workspaceKey", "Field 'workspaceKey' must be a non-empty string, or"
-                        + " null to derive the key from the folder again.");
+                throw HttpProblem.invalidField(
+                        "workspaceKey",
+                        "Field 'workspaceKey' must be a non-empty string, or"
+                                + " null to derive the key from the folder again.");
             }
             key = s.strip();
             if (key.length() > 200 || key.chars().anyMatch(Character::isISOControl)) {
-                throw HttpProblem.invalidField("workspaceKey", "Field 'workspaceKey' must be at most 200 characters,"
-                        + " without control characters.");
+                throw HttpProblem.invalidField(
+                        "workspaceKey",
+                        "Field 'workspaceKey' must be at most 200 characters," + " without control characters.");
             }
         }
         try {

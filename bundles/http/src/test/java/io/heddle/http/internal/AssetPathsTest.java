@@ -37,11 +37,16 @@ class AssetPathsTest {
                 + "<style>body{background:url(/assets/bg.svg)}</style>"
                 + "<p>Files live in /assets/ on disk; see https://example.org/assets/x</p>";
 
-        String out = new String(AssetPaths.fingerprint(html.getBytes(StandardCharsets.UTF_8), "abc123"),
-                StandardCharsets.UTF_8);
+        String out = new String(
+                AssetPaths.fingerprint(html.getBytes(StandardCharsets.UTF_8), "abc123"), StandardCharsets.UTF_8);
 
-        assertThat(out).contains("href=\"/assets/v-abc123/app.css\"", "src='/assets/v-abc123/app.js'",
-                "url(/assets/v-abc123/bg.svg)", "Files live in /assets/ on disk", "https://example.org/assets/x");
+        assertThat(out)
+                .contains(
+                        "href=\"/assets/v-abc123/app.css\"",
+                        "src='/assets/v-abc123/app.js'",
+                        "url(/assets/v-abc123/bg.svg)",
+                        "Files live in /assets/ on disk",
+                        "https://example.org/assets/x");
     }
 
     @Test
@@ -57,14 +62,17 @@ class AssetPathsTest {
         }
         assertThat(file.etag()).matches("\"[0-9a-f]{32}\"");
         assertThat(file.gzipEtag()).isNotEqualTo(file.etag()).endsWith("-gz\"");
-        assertThat(StaticFile.of("x.js", "export const x = 2;\n".repeat(100).getBytes(StandardCharsets.UTF_8)).etag())
+        assertThat(StaticFile.of("x.js", "export const x = 2;\n".repeat(100).getBytes(StandardCharsets.UTF_8))
+                        .etag())
                 .isNotEqualTo(file.etag());
     }
 
     @Test
     void imagesAndTinyFilesAreSentAsTheyAre() {
         assertThat(StaticFile.of("logo.png", new byte[4096]).gzip()).isNull();
-        assertThat(StaticFile.of("a.css", "a{}".getBytes(StandardCharsets.UTF_8)).gzip()).isNull();
+        assertThat(StaticFile.of("a.css", "a{}".getBytes(StandardCharsets.UTF_8))
+                        .gzip())
+                .isNull();
         assertThat(StaticFile.of("README", new byte[1]).contentType()).isEqualTo("application/octet-stream");
     }
 }

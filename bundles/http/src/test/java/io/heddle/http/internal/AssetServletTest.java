@@ -56,7 +56,7 @@ class AssetServletTest {
     @Test
     void percentSequencesAreTakenLiterallyNotDecodedTwice() {
         // the container decodes once; "%2e%2e" reaching us is a literal file name, not ".."
-        assertThat(AssetServlet.resolveInside(root, "/%2e%2e/secret.txt")).hasValueSatisfying(p ->
-                assertThat(p.startsWith(root)).isTrue());
+        assertThat(AssetServlet.resolveInside(root, "/%2e%2e/secret.txt"))
+                .hasValueSatisfying(p -> assertThat(p.startsWith(root)).isTrue());
     }
 }

@@ -46,19 +46,25 @@ class AssetSiteTest {
 
     @Test
     void theBundledIndexIsFingerprintedWithTheFirst16DigitsOfTheHash() {
-        BundledAssetSite site = new BundledAssetSite(files(Map.of("index.html",
-                "<script type=\"module\" src=\"/assets/app.js\"></script>", "assets/app.js", "import './x.js';"),
+        BundledAssetSite site = new BundledAssetSite(files(
+                Map.of(
+                        "index.html",
+                        "<script type=\"module\" src=\"/assets/app.js\"></script>",
+                        "assets/app.js",
+                        "import './x.js';"),
                 "0123456789abcdef0123456789abcdef"));
 
         assertThat(site.version()).isEqualTo("0123456789abcdef");
-        assertThat(text(site.index())).isEqualTo("<script type=\"module\" src=\"/assets/v-0123456789abcdef/app.js\"></script>");
+        assertThat(text(site.index()))
+                .isEqualTo("<script type=\"module\" src=\"/assets/v-0123456789abcdef/app.js\"></script>");
         assertThat(site.file("assets/app.js").map(AssetSiteTest::text)).contains("import './x.js';");
         assertThat(site.file("assets/none.js")).isEmpty();
     }
 
     @Test
     void aBundleWithoutIndexHasNoIndex() {
-        assertThat(new BundledAssetSite(files(Map.of("assets/app.js", "x"), "ab")).index()).isNull();
+        assertThat(new BundledAssetSite(files(Map.of("assets/app.js", "x"), "ab")).index())
+                .isNull();
     }
 
     @Test

@@ -60,13 +60,16 @@ class EventStreamHubTest {
 
         hub.publish("io/heddle/heartbeat/task/STARTED", Map.of("serverId", "s1", "taskId", "t1", "event.topics", "x"));
 
-        assertThat(c.written).containsExactly("id: 100\nevent: heartbeat.task.started\ndata: "
-                + "{\"topic\":\"io/heddle/heartbeat/task/STARTED\",\"id\":100,\"serverId\":\"s1\",\"taskId\":\"t1\"}\n\n");
+        assertThat(c.written)
+                .containsExactly(
+                        "id: 100\nevent: heartbeat.task.started\ndata: "
+                                + "{\"topic\":\"io/heddle/heartbeat/task/STARTED\",\"id\":100,\"serverId\":\"s1\",\"taskId\":\"t1\"}\n\n");
     }
 
     @Test
     void ownershipTopicGetsItsDottedName() {
-        assertThat(EventStreamHub.eventName("io/heddle/server/OWNERSHIP_CHANGED")).isEqualTo("server.ownership_changed");
+        assertThat(EventStreamHub.eventName("io/heddle/server/OWNERSHIP_CHANGED"))
+                .isEqualTo("server.ownership_changed");
     }
 
     @Test

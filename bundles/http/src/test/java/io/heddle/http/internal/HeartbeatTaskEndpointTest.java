@@ -26,9 +26,11 @@ class HeartbeatTaskEndpointTest {
 
     @Test
     void aFullCreateBodyBecomesASpec() throws Exception {
-        HeartbeatTaskSpec spec = HeartbeatTaskEndpoint.spec(json("{\"name\": \"git\", \"task\": \"watch the tree\","
-                + " \"enabled\": false, \"continuationMode\": \"agent\", \"schedule\": {\"intervalMs\": 60000},"
-                + " \"runner\": \"command\", \"runnerConfig\": {\"argv\": [\"git\", \"status\"], \"timeoutMs\": 5000}}"));
+        HeartbeatTaskSpec spec = HeartbeatTaskEndpoint.spec(
+                json(
+                        "{\"name\": \"git\", \"task\": \"watch the tree\","
+                                + " \"enabled\": false, \"continuationMode\": \"agent\", \"schedule\": {\"intervalMs\": 60000},"
+                                + " \"runner\": \"command\", \"runnerConfig\": {\"argv\": [\"git\", \"status\"], \"timeoutMs\": 5000}}"));
 
         assertThat(spec.name()).isEqualTo("git");
         assertThat(spec.enabled()).isFalse();
@@ -39,19 +41,30 @@ class HeartbeatTaskEndpointTest {
 
     @Test
     void badCreateBodiesAre400sThatNameTheField() throws Exception {
-        assertThat(specProblem("{\"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000}}").field).isEqualTo("task");
-        assertThat(specProblem("{\"task\": \"x\", \"schedule\": {\"intervalMs\": 1000}}").field).isEqualTo("runner");
-        assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\"}").field).isEqualTo("schedule");
+        assertThat(specProblem("{\"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000}}").field)
+                .isEqualTo("task");
+        assertThat(specProblem("{\"task\": \"x\", \"schedule\": {\"intervalMs\": 1000}}").field)
+                .isEqualTo("runner");
+        assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\"}").field)
+                .isEqualTo("schedule");
         assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": \"soon\"}}")
-                .field).isEqualTo("schedule.intervalMs");
+                        .field)
+                .isEqualTo("schedule.intervalMs");
         assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000},"
-                + " \"enabled\": \"yes\"}").field).isEqualTo("enabled");
+                                + " \"enabled\": \"yes\"}")
+                        .field)
+                .isEqualTo("enabled");
         assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000},"
-                + " \"runnerConfig\": [1]}").field).isEqualTo("runnerConfig");
+                                + " \"runnerConfig\": [1]}")
+                        .field)
+                .isEqualTo("runnerConfig");
         assertThat(specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000},"
-                + " \"continuationMode\": \"robot\"}").field).isEqualTo("continuationMode");
-        HttpProblem unknown = specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000},"
-                + " \"state\": {\"status\": \"complete\"}}");
+                                + " \"continuationMode\": \"robot\"}")
+                        .field)
+                .isEqualTo("continuationMode");
+        HttpProblem unknown =
+                specProblem("{\"task\": \"x\", \"runner\": \"command\", \"schedule\": {\"intervalMs\": 1000},"
+                        + " \"state\": {\"status\": \"complete\"}}");
         assertThat(unknown.status).isEqualTo(400);
         assertThat(unknown.field).isEqualTo("state");
     }

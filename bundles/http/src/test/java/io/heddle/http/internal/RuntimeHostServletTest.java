@@ -19,8 +19,8 @@ public class RuntimeHostServletTest {
 
     /** A handle that answers only liveRecord(); the servlet's tail reads nothing else. */
     private static ServerHandle handleSeeing(Optional<LiveServer> live) {
-        return (ServerHandle) Proxy.newProxyInstance(ServerHandle.class.getClassLoader(),
-                new Class<?>[] {ServerHandle.class}, (proxy, method, args) -> {
+        return (ServerHandle) Proxy.newProxyInstance(
+                ServerHandle.class.getClassLoader(), new Class<?>[] {ServerHandle.class}, (proxy, method, args) -> {
                     if (method.getName().equals("liveRecord")) {
                         return live;
                     }
@@ -30,8 +30,8 @@ public class RuntimeHostServletTest {
 
     private static LiveServer seen(String serverId, boolean fresh, long ageMs) {
         Instant at = Instant.parse("2026-06-02T00:10:04.512Z");
-        ServerRecord record = new ServerRecord(serverId, ServerMode.DAEMON, "127.0.0.1", 8765, 4242, null,
-                at.minusSeconds(60), at);
+        ServerRecord record =
+                new ServerRecord(serverId, ServerMode.DAEMON, "127.0.0.1", 8765, 4242, null, at.minusSeconds(60), at);
         return new LiveServer(record, fresh, Duration.ofMillis(ageMs), fresh ? null : "old");
     }
 
@@ -48,17 +48,21 @@ public class RuntimeHostServletTest {
         Map<String, Object> live = liveRecordOf(RuntimeHostServlet.liveRecord(
                 handleSeeing(Optional.of(seen("daemon-4242-1780000000000", true, 1843)))));
 
-        assertThat(live).containsEntry("serverId", "daemon-4242-1780000000000")
-                .containsEntry("lastSeenAt", "2026-06-02T00:10:04.512Z").containsEntry("ageMs", 1843L)
+        assertThat(live)
+                .containsEntry("serverId", "daemon-4242-1780000000000")
+                .containsEntry("lastSeenAt", "2026-06-02T00:10:04.512Z")
+                .containsEntry("ageMs", 1843L)
                 .containsEntry("fresh", Boolean.TRUE);
     }
 
     @Test
     public void aServerIdThatNeedsEscapingStaysValidJson() throws Exception {
-        Map<String, Object> live = liveRecordOf(RuntimeHostServlet.liveRecord(
-                handleSeeing(Optional.of(seen("odd \"id\" \\ é", false, 90_000)))));
+        Map<String, Object> live = liveRecordOf(
+                RuntimeHostServlet.liveRecord(handleSeeing(Optional.of(seen("odd \"id\" \\ é", false, 90_000)))));
 
-        assertThat(live).containsEntry("serverId", "odd \"id\" \\ é").containsEntry("fresh", Boolean.FALSE)
+        assertThat(live)
+                .containsEntry("serverId", "odd \"id\" \\ é")
+                .containsEntry("fresh", Boolean.FALSE)
                 .containsEntry("ageMs", 90_000L);
     }
 

@@ -11,7 +11,8 @@ class SessionServletTest {
         assertThat(SessionServlet.signedIn("Bearer tok", null, "tok")).isTrue();
         assertThat(SessionServlet.signedIn(null, "tok", "tok")).isTrue();
         assertThat(SessionServlet.signedIn(null, "other", "tok")).isFalse();
-        assertThat(SessionServlet.signedIn("Bearer wrong", "tok", "tok")).as("a wrong bearer is not rescued by the cookie")
+        assertThat(SessionServlet.signedIn("Bearer wrong", "tok", "tok"))
+                .as("a wrong bearer is not rescued by the cookie")
                 .isFalse();
         assertThat(SessionServlet.signedIn(null, null, "tok")).isFalse();
     }

@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonResponses {
 
-    private JsonResponses() {
-    }
+    private JsonResponses() {}
 
     public static void writeJson(HttpServletResponse response, int status, Object body) throws IOException {
         write(response, status, JsonTree.writeCompact(body));

@@ -32,8 +32,9 @@ public abstract class JsonServlet extends HttpServlet {
      * Handles one request; answers the JSON to send (with the status set, 200 if none),
      * {@link #NO_CONTENT} or {@link #ALREADY_WRITTEN}, or throws a problem.
      */
-    protected abstract Object handle(String method, HttpServletRequest request, HttpServletResponse response,
-            ServerHandle server) throws HttpProblem, IOException;
+    protected abstract Object handle(
+            String method, HttpServletRequest request, HttpServletResponse response, ServerHandle server)
+            throws HttpProblem, IOException;
 
     /**
      * The message of the 503 {@code storage_unavailable} when {@code failure}, thrown by
@@ -76,7 +77,8 @@ public abstract class JsonServlet extends HttpServlet {
                 JsonResponses.writeError(response, 400, "bad_request", "The request is malformed: " + e.getMessage());
             } else {
                 LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-                JsonResponses.writeError(response, 500, "internal_error", "The server failed to answer: " + e.getMessage());
+                JsonResponses.writeError(
+                        response, 500, "internal_error", "The server failed to answer: " + e.getMessage());
             }
         }
     }

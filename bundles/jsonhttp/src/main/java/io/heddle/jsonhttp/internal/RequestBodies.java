@@ -22,8 +22,7 @@ public final class RequestBodies {
     /** The message of the 413 {@code body_too_large}. */
     public static final String TOO_LARGE_MESSAGE = "The request body is larger than 1 MiB.";
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     /** Whether the request says it has a body (a positive Content-Length, or chunks). */
     public static boolean declared(HttpServletRequest request) {

@@ -7,8 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 /** The {@link ServerHandle#TOKEN_COOKIE} cookie a browser presents the server's token in. */
 public final class TokenCookie {
 
-    private TokenCookie() {
-    }
+    private TokenCookie() {}
 
     /**
      * The cookie's value, or null when the request has none. A malformed {@code Cookie} header

@@ -43,16 +43,21 @@ class ErrorEnvelopeTest {
     void theEnvelopeReadsBackAsItsCodeMessageAndField() throws Exception {
         String json = ErrorEnvelope.json("invalid_field", "say \"when\"\n\\", "task");
 
-        Map<String, Object> error = JsonFields.object(JsonFields.object(
-                JsonTree.parse(json.getBytes(StandardCharsets.UTF_8))).get("error"));
+        Map<String, Object> error =
+                JsonFields.object(JsonFields.object(JsonTree.parse(json.getBytes(StandardCharsets.UTF_8)))
+                        .get("error"));
 
-        assertThat(error).containsExactly(Map.entry("code", "invalid_field"), Map.entry("message", "say \"when\"\n\\"),
-                Map.entry("field", "task"));
+        assertThat(error)
+                .containsExactly(
+                        Map.entry("code", "invalid_field"),
+                        Map.entry("message", "say \"when\"\n\\"),
+                        Map.entry("field", "task"));
     }
 
     @Test
     void aQuotedStringIsTheJsonWritersStringLiteral() {
-        assertThat(ErrorEnvelope.quote("tab\there \"q\" \u0001")).isEqualTo(JsonTree.writeCompact("tab\there \"q\" \u0001"));
+        assertThat(ErrorEnvelope.quote("tab\there \"q\" \u0001"))
+                .isEqualTo(JsonTree.writeCompact("tab\there \"q\" \u0001"));
     }
 
     @Test

@@ -32,10 +32,22 @@ public final class AccessRules {
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
 
     /** The answer for one request. */
-    public enum Verdict { ALLOW, FORBIDDEN_HOST, TOKEN_REQUIRED, FORBIDDEN_ORIGIN, BODY_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE }
+    public enum Verdict {
+        ALLOW,
+        FORBIDDEN_HOST,
+        TOKEN_REQUIRED,
+        FORBIDDEN_ORIGIN,
+        BODY_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE
+    }
 
     /** Where the presented token came from. */
-    public enum TokenSource { NONE, BEARER, COOKIE, QUERY }
+    public enum TokenSource {
+        NONE,
+        BEARER,
+        COOKIE,
+        QUERY
+    }
 
     /**
      * The facts of one request the rules look at.
@@ -50,9 +62,16 @@ public final class AccessRules {
      * @param declaresBody  whether the request declares a body (a positive length, or a transfer coding)
      * @param contentLength the declared body length, or -1
      */
-    public record RequestFacts(String method, String host, String token, TokenSource tokenSource, String origin,
-            String secFetchSite, String contentType, boolean declaresBody, long contentLength) {
-    }
+    public record RequestFacts(
+            String method,
+            String host,
+            String token,
+            TokenSource tokenSource,
+            String origin,
+            String secFetchSite,
+            String contentType,
+            boolean declaresBody,
+            long contentLength) {}
 
     private final boolean loopbackBind;
     private final int port;
@@ -97,8 +116,16 @@ public final class AccessRules {
      */
     public Verdict judge(String method, String hostHeader, String presented, long contentLength) {
         // a client with the bearer header and a JSON body, if any
-        return judge(new RequestFacts(method, hostHeader, presented, presented == null ? TokenSource.NONE : TokenSource.BEARER,
-                null, null, "application/json", contentLength > 0, contentLength));
+        return judge(new RequestFacts(
+                method,
+                hostHeader,
+                presented,
+                presented == null ? TokenSource.NONE : TokenSource.BEARER,
+                null,
+                null,
+                "application/json",
+                contentLength > 0,
+                contentLength));
     }
 
     /** The verdict for one request; the first rule it breaks decides. */
@@ -113,7 +140,8 @@ public final class AccessRules {
         if (needsToken && !tokenMatches(request.token())) {
             return Verdict.TOKEN_REQUIRED;
         }
-        if (mutating && request.tokenSource() == TokenSource.COOKIE
+        if (mutating
+                && request.tokenSource() == TokenSource.COOKIE
                 && !sameOrigin(request.origin(), request.secFetchSite(), hostHeader)) {
             return Verdict.FORBIDDEN_ORIGIN;
         }
@@ -197,6 +225,8 @@ public final class AccessRules {
             return Optional.empty();
         }
         String a = authorization.trim();
-        return a.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(a.substring(7).trim()) : Optional.empty();
+        return a.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? Optional.of(a.substring(7).trim())
+                : Optional.empty();
     }
 }

@@ -15,10 +15,10 @@ import io.heddle.api.registry.RegistryException;
 import io.heddle.api.registry.ReleaseResult;
 import io.heddle.api.registry.ServerMode;
 import io.heddle.api.registry.ServerRecord;
+import io.heddle.api.web.WebAssets;
 import io.heddle.api.workspace.CatalogSnapshot;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceCatalogException;
-import io.heddle.api.web.WebAssets;
 import io.heddle.storage.internal.AtomicFileWriter;
 import io.heddle.storage.internal.ExclusiveFileLock;
 import io.heddle.storage.internal.HeddleHome;
@@ -77,6 +77,7 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     static final Duration WEB_ASSETS_DEADLINE = Duration.ofSeconds(5);
     /** In {@code $HEDDLE_HOME/run/}: held while one start binds a fixed port. */
     static final String BIND_LOCK_FILE = HeddleHome.BIND_LOCK_FILE;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BundleContext context;
@@ -87,19 +88,26 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
     private final Clock clock = Clock.systemUTC();
     /** Requests refused for bad input, logged at most once a minute per cause (shared by every server). */
     private final RefusalLog refusals = new RefusalLog(clock, LoggerFactory.getLogger(RefusalLog.class)::warn);
+
     private final Set<LifecycleServerHandle> open = ConcurrentHashMap.newKeySet();
 
     /** The web bundle's UI: checked before a server that serves it binds. */
     private WebAssets webAssets;
+
     private final Object webAssetsMonitor = new Object();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindSchedulerHost")
     private volatile HeartbeatSchedulerHost schedulerHost;
 
     @Activate
-    public ControlPlaneLifecycleComponent(BundleContext context, @Reference ConfigurationAdmin configAdmin,
-            @Reference DaemonRegistry registry, @Reference WorkspaceCatalog catalog,
+    public ControlPlaneLifecycleComponent(
+            BundleContext context,
+            @Reference ConfigurationAdmin configAdmin,
+            @Reference DaemonRegistry registry,
+            @Reference WorkspaceCatalog catalog,
             @Reference LiveRecordHeartbeats heartbeats) {
         this.context = context;
         this.configAdmin = configAdmin;
@@ -131,15 +139,19 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         long startNanos = System.nanoTime();
         Path workspaceRoot = options.workspaceRoot().toAbsolutePath().normalize();
         Path stateRoot = options.stateRoot().toAbsolutePath().normalize();
-        ServerAssets assets = options.assets().directory()
-                .map(p -> ServerAssets.directory(p.toAbsolutePath().normalize())).orElse(options.assets());
+        ServerAssets assets = options.assets()
+                .directory()
+                .map(p -> ServerAssets.directory(p.toAbsolutePath().normalize()))
+                .orElse(options.assets());
         validateAssets(assets);
 
         long pid = ProcessHandle.current().pid();
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String serverId = options.serverId().filter(s -> !s.isBlank())
+        String serverId = options.serverId()
+                .filter(s -> !s.isBlank())
                 .orElse(options.mode().wireName() + "-" + pid + "-" + startedAt.toEpochMilli());
-        DaemonRegistry serverRegistry = options.registryPath().map(registry::forFile).orElse(registry);
+        DaemonRegistry serverRegistry =
+                options.registryPath().map(registry::forFile).orElse(registry);
         HeddleHome home = HeddleHome.ofRegistryFile(serverRegistry.path());
         Path tokenFile = home.tokenFile(serverId);
         String token = newToken();
@@ -155,40 +167,55 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             // Two processes starting on one port at once would both pass the "can bind" check, and the
             // loser's Jetty would fail silently: it would learn "port in use" only at the bind deadline.
             // One bind at a time per HEDDLE_HOME makes the loser see the winner's listener at once.
-            try (ExclusiveFileLock bindLock = options.port() == 0 ? null
-                    : ExclusiveFileLock.acquire(home.bindLockFile(), BIND_DEADLINE)) {
+            try (ExclusiveFileLock bindLock =
+                    options.port() == 0 ? null : ExclusiveFileLock.acquire(home.bindLockFile(), BIND_DEADLINE)) {
                 port = http.bind(options.port(), BIND_DEADLINE);
             } catch (HttpEndpoint.BindFailure e) {
                 undoPartial(http, tokenFile);
-                throw new ServerStartException(e.portInUse ? Reason.PORT_IN_USE : Reason.HTTP_UNAVAILABLE,
-                        e.getMessage(), e);
+                throw new ServerStartException(
+                        e.portInUse ? Reason.PORT_IN_USE : Reason.HTTP_UNAVAILABLE, e.getMessage(), e);
             }
-            ServerRecord record = new ServerRecord(serverId, options.mode(), options.host(), port, pid, processStart,
-                    startedAt, startedAt);
-            LifecycleServerHandle handle = new LifecycleServerHandle(record, serverRegistry.path(), workspaceRoot,
-                    stateRoot, assets, token, tokenFile, serverRegistry, catalog, () -> schedulerHost, open::remove);
+            ServerRecord record = new ServerRecord(
+                    serverId, options.mode(), options.host(), port, pid, processStart, startedAt, startedAt);
+            LifecycleServerHandle handle = new LifecycleServerHandle(
+                    record,
+                    serverRegistry.path(),
+                    workspaceRoot,
+                    stateRoot,
+                    assets,
+                    token,
+                    tokenFile,
+                    serverRegistry,
+                    catalog,
+                    () -> schedulerHost,
+                    open::remove);
             handleRef[0] = handle;
             handle.pushUndo("delete the token file", () -> Files.deleteIfExists(tokenFile));
             handle.pushUndo("close the HTTP listener", () -> http.close(UNBIND_DEADLINE));
 
-            ServerAccessContext accessContext = new ServerAccessContext(new AccessRules(options.host(), port, token),
-                    handle, refusals);
+            ServerAccessContext accessContext =
+                    new ServerAccessContext(new AccessRules(options.host(), port, token), handle, refusals);
             ServiceRegistration<ServletContextHelper> contextRegistration = registerContext(http, accessContext);
             handle.pushUndo("remove the servlet context", contextRegistration::unregister);
             if (!http.awaitServlets(ServerHandle.CONTEXT_NAME, ENDPOINT_DEADLINE)) {
-                LOG.warn("Server {}: no HTTP endpoint registered within {} s; is the io.heddle.http bundle active?",
-                        serverId, ENDPOINT_DEADLINE.toSeconds());
+                LOG.warn(
+                        "Server {}: no HTTP endpoint registered within {} s; is the io.heddle.http bundle active?",
+                        serverId,
+                        ENDPOINT_DEADLINE.toSeconds());
             } else {
                 // the first request through the context points Jetty's own refusals at the JSON error handler;
                 // Jetty may route to the new context a moment after the runtime lists it: ask until it has
                 long touchEnd = System.nanoTime() + TOUCH_DEADLINE.toNanos();
                 do {
                     http.touch(port);
-                } while (!accessContext.errorHandlerInstalled() && System.nanoTime() < touchEnd
+                } while (!accessContext.errorHandlerInstalled()
+                        && System.nanoTime() < touchEnd
                         && pauseBeforeTouchingAgain());
                 if (!accessContext.errorHandlerInstalled()) {
-                    LOG.warn("Server {}: Jetty's own refusals answer in its own shape until the first request"
-                            + " reaches the heddle context", serverId);
+                    LOG.warn(
+                            "Server {}: Jetty's own refusals answer in its own shape until the first request"
+                                    + " reaches the heddle context",
+                            serverId);
                 }
             }
 
@@ -199,10 +226,12 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             // On close the record goes back to the server this one took it from, if that one still runs.
             handle.pushUndo("hand the live record back", () -> {
                 // A server that has closed removed its token file (its process may run on, e.g. in tests).
-                ReleaseResult released = serverRegistry.release(serverId, tookOverFrom.filter(r -> Files.exists(
-                        home.tokenFile(r.serverId()))));
+                ReleaseResult released = serverRegistry.release(
+                        serverId, tookOverFrom.filter(r -> Files.exists(home.tokenFile(r.serverId()))));
                 if (released.outcome() == ReleaseResult.Outcome.HANDED_BACK) {
-                    LOG.info("Server {} handed the live record back to {}", serverId,
+                    LOG.info(
+                            "Server {} handed the live record back to {}",
+                            serverId,
                             released.currentOwner().map(ServerRecord::serverId).orElse("?"));
                 }
             });
@@ -210,12 +239,18 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             handle.heartbeatStarted(heartbeats.start(handle, true));
             handle.syncSchedulerHost();
             open.add(handle);
-            LOG.info("Server {} ({}) listening at {} for workspace {}; start took {} ms", serverId,
-                    options.mode().wireName(), record.endpointUrl(), workspaceRoot,
+            LOG.info(
+                    "Server {} ({}) listening at {} for workspace {}; start took {} ms",
+                    serverId,
+                    options.mode().wireName(),
+                    record.endpointUrl(),
+                    workspaceRoot,
                     (System.nanoTime() - startNanos) / 1_000_000);
             if (!AccessRules.isLoopback(options.host())) {
-                LOG.warn("Server {} is bound to {}, which is not a loopback address: every request needs the token",
-                        serverId, options.host());
+                LOG.warn(
+                        "Server {} is bound to {}, which is not a loopback address: every request needs the token",
+                        serverId,
+                        options.host());
             }
             return handle;
         } catch (ServerStartException e) {
@@ -229,8 +264,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             }
             throw failure;
         } catch (IOException | RuntimeException e) {
-            ServerStartException failure = new ServerStartException(Reason.OTHER,
-                    "The server did not start: " + e.getMessage(), e);
+            ServerStartException failure =
+                    new ServerStartException(Reason.OTHER, "The server did not start: " + e.getMessage(), e);
             undoStarted(handleRef[0], undoFailures, failure);
             if (handleRef[0] == null) {
                 undoPartial(http, tokenFile);
@@ -249,7 +284,8 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             throws ServerStartException {
         String serverId = record.serverId();
         if (options.ownership() == OwnershipPolicy.TAKE_OVER) {
-            Optional<ServerRecord> replaced = registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
+            Optional<ServerRecord> replaced =
+                    registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
             replaced.ifPresent(r -> LOG.info("Server {} took the live record over from {}", serverId, r.serverId()));
             return replaced.filter(r -> registry.judge(r).fresh());
         }
@@ -259,23 +295,28 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         }
         ServerRecord live = claim.existing().orElseThrow();
         if (options.mode() == ServerMode.DAEMON && live.mode() == ServerMode.EMBEDDED_CHAT) {
-            Optional<ServerRecord> replaced = registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
-            Optional<ServerRecord> fresh = replaced.filter(r -> registry.judge(r).fresh());
+            Optional<ServerRecord> replaced =
+                    registry.takeOver(record).filter(r -> !r.serverId().equals(serverId));
+            Optional<ServerRecord> fresh =
+                    replaced.filter(r -> registry.judge(r).fresh());
             if (fresh.isPresent() && fresh.get().mode() != ServerMode.EMBEDDED_CHAT) {
                 // Another daemon claimed the record between the two steps: give it back, and attach to it.
                 registry.release(serverId, fresh);
                 throw ownerConflict(fresh.get());
             }
-            LOG.info("Server {} took the live record over from the embedded-chat server {}", serverId,
-                    live.serverId());
+            LOG.info("Server {} took the live record over from the embedded-chat server {}", serverId, live.serverId());
             return fresh;
         }
         throw ownerConflict(live);
     }
 
     private static ServerStartException ownerConflict(ServerRecord live) {
-        return new ServerStartException(Reason.OWNER_CONFLICT, "Heddle control-plane server already running at "
-                + live.endpointUrl() + " (serverId=" + live.serverId() + ")", null, live);
+        return new ServerStartException(
+                Reason.OWNER_CONFLICT,
+                "Heddle control-plane server already running at " + live.endpointUrl() + " (serverId=" + live.serverId()
+                        + ")",
+                null,
+                live);
     }
 
     private void undoStarted(LifecycleServerHandle handle, List<Exception> failures, Exception cause) {
@@ -306,21 +347,29 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
             case DIRECTORY:
                 Path dir = assets.directory().orElseThrow();
                 if (!Files.isRegularFile(dir.resolve(WebAssets.INDEX))) {
-                    throw new ServerStartException(Reason.ASSETS_MISSING, "Web assets not found at " + dir
-                            + " (no index.html). Pass --assets-dir with a folder that holds index.html, or --no-assets.",
+                    throw new ServerStartException(
+                            Reason.ASSETS_MISSING,
+                            "Web assets not found at " + dir
+                                    + " (no index.html). Pass --assets-dir with a folder that holds index.html, or --no-assets.",
                             null);
                 }
                 break;
             case BUNDLED:
                 WebAssets bundled = awaitWebAssets();
                 if (bundled == null) {
-                    throw new ServerStartException(Reason.ASSETS_MISSING, "The web UI bundle (io.heddle.web) is not"
-                            + " running, so there is no UI to serve. Install and start it, or pass --no-assets"
-                            + " (API only) or --assets-dir DIR.", null);
+                    throw new ServerStartException(
+                            Reason.ASSETS_MISSING,
+                            "The web UI bundle (io.heddle.web) is not"
+                                    + " running, so there is no UI to serve. Install and start it, or pass --no-assets"
+                                    + " (API only) or --assets-dir DIR.",
+                            null);
                 }
                 if (!bundled.paths().contains(WebAssets.INDEX)) {
-                    throw new ServerStartException(Reason.ASSETS_MISSING, "The web UI bundle (io.heddle.web) holds"
-                            + " no index.html. Rebuild it, or pass --no-assets (API only) or --assets-dir DIR.", null);
+                    throw new ServerStartException(
+                            Reason.ASSETS_MISSING,
+                            "The web UI bundle (io.heddle.web) holds"
+                                    + " no index.html. Rebuild it, or pass --no-assets (API only) or --assets-dir DIR.",
+                            null);
                 }
                 break;
             case NONE:
@@ -352,8 +401,12 @@ public final class ControlPlaneLifecycleComponent implements ControlPlaneLifecyc
         }
     }
 
-    @Reference(service = WebAssets.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindWebAssets")
+    @Reference(
+            service = WebAssets.class,
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindWebAssets")
     void bindWebAssets(WebAssets assets) {
         synchronized (webAssetsMonitor) {
             webAssets = assets;

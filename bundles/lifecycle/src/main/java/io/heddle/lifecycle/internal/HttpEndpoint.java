@@ -107,8 +107,11 @@ final class HttpEndpoint {
                 if (inUse) {
                     throw portInUse(requestedPort, null);
                 }
-                throw new BindFailure("The HTTP server for " + host + ":" + requestedPort + " did not start within "
-                        + deadline.toSeconds() + " s. See logs/server.log for the cause.", false, null);
+                throw new BindFailure(
+                        "The HTTP server for " + host + ":" + requestedPort + " did not start within "
+                                + deadline.toSeconds() + " s. See logs/server.log for the cause.",
+                        false,
+                        null);
             }
             port = portOf(ref, requestedPort);
             return port;
@@ -148,8 +151,11 @@ final class HttpEndpoint {
     }
 
     private BindFailure portInUse(int requestedPort, Throwable cause) {
-        return new BindFailure("Port " + requestedPort + " on " + host + " is already in use by another program. "
-                + "Stop that program or choose another port with --port.", true, cause);
+        return new BindFailure(
+                "Port " + requestedPort + " on " + host + " is already in use by another program. "
+                        + "Stop that program or choose another port with --port.",
+                true,
+                cause);
     }
 
     private static int portOf(ServiceReference<?> ref, int fallback) {
@@ -194,7 +200,8 @@ final class HttpEndpoint {
             HttpServiceRuntime runtime = tracker == null ? null : tracker.getService();
             if (runtime != null) {
                 try {
-                    for (org.osgi.service.servlet.runtime.dto.ServletContextDTO dto : runtime.getRuntimeDTO().servletContextDTOs) {
+                    for (org.osgi.service.servlet.runtime.dto.ServletContextDTO dto :
+                            runtime.getRuntimeDTO().servletContextDTOs) {
                         if (contextName.equals(dto.name) && dto.servletDTOs != null && dto.servletDTOs.length > 0) {
                             return true;
                         }
@@ -229,12 +236,16 @@ final class HttpEndpoint {
             }
             socket.connect(new InetSocketAddress(address, port), 1000);
             socket.setSoTimeout(2000);
-            String authority = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+            String authority = address instanceof java.net.Inet6Address
+                    ? "[" + address.getHostAddress() + "]"
+                    : address.getHostAddress();
             if (address.isLoopbackAddress()) {
                 authority = address instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
             }
-            socket.getOutputStream().write(("GET /api/health HTTP/1.1\r\nHost: " + authority + ":" + port
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /api/health HTTP/1.1\r\nHost: " + authority + ":" + port
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             socket.getInputStream().readAllBytes();
         } catch (IOException ignored) {

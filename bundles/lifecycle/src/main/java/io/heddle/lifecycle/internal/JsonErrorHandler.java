@@ -10,8 +10,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own refusals (a request Jetty rejects before any servlet runs: 400 for a bad URI, a
@@ -58,12 +58,14 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-            Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
         if ((code >= 400 && code < 500) || code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
             String host = request.getHeaders().get(HttpHeader.HOST);
-            refusals.refused("http_" + code, "Jetty answered " + code + " " + RefusalLog.truncate(text),
+            refusals.refused(
+                    "http_" + code,
+                    "Jetty answered " + code + " " + RefusalLog.truncate(text),
                     request.getMethod() + " " + request.getHttpURI() + (host == null ? "" : " Host " + host));
         }
         byte[] body = body(code, text);
@@ -80,19 +82,32 @@ final class JsonErrorHandler extends ErrorHandler {
 
     static String code(int status) {
         switch (status) {
-            case 400: return "bad_request";
-            case 404: return "not_found";
-            case 405: return "method_not_allowed";
-            case 408: return "request_timeout";
-            case 413: return "body_too_large";
-            case 414: return "uri_too_long";
-            case 415: return "unsupported_media_type";
-            case 431: return "headers_too_large";
-            case 500: return "internal_error";
-            case 501: return "not_implemented";
-            case 503: return "not_ready";
-            case 505: return "http_version_not_supported";
-            default: return status >= 500 ? "internal_error" : "bad_request";
+            case 400:
+                return "bad_request";
+            case 404:
+                return "not_found";
+            case 405:
+                return "method_not_allowed";
+            case 408:
+                return "request_timeout";
+            case 413:
+                return "body_too_large";
+            case 414:
+                return "uri_too_long";
+            case 415:
+                return "unsupported_media_type";
+            case 431:
+                return "headers_too_large";
+            case 500:
+                return "internal_error";
+            case 501:
+                return "not_implemented";
+            case 503:
+                return "not_ready";
+            case 505:
+                return "http_version_not_supported";
+            default:
+                return status >= 500 ? "internal_error" : "bad_request";
         }
     }
 }

@@ -3,8 +3,8 @@ package io.heddle.lifecycle.internal;
 import io.heddle.api.heartbeat.HeartbeatSchedulerHost;
 import io.heddle.api.heartbeat.HeartbeatTarget;
 import io.heddle.api.heartbeat.LiveRecordHeartbeat;
-import io.heddle.api.lifecycle.ServerCloseException;
 import io.heddle.api.lifecycle.ServerAssets;
+import io.heddle.api.lifecycle.ServerCloseException;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.api.registry.DaemonRegistry;
 import io.heddle.api.registry.ServerMode;
@@ -60,9 +60,18 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
     private volatile HeartbeatSchedulerHost.Session schedulerSession;
     private volatile Runnable shutdownListener;
 
-    LifecycleServerHandle(ServerRecord record, Path registryPath, Path workspaceRoot, Path stateRoot,
-            ServerAssets assets, String token, Path tokenFile, DaemonRegistry registry, WorkspaceCatalog catalog,
-            Supplier<HeartbeatSchedulerHost> schedulerHost, Consumer<LifecycleServerHandle> onClosed) {
+    LifecycleServerHandle(
+            ServerRecord record,
+            Path registryPath,
+            Path workspaceRoot,
+            Path stateRoot,
+            ServerAssets assets,
+            String token,
+            Path tokenFile,
+            DaemonRegistry registry,
+            WorkspaceCatalog catalog,
+            Supplier<HeartbeatSchedulerHost> schedulerHost,
+            Consumer<LifecycleServerHandle> onClosed) {
         this.record = record;
         this.registryPath = registryPath;
         this.workspaceRoot = workspaceRoot;
@@ -76,8 +85,7 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
         this.onClosed = onClosed;
     }
 
-    private record NamedStep(String name, Step step) {
-    }
+    private record NamedStep(String name, Step step) {}
 
     /** Records an undo step of the start; close runs them newest first. */
     void pushUndo(String name, Step step) {
@@ -233,8 +241,14 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
         }
         java.time.Duration staleAfter = registry.staleAfter();
         boolean fresh = age.compareTo(staleAfter) <= 0;
-        return java.util.Optional.of(new io.heddle.api.registry.LiveServer(current, fresh, age, fresh ? null
-                : "its last heartbeat is " + age.toMillis() + " ms old (stale after " + staleAfter.toMillis() + " ms)"));
+        return java.util.Optional.of(new io.heddle.api.registry.LiveServer(
+                current,
+                fresh,
+                age,
+                fresh
+                        ? null
+                        : "its last heartbeat is " + age.toMillis() + " ms old (stale after " + staleAfter.toMillis()
+                                + " ms)"));
     }
 
     void initiallyOwner(boolean owner) {
@@ -264,17 +278,19 @@ final class LifecycleServerHandle implements ServerHandle, HeartbeatTarget {
     @Override
     public void requestShutdown() {
         Runnable listener = shutdownListener;
-        Thread t = new Thread(() -> {
-            if (listener != null) {
-                listener.run();
-            } else {
-                try {
-                    close();
-                } catch (RuntimeException e) {
-                    LOG.warn("Closing {} on request failed", record.serverId(), e);
-                }
-            }
-        }, "heddle-shutdown-" + record.serverId());
+        Thread t = new Thread(
+                () -> {
+                    if (listener != null) {
+                        listener.run();
+                    } else {
+                        try {
+                            close();
+                        } catch (RuntimeException e) {
+                            LOG.warn("Closing {} on request failed", record.serverId(), e);
+                        }
+                    }
+                },
+                "heddle-shutdown-" + record.serverId());
         // Never close from the request thread: closing stops the very server that serves it.
         t.setDaemon(false);
         t.start();

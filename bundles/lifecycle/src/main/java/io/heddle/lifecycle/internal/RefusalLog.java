@@ -53,7 +53,8 @@ final class RefusalLog {
         if (admitted.isEmpty()) {
             return false;
         }
-        StringBuilder line = new StringBuilder("Refused (").append(cause).append("): ").append(what);
+        StringBuilder line =
+                new StringBuilder("Refused (").append(cause).append("): ").append(what);
         if (input != null) {
             line.append(": ").append(truncate(input));
         }

@@ -36,8 +36,10 @@ final class ServerAccessContext extends ServletContextHelper {
             return false;
         }
         String authorization = request.getHeader("Authorization");
-        String presented = authorization == null ? null : AccessRules.bearer(authorization).orElse(null);
-        AccessRules.TokenSource source = presented == null ? AccessRules.TokenSource.NONE : AccessRules.TokenSource.BEARER;
+        String presented =
+                authorization == null ? null : AccessRules.bearer(authorization).orElse(null);
+        AccessRules.TokenSource source =
+                presented == null ? AccessRules.TokenSource.NONE : AccessRules.TokenSource.BEARER;
         if (presented == null && request.getHeader("Cookie") != null) {
             try {
                 presented = TokenCookie.presented(request);
@@ -67,39 +69,67 @@ final class ServerAccessContext extends ServletContextHelper {
             source = AccessRules.TokenSource.QUERY;
         }
         String host = request.getHeader("Host");
-        AccessRules.Verdict verdict = rules.judge(new AccessRules.RequestFacts(request.getMethod(), host, presented, source,
-                request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getContentType(),
-                RequestBodies.declared(request), request.getContentLengthLong()));
+        AccessRules.Verdict verdict = rules.judge(new AccessRules.RequestFacts(
+                request.getMethod(),
+                host,
+                presented,
+                source,
+                request.getHeader("Origin"),
+                request.getHeader("Sec-Fetch-Site"),
+                request.getContentType(),
+                RequestBodies.declared(request),
+                request.getContentLengthLong()));
         if (verdict != AccessRules.Verdict.ALLOW) {
             RequestBodies.closeRefused(request, response); // its body is never read
         }
         switch (verdict) {
             case FORBIDDEN_HOST:
                 refusals.refused("forbidden_host", "a request for another host (DNS rebinding?)", host);
-                sendError(response, 403, "forbidden_host", "Requests must address this server as localhost, "
-                        + "127.0.0.1 or [::1] with port " + handle.port() + ".");
+                sendError(
+                        response,
+                        403,
+                        "forbidden_host",
+                        "Requests must address this server as localhost, " + "127.0.0.1 or [::1] with port "
+                                + handle.port() + ".");
                 return false;
             case TOKEN_REQUIRED:
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"heddle\"");
-                sendError(response, 401, "token_required", "This call needs the server's token: send "
-                        + "'Authorization: Bearer <token>' with the token from " + handle.tokenFile() + ".");
+                sendError(
+                        response,
+                        401,
+                        "token_required",
+                        "This call needs the server's token: send "
+                                + "'Authorization: Bearer <token>' with the token from " + handle.tokenFile() + ".");
                 return false;
             case FORBIDDEN_ORIGIN:
-                refusals.refused("forbidden_origin", "a cookie-authenticated " + request.getMethod()
-                        + " from another origin", request.getHeader("Origin") != null ? "Origin " + request.getHeader("Origin")
-                        : "Sec-Fetch-Site " + request.getHeader("Sec-Fetch-Site"));
-                sendError(response, 403, "forbidden_origin", "A change authorised by the heddle_token cookie must come "
-                        + "from this server's own pages (" + (rules.loopbackBind() ? "Origin http://127.0.0.1:" + handle.port()
-                        + ", http://localhost:" + handle.port() + " or http://[::1]:" + handle.port()
-                        : "an Origin of http:// and the Host you address it by") + "). Scripts and tools send "
-                        + "'Authorization: Bearer <token>' instead.");
+                refusals.refused(
+                        "forbidden_origin",
+                        "a cookie-authenticated " + request.getMethod() + " from another origin",
+                        request.getHeader("Origin") != null
+                                ? "Origin " + request.getHeader("Origin")
+                                : "Sec-Fetch-Site " + request.getHeader("Sec-Fetch-Site"));
+                sendError(
+                        response,
+                        403,
+                        "forbidden_origin",
+                        "A change authorised by the heddle_token cookie must come "
+                                + "from this server's own pages ("
+                                + (rules.loopbackBind()
+                                        ? "Origin http://127.0.0.1:" + handle.port() + ", http://localhost:"
+                                                + handle.port() + " or http://[::1]:" + handle.port()
+                                        : "an Origin of http:// and the Host you address it by")
+                                + "). Scripts and tools send "
+                                + "'Authorization: Bearer <token>' instead.");
                 return false;
             case BODY_TOO_LARGE:
                 sendError(response, 413, "body_too_large", RequestBodies.TOO_LARGE_MESSAGE);
                 return false;
             case UNSUPPORTED_MEDIA_TYPE:
-                sendError(response, 415, "unsupported_media_type", "Send the body as application/json, "
-                        + "or send no body.");
+                sendError(
+                        response,
+                        415,
+                        "unsupported_media_type",
+                        "Send the body as application/json, " + "or send no body.");
                 return false;
             case ALLOW:
             default:

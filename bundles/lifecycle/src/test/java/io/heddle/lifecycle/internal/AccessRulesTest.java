@@ -25,7 +25,8 @@ class AccessRulesTest {
     void rebindingHostsAreForbidden() {
         assertThat(loopback.judge("GET", "evil.example", null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
         assertThat(loopback.judge("GET", "evil.example:8765", null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
-        assertThat(loopback.judge("GET", "localhost.evil.example:8765", null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
+        assertThat(loopback.judge("GET", "localhost.evil.example:8765", null, -1))
+                .isEqualTo(Verdict.FORBIDDEN_HOST);
         assertThat(loopback.judge("GET", "127.0.0.1:9999", null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
         assertThat(loopback.judge("GET", "127.0.0.1", null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
         assertThat(loopback.judge("GET", null, null, -1)).isEqualTo(Verdict.FORBIDDEN_HOST);
@@ -35,9 +36,15 @@ class AccessRulesTest {
     @Test
     void mutatingMethodsNeedTheToken() {
         for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE", "post"}) {
-            assertThat(loopback.judge(method, "127.0.0.1:8765", null, -1)).as(method).isEqualTo(Verdict.TOKEN_REQUIRED);
-            assertThat(loopback.judge(method, "127.0.0.1:8765", "wrong", -1)).as(method).isEqualTo(Verdict.TOKEN_REQUIRED);
-            assertThat(loopback.judge(method, "127.0.0.1:8765", "secret-token", -1)).as(method).isEqualTo(Verdict.ALLOW);
+            assertThat(loopback.judge(method, "127.0.0.1:8765", null, -1))
+                    .as(method)
+                    .isEqualTo(Verdict.TOKEN_REQUIRED);
+            assertThat(loopback.judge(method, "127.0.0.1:8765", "wrong", -1))
+                    .as(method)
+                    .isEqualTo(Verdict.TOKEN_REQUIRED);
+            assertThat(loopback.judge(method, "127.0.0.1:8765", "secret-token", -1))
+                    .as(method)
+                    .isEqualTo(Verdict.ALLOW);
         }
     }
 
@@ -80,18 +87,20 @@ class AccessRulesTest {
     private static final String HOST = "127.0.0.1:8765";
 
     private static RequestFacts cookie(String method, String origin, String secFetchSite) {
-        return new RequestFacts(method, HOST, "secret-token", TokenSource.COOKIE, origin, secFetchSite, null, false, -1);
+        return new RequestFacts(
+                method, HOST, "secret-token", TokenSource.COOKIE, origin, secFetchSite, null, false, -1);
     }
 
     private static RequestFacts bearer(String method, String origin, String contentType, boolean body) {
-        return new RequestFacts(method, HOST, "secret-token", TokenSource.BEARER, origin, null, contentType, body,
-                body ? 2 : -1);
+        return new RequestFacts(
+                method, HOST, "secret-token", TokenSource.BEARER, origin, null, contentType, body, body ? 2 : -1);
     }
 
     @Test
     void cookieMutationFromAForeignOriginIsForbidden() {
         for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
-            assertThat(loopback.judge(cookie(method, "http://evil.example", null))).as(method)
+            assertThat(loopback.judge(cookie(method, "http://evil.example", null)))
+                    .as(method)
                     .isEqualTo(Verdict.FORBIDDEN_ORIGIN);
         }
     }
@@ -99,24 +108,37 @@ class AccessRulesTest {
     @Test
     void cookieMutationFromAnotherPortOfLocalhostIsForbidden() {
         // same-site for the browser, so SameSite=Strict lets the cookie through: the origin check must not
-        assertThat(loopback.judge(cookie("POST", "http://localhost:3000", null))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
-        assertThat(loopback.judge(cookie("POST", "http://127.0.0.1:8766", null))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
+        assertThat(loopback.judge(cookie("POST", "http://localhost:3000", null)))
+                .isEqualTo(Verdict.FORBIDDEN_ORIGIN);
+        assertThat(loopback.judge(cookie("POST", "http://127.0.0.1:8766", null)))
+                .isEqualTo(Verdict.FORBIDDEN_ORIGIN);
         assertThat(loopback.judge(cookie("POST", "http://127.0.0.1", null))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
     }
 
     @Test
     void cookieMutationWithOddOriginsIsForbidden() {
-        for (String origin : new String[] {"null", "", "https://127.0.0.1:8765", "http://127.0.0.1:8765/",
-                "http://127.0.0.1:8765/api", "http://user@127.0.0.1:8765", "file://", "http://", "127.0.0.1:8765",
-                "http://127.0.0.1:8765.evil.example", "http://localhost.:8765"}) {
+        for (String origin : new String[] {
+            "null",
+            "",
+            "https://127.0.0.1:8765",
+            "http://127.0.0.1:8765/",
+            "http://127.0.0.1:8765/api",
+            "http://user@127.0.0.1:8765",
+            "file://",
+            "http://",
+            "127.0.0.1:8765",
+            "http://127.0.0.1:8765.evil.example",
+            "http://localhost.:8765"
+        }) {
             assertThat(loopback.judge(cookie("POST", origin, null))).as(origin).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
         }
     }
 
     @Test
     void cookieMutationFromTheServersOwnOriginIsAllowedUnderEveryHostForm() {
-        for (String origin : new String[] {"http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765",
-                "HTTP://LOCALHOST:8765"}) {
+        for (String origin : new String[] {
+            "http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765", "HTTP://LOCALHOST:8765"
+        }) {
             assertThat(loopback.judge(cookie("POST", origin, null))).as(origin).isEqualTo(Verdict.ALLOW);
         }
     }
@@ -130,48 +152,80 @@ class AccessRulesTest {
         assertThat(loopback.judge(cookie("POST", null, "none"))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
         assertThat(loopback.judge(cookie("POST", null, null))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
         // Origin, when present, decides: a forged-looking Sec-Fetch-Site does not rescue a foreign Origin
-        assertThat(loopback.judge(cookie("POST", "http://evil.example", "same-origin"))).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
+        assertThat(loopback.judge(cookie("POST", "http://evil.example", "same-origin")))
+                .isEqualTo(Verdict.FORBIDDEN_ORIGIN);
     }
 
     @Test
     void cookieReadsNeedNoOrigin() {
-        assertThat(loopback.judge(cookie("GET", "http://evil.example", "cross-site"))).isEqualTo(Verdict.ALLOW);
+        assertThat(loopback.judge(cookie("GET", "http://evil.example", "cross-site")))
+                .isEqualTo(Verdict.ALLOW);
     }
 
     @Test
     void aWrongCookieIsATokenProblemBeforeAnOriginProblem() {
-        RequestFacts wrong = new RequestFacts("POST", HOST, "wrong", TokenSource.COOKIE, "http://evil.example", null, null,
-                false, -1);
+        RequestFacts wrong = new RequestFacts(
+                "POST", HOST, "wrong", TokenSource.COOKIE, "http://evil.example", null, null, false, -1);
         assertThat(loopback.judge(wrong)).isEqualTo(Verdict.TOKEN_REQUIRED);
     }
 
     @Test
     void bearerClientsAreUnaffectedByOrigin() {
         assertThat(loopback.judge(bearer("POST", null, null, false))).isEqualTo(Verdict.ALLOW);
-        assertThat(loopback.judge(bearer("POST", "http://evil.example", null, false))).isEqualTo(Verdict.ALLOW);
+        assertThat(loopback.judge(bearer("POST", "http://evil.example", null, false)))
+                .isEqualTo(Verdict.ALLOW);
     }
 
     @Test
     void onANonLoopbackBindTheOriginMustMatchTheHostAddressed() {
-        RequestFacts same = new RequestFacts("POST", "my-laptop.lan:8765", "secret-token", TokenSource.COOKIE,
-                "http://my-laptop.lan:8765", null, null, false, -1);
-        RequestFacts other = new RequestFacts("POST", "my-laptop.lan:8765", "secret-token", TokenSource.COOKIE,
-                "http://other.lan:8765", null, null, false, -1);
+        RequestFacts same = new RequestFacts(
+                "POST",
+                "my-laptop.lan:8765",
+                "secret-token",
+                TokenSource.COOKIE,
+                "http://my-laptop.lan:8765",
+                null,
+                null,
+                false,
+                -1);
+        RequestFacts other = new RequestFacts(
+                "POST",
+                "my-laptop.lan:8765",
+                "secret-token",
+                TokenSource.COOKIE,
+                "http://other.lan:8765",
+                null,
+                null,
+                false,
+                -1);
         assertThat(wide.judge(same)).isEqualTo(Verdict.ALLOW);
         assertThat(wide.judge(other)).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
     }
 
     @Test
     void mutationsCarryJsonOrNoBody() {
-        assertThat(loopback.judge(bearer("POST", null, "application/json", true))).isEqualTo(Verdict.ALLOW);
-        assertThat(loopback.judge(bearer("POST", null, "application/json; charset=utf-8", true))).isEqualTo(Verdict.ALLOW);
-        assertThat(loopback.judge(bearer("PATCH", null, "Application/JSON;charset=UTF-8", true))).isEqualTo(Verdict.ALLOW);
+        assertThat(loopback.judge(bearer("POST", null, "application/json", true)))
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(loopback.judge(bearer("POST", null, "application/json; charset=utf-8", true)))
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(loopback.judge(bearer("PATCH", null, "Application/JSON;charset=UTF-8", true)))
+                .isEqualTo(Verdict.ALLOW);
         assertThat(loopback.judge(bearer("POST", null, null, false))).isEqualTo(Verdict.ALLOW);
         // an empty body with a form type (HttpURLConnection's default) is no body
-        assertThat(loopback.judge(bearer("POST", null, "application/x-www-form-urlencoded", false))).isEqualTo(Verdict.ALLOW);
-        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                "application/jsonp", "application/json-patch+json", "text/json", ""}) {
-            assertThat(loopback.judge(bearer("POST", null, type, true))).as(type).isEqualTo(Verdict.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(loopback.judge(bearer("POST", null, "application/x-www-form-urlencoded", false)))
+                .isEqualTo(Verdict.ALLOW);
+        for (String type : new String[] {
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonp",
+            "application/json-patch+json",
+            "text/json",
+            ""
+        }) {
+            assertThat(loopback.judge(bearer("POST", null, type, true)))
+                    .as(type)
+                    .isEqualTo(Verdict.UNSUPPORTED_MEDIA_TYPE);
         }
         assertThat(loopback.judge(bearer("DELETE", null, null, true))).isEqualTo(Verdict.UNSUPPORTED_MEDIA_TYPE);
     }
@@ -184,8 +238,8 @@ class AccessRulesTest {
 
     @Test
     void aFormPostWithTheCookieFromAForeignPageIsRefusedWhateverItsType() {
-        RequestFacts form = new RequestFacts("POST", HOST, "secret-token", TokenSource.COOKIE, "http://evil.example", null,
-                "text/plain", true, 1);
+        RequestFacts form = new RequestFacts(
+                "POST", HOST, "secret-token", TokenSource.COOKIE, "http://evil.example", null, "text/plain", true, 1);
         assertThat(loopback.judge(form)).isEqualTo(Verdict.FORBIDDEN_ORIGIN);
     }
 }

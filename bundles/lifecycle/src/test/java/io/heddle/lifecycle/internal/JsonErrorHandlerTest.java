@@ -14,7 +14,8 @@ class JsonErrorHandlerTest {
     @Test
     void jettysRefusalsGetTheApisErrorShapeWithTheirOwnCodes() {
         assertThat(body(400, "Ambiguous URI empty segment"))
-                .isEqualTo("{\"error\":{\"code\":\"bad_request\",\"message\":\"HTTP 400: Ambiguous URI empty segment\"}}");
+                .isEqualTo(
+                        "{\"error\":{\"code\":\"bad_request\",\"message\":\"HTTP 400: Ambiguous URI empty segment\"}}");
         assertThat(body(414, "URI Too Long")).contains("\"code\":\"uri_too_long\"");
         assertThat(body(431, "Request Header Fields Too Large")).contains("\"code\":\"headers_too_large\"");
         assertThat(body(505, "Unsupported Version")).contains("\"code\":\"http_version_not_supported\"");
@@ -28,6 +29,10 @@ class JsonErrorHandlerTest {
 
         String json = body(400, reason);
 
-        assertThat(json).contains("\\\"").contains("\\u0001").doesNotContain("x".repeat(201)).endsWith("…\"}}");
+        assertThat(json)
+                .contains("\\\"")
+                .contains("\\u0001")
+                .doesNotContain("x".repeat(201))
+                .endsWith("…\"}}");
     }
 }

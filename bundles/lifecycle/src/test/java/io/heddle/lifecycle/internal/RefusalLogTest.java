@@ -17,17 +17,24 @@ class RefusalLogTest {
 
     @Test
     void aCauseIsLoggedOnceAMinuteAndTheNextLineCountsWhatWasMuted() {
-        assertThat(log.refused("forbidden_host", "another host", "evil.example")).isTrue();
+        assertThat(log.refused("forbidden_host", "another host", "evil.example"))
+                .isTrue();
         for (int i = 0; i < 500; i++) {
-            assertThat(log.refused("forbidden_host", "another host", "evil" + i + ".example")).isFalse();
+            assertThat(log.refused("forbidden_host", "another host", "evil" + i + ".example"))
+                    .isFalse();
         }
         clock.advance(Duration.ofSeconds(59));
-        assertThat(log.refused("forbidden_host", "another host", "late.example")).isFalse();
+        assertThat(log.refused("forbidden_host", "another host", "late.example"))
+                .isFalse();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(log.refused("forbidden_host", "another host", "next.example")).isTrue();
+        assertThat(log.refused("forbidden_host", "another host", "next.example"))
+                .isTrue();
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).contains("forbidden_host").contains("'evil.example'").doesNotContain("more of this cause");
+        assertThat(lines.get(0))
+                .contains("forbidden_host")
+                .contains("'evil.example'")
+                .doesNotContain("more of this cause");
         assertThat(lines.get(1)).contains("'next.example'").contains("and 501 more of this cause");
     }
 
@@ -45,8 +52,12 @@ class RefusalLogTest {
         log.refused("http_414", "a long URI", input);
 
         String line = lines.get(0);
-        assertThat(line).contains("'" + "x".repeat(RefusalLog.MAX_INPUT_CHARS) + "'").contains("(" + input.length() + " chars)");
-        assertThat(line).doesNotContain("x".repeat(RefusalLog.MAX_INPUT_CHARS + 1)).doesNotContain("forged");
+        assertThat(line)
+                .contains("'" + "x".repeat(RefusalLog.MAX_INPUT_CHARS) + "'")
+                .contains("(" + input.length() + " chars)");
+        assertThat(line)
+                .doesNotContain("x".repeat(RefusalLog.MAX_INPUT_CHARS + 1))
+                .doesNotContain("forged");
         assertThat(RefusalLog.truncate("a\r\nb\u0000c")).isEqualTo("'a??b?c'");
     }
 }

@@ -21,8 +21,7 @@ import java.util.function.Function;
  */
 public final class RecordJson {
 
-    private RecordJson() {
-    }
+    private RecordJson() {}
 
     public static Map<String, Object> workspace(WorkspaceDescriptor w) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -37,11 +37,14 @@ import org.slf4j.LoggerFactory;
  * configuration, the same one the live-record heartbeat reads, so that servers and the
  * launcher agree on what "fresh" means.
  */
-@Component(service = {DaemonRegistry.class, HealthContributor.class}, configurationPid = LiveRecordSettings.PID)
+@Component(
+        service = {DaemonRegistry.class, HealthContributor.class},
+        configurationPid = LiveRecordSettings.PID)
 @Designate(ocd = DaemonRegistryComponent.Configuration.class)
 public final class DaemonRegistryComponent implements DaemonRegistry, HealthContributor {
 
-    @ObjectClassDefinition(name = "Heddle live-record heartbeat",
+    @ObjectClassDefinition(
+            name = "Heddle live-record heartbeat",
             description = "How often a server refreshes its live record, and when a record counts as stale.")
     @interface Configuration {
         @AttributeDefinition(description = "Live-record heartbeat interval in milliseconds.")
@@ -58,8 +61,8 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
     private final Path registryFile;
     private volatile FileDaemonRegistry delegate;
     /** Whether the registry's folder can be written; read by {@code /api/health}. */
-    private final StoreHealth health = new StoreHealth(SOURCE, java.time.Clock.systemUTC(), Duration.ofSeconds(2),
-            new StoreHealth.Listener() {
+    private final StoreHealth health =
+            new StoreHealth(SOURCE, java.time.Clock.systemUTC(), Duration.ofSeconds(2), new StoreHealth.Listener() {
                 @Override
                 public void unwritable(StoreHealth.Problem problem) {
                     LOG.warn("{}. Health is degraded until it can be written again.", problem.message());
@@ -83,7 +86,8 @@ public final class DaemonRegistryComponent implements DaemonRegistry, HealthCont
     }
 
     private FileDaemonRegistry create(Configuration config) {
-        Duration staleAfter = Duration.ofMillis(config.staleAfterMs() > 0 ? config.staleAfterMs() : LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
+        Duration staleAfter = Duration.ofMillis(
+                config.staleAfterMs() > 0 ? config.staleAfterMs() : LiveRecordSettings.DEFAULT_STALE_AFTER_MS);
         return FileDaemonRegistry.open(registryFile, staleAfter, message -> LOG.warn("Registry: {}", message))
                 .reportingTo(health);
     }

@@ -61,8 +61,14 @@ public final class FileDaemonRegistry implements DaemonRegistry {
      * @param endpoint asked, for a record without a process start instant, whether a server
      *                 answers on its endpoint (see {@link LiveServerResolver})
      */
-    public FileDaemonRegistry(Path file, Clock clock, Duration staleAfter, ProcessLiveness liveness,
-            EndpointProbe endpoint, Consumer<String> warnings, Duration lockTimeout) {
+    public FileDaemonRegistry(
+            Path file,
+            Clock clock,
+            Duration staleAfter,
+            ProcessLiveness liveness,
+            EndpointProbe endpoint,
+            Consumer<String> warnings,
+            Duration lockTimeout) {
         this.file = file.toAbsolutePath().normalize();
         this.lockFile = lockFileFor(this.file);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -75,8 +81,13 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     }
 
     /** A registry with the real endpoint probe ({@link HealthEndpointProbe}, 500 ms). */
-    public FileDaemonRegistry(Path file, Clock clock, Duration staleAfter, ProcessLiveness liveness,
-            Consumer<String> warnings, Duration lockTimeout) {
+    public FileDaemonRegistry(
+            Path file,
+            Clock clock,
+            Duration staleAfter,
+            ProcessLiveness liveness,
+            Consumer<String> warnings,
+            Duration lockTimeout) {
         this(file, clock, staleAfter, liveness, new HealthEndpointProbe(), warnings, lockTimeout);
     }
 
@@ -85,8 +96,14 @@ public final class FileDaemonRegistry implements DaemonRegistry {
      * probe and a 10 s lock wait.
      */
     public static FileDaemonRegistry open(Path file, Duration staleAfter, Consumer<String> warnings) {
-        return new FileDaemonRegistry(file, Clock.systemUTC(), staleAfter, new ProcessLiveness(),
-                new HealthEndpointProbe(), warnings, DEFAULT_LOCK_TIMEOUT);
+        return new FileDaemonRegistry(
+                file,
+                Clock.systemUTC(),
+                staleAfter,
+                new ProcessLiveness(),
+                new HealthEndpointProbe(),
+                warnings,
+                DEFAULT_LOCK_TIMEOUT);
     }
 
     /** {@code daemon-registry.json} -> {@code daemon-registry.lock}, in the same folder. */
@@ -112,8 +129,9 @@ public final class FileDaemonRegistry implements DaemonRegistry {
 
     @Override
     public DaemonRegistry forFile(Path registryFile) {
-        return new FileDaemonRegistry(registryFile, clock, resolver.staleAfter(), liveness, endpoint, warnings,
-                lockTimeout).reportingTo(health);
+        return new FileDaemonRegistry(
+                        registryFile, clock, resolver.staleAfter(), liveness, endpoint, warnings, lockTimeout)
+                .reportingTo(health);
     }
 
     /** Tells {@code storeHealth} (null: nobody) about every failed and successful write; answers this registry. */
@@ -140,7 +158,11 @@ public final class FileDaemonRegistry implements DaemonRegistry {
                 return RegistryCodec.encode(snapshot);
             }
         };
-        return new LockedJsonFile<>(lock, file, codec, RegistrySnapshot.empty(),
+        return new LockedJsonFile<>(
+                lock,
+                file,
+                codec,
+                RegistrySnapshot.empty(),
                 aside -> warn(aside.describe("the registry") + " and started from an empty registry"));
     }
 
@@ -168,7 +190,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     public ClaimResult claim(ServerRecord record) {
         return mutate(current -> {
             Optional<ServerRecord> existing = current.server();
-            if (existing.isPresent() && !existing.get().serverId().equals(record.serverId())
+            if (existing.isPresent()
+                    && !existing.get().serverId().equals(record.serverId())
                     && resolver.judge(existing.get(), clock.instant()).fresh()) {
                 return Change.keep(ClaimResult.conflict(existing.get()));
             }
@@ -220,7 +243,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
                 return Change.keep(ReleaseResult.notOwner(existing.get()));
             }
             Optional<ServerRecord> heir = previous.filter(p -> !p.serverId().equals(serverId))
-                    .filter(p -> liveness.deadReason(p.pid(), p.processStartedAt()).isEmpty());
+                    .filter(p ->
+                            liveness.deadReason(p.pid(), p.processStartedAt()).isEmpty());
             if (heir.isPresent()) {
                 ServerRecord restored = heir.get().withLastSeenAt(now());
                 return Change.write(withServer(current, Optional.of(restored)), ReleaseResult.handedBack(restored));
@@ -246,8 +270,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             for (WorkspaceDescriptor workspace : workspaces) {
                 byStateRoot.put(stateRootKey(workspace.stateRoot()), new WorkspaceEntry(workspace, now));
             }
-            RegistrySnapshot next = new RegistrySnapshot(RegistrySnapshot.FORMAT_VERSION, now, current.server(),
-                    new ArrayList<>(byStateRoot.values()));
+            RegistrySnapshot next = new RegistrySnapshot(
+                    RegistrySnapshot.FORMAT_VERSION, now, current.server(), new ArrayList<>(byStateRoot.values()));
             return Change.write(next, null);
         });
     }

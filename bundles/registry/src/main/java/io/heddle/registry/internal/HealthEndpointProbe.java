@@ -73,8 +73,8 @@ public final class HealthEndpointProbe implements EndpointProbe {
             } catch (ConnectException refused) {
                 return Optional.of("nothing listens on " + where);
             } catch (SocketTimeoutException slow) {
-                return Optional.of("nothing answers GET " + path + " at " + where + " within " + timeout.toMillis()
-                        + " ms");
+                return Optional.of(
+                        "nothing answers GET " + path + " at " + where + " within " + timeout.toMillis() + " ms");
             } catch (IOException e) {
                 last = "GET " + path + " at " + where + " failed (" + e.getMessage() + ")";
             }

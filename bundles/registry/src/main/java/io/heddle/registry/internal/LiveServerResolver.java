@@ -39,13 +39,15 @@ public final class LiveServerResolver {
         Duration age = Duration.between(record.lastSeenAt(), now);
         Duration shownAge = age.isNegative() ? Duration.ZERO : age;
         if (age.compareTo(staleAfter) > 0) {
-            return new LiveServer(record, false, shownAge,
+            return new LiveServer(
+                    record,
+                    false,
+                    shownAge,
                     "no heartbeat for " + age.toMillis() + " ms (stale after " + staleAfter.toMillis() + " ms)");
         }
         Optional<String> dead = liveness.deadReason(record.pid(), record.processStartedAt());
         if (dead.isEmpty() && record.processStartedAt() == null) {
-            dead = endpoint.silentReason(record.host(), record.port())
-                    .map(reason -> SILENT_ENDPOINT_REASON + reason);
+            dead = endpoint.silentReason(record.host(), record.port()).map(reason -> SILENT_ENDPOINT_REASON + reason);
         }
         return dead.map(reason -> new LiveServer(record, false, shownAge, reason))
                 .orElseGet(() -> new LiveServer(record, true, shownAge, null));

@@ -37,8 +37,8 @@ public class ProcessLiveness {
             Optional<Instant> actualStart = handle.get().info().startInstant();
             if (actualStart.isPresent()
                     && Duration.between(recordedStart, actualStart.get()).abs().compareTo(START_TOLERANCE) > 0) {
-                return Optional.of("pid " + pid + " now belongs to another process (started "
-                        + actualStart.get() + ", recorded " + recordedStart + ")");
+                return Optional.of("pid " + pid + " now belongs to another process (started " + actualStart.get()
+                        + ", recorded " + recordedStart + ")");
             }
         }
         return Optional.empty();

@@ -47,8 +47,7 @@ public final class RegistryCodec {
         }
     }
 
-    private RegistryCodec() {
-    }
+    private RegistryCodec() {}
 
     public static RegistrySnapshot decode(byte[] bytes, Consumer<String> warnings) throws CorruptRegistryException {
         Object tree;
@@ -75,15 +74,17 @@ public final class RegistryCodec {
                 Map<String, Object> entry = object(entries.get(i));
                 WorkspaceEntry decoded = entry == null ? null : decodeEntry(entry);
                 if (decoded == null) {
-                    warnings.accept("dropped workspace entry #" + i + ": it lacks a valid id, workspaceRoot or stateRoot");
+                    warnings.accept(
+                            "dropped workspace entry #" + i + ": it lacks a valid id, workspaceRoot or stateRoot");
                     continue;
                 }
                 workspaces.add(decoded);
                 Map<String, Object> owner = object(entry.get("owner"));
                 if (owner != null) {
                     ServerRecord legacy = decodeServer(owner, "ownerId");
-                    if (legacy != null && (newestLegacyOwner == null
-                            || legacy.lastSeenAt().isAfter(newestLegacyOwner.lastSeenAt()))) {
+                    if (legacy != null
+                            && (newestLegacyOwner == null
+                                    || legacy.lastSeenAt().isAfter(newestLegacyOwner.lastSeenAt()))) {
                         newestLegacyOwner = legacy;
                     }
                 }
@@ -100,8 +101,11 @@ public final class RegistryCodec {
         } else if (root.get("server") == null) {
             server = newestLegacyOwner;
         }
-        return new RegistrySnapshot(version == null ? RegistrySnapshot.FORMAT_VERSION : version.intValue(),
-                updatedAt, Optional.ofNullable(server), workspaces);
+        return new RegistrySnapshot(
+                version == null ? RegistrySnapshot.FORMAT_VERSION : version.intValue(),
+                updatedAt,
+                Optional.ofNullable(server),
+                workspaces);
     }
 
     private static ServerRecord decodeServer(Map<String, Object> m, String idField) {
@@ -112,8 +116,16 @@ public final class RegistryCodec {
         Long pid = integer(m, "pid");
         Instant startedAt = instant(m, "startedAt");
         boolean hasLastSeen = m.get("lastSeenAt") != null;
-        if (serverId == null || mode.isEmpty() || host == null || port == null || pid == null || startedAt == null
-                || !hasLastSeen || port < 0 || port > 65535 || pid < 0) {
+        if (serverId == null
+                || mode.isEmpty()
+                || host == null
+                || port == null
+                || pid == null
+                || startedAt == null
+                || !hasLastSeen
+                || port < 0
+                || port > 65535
+                || pid < 0) {
             return null;
         }
         // The reference counts an unparsable lastSeenAt as infinitely old.
@@ -121,8 +133,15 @@ public final class RegistryCodec {
         if (lastSeenAt == null) {
             lastSeenAt = Instant.EPOCH;
         }
-        return new ServerRecord(serverId, mode.get(), host, port.intValue(), pid,
-                instant(m, "processStartedAt"), startedAt, lastSeenAt);
+        return new ServerRecord(
+                serverId,
+                mode.get(),
+                host,
+                port.intValue(),
+                pid,
+                instant(m, "processStartedAt"),
+                startedAt,
+                lastSeenAt);
     }
 
     private static WorkspaceEntry decodeEntry(Map<String, Object> entry) {
@@ -146,9 +165,14 @@ public final class RegistryCodec {
         Instant updatedAt = instant(ws, "updatedAt");
         Instant fallback = entryUpdated != null ? entryUpdated : Instant.EPOCH;
         List<String> repoRoots = strings(ws, "repoRoots");
-        WorkspaceDescriptor descriptor = new WorkspaceDescriptor(id, name, workspaceRoot,
-                repoRoots == null ? List.of(workspaceRoot) : repoRoots, stateRoot,
-                createdAt != null ? createdAt : fallback, updatedAt != null ? updatedAt : fallback);
+        WorkspaceDescriptor descriptor = new WorkspaceDescriptor(
+                id,
+                name,
+                workspaceRoot,
+                repoRoots == null ? List.of(workspaceRoot) : repoRoots,
+                stateRoot,
+                createdAt != null ? createdAt : fallback,
+                updatedAt != null ? updatedAt : fallback);
         return new WorkspaceEntry(descriptor, entryUpdated != null ? entryUpdated : descriptor.updatedAt());
     }
 

@@ -30,8 +30,11 @@ final class ChildProcesses implements AfterEachCallback {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // short-lived helpers: start fast and stay small
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(List.of(args));
         return start(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT));
@@ -84,8 +87,8 @@ final class ChildProcesses implements AfterEachCallback {
         }
 
         private void pumpStdout() {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     lines.add(line);
                 }
@@ -128,8 +131,8 @@ final class ChildProcesses implements AfterEachCallback {
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("process " + process.pid() + " printed no line starting with '"
-                            + prefix + "' within " + timeout);
+                    throw new AssertionError("process " + process.pid() + " printed no line starting with '" + prefix
+                            + "' within " + timeout);
                 }
                 String line = readLine(Duration.ofNanos(left));
                 if (line.startsWith(prefix)) {

@@ -65,14 +65,27 @@ class EndpointFreshnessTest {
             probed.add(host + ":" + port);
             return probeAnswer;
         };
-        return new FileDaemonRegistry(dir.resolve(REGISTRY_FILE), clock, STALE_AFTER, new ProcessLiveness(), probe,
-                message -> { }, Duration.ofSeconds(5));
+        return new FileDaemonRegistry(
+                dir.resolve(REGISTRY_FILE),
+                clock,
+                STALE_AFTER,
+                new ProcessLiveness(),
+                probe,
+                message -> {},
+                Duration.ofSeconds(5));
     }
 
     /** A record of the reference's format naming this (live, unrelated) JVM. */
     private static ServerRecord referenceRecord(String serverId, int port) {
-        return new ServerRecord(serverId, ServerMode.DAEMON, "127.0.0.1", port, ProcessHandle.current().pid(), null,
-                T0, T0);
+        return new ServerRecord(
+                serverId,
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                port,
+                ProcessHandle.current().pid(),
+                null,
+                T0,
+                T0);
     }
 
     private static Instant ownStart() {
@@ -86,20 +99,31 @@ class EndpointFreshnessTest {
         LiveServer judged = registry.judge(referenceRecord("daemon-ref", 9));
 
         assertThat(judged.stale()).isTrue();
-        assertThat(judged.staleReason()).isEqualTo("the record has no processStartedAt, and nothing listens on 127.0.0.1:9");
+        assertThat(judged.staleReason())
+                .isEqualTo("the record has no processStartedAt, and nothing listens on 127.0.0.1:9");
         assertThat(probed).containsExactly("127.0.0.1:9");
     }
 
     @Test
     void recordWithoutStartInstantAndAnsweringEndpointIsFresh() {
-        assertThat(registry(Optional.empty()).judge(referenceRecord("daemon-ref", 9)).fresh()).isTrue();
+        assertThat(registry(Optional.empty())
+                        .judge(referenceRecord("daemon-ref", 9))
+                        .fresh())
+                .isTrue();
     }
 
     @Test
     void recordWithStartInstantIsNeverProbed() {
         FileDaemonRegistry registry = registry(Optional.of("silent"));
-        ServerRecord ours = new ServerRecord("daemon-ours", ServerMode.DAEMON, "127.0.0.1", 9,
-                ProcessHandle.current().pid(), ownStart(), T0, T0);
+        ServerRecord ours = new ServerRecord(
+                "daemon-ours",
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                9,
+                ProcessHandle.current().pid(),
+                ownStart(),
+                T0,
+                T0);
 
         assertThat(registry.judge(ours).fresh()).isTrue();
         assertThat(probed).isEmpty();
@@ -110,8 +134,10 @@ class EndpointFreshnessTest {
         FileDaemonRegistry registry = registry(Optional.empty());
         long ended = RegistryTestData.pidOfAnEndedProcess();
 
-        assertThat(registry.judge(new ServerRecord("daemon-dead", ServerMode.DAEMON, "127.0.0.1", 9, ended, null, T0,
-                T0)).stale()).isTrue();
+        assertThat(registry.judge(
+                                new ServerRecord("daemon-dead", ServerMode.DAEMON, "127.0.0.1", 9, ended, null, T0, T0))
+                        .stale())
+                .isTrue();
         clock.advance(STALE_AFTER.plusMillis(1));
         assertThat(registry.judge(referenceRecord("daemon-old", 9)).stale()).isTrue();
         assertThat(probed).isEmpty();
@@ -121,10 +147,20 @@ class EndpointFreshnessTest {
     void claimReplacesASilentReferenceRecordAndResolveSaysNoLiveServer() {
         FileDaemonRegistry silent = registry(Optional.of("nothing listens on 127.0.0.1:9"));
         silent.takeOver(referenceRecord("daemon-ref", 9));
-        assertThat(silent.resolveLiveServer()).get().extracting(LiveServer::fresh).isEqualTo(false);
+        assertThat(silent.resolveLiveServer())
+                .get()
+                .extracting(LiveServer::fresh)
+                .isEqualTo(false);
 
-        ServerRecord ours = new ServerRecord("daemon-ours", ServerMode.DAEMON, "127.0.0.1", 10,
-                ProcessHandle.current().pid(), ownStart(), T0, T0);
+        ServerRecord ours = new ServerRecord(
+                "daemon-ours",
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                10,
+                ProcessHandle.current().pid(),
+                ownStart(),
+                T0,
+                T0);
         ClaimResult claim = silent.claim(ours);
 
         assertThat(claim.isClaimed()).isTrue();
@@ -137,8 +173,15 @@ class EndpointFreshnessTest {
         FileDaemonRegistry answering = registry(Optional.empty());
         answering.takeOver(referenceRecord("daemon-ref", 9));
 
-        ClaimResult claim = answering.claim(new ServerRecord("daemon-ours", ServerMode.DAEMON, "127.0.0.1", 10,
-                ProcessHandle.current().pid(), ownStart(), T0, T0));
+        ClaimResult claim = answering.claim(new ServerRecord(
+                "daemon-ours",
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                10,
+                ProcessHandle.current().pid(),
+                ownStart(),
+                T0,
+                T0));
 
         assertThat(claim.outcome()).isEqualTo(ClaimResult.Outcome.CONFLICT);
         assertThat(answering.read().server()).map(ServerRecord::serverId).contains("daemon-ref");
@@ -153,27 +196,29 @@ class EndpointFreshnessTest {
     private int serve(String path, int status) throws IOException {
         http = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         ServerSocket listener = http;
-        Thread server = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket connection = listener.accept()) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
-                            StandardCharsets.US_ASCII));
-                    String requestLine = in.readLine();
-                    String line;
-                    while ((line = in.readLine()) != null && !line.isEmpty()) {
-                        // skip the headers
+        Thread server = new Thread(
+                () -> {
+                    while (!listener.isClosed()) {
+                        try (Socket connection = listener.accept()) {
+                            BufferedReader in = new BufferedReader(
+                                    new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+                            String requestLine = in.readLine();
+                            String line;
+                            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                                // skip the headers
+                            }
+                            String[] parts = requestLine == null ? new String[0] : requestLine.split(" ");
+                            int code = parts.length > 1 && parts[1].equals(path) ? status : 404;
+                            OutputStream out = connection.getOutputStream();
+                            out.write(("HTTP/1.1 " + code + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        } catch (IOException closedOrReset) {
+                            // the test is over, or the client went away
+                        }
                     }
-                    String[] parts = requestLine == null ? new String[0] : requestLine.split(" ");
-                    int code = parts.length > 1 && parts[1].equals(path) ? status : 404;
-                    OutputStream out = connection.getOutputStream();
-                    out.write(("HTTP/1.1 " + code + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException closedOrReset) {
-                    // the test is over, or the client went away
-                }
-            }
-        }, "test-http");
+                },
+                "test-http");
         server.setDaemon(true);
         server.start();
         return listener.getLocalPort();
@@ -225,8 +270,7 @@ class EndpointFreshnessTest {
     void nothingListeningIsSilent() throws IOException {
         int port = closedPort();
 
-        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port))
-                .contains("nothing listens on 127.0.0.1:" + port);
+        assertThat(ANSWER_IN_TIME.silentReason("127.0.0.1", port)).contains("nothing listens on 127.0.0.1:" + port);
     }
 
     @Test
@@ -250,11 +294,12 @@ class EndpointFreshnessTest {
     void hostsOfOtherMachinesAndNamesAreNeverContacted() {
         HealthEndpointProbe probe = new HealthEndpointProbe();
 
-        assertThat(probe.silentReason("192.0.2.1", 8765)).contains("its host 192.0.2.1 is not an address of this machine");
+        assertThat(probe.silentReason("192.0.2.1", 8765))
+                .contains("its host 192.0.2.1 is not an address of this machine");
         assertThat(probe.silentReason("example.invalid", 8765))
                 .contains("its host example.invalid is not an address of this machine");
-        assertThat(HealthEndpointProbe.localAddress("[::1]")).hasValueSatisfying(a -> assertThat(a.isLoopbackAddress())
-                .isTrue());
+        assertThat(HealthEndpointProbe.localAddress("[::1]"))
+                .hasValueSatisfying(a -> assertThat(a.isLoopbackAddress()).isTrue());
     }
 
     @Test

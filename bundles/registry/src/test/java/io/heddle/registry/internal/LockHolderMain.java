@@ -12,8 +12,7 @@ import java.time.Duration;
  */
 public final class LockHolderMain {
 
-    private LockHolderMain() {
-    }
+    private LockHolderMain() {}
 
     public static void main(String[] args) throws Exception {
         Path lockFile = Path.of(args[0]);

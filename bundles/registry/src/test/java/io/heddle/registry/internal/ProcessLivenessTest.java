@@ -43,13 +43,26 @@ class ProcessLivenessTest {
     @BeforeEach
     void openRegistry() {
         // records without processStartedAt also need an answering endpoint: EndpointFreshnessTest covers that
-        registry = new FileDaemonRegistry(dir.resolve(REGISTRY_FILE), clock, STALE_AFTER, new ProcessLiveness(),
-                RegistryTestData.ANSWERING, message -> { }, Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(
+                dir.resolve(REGISTRY_FILE),
+                clock,
+                STALE_AFTER,
+                new ProcessLiveness(),
+                RegistryTestData.ANSWERING,
+                message -> {},
+                Duration.ofSeconds(5));
     }
 
     private static ServerRecord ownProcess(Instant processStartedAt, Instant lastSeenAt) {
-        return new ServerRecord("daemon-self", ServerMode.DAEMON, "127.0.0.1", 8765, ProcessHandle.current().pid(),
-                processStartedAt, lastSeenAt, lastSeenAt);
+        return new ServerRecord(
+                "daemon-self",
+                ServerMode.DAEMON,
+                "127.0.0.1",
+                8765,
+                ProcessHandle.current().pid(),
+                processStartedAt,
+                lastSeenAt,
+                lastSeenAt);
     }
 
     private static Instant ownStart() {
@@ -79,11 +92,17 @@ class ProcessLivenessTest {
     @Test
     void resolveLiveServerJudgesTheStoredRecordAtTheClocksTime() {
         registry.claim(server("daemon-a", 0, T0));
-        assertThat(registry.resolveLiveServer()).get().extracting(LiveServer::fresh).isEqualTo(true);
+        assertThat(registry.resolveLiveServer())
+                .get()
+                .extracting(LiveServer::fresh)
+                .isEqualTo(true);
 
         clock.advance(Duration.ofMinutes(5));
 
-        assertThat(registry.resolveLiveServer()).get().extracting(LiveServer::stale).isEqualTo(true);
+        assertThat(registry.resolveLiveServer())
+                .get()
+                .extracting(LiveServer::stale)
+                .isEqualTo(true);
     }
 
     @Test
@@ -122,8 +141,11 @@ class ProcessLivenessTest {
         // Java reaps its own children, so make a grandchild whose parent never reaps: the outer sh
         // execs into sleep. The grandchild exits only once that exec is done (the shell itself might
         // reap a child that exited earlier), and then stays a zombie until the sleep is killed.
-        ChildProcesses.Child parent = children.start(new ProcessBuilder("sh", "-c",
-                "sh -c 'until [ \"$(cat /proc/$1/comm)\" = sleep ]; do :; done' grandchild $$ & echo $!; exec sleep 60"));
+        ChildProcesses.Child parent = children.start(
+                new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "sh -c 'until [ \"$(cat /proc/$1/comm)\" = sleep ]; do :; done' grandchild $$ & echo $!; exec sleep 60"));
         long zombie = Long.parseLong(parent.readLine(Duration.ofSeconds(10)).trim());
         Poll.until("process " + zombie + " is a zombie", Duration.ofSeconds(10), () -> isZombie(zombie));
 

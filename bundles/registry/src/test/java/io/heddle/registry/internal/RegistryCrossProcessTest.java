@@ -55,14 +55,20 @@ class RegistryCrossProcessTest {
         file = dir.resolve(REGISTRY_FILE);
         workspaceBase = dir.resolve("workspaces");
         // real time: the children judge freshness with the system clock too
-        registry = new FileDaemonRegistry(file, Clock.systemUTC(), FileDaemonRegistry.DEFAULT_STALE_AFTER,
-                new ProcessLiveness(), warnings::add, Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(
+                file,
+                Clock.systemUTC(),
+                FileDaemonRegistry.DEFAULT_STALE_AFTER,
+                new ProcessLiveness(),
+                warnings::add,
+                Duration.ofSeconds(5));
     }
 
     /** Known workspaces the file starts with, as on a machine that has served several. */
     private List<String> seedKnownWorkspaces() {
         List<WorkspaceDescriptor> known = IntStream.range(0, 20)
-                .mapToObj(i -> RegistryTestData.workspace("known-" + i,
+                .mapToObj(i -> RegistryTestData.workspace(
+                        "known-" + i,
                         dir.resolve("known").resolve("k" + i).resolve(".heddle").toString()))
                 .collect(Collectors.toList());
         registry.registerWorkspaces(known);
@@ -70,7 +76,8 @@ class RegistryCrossProcessTest {
     }
 
     private String stateRootOf(int index) {
-        return RegistryStressMain.workspaceOf(workspaceBase, index, 0, Instant.EPOCH).stateRoot();
+        return RegistryStressMain.workspaceOf(workspaceBase, index, 0, Instant.EPOCH)
+                .stateRoot();
     }
 
     @Test
@@ -80,8 +87,14 @@ class RegistryCrossProcessTest {
         registry.claim(server("stress-server", 0, Instant.now()));
         List<ChildProcesses.Child> writers = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            writers.add(children.startJava(RegistryStressMain.class, "cycles", file.toString(),
-                    workspaceBase.toString(), Integer.toString(i), Integer.toString(cycles), "stress-server"));
+            writers.add(children.startJava(
+                    RegistryStressMain.class,
+                    "cycles",
+                    file.toString(),
+                    workspaceBase.toString(),
+                    Integer.toString(i),
+                    Integer.toString(cycles),
+                    "stress-server"));
         }
         for (ChildProcesses.Child writer : writers) {
             assertThat(writer.readLine(START)).isEqualTo("READY");
@@ -115,14 +128,19 @@ class RegistryCrossProcessTest {
         // the reader really raced the writers
         assertThat(versionsSeen).hasSizeGreaterThan(10);
         RegistrySnapshot last = parseStrictly(file);
-        assertThat(stateRoots(last)).containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, processes).mapToObj(this::stateRootOf).collect(Collectors.toList()));
-        assertThat(last.workspaces()).extracting(e -> e.workspace().name()).containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, processes).mapToObj(i -> RegistryStressMain.cycleName(i, cycles - 1))
+        assertThat(stateRoots(last))
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, processes)
+                        .mapToObj(this::stateRootOf)
+                        .collect(Collectors.toList()));
+        assertThat(last.workspaces())
+                .extracting(e -> e.workspace().name())
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, processes)
+                        .mapToObj(i -> RegistryStressMain.cycleName(i, cycles - 1))
                         .collect(Collectors.toList()));
         assertThat(last.server()).get().extracting(ServerRecord::serverId).isEqualTo("stress-server");
         assertThat(warnings).isEmpty();
-        System.out.printf("RegistryCrossProcessTest: %d reads of the file while %d processes wrote%n", reads, processes);
+        System.out.printf(
+                "RegistryCrossProcessTest: %d reads of the file while %d processes wrote%n", reads, processes);
     }
 
     @Test
@@ -130,7 +148,8 @@ class RegistryCrossProcessTest {
         int processes = 6;
         List<ChildProcesses.Child> claimants = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            claimants.add(children.startJava(RegistryStressMain.class, "claim", file.toString(), "daemon-claimant-" + i));
+            claimants.add(
+                    children.startJava(RegistryStressMain.class, "claim", file.toString(), "daemon-claimant-" + i));
         }
         for (ChildProcesses.Child claimant : claimants) {
             assertThat(claimant.readLine(START)).isEqualTo("READY");
@@ -154,7 +173,8 @@ class RegistryCrossProcessTest {
         assertThat(stored.serverId()).isEqualTo(winnerId);
         assertThat(stored.pid()).isEqualTo(claimants.get(winner).pid());
         claimants.forEach(ChildProcesses.Child::closeStdin);
-        claimants.forEach(claimant -> assertThat(claimant.awaitExit(Duration.ofSeconds(10))).isZero());
+        claimants.forEach(claimant ->
+                assertThat(claimant.awaitExit(Duration.ofSeconds(10))).isZero());
     }
 
     @Test
@@ -162,8 +182,13 @@ class RegistryCrossProcessTest {
         List<String> known = seedKnownWorkspaces();
         registry.claim(server("crash-server", 0, Instant.now()));
         for (int round = 0; round < 10; round++) {
-            ChildProcesses.Child writer = children.startJava(RegistryStressMain.class, "write-forever",
-                    file.toString(), workspaceBase.toString(), Integer.toString(round), "crash-server");
+            ChildProcesses.Child writer = children.startJava(
+                    RegistryStressMain.class,
+                    "write-forever",
+                    file.toString(),
+                    workspaceBase.toString(),
+                    Integer.toString(round),
+                    "crash-server");
             writer.awaitLineStartingWith("WROTE " + (1 + round), START);
 
             writer.process().destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally
@@ -171,14 +196,21 @@ class RegistryCrossProcessTest {
 
             RegistrySnapshot afterKill = parseStrictly(file);
             assertThat(stateRoots(afterKill)).as("round %d", round).containsAll(known);
-            assertThat(stateRoots(afterKill)).as("round %d", round).containsAll(
-                    IntStream.rangeClosed(0, round).mapToObj(this::stateRootOf).collect(Collectors.toList()));
-            registry.registerWorkspaces(List.of(RegistryTestData.workspace("after-kill-" + round,
+            assertThat(stateRoots(afterKill))
+                    .as("round %d", round)
+                    .containsAll(IntStream.rangeClosed(0, round)
+                            .mapToObj(this::stateRootOf)
+                            .collect(Collectors.toList()));
+            registry.registerWorkspaces(List.of(RegistryTestData.workspace(
+                    "after-kill-" + round,
                     dir.resolve("after-kill-" + round).resolve(".heddle").toString())));
             assertThat(registry.refresh("crash-server", Instant.now()).outcome())
                     .isEqualTo(RefreshResult.Outcome.REFRESHED);
-            assertThat(stateRoots(parseStrictly(file))).as("round %d", round)
-                    .contains(dir.resolve("after-kill-" + round).resolve(".heddle").toString());
+            assertThat(stateRoots(parseStrictly(file)))
+                    .as("round %d", round)
+                    .contains(dir.resolve("after-kill-" + round)
+                            .resolve(".heddle")
+                            .toString());
         }
         assertThat(warnings).isEmpty();
         try (Stream<Path> files = Files.list(dir)) {

@@ -37,8 +37,8 @@ class RegistryFileSafetyTest {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     private FileDaemonRegistry registryAt(Path file, Duration lockTimeout) {
-        return new FileDaemonRegistry(file, clock, Duration.ofSeconds(45), new ProcessLiveness(), warnings::add,
-                lockTimeout);
+        return new FileDaemonRegistry(
+                file, clock, Duration.ofSeconds(45), new ProcessLiveness(), warnings::add, lockTimeout);
     }
 
     private static String mode(Path path) throws IOException {
@@ -72,7 +72,8 @@ class RegistryFileSafetyTest {
     @Test
     @DisabledOnOs(OS.WINDOWS)
     void writingNeverChangesThePermissionsOfAnExistingFolder() throws IOException {
-        Path shared = Files.createDirectory(dir.resolve("shared"),
+        Path shared = Files.createDirectory(
+                dir.resolve("shared"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
 
@@ -85,7 +86,8 @@ class RegistryFileSafetyTest {
     void lockTimeoutNamesTheLockFileAndTheHoldersPid() {
         Path file = copyFixture("reference-format.json", dir);
         FileDaemonRegistry registry = registryAt(file, Duration.ofMillis(300));
-        ChildProcesses.Child holder = children.startJava(LockHolderMain.class, registry.lockFile().toString());
+        ChildProcesses.Child holder =
+                children.startJava(LockHolderMain.class, registry.lockFile().toString());
         assertThat(holder.readLine(Duration.ofSeconds(20))).isEqualTo("HELD " + holder.pid());
 
         assertThatThrownBy(() -> registry.claim(server("daemon-ours", 0, T0)))
@@ -104,7 +106,8 @@ class RegistryFileSafetyTest {
     void readingNeverWaitsForTheLock() {
         copyFixture("reference-format.json", dir);
         FileDaemonRegistry registry = registryAt(dir.resolve(REGISTRY_FILE), Duration.ofMillis(300));
-        ChildProcesses.Child holder = children.startJava(LockHolderMain.class, registry.lockFile().toString());
+        ChildProcesses.Child holder =
+                children.startJava(LockHolderMain.class, registry.lockFile().toString());
         holder.readLine(Duration.ofSeconds(20));
 
         assertThat(registry.read().server()).isPresent();

@@ -50,8 +50,8 @@ class RegistryHandBackTest {
     @BeforeEach
     void openRegistry() {
         file = dir.resolve(REGISTRY_FILE);
-        registry = new FileDaemonRegistry(file, clock, STALE_AFTER, new ProcessLiveness(), warnings::add,
-                Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(
+                file, clock, STALE_AFTER, new ProcessLiveness(), warnings::add, Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -62,8 +62,15 @@ class RegistryHandBackTest {
     /** A record of this very test process: alive for as long as the test runs. */
     private static ServerRecord chatOfThisProcess(Instant lastSeenAt) {
         ProcessHandle self = ProcessHandle.current();
-        return new ServerRecord("embedded-chat-self", ServerMode.EMBEDDED_CHAT, "127.0.0.1", 40000, self.pid(),
-                self.info().startInstant().orElse(null), T0, lastSeenAt);
+        return new ServerRecord(
+                "embedded-chat-self",
+                ServerMode.EMBEDDED_CHAT,
+                "127.0.0.1",
+                40000,
+                self.pid(),
+                self.info().startInstant().orElse(null),
+                T0,
+                lastSeenAt);
     }
 
     @Test
@@ -84,8 +91,15 @@ class RegistryHandBackTest {
 
     @Test
     void releaseClearsTheRecordWhenThePreviousOwnerHasEnded() throws InterruptedException {
-        ServerRecord gone = new ServerRecord("embedded-chat-gone", ServerMode.EMBEDDED_CHAT, "127.0.0.1", 40000,
-                RegistryTestData.pidOfAnEndedProcess(), null, T0, T0);
+        ServerRecord gone = new ServerRecord(
+                "embedded-chat-gone",
+                ServerMode.EMBEDDED_CHAT,
+                "127.0.0.1",
+                40000,
+                RegistryTestData.pidOfAnEndedProcess(),
+                null,
+                T0,
+                T0);
         registry.claim(gone);
         Optional<ServerRecord> replaced = registry.takeOver(server("daemon-new", 0, T0));
 
@@ -122,8 +136,8 @@ class RegistryHandBackTest {
         registry.claim(chatOfThisProcess(T0));
         Optional<ServerRecord> replaced = registry.takeOver(server("daemon-new", 0, T0));
         byte[] before = bytes(file);
-        FileDaemonRegistry impatient = new FileDaemonRegistry(file, clock, STALE_AFTER, new ProcessLiveness(),
-                warnings::add, Duration.ofMillis(300));
+        FileDaemonRegistry impatient = new FileDaemonRegistry(
+                file, clock, STALE_AFTER, new ProcessLiveness(), warnings::add, Duration.ofMillis(300));
 
         try (ExclusiveFileLock held = ExclusiveFileLock.acquire(registry.lockFile(), Duration.ofSeconds(5))) {
             Future<ReleaseResult> other = threads.submit(() -> impatient.release("daemon-new", replaced));
@@ -135,8 +149,8 @@ class RegistryHandBackTest {
 
     @Test
     void aReaderOnAnotherThreadNeverSeesAnEmptyRecordWhileServersTakeOverAndHandBack() throws Exception {
-        FileDaemonRegistry real = new FileDaemonRegistry(file, Clock.systemUTC(), STALE_AFTER, new ProcessLiveness(),
-                warnings::add, Duration.ofSeconds(5));
+        FileDaemonRegistry real = new FileDaemonRegistry(
+                file, Clock.systemUTC(), STALE_AFTER, new ProcessLiveness(), warnings::add, Duration.ofSeconds(5));
         ServerRecord chat = chatOfThisProcess(Instant.now());
         real.claim(chat);
         AtomicBoolean done = new AtomicBoolean();
@@ -161,7 +175,8 @@ class RegistryHandBackTest {
         done.set(true);
         assertThat(reader.get(10, TimeUnit.SECONDS)).isPositive();
 
-        assertThat(seen).doesNotContain("<empty>")
+        assertThat(seen)
+                .doesNotContain("<empty>")
                 .allMatch(id -> id.equals(chat.serverId()) || id.startsWith("daemon-"));
         assertThat(real.read().server().map(ServerRecord::serverId)).contains(chat.serverId());
     }

@@ -23,8 +23,8 @@ class RegistryHealthTest {
     @Test
     void aFailedWriteNamesTheRegistryAndTheCauseAndIsUnhealthyUntilAWriteSucceeds() throws Exception {
         List<String> said = new CopyOnWriteArrayList<>();
-        StoreHealth health = new StoreHealth("registry", Clock.systemUTC(), Duration.ofHours(1),
-                new StoreHealth.Listener() {
+        StoreHealth health =
+                new StoreHealth("registry", Clock.systemUTC(), Duration.ofHours(1), new StoreHealth.Listener() {
                     @Override
                     public void unwritable(StoreHealth.Problem problem) {
                         said.add("unwritable");
@@ -37,17 +37,20 @@ class RegistryHealthTest {
                 });
         Path home = dir.resolve("home");
         Files.writeString(home, "a file where HEDDLE_HOME should be");
-        FileDaemonRegistry registry = FileDaemonRegistry.open(home.resolve("daemon-registry.json"),
-                Duration.ofSeconds(45), w -> { }).reportingTo(health);
+        FileDaemonRegistry registry = FileDaemonRegistry.open(
+                        home.resolve("daemon-registry.json"), Duration.ofSeconds(45), w -> {})
+                .reportingTo(health);
 
-        assertThatThrownBy(() -> registry.registerWorkspaces(List.of(RegistryTestData.workspace("a", dir.resolve("ws").resolve(".heddle").toString()))))
+        assertThatThrownBy(() -> registry.registerWorkspaces(List.of(RegistryTestData.workspace(
+                        "a", dir.resolve("ws").resolve(".heddle").toString()))))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining(home.toString())
                 .hasMessageMatching("(?s).*(File exists|Not a directory).*");
         assertThat(health.healthy()).isFalse();
 
         Files.delete(home);
-        registry.registerWorkspaces(List.of(RegistryTestData.workspace("a", dir.resolve("ws").resolve(".heddle").toString())));
+        registry.registerWorkspaces(List.of(RegistryTestData.workspace(
+                "a", dir.resolve("ws").resolve(".heddle").toString())));
 
         assertThat(health.healthy()).isTrue();
         assertThat(said).containsExactly("unwritable", "writable");

@@ -45,8 +45,14 @@ class RegistryOwnershipTest {
     @BeforeEach
     void openRegistry() {
         file = dir.resolve(REGISTRY_FILE);
-        registry = new FileDaemonRegistry(file, clock, STALE_AFTER, new ProcessLiveness(), RegistryTestData.ANSWERING,
-                warnings::add, Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(
+                file,
+                clock,
+                STALE_AFTER,
+                new ProcessLiveness(),
+                RegistryTestData.ANSWERING,
+                warnings::add,
+                Duration.ofSeconds(5));
     }
 
     @Test
@@ -173,7 +179,8 @@ class RegistryOwnershipTest {
 
     @Test
     void clearByOwnerRemovesTheServerButKeepsWorkspaces() {
-        registry.registerWorkspaces(List.of(workspace("repo", "/src/repo/.heddle"), workspace("docs", "/src/docs/.heddle")));
+        registry.registerWorkspaces(
+                List.of(workspace("repo", "/src/repo/.heddle"), workspace("docs", "/src/docs/.heddle")));
         registry.claim(server("daemon-ours", 0, T0));
 
         ClearResult result = registry.clear("daemon-ours");
@@ -189,15 +196,23 @@ class RegistryOwnershipTest {
     void registerWorkspacesUpsertsKeyedByResolvedStateRootAndKeepsTheServer() {
         ServerRecord ours = server("daemon-ours", 0, T0);
         registry.claim(ours);
-        registry.registerWorkspaces(List.of(workspace("repo", "/src/repo/.heddle"), workspace("docs", "/src/docs/.heddle")));
+        registry.registerWorkspaces(
+                List.of(workspace("repo", "/src/repo/.heddle"), workspace("docs", "/src/docs/.heddle")));
         clock.advance(Duration.ofSeconds(15));
-        WorkspaceDescriptor renamed = new WorkspaceDescriptor("ws-repo", "repo (renamed)", "/src/repo",
-                List.of("/src/repo"), "/src/repo/sub/../.heddle", T0, clock.instant());
+        WorkspaceDescriptor renamed = new WorkspaceDescriptor(
+                "ws-repo",
+                "repo (renamed)",
+                "/src/repo",
+                List.of("/src/repo"),
+                "/src/repo/sub/../.heddle",
+                T0,
+                clock.instant());
 
         registry.registerWorkspaces(List.of(renamed, workspace("web", "/src/web/.heddle")));
 
         RegistrySnapshot after = RegistryTestData.parseStrictly(file);
-        assertThat(after.workspaces()).extracting(e -> e.workspace().name())
+        assertThat(after.workspaces())
+                .extracting(e -> e.workspace().name())
                 .containsExactly("repo (renamed)", "docs", "web");
         assertThat(after.workspaces().get(0).updatedAt()).isEqualTo(clock.instant());
         assertThat(after.workspaces().get(1).updatedAt()).isEqualTo(T0);

@@ -33,14 +33,19 @@ import java.util.List;
  */
 public final class RegistryStressMain {
 
-    private RegistryStressMain() {
-    }
+    private RegistryStressMain() {}
 
     /** The workspace process {@code index} registers: {@code <base>/p<index>/.heddle}, named after the cycle. */
     static WorkspaceDescriptor workspaceOf(Path base, int index, long cycle, Instant at) {
         String root = base.resolve("p" + index).toString();
-        return new WorkspaceDescriptor("ws-p" + index, cycleName(index, cycle), root, List.of(root),
-                base.resolve("p" + index).resolve(".heddle").toString(), at, at);
+        return new WorkspaceDescriptor(
+                "ws-p" + index,
+                cycleName(index, cycle),
+                root,
+                List.of(root),
+                base.resolve("p" + index).resolve(".heddle").toString(),
+                at,
+                at);
     }
 
     static String cycleName(int index, long cycle) {
@@ -48,14 +53,17 @@ public final class RegistryStressMain {
     }
 
     private static String nameOf(FileDaemonRegistry registry, String workspaceId) {
-        return registry.read().workspaces().stream().filter(e -> e.workspace().id().equals(workspaceId))
-                .map(e -> e.workspace().name()).findFirst().orElse("(none)");
+        return registry.read().workspaces().stream()
+                .filter(e -> e.workspace().id().equals(workspaceId))
+                .map(e -> e.workspace().name())
+                .findFirst()
+                .orElse("(none)");
     }
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        FileDaemonRegistry registry = FileDaemonRegistry.open(Path.of(args[1]),
-                FileDaemonRegistry.DEFAULT_STALE_AFTER, warning -> say("WARN " + warning));
+        FileDaemonRegistry registry = FileDaemonRegistry.open(
+                Path.of(args[1]), FileDaemonRegistry.DEFAULT_STALE_AFTER, warning -> say("WARN " + warning));
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         switch (mode) {
             case "cycles": {
@@ -92,10 +100,20 @@ public final class RegistryStressMain {
                 say("READY");
                 stdin.readLine();
                 Instant now = Instant.now();
-                ServerRecord record = new ServerRecord(serverId, ServerMode.DAEMON, "127.0.0.1", 8765, pid,
-                        ProcessLiveness.startInstant(pid).orElse(null), now, now);
+                ServerRecord record = new ServerRecord(
+                        serverId,
+                        ServerMode.DAEMON,
+                        "127.0.0.1",
+                        8765,
+                        pid,
+                        ProcessLiveness.startInstant(pid).orElse(null),
+                        now,
+                        now);
                 ClaimResult result = registry.claim(record);
-                say(result.isClaimed() ? "CLAIMED" : "CONFLICT " + result.existing().orElseThrow().serverId());
+                say(
+                        result.isClaimed()
+                                ? "CLAIMED"
+                                : "CONFLICT " + result.existing().orElseThrow().serverId());
                 while (stdin.readLine() != null) {
                     // stay alive, and so fresh, until the test has every answer
                 }

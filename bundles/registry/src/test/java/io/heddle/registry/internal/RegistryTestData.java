@@ -25,8 +25,7 @@ final class RegistryTestData {
     /** An endpoint probe for tests whose records (without processStartedAt) stand for servers that answer. */
     static final EndpointProbe ANSWERING = (host, port) -> java.util.Optional.empty();
 
-    private RegistryTestData() {
-    }
+    private RegistryTestData() {}
 
     static ServerRecord server(String serverId, long pid, Instant lastSeenAt) {
         return new ServerRecord(serverId, ServerMode.DAEMON, "127.0.0.1", 8765, pid, null, lastSeenAt, lastSeenAt);

@@ -42,8 +42,13 @@ class RegistryTolerantReadTest {
 
     @BeforeEach
     void openRegistry() {
-        registry = new FileDaemonRegistry(dir.resolve(REGISTRY_FILE), clock, Duration.ofSeconds(45),
-                new ProcessLiveness(), warnings::add, Duration.ofSeconds(5));
+        registry = new FileDaemonRegistry(
+                dir.resolve(REGISTRY_FILE),
+                clock,
+                Duration.ofSeconds(45),
+                new ProcessLiveness(),
+                warnings::add,
+                Duration.ofSeconds(5));
     }
 
     @Test
@@ -61,9 +66,16 @@ class RegistryTolerantReadTest {
 
         RegistrySnapshot snapshot = registry.read();
 
-        assertThat(snapshot.server()).contains(new ServerRecord("daemon-4242-1780000000000", ServerMode.DAEMON,
-                "127.0.0.1", 8765, 4242, null, Instant.parse("2026-06-02T00:00:00.000Z"),
-                Instant.parse("2026-06-02T00:00:15.000Z")));
+        assertThat(snapshot.server())
+                .contains(new ServerRecord(
+                        "daemon-4242-1780000000000",
+                        ServerMode.DAEMON,
+                        "127.0.0.1",
+                        8765,
+                        4242,
+                        null,
+                        Instant.parse("2026-06-02T00:00:00.000Z"),
+                        Instant.parse("2026-06-02T00:00:15.000Z")));
         assertThat(snapshot.updatedAt()).isEqualTo(Instant.parse("2026-06-02T00:00:15.000Z"));
         assertThat(snapshot.workspaces()).singleElement().satisfies(entry -> {
             assertThat(entry.workspace().id()).isEqualTo("ws-repo");
@@ -77,13 +89,14 @@ class RegistryTolerantReadTest {
     @Test
     void recordsWeWriteCarryProcessStartedAtAndReadBackUnchanged() throws IOException {
         Instant processStart = Instant.parse("2026-06-01T23:59:58.123Z");
-        ServerRecord record = new ServerRecord("daemon-7-1", ServerMode.DAEMON, "127.0.0.1", 8765, 0,
-                processStart, T0, T0);
+        ServerRecord record =
+                new ServerRecord("daemon-7-1", ServerMode.DAEMON, "127.0.0.1", 8765, 0, processStart, T0, T0);
 
         registry.claim(record);
 
-        Map<String, Object> server = JsonFields.object(
-                JsonFields.object(JsonTree.parse(Files.readAllBytes(registry.path()))).get("server"));
+        Map<String, Object> server =
+                JsonFields.object(JsonFields.object(JsonTree.parse(Files.readAllBytes(registry.path())))
+                        .get("server"));
         assertThat(server).containsEntry("processStartedAt", "2026-06-01T23:59:58.123Z");
         assertThat(registry.read().server()).contains(record);
     }
@@ -105,9 +118,16 @@ class RegistryTolerantReadTest {
 
         RegistrySnapshot snapshot = registry.read();
 
-        assertThat(snapshot.server()).contains(new ServerRecord("embedded-chat-2222-1779990000000",
-                ServerMode.EMBEDDED_CHAT, "127.0.0.1", 9001, 2222, null,
-                Instant.parse("2026-05-30T09:00:00.000Z"), Instant.parse("2026-05-30T09:00:30.000Z")));
+        assertThat(snapshot.server())
+                .contains(new ServerRecord(
+                        "embedded-chat-2222-1779990000000",
+                        ServerMode.EMBEDDED_CHAT,
+                        "127.0.0.1",
+                        9001,
+                        2222,
+                        null,
+                        Instant.parse("2026-05-30T09:00:00.000Z"),
+                        Instant.parse("2026-05-30T09:00:30.000Z")));
         assertThat(FileDaemonRegistry.workspaceIds(snapshot)).containsExactly("ws-old", "ws-new", "ws-mid", "ws-none");
         assertThat(warnings).isEmpty();
     }
@@ -126,14 +146,18 @@ class RegistryTolerantReadTest {
     @Test
     void unparsableLastSeenAtCountsAsInfinitelyOld() throws IOException {
         Path file = copyFixture("reference-format.json", dir);
-        Files.writeString(file, Files.readString(file)
-                .replace("\"lastSeenAt\": \"2026-06-02T00:00:15.000Z\"", "\"lastSeenAt\": \"yesterday\""));
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace("\"lastSeenAt\": \"2026-06-02T00:00:15.000Z\"", "\"lastSeenAt\": \"yesterday\""));
 
         Instant lastSeenAt = registry.read().server().orElseThrow().lastSeenAt();
 
         assertThat(lastSeenAt).isEqualTo(Instant.EPOCH);
         // pid 0 counts as alive, so only the heartbeat can make it stale
-        assertThat(registry.judge(server("daemon-4242-1780000000000", 0, lastSeenAt)).stale()).isTrue();
+        assertThat(registry.judge(server("daemon-4242-1780000000000", 0, lastSeenAt))
+                        .stale())
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -151,12 +175,19 @@ class RegistryTolerantReadTest {
                     .containsExactly(expectedAside);
         }
         assertThat(expectedAside).hasBinaryContent(fixtureBytes(fixture));
-        assertThat(warnings).singleElement().asString().contains(file.toString()).contains(expectedAside.toString());
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains(file.toString())
+                .contains(expectedAside.toString());
 
         ClaimResult claim = registry.claim(server("daemon-1-1", 0, T0));
 
         assertThat(claim.isClaimed()).isTrue();
-        assertThat(parseStrictly(file).server()).get().extracting(ServerRecord::serverId).isEqualTo("daemon-1-1");
+        assertThat(parseStrictly(file).server())
+                .get()
+                .extracting(ServerRecord::serverId)
+                .isEqualTo("daemon-1-1");
         assertThat(expectedAside).hasBinaryContent(fixtureBytes(fixture));
         assertThat(warnings).hasSize(1);
     }

@@ -20,8 +20,7 @@ import java.util.EnumSet;
  */
 public final class AtomicFileWriter {
 
-    private AtomicFileWriter() {
-    }
+    private AtomicFileWriter() {}
 
     /**
      * @throws IOException when the file cannot be replaced; a {@link FileSystemException} names
@@ -51,7 +50,8 @@ public final class AtomicFileWriter {
         TempFiles.removeStaleOnFirstWrite(dir);
         Path temp = TempFiles.tempFor(target.toAbsolutePath());
         try {
-            try (FileChannel channel = FileChannel.open(temp,
+            try (FileChannel channel = FileChannel.open(
+                    temp,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PrivateFiles.privateFileAttributes())) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);

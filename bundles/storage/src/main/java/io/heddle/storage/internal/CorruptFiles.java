@@ -18,8 +18,7 @@ public final class CorruptFiles {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private CorruptFiles() {
-    }
+    private CorruptFiles() {}
 
     /** Renames {@code file} aside and answers the new path. */
     public static Path setAside(Path file, Clock clock) throws IOException {

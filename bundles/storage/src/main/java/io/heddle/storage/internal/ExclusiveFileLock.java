@@ -117,7 +117,8 @@ public final class ExclusiveFileLock implements AutoCloseable {
             // nobody else can lock any more, so closing it drops nothing that still matters.
             FileChannel old = channel;
             PrivateFiles.createPrivateDirectories(path.getParent());
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             fileKey = currentFileKey();
             if (old != null) {
                 closeQuietly(old);
@@ -127,7 +128,8 @@ public final class ExclusiveFileLock implements AutoCloseable {
 
         private Object currentFileKey() {
             try {
-                return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+                return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                        .fileKey();
             } catch (IOException missing) {
                 return null;
             }
@@ -166,9 +168,11 @@ public final class ExclusiveFileLock implements AutoCloseable {
     }
 
     private static LockTimeoutException timeout(Path lockFile, Duration waited, String who, String holderPid) {
-        return new LockTimeoutException("Timed out after " + waited.toMillis() + " ms waiting for the lock "
-                + lockFile + " (held by " + who + "). If that process is hung, stop it and try again.",
-                lockFile, holderPid);
+        return new LockTimeoutException(
+                "Timed out after " + waited.toMillis() + " ms waiting for the lock " + lockFile + " (held by " + who
+                        + "). If that process is hung, stop it and try again.",
+                lockFile,
+                holderPid);
     }
 
     /** The pid the holder recorded, read through our own channel (see the thread-lock timeout above). */

@@ -48,7 +48,9 @@ public record HeddleHome(Path root) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv).toAbsolutePath().normalize();
         }
-        return Path.of(System.getProperty("user.home"), ".heddle").toAbsolutePath().normalize();
+        return Path.of(System.getProperty("user.home"), ".heddle")
+                .toAbsolutePath()
+                .normalize();
     }
 
     public Path registryFile() {

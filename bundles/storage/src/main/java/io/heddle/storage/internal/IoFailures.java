@@ -14,8 +14,7 @@ import java.nio.file.NotDirectoryException;
  */
 public final class IoFailures {
 
-    private IoFailures() {
-    }
+    private IoFailures() {}
 
     /** The OS's reason for {@code failure} (or its first cause that has one), never null. */
     public static String reason(Throwable failure) {
@@ -57,7 +56,9 @@ public final class IoFailures {
         if (t instanceof java.nio.file.ReadOnlyFileSystemException) {
             return "Read-only file system";
         }
-        if (t instanceof java.io.IOException && t.getMessage() != null && !t.getMessage().isBlank()
+        if (t instanceof java.io.IOException
+                && t.getMessage() != null
+                && !t.getMessage().isBlank()
                 && !(t instanceof JsonTree.MalformedJsonException)) {
             // e.g. FileChannel.write on a full disk: "No space left on device"
             String m = t.getMessage();

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class JsonFields {
 
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> object(Object value) {
@@ -94,6 +93,7 @@ public final class JsonFields {
         return instant == null ? null : ISO_MILLIS.format(instant);
     }
 
-    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS = java.time.format.DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 }

@@ -23,11 +23,11 @@ import java.util.Map;
 public final class JsonTree {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
 
-    private JsonTree() {
-    }
+    private JsonTree() {}
 
     /** Thrown when bytes are not exactly one JSON value. */
     public static final class MalformedJsonException extends IOException {
@@ -47,8 +47,10 @@ public final class JsonTree {
             }
             Object value = readValue(parser, first);
             if (parser.nextToken() != null) {
-                throw new MalformedJsonException("trailing content after the JSON value at "
-                        + parser.currentLocation().getCharOffset(), null);
+                throw new MalformedJsonException(
+                        "trailing content after the JSON value at "
+                                + parser.currentLocation().getCharOffset(),
+                        null);
             }
             return value;
         } catch (MalformedJsonException e) {
@@ -83,7 +85,9 @@ public final class JsonTree {
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
-                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? parser.getBigIntegerValue()
+                        : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return parser.getDoubleValue();
             case VALUE_TRUE:

@@ -44,7 +44,8 @@ public final class LockedJsonFile<V> {
      * @param empty    the value of a missing or set-aside file
      * @param setAside told about every file set aside (to warn about it)
      */
-    public LockedJsonFile(LockedStore store, Path file, Codec<V> codec, V empty, Consumer<LockedStore.SetAside> setAside) {
+    public LockedJsonFile(
+            LockedStore store, Path file, Codec<V> codec, V empty, Consumer<LockedStore.SetAside> setAside) {
         this.store = Objects.requireNonNull(store, "store");
         this.file = file.toAbsolutePath().normalize();
         this.codec = Objects.requireNonNull(codec, "codec");

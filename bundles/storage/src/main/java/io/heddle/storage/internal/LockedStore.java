@@ -173,18 +173,23 @@ public final class LockedStore {
             } catch (UnreadableContentException corrupt) {
                 try {
                     Path aside = CorruptFiles.setAside(file, clock);
-                    return new Read<>(Optional.empty(), Optional.of(new SetAside(file, aside, corrupt.getMessage())), null);
+                    return new Read<>(
+                            Optional.empty(), Optional.of(new SetAside(file, aside, corrupt.getMessage())), null);
                 } catch (IOException e) {
-                    throw new CannotSetAsideException(name + " file " + file + " is unreadable (" + corrupt.getMessage()
-                            + ") and could not be moved aside: " + IoFailures.reason(e) + ". Move or delete it by hand.",
-                            file, e);
+                    throw new CannotSetAsideException(
+                            name + " file " + file + " is unreadable (" + corrupt.getMessage()
+                                    + ") and could not be moved aside: " + IoFailures.reason(e)
+                                    + ". Move or delete it by hand.",
+                            file,
+                            e);
                 }
             }
         }
     }
 
     private static <T> Read<T> decoded(Optional<byte[]> bytes, Decoder<T> decoder) throws UnreadableContentException {
-        return bytes.isEmpty() ? Read.missing()
+        return bytes.isEmpty()
+                ? Read.missing()
                 : new Read<>(Optional.of(decoder.decode(bytes.get())), Optional.empty(), bytes.get());
     }
 
@@ -194,8 +199,10 @@ public final class LockedStore {
         } catch (NoSuchFileException missing) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StoreFileException("Cannot read " + name + " file " + file + ": " + IoFailures.reason(e)
-                    + ". Check that the file is readable by you.", e);
+            throw new StoreFileException(
+                    "Cannot read " + name + " file " + file + ": " + IoFailures.reason(e)
+                            + ". Check that the file is readable by you.",
+                    e);
         }
     }
 
@@ -217,8 +224,10 @@ public final class LockedStore {
         } catch (IOException e) {
             String message = "Cannot " + operation + " " + file + ": " + IoFailures.reason(e);
             failed(message);
-            throw new StoreFileException(message + ". Check that " + file.toAbsolutePath().getParent()
-                    + " is writable and the disk is not full.", e);
+            throw new StoreFileException(
+                    message + ". Check that " + file.toAbsolutePath().getParent()
+                            + " is writable and the disk is not full.",
+                    e);
         }
         if (health != null) {
             health.succeeded(folder());

@@ -12,12 +12,12 @@ import java.util.Set;
 /** Folders and files only their owner may read: 0700 folders, 0600 files on POSIX. */
 public final class PrivateFiles {
 
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates the folder and its missing parents; folders created here are 0700. */
     public static void createPrivateDirectories(Path dir) throws IOException {

@@ -33,8 +33,7 @@ import java.util.concurrent.TimeUnit;
 public final class StoreHealth implements AutoCloseable {
 
     /** One unwritable folder. */
-    public record Problem(String store, Path folder, String message, Instant since) {
-    }
+    public record Problem(String store, Path folder, String message, Instant since) {}
 
     /** Told when a folder becomes unwritable, and when it becomes writable again. */
     public interface Listener {
@@ -115,7 +114,8 @@ public final class StoreHealth implements AutoCloseable {
     /** The unwritable folders, oldest problem first. */
     public List<Problem> problems() {
         List<Problem> out = new ArrayList<>(problems.values());
-        out.sort(Comparator.comparing(Problem::since).thenComparing(p -> p.folder().toString()));
+        out.sort(Comparator.comparing(Problem::since)
+                .thenComparing(p -> p.folder().toString()));
         return out;
     }
 
@@ -139,7 +139,8 @@ public final class StoreHealth implements AutoCloseable {
         Path probe = TempFiles.tempFor(folder.resolve("probe"));
         try {
             PrivateFiles.createPrivateDirectories(folder);
-            try (FileChannel channel = FileChannel.open(probe,
+            try (FileChannel channel = FileChannel.open(
+                    probe,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PrivateFiles.privateFileAttributes())) {
                 ByteBuffer buffer = ByteBuffer.wrap(PROBE);

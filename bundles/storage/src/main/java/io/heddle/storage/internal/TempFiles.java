@@ -32,16 +32,17 @@ public final class TempFiles {
 
     /** Fallback when a live process's start instant is unknown: no write takes this long. */
     public static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
     private static final Pattern TEMP = Pattern.compile("^\\..+\\.tmp-(\\d{1,10})-[0-9a-f]{1,16}$");
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
-    private TempFiles() {
-    }
+    private TempFiles() {}
 
     /** A new temp file name beside {@code target}, with this process's pid. */
     public static Path tempFor(Path target) {
-        return target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return target.resolveSibling(
+                "." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
     /** The writer pid in a temp file's name, or empty when the name is not this project's temp pattern. */
@@ -89,7 +90,8 @@ public final class TempFiles {
         }
         Instant modified;
         try {
-            modified = Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+            modified = Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    .toInstant();
         } catch (IOException gone) {
             return false;
         }

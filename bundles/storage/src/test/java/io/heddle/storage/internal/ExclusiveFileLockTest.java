@@ -19,10 +19,16 @@ class ExclusiveFileLockTest {
 
     /** Asks another process whether the OS lock on {@code lockFile} is free. */
     private static String probeFromAnotherProcess(Path lockFile) throws IOException, InterruptedException {
-        Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LockProbeMain.class.getName(), lockFile.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process probe = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockProbeMain.class.getName(),
+                        lockFile.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
             assertThat(probe.waitFor(20, TimeUnit.SECONDS)).as("probe finished").isTrue();
             return new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
@@ -44,8 +50,8 @@ class ExclusiveFileLockTest {
     void threadThatTimesOutLeavesTheHoldersOsLockInPlace() throws Exception {
         Path lockFile = dir.resolve("test.lock");
         try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5))) {
-            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() ->
-                    assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(100)))
+            CompletableFuture<Void> waiter = CompletableFuture.runAsync(
+                    () -> assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(100)))
                             .isInstanceOf(ExclusiveFileLock.LockTimeoutException.class)
                             .hasMessageContaining(lockFile.toString()));
             waiter.get(10, TimeUnit.SECONDS);
@@ -59,8 +65,8 @@ class ExclusiveFileLockTest {
     void timeoutWhileAnotherThreadHoldsTheLockNamesThisProcess() throws Exception {
         Path lockFile = dir.resolve("test.lock");
         try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5))) {
-            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() ->
-                    assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(100)))
+            CompletableFuture<Void> waiter = CompletableFuture.runAsync(
+                    () -> assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(100)))
                             .isInstanceOf(ExclusiveFileLock.LockTimeoutException.class)
                             .hasMessageContaining("Timed out after 100 ms waiting for the lock " + lockFile)
                             .hasMessageContaining("held by another thread of this process (pid "
@@ -71,8 +77,10 @@ class ExclusiveFileLockTest {
 
     /** A second copy of the class, as another bundle embeds it: same bytes, another class loader. */
     private static Class<?> secondCopy() throws Exception {
-        java.net.URL classes = ExclusiveFileLock.class.getProtectionDomain().getCodeSource().getLocation();
-        ClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader());
+        java.net.URL classes =
+                ExclusiveFileLock.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader isolated =
+                new java.net.URLClassLoader(new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader());
         Class<?> copy = isolated.loadClass(ExclusiveFileLock.class.getName());
         assertThat(copy).isNotSameAs(ExclusiveFileLock.class);
         return copy;
@@ -85,13 +93,16 @@ class ExclusiveFileLockTest {
         try (ExclusiveFileLock held = ExclusiveFileLock.acquire(lockFile, Duration.ofSeconds(5))) {
             assertThatThrownBy(() -> acquire.invoke(null, lockFile, Duration.ofMillis(200)))
                     .hasRootCauseInstanceOf(IOException.class)
-                    .rootCause().hasMessageContaining("Timed out after 200 ms");
+                    .rootCause()
+                    .hasMessageContaining("Timed out after 200 ms");
 
             assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("LOCKED");
         }
         AutoCloseable fromSecondCopy = (AutoCloseable) acquire.invoke(null, lockFile, Duration.ofSeconds(5));
         try {
-            assertThat(probeFromAnotherProcess(lockFile)).as("the second copy holds it now").isEqualTo("LOCKED");
+            assertThat(probeFromAnotherProcess(lockFile))
+                    .as("the second copy holds it now")
+                    .isEqualTo("LOCKED");
             assertThatThrownBy(() -> ExclusiveFileLock.acquire(lockFile, Duration.ofMillis(200)))
                     .isInstanceOf(ExclusiveFileLock.LockTimeoutException.class);
             assertThat(probeFromAnotherProcess(lockFile)).isEqualTo("LOCKED");

@@ -27,7 +27,8 @@ class HeddleHomeTest {
 
     @Test
     void homeOfARegistryFileIsItsFolder() {
-        assertThat(HeddleHome.ofRegistryFile(Path.of("/h/.heddle/./daemon-registry.json"))).isEqualTo(home);
+        assertThat(HeddleHome.ofRegistryFile(Path.of("/h/.heddle/./daemon-registry.json")))
+                .isEqualTo(home);
     }
 
     @Test

@@ -12,8 +12,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LockProbeMain {
 
-    private LockProbeMain() {
-    }
+    private LockProbeMain() {}
 
     public static void main(String[] args) throws Exception {
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);

@@ -80,8 +80,8 @@ class LockedStoreTest {
             assertThat(s.file()).isEqualTo(file);
             assertThat(s.movedTo()).isEqualTo(aside);
             assertThat(s.problem()).isEqualTo("not valid JSON");
-            assertThat(s.describe("the counter")).isEqualTo("the counter " + file + " was unreadable (not valid JSON);"
-                    + " moved it to " + aside);
+            assertThat(s.describe("the counter"))
+                    .isEqualTo("the counter " + file + " was unreadable (not valid JSON);" + " moved it to " + aside);
         });
     }
 
@@ -135,8 +135,10 @@ class LockedStoreTest {
         String answer = counter.update(n -> LockedJsonFile.Change.keep("kept " + n));
         assertThat(answer).isEqualTo("kept 7");
         assertThatThrownBy(() -> counter.update(n -> {
-            throw new IllegalStateException("refused");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("refused");
+                    throw new IllegalStateException("refused");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("refused");
 
         assertThat(file).hasContent("{ \"count\" : 7 }");
     }
@@ -174,19 +176,19 @@ class LockedStoreTest {
         Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
         StoreHealth health = new StoreHealth("test", CLOCK, Duration.ofHours(1), new StoreHealth.Listener() {
             @Override
-            public void unwritable(StoreHealth.Problem problem) {
-            }
+            public void unwritable(StoreHealth.Problem problem) {}
 
             @Override
-            public void writableAgain(StoreHealth.Problem resolved) {
-            }
+            public void writableAgain(StoreHealth.Problem resolved) {}
         });
         try (health) {
-            LockedStore store = new LockedStore("the test store", notAFolder.resolve("test.lock"), CLOCK,
-                    LockedStore.LOCK_TIMEOUT, health);
+            LockedStore store = new LockedStore(
+                    "the test store", notAFolder.resolve("test.lock"), CLOCK, LockedStore.LOCK_TIMEOUT, health);
 
-            assertThatThrownBy(store::hold).isInstanceOf(LockedStore.StoreFileException.class)
-                    .hasMessageStartingWith("Cannot lock the test store through " + notAFolder.resolve("test.lock") + ": ")
+            assertThatThrownBy(store::hold)
+                    .isInstanceOf(LockedStore.StoreFileException.class)
+                    .hasMessageStartingWith(
+                            "Cannot lock the test store through " + notAFolder.resolve("test.lock") + ": ")
                     .hasMessageEndingWith(". Check that " + notAFolder + " is writable.");
             assertThat(health.healthy()).isFalse();
         }

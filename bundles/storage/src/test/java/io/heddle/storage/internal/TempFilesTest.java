@@ -20,7 +20,8 @@ class TempFilesTest {
     @Test
     void aTempFileOfADeadWriterIsRemovedAndOthersAreKept() throws Exception {
         Path dead = Files.writeString(dir.resolve(".task-a.json.tmp-" + DEAD_PID + "-1f2e"), "{");
-        Path live = Files.writeString(dir.resolve(TempFiles.tempFor(dir.resolve("task-b.json")).getFileName()), "{");
+        Path live = Files.writeString(
+                dir.resolve(TempFiles.tempFor(dir.resolve("task-b.json")).getFileName()), "{");
         Path notOurs = Files.writeString(dir.resolve(".task-c.json.tmp-" + DEAD_PID + "-zz"), "{");
         Path target = Files.writeString(dir.resolve("task-a.json"), "{}");
 
@@ -34,7 +35,8 @@ class TempFilesTest {
 
     @Test
     void aTempFileOlderThanItsPidsProcessIsStaleThePidWasReused() throws Exception {
-        Path mine = Files.writeString(dir.resolve(TempFiles.tempFor(dir.resolve("catalog.json")).getFileName()), "{");
+        Path mine = Files.writeString(
+                dir.resolve(TempFiles.tempFor(dir.resolve("catalog.json")).getFileName()), "{");
         Files.setLastModifiedTime(mine, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
 
         assertThat(TempFiles.removeStale(dir)).containsExactly(mine);

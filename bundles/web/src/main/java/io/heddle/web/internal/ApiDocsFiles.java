@@ -49,10 +49,14 @@ final class ApiDocsFiles {
     /** The files of {@code bundle}; fails when the WebJar's files or the page are missing (a broken build). */
     static ApiDocsFiles of(Bundle bundle) {
         return new ApiDocsFiles(Map.of(
-                PAGE, file("text/html;charset=utf-8", entry(bundle, "apidocs/" + PAGE)),
-                "init.js", file("text/javascript;charset=utf-8", entry(bundle, "apidocs/init.js")),
-                "swagger-ui-bundle.js", file("text/javascript;charset=utf-8", webJar(bundle, "swagger-ui-bundle.js")),
-                "swagger-ui.css", file("text/css;charset=utf-8", webJar(bundle, "swagger-ui.css"))));
+                PAGE,
+                file("text/html;charset=utf-8", entry(bundle, "apidocs/" + PAGE)),
+                "init.js",
+                file("text/javascript;charset=utf-8", entry(bundle, "apidocs/init.js")),
+                "swagger-ui-bundle.js",
+                file("text/javascript;charset=utf-8", webJar(bundle, "swagger-ui-bundle.js")),
+                "swagger-ui.css",
+                file("text/css;charset=utf-8", webJar(bundle, "swagger-ui.css"))));
     }
 
     Optional<File> file(String name) {

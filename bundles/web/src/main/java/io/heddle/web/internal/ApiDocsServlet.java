@@ -60,8 +60,11 @@ public final class ApiDocsServlet extends HttpServlet {
         String name = info == null || info.equals("/") ? ApiDocsFiles.PAGE : info.substring(1);
         Optional<ApiDocsFiles.File> file = files.file(name);
         if (file.isEmpty()) {
-            error(response, 404, "not_found", "The API browser has no file " + request.getRequestURI()
-                    + "; open /api/docs.");
+            error(
+                    response,
+                    404,
+                    "not_found",
+                    "The API browser has no file " + request.getRequestURI() + "; open /api/docs.");
             return;
         }
         StaticResponses.send(request, response, file.get(), "no-cache", PAGE_POLICY, method.equals("HEAD"));

@@ -53,7 +53,8 @@ final class StaticFileSet implements WebAssets {
                 byte[] path = file.getKey().getBytes(StandardCharsets.UTF_8);
                 digest.update(ByteBuffer.allocate(4).putInt(path.length).array());
                 digest.update(path);
-                digest.update(ByteBuffer.allocate(8).putLong(file.getValue().length).array());
+                digest.update(
+                        ByteBuffer.allocate(8).putLong(file.getValue().length).array());
                 digest.update(file.getValue());
             }
             return HexFormat.of().formatHex(digest.digest());

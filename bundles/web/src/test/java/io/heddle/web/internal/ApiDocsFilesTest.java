@@ -13,7 +13,8 @@ class ApiDocsFilesTest {
 
     @Test
     void thePagePolicyNamesNoOtherHost() {
-        assertThat(ApiDocsServlet.PAGE_POLICY).contains("default-src 'self'", "script-src 'self'")
+        assertThat(ApiDocsServlet.PAGE_POLICY)
+                .contains("default-src 'self'", "script-src 'self'")
                 .doesNotContain("http", "*", "unsafe-eval");
     }
 }

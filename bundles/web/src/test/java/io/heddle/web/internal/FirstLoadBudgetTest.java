@@ -36,7 +36,8 @@ class FirstLoadBudgetTest {
             total += size;
             sizes.append(WEB.relativize(file)).append('=').append(size).append(' ');
         }
-        System.out.println("first load, gzipped: " + total + " bytes (" + sizes.toString().trim() + ")");
+        System.out.println(
+                "first load, gzipped: " + total + " bytes (" + sizes.toString().trim() + ")");
 
         assertThat(total).as("gzipped bytes of %s", sizes).isLessThanOrEqualTo(BUDGET_BYTES);
     }

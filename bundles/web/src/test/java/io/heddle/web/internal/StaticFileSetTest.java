@@ -17,8 +17,9 @@ class StaticFileSetTest {
         StaticFileSet set = new StaticFileSet(Map.of("index.html", utf8("<p>hi"), "assets/app.js", utf8("x()")));
 
         assertThat(set.paths()).containsExactly("assets/app.js", "index.html");
-        assertThat(set.read("index.html")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8))
-                .isEqualTo("<p>hi"));
+        assertThat(set.read("index.html"))
+                .hasValueSatisfying(
+                        b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("<p>hi"));
         assertThat(set.read("/index.html")).isEmpty();
         assertThat(set.read("missing.js")).isEmpty();
     }
@@ -29,7 +30,8 @@ class StaticFileSetTest {
 
         set.read("index.html").orElseThrow()[0] = 'z';
 
-        assertThat(set.read("index.html")).hasValueSatisfying(b -> assertThat(b[0]).isEqualTo((byte) 'a'));
+        assertThat(set.read("index.html"))
+                .hasValueSatisfying(b -> assertThat(b[0]).isEqualTo((byte) 'a'));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.heddle.workspaces.internal;
 
 import static io.heddle.storage.internal.JsonFields.array;
-import static io.heddle.storage.internal.JsonFields.format;
 import static io.heddle.storage.internal.JsonFields.instant;
 import static io.heddle.storage.internal.JsonFields.object;
 import static io.heddle.storage.internal.JsonFields.strings;
@@ -62,12 +61,10 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     private static final StoreHealth.Listener NO_LISTENER = new StoreHealth.Listener() {
         @Override
-        public void unwritable(StoreHealth.Problem problem) {
-        }
+        public void unwritable(StoreHealth.Problem problem) {}
 
         @Override
-        public void writableAgain(StoreHealth.Problem resolved) {
-        }
+        public void writableAgain(StoreHealth.Problem resolved) {}
     };
 
     /** A stable id for a workspace root: the same folder always gets the same id. */
@@ -136,8 +133,15 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
     public WorkspaceDescriptor rename(Path stateRoot, String workspaceId, String name) {
         return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
             WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
-            WorkspaceDescriptor renamed = new WorkspaceDescriptor(old.id(), name, old.workspaceRoot(), old.repoRoots(),
-                    old.stateRoot(), old.createdAt(), now(), old.workspaceKey());
+            WorkspaceDescriptor renamed = new WorkspaceDescriptor(
+                    old.id(),
+                    name,
+                    old.workspaceRoot(),
+                    old.repoRoots(),
+                    old.stateRoot(),
+                    old.createdAt(),
+                    now(),
+                    old.workspaceKey());
             List<WorkspaceDescriptor> workspaces = new ArrayList<>();
             for (WorkspaceDescriptor w : current.workspaces()) {
                 workspaces.add(w.id().equals(workspaceId) ? renamed : w);
@@ -150,8 +154,15 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
     public WorkspaceDescriptor setWorkspaceKey(Path stateRoot, String workspaceId, String workspaceKey) {
         return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
             WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
-            WorkspaceDescriptor keyed = new WorkspaceDescriptor(old.id(), old.name(), old.workspaceRoot(),
-                    old.repoRoots(), old.stateRoot(), old.createdAt(), now(), workspaceKey);
+            WorkspaceDescriptor keyed = new WorkspaceDescriptor(
+                    old.id(),
+                    old.name(),
+                    old.workspaceRoot(),
+                    old.repoRoots(),
+                    old.stateRoot(),
+                    old.createdAt(),
+                    now(),
+                    workspaceKey);
             List<WorkspaceDescriptor> workspaces = new ArrayList<>();
             for (WorkspaceDescriptor w : current.workspaces()) {
                 workspaces.add(w.id().equals(workspaceId) ? keyed : w);
@@ -169,7 +180,10 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
                 return new Change<>(null, existing.get());
             }
             String id = workspaceId(root);
-            WorkspaceDescriptor created = descriptor(id, name == null || name.isBlank() ? defaultName(root) : name, root,
+            WorkspaceDescriptor created = descriptor(
+                    id,
+                    name == null || name.isBlank() ? defaultName(root) : name,
+                    root,
                     root.resolve(stateDirName).normalize());
             List<WorkspaceDescriptor> workspaces = new ArrayList<>(current.workspaces());
             workspaces.add(created);
@@ -224,13 +238,14 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     /** The catalog file of a state root, under {@code workspaces.catalog.lock} there. */
     private LockedJsonFile<CatalogSnapshot> catalogFile(Path state) {
-        LockedStore store = new LockedStore("the workspace catalog", state.resolve(LOCK_FILE), clock,
-                LockedStore.LOCK_TIMEOUT, health);
+        LockedStore store = new LockedStore(
+                "the workspace catalog", state.resolve(LOCK_FILE), clock, LockedStore.LOCK_TIMEOUT, health);
         LockedJsonFile.Codec<CatalogSnapshot> codec = new LockedJsonFile.Codec<>() {
             @Override
             public CatalogSnapshot decode(byte[] bytes) throws LockedStore.UnreadableContentException {
-                return FileWorkspaceCatalog.this.decode(bytes).orElseThrow(
-                        () -> new LockedStore.UnreadableContentException("not a JSON object"));
+                return FileWorkspaceCatalog.this
+                        .decode(bytes)
+                        .orElseThrow(() -> new LockedStore.UnreadableContentException("not a JSON object"));
             }
 
             @Override
@@ -238,7 +253,11 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
                 return FileWorkspaceCatalog.encode(snapshot, raw(previous));
             }
         };
-        return new LockedJsonFile<>(store, state.resolve(CATALOG_FILE), codec, new CatalogSnapshot(null, List.of()),
+        return new LockedJsonFile<>(
+                store,
+                state.resolve(CATALOG_FILE),
+                codec,
+                new CatalogSnapshot(null, List.of()),
                 aside -> warnings.accept(aside.describe("the workspace catalog") + " and started a new catalog"));
     }
 
@@ -272,7 +291,8 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
             for (int i = 0; i < entries.size(); i++) {
                 WorkspaceDescriptor d = decodeDescriptor(object(entries.get(i)));
                 if (d == null) {
-                    warnings.accept("dropped workspace catalog entry #" + i + ": it lacks a valid id, workspaceRoot or stateRoot");
+                    warnings.accept("dropped workspace catalog entry #" + i
+                            + ": it lacks a valid id, workspaceRoot or stateRoot");
                 } else {
                     workspaces.add(d);
                 }
@@ -295,9 +315,14 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         Instant createdAt = instant(m, "createdAt");
         Instant updatedAt = instant(m, "updatedAt");
         List<String> repoRoots = strings(m, "repoRoots");
-        return new WorkspaceDescriptor(id, name == null ? defaultName(Path.of(workspaceRoot)) : name, workspaceRoot,
-                repoRoots == null ? List.of(workspaceRoot) : repoRoots, stateRoot,
-                createdAt == null ? Instant.EPOCH : createdAt, updatedAt == null ? Instant.EPOCH : updatedAt,
+        return new WorkspaceDescriptor(
+                id,
+                name == null ? defaultName(Path.of(workspaceRoot)) : name,
+                workspaceRoot,
+                repoRoots == null ? List.of(workspaceRoot) : repoRoots,
+                stateRoot,
+                createdAt == null ? Instant.EPOCH : createdAt,
+                updatedAt == null ? Instant.EPOCH : updatedAt,
                 text(m, "workspaceKey"));
     }
 

@@ -36,8 +36,8 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceCatalogComponent.class);
     private static final String SOURCE = "workspace-catalog";
 
-    private final StoreHealth health = new StoreHealth(SOURCE, Clock.systemUTC(), Duration.ofSeconds(2),
-            new StoreHealth.Listener() {
+    private final StoreHealth health =
+            new StoreHealth(SOURCE, Clock.systemUTC(), Duration.ofSeconds(2), new StoreHealth.Listener() {
                 @Override
                 public void unwritable(StoreHealth.Problem problem) {
                     LOG.warn("{}. Health is degraded until it can be written again.", problem.message());
@@ -61,7 +61,9 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
         return health.healthProblems();
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
@@ -116,7 +118,9 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
         Map<String, Object> props = new HashMap<>();
         props.put(WorkspaceEvents.CHANGE, change);
         props.put(WorkspaceEvents.WORKSPACE_ID, workspaceId);
-        props.put(WorkspaceEvents.STATE_ROOT, stateRoot.toAbsolutePath().normalize().toString());
+        props.put(
+                WorkspaceEvents.STATE_ROOT,
+                stateRoot.toAbsolutePath().normalize().toString());
         if (name != null) {
             props.put(WorkspaceEvents.NAME, name);
         }

@@ -32,7 +32,8 @@ class FileWorkspaceCatalogTest {
     void setUp() throws Exception {
         root = Files.createDirectories(dir.resolve("repo"));
         state = root.resolve(".heddle");
-        catalog = new FileWorkspaceCatalog(Clock.fixed(Instant.parse("2026-06-02T00:00:00Z"), ZoneOffset.UTC), warnings::add);
+        catalog = new FileWorkspaceCatalog(
+                Clock.fixed(Instant.parse("2026-06-02T00:00:00Z"), ZoneOffset.UTC), warnings::add);
     }
 
     @Test
@@ -53,7 +54,11 @@ class FileWorkspaceCatalogTest {
         String first = catalog.ensure(root, state).workspaces().get(0).id();
         Files.delete(state.resolve("workspaces.catalog.json"));
 
-        String second = new FileWorkspaceCatalog(Clock.systemUTC(), warnings::add).ensure(root, state).workspaces().get(0).id();
+        String second = new FileWorkspaceCatalog(Clock.systemUTC(), warnings::add)
+                .ensure(root, state)
+                .workspaces()
+                .get(0)
+                .id();
 
         assertThat(second).isEqualTo(first).startsWith("ws-");
     }
@@ -80,8 +85,12 @@ class FileWorkspaceCatalogTest {
         assertThat(created.stateRoot()).isEqualTo(other.resolve(".heddle").toString());
         assertThat(renamed.name()).isEqualTo("Renamed");
         assertThat(active.activeWorkspaceId()).isEqualTo(created.id()).isNotEqualTo(first);
-        assertThat(catalog.read(state).workspaces()).extracting(WorkspaceDescriptor::name).containsExactly("repo", "Renamed");
-        assertThat(catalog.create(state, other, "Again", ".heddle").id()).as("create is idempotent").isEqualTo(created.id());
+        assertThat(catalog.read(state).workspaces())
+                .extracting(WorkspaceDescriptor::name)
+                .containsExactly("repo", "Renamed");
+        assertThat(catalog.create(state, other, "Again", ".heddle").id())
+                .as("create is idempotent")
+                .isEqualTo(created.id());
     }
 
     @Test
@@ -103,7 +112,8 @@ class FileWorkspaceCatalogTest {
         assertThat(snapshot.workspaces()).hasSize(1);
         try (Stream<Path> files = Files.list(state)) {
             Path aside = files.filter(p -> p.getFileName().toString().startsWith("workspaces.catalog.json.corrupt-"))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             assertThat(Files.readString(aside)).isEqualTo("{ not json");
         }
         assertThat(warnings).hasSize(1);
@@ -113,9 +123,11 @@ class FileWorkspaceCatalogTest {
     @Test
     void oneBadEntryIsDroppedAndTheRestKept() throws Exception {
         Files.createDirectories(state);
-        Files.writeString(state.resolve("workspaces.catalog.json"), "{\"version\":1,\"activeWorkspaceId\":\"ws-a\","
-                + "\"workspaces\":[{\"id\":\"ws-a\",\"name\":\"a\",\"workspaceRoot\":\"/a\",\"stateRoot\":\"/a/.heddle\"},"
-                + "{\"name\":\"no id\"},42]}");
+        Files.writeString(
+                state.resolve("workspaces.catalog.json"),
+                "{\"version\":1,\"activeWorkspaceId\":\"ws-a\","
+                        + "\"workspaces\":[{\"id\":\"ws-a\",\"name\":\"a\",\"workspaceRoot\":\"/a\",\"stateRoot\":\"/a/.heddle\"},"
+                        + "{\"name\":\"no id\"},42]}");
 
         CatalogSnapshot snapshot = catalog.read(state);
 
@@ -158,7 +170,9 @@ class FileWorkspaceCatalogTest {
 
         String after = Files.readString(file);
         assertThat(after).contains("\"uiTheme\" : \"dark\"", "\"pinned\" : true", "\"name\" : \"renamed\"");
-        assertThat(catalog.read(state).workspaces()).extracting(WorkspaceDescriptor::id).containsExactly("workspace-7c1d");
+        assertThat(catalog.read(state).workspaces())
+                .extracting(WorkspaceDescriptor::id)
+                .containsExactly("workspace-7c1d");
     }
 
     @Test
@@ -173,9 +187,15 @@ class FileWorkspaceCatalogTest {
 
         assertThat(keyed.workspaceKey()).isEqualTo("github.com/me/app");
         String after = Files.readString(file);
-        assertThat(after).contains("\"workspaceKey\" : \"github.com/me/app\"", "\"uiTheme\" : \"dark\"",
-                "\"pinned\" : true", "\"name\" : \"renamed\"");
-        WorkspaceDescriptor read = new FileWorkspaceCatalog(Clock.systemUTC(), warnings::add).read(state).workspaces()
+        assertThat(after)
+                .contains(
+                        "\"workspaceKey\" : \"github.com/me/app\"",
+                        "\"uiTheme\" : \"dark\"",
+                        "\"pinned\" : true",
+                        "\"name\" : \"renamed\"");
+        WorkspaceDescriptor read = new FileWorkspaceCatalog(Clock.systemUTC(), warnings::add)
+                .read(state)
+                .workspaces()
                 .get(0);
         assertThat(read.workspaceKey()).isEqualTo("github.com/me/app");
         assertThat(read.name()).isEqualTo("renamed");
@@ -184,7 +204,8 @@ class FileWorkspaceCatalogTest {
 
         assertThat(Files.readString(file)).doesNotContain("workspaceKey").contains("\"uiTheme\" : \"dark\"");
         assertThat(catalog.read(state).workspaces().get(0).workspaceKey()).isNull();
-        assertThatThrownBy(() -> catalog.setWorkspaceKey(state, "nope", "k")).isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(() -> catalog.setWorkspaceKey(state, "nope", "k"))
+                .isInstanceOf(NoSuchElementException.class);
     }
 
     @Test

@@ -24,16 +24,18 @@ public final class HelloRunner implements HeartbeatTaskRunner {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("serverId", context.serverId());
         details.put("workspaceRoot", context.workspaceRoot().toString());
-        return new HeartbeatRunResult(HeartbeatDecision.CONTINUE,
-                greeting + ", " + context.workspaceRoot().getFileName() + "!", details);
+        return new HeartbeatRunResult(
+                HeartbeatDecision.CONTINUE,
+                greeting + ", " + context.workspaceRoot().getFileName() + "!",
+                details);
     }
 
     @Override
     public void validate(Map<String, Object> runnerConfig) {
         Object greeting = runnerConfig.get("greeting");
         if (greeting != null && !(greeting instanceof String && !((String) greeting).isBlank())) {
-            throw new HeartbeatTaskValidationException("runnerConfig.greeting",
-                    "runnerConfig.greeting must be a non-empty string.");
+            throw new HeartbeatTaskValidationException(
+                    "runnerConfig.greeting", "runnerConfig.greeting must be a non-empty string.");
         }
     }
 

@@ -34,16 +34,22 @@ public final class HelloServlet extends HttpServlet {
         ServerHandle server = (ServerHandle) request.getAttribute(ServerHandle.REQUEST_ATTRIBUTE);
         if (!"GET".equals(request.getMethod())) {
             response.setHeader("Allow", "GET");
-            write(response, 405, ErrorEnvelope.json("method_not_allowed",
-                    request.getMethod() + " is not allowed here; use GET."));
+            write(
+                    response,
+                    405,
+                    ErrorEnvelope.json("method_not_allowed", request.getMethod() + " is not allowed here; use GET."));
         } else if (server == null) {
             write(response, 503, ErrorEnvelope.json("not_ready", "This endpoint is not attached to a running server."));
         } else {
             Bundle self = FrameworkUtil.getBundle(HelloServlet.class);
-            write(response, 200, "{\"message\":\"Hello from an extension\",\"serverId\":"
-                    + ErrorEnvelope.quote(server.serverId())
-                    + ",\"extension\":" + ErrorEnvelope.quote(self.getSymbolicName())
-                    + ",\"version\":" + ErrorEnvelope.quote(self.getVersion().toString()) + "}");
+            write(
+                    response,
+                    200,
+                    "{\"message\":\"Hello from an extension\",\"serverId\":"
+                            + ErrorEnvelope.quote(server.serverId())
+                            + ",\"extension\":" + ErrorEnvelope.quote(self.getSymbolicName())
+                            + ",\"version\":"
+                            + ErrorEnvelope.quote(self.getVersion().toString()) + "}");
         }
     }
 

@@ -61,16 +61,27 @@ public class HelloExtensionIT extends HeddleTestSupport {
         String workspace = get("/api/workspaces").field("activeWorkspaceId");
         String tasks = "/api/workspaces/" + workspace + "/heartbeat/tasks";
 
-        RawHttp.Response created = send("POST", tasks, "{\"task\":\"greet\",\"runner\":\"hello\","
-                + "\"schedule\":{\"intervalMs\":3600000},\"runnerConfig\":{\"greeting\":\"Good morning\"}}");
+        RawHttp.Response created = send(
+                "POST",
+                tasks,
+                "{\"task\":\"greet\",\"runner\":\"hello\","
+                        + "\"schedule\":{\"intervalMs\":3600000},\"runnerConfig\":{\"greeting\":\"Good morning\"}}");
         assertEquals(created.body, 201, created.status);
         String taskId = created.field("id");
         assertEquals(202, send("POST", tasks + "/" + taskId + "/run", null).status);
 
-        Poll.until("the run finished", DEADLINE, () -> runs(tasks + "/" + taskId).contains("\"status\":\"finished\""));
-        assertTrue(runs(tasks + "/" + taskId).contains("Good morning, " + server().workspaceRoot().getFileName() + "!"));
-        assertEquals(400, send("POST", tasks, "{\"task\":\"greet\",\"runner\":\"hello\","
-                + "\"schedule\":{\"intervalMs\":3600000},\"runnerConfig\":{\"greeting\":42}}").status);
+        Poll.until(
+                "the run finished", DEADLINE, () -> runs(tasks + "/" + taskId).contains("\"status\":\"finished\""));
+        assertTrue(runs(tasks + "/" + taskId)
+                .contains("Good morning, " + server().workspaceRoot().getFileName() + "!"));
+        assertEquals(
+                400,
+                send(
+                                "POST",
+                                tasks,
+                                "{\"task\":\"greet\",\"runner\":\"hello\","
+                                        + "\"schedule\":{\"intervalMs\":3600000},\"runnerConfig\":{\"greeting\":42}}")
+                        .status);
         undeploy("extension-hello.jar");
     }
 

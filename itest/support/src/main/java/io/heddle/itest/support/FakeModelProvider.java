@@ -133,8 +133,7 @@ public final class FakeModelProvider implements Closeable {
     }
 
     /** A request as received. Header names are lower case. */
-    public record Request(String method, String path, Map<String, String> headers, String body) {
-    }
+    public record Request(String method, String path, Map<String, String> headers, String body) {}
 
     private final ServerSocket socket;
     private final Thread acceptor;
@@ -240,7 +239,9 @@ public final class FakeModelProvider implements Closeable {
             for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
                 if (colon > 0) {
-                    headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                    headers.put(
+                            h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            h.substring(colon + 1).trim());
                 }
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
@@ -254,7 +255,10 @@ public final class FakeModelProvider implements Closeable {
             }
             boolean anthropic = path.endsWith("/v1/messages");
             if (!anthropic && !path.endsWith("/chat/completions")) {
-                respond(connection.getOutputStream(), 404, Map.of(),
+                respond(
+                        connection.getOutputStream(),
+                        404,
+                        Map.of(),
                         "{\"error\":{\"message\":\"no such path " + path + "\",\"type\":\"invalid_request_error\"}}");
                 return;
             }
@@ -265,7 +269,8 @@ public final class FakeModelProvider implements Closeable {
             if (answer.status != 200) {
                 String message = answer.errorMessage;
                 if (answer.echoKey) {
-                    String key = anthropic ? headers.getOrDefault("x-api-key", "")
+                    String key = anthropic
+                            ? headers.getOrDefault("x-api-key", "")
                             : headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", "");
                     message = message + " (key " + key + ")";
                 }
@@ -311,29 +316,45 @@ public final class FakeModelProvider implements Closeable {
 
     private static String reason(int status) {
         switch (status) {
-            case 200: return "OK";
-            case 401: return "Unauthorized";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 429: return "Too Many Requests";
-            case 500: return "Internal Server Error";
-            case 503: return "Service Unavailable";
-            default: return "Status";
+            case 200:
+                return "OK";
+            case 401:
+                return "Unauthorized";
+            case 403:
+                return "Forbidden";
+            case 404:
+                return "Not Found";
+            case 429:
+                return "Too Many Requests";
+            case 500:
+                return "Internal Server Error";
+            case 503:
+                return "Service Unavailable";
+            default:
+                return "Status";
         }
     }
 
     private void stream(OutputStream out, Answer answer, boolean anthropic, String model) throws IOException {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
-                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String nl = answer.crlf ? "\r\n" : "\n";
         Writer w = new Writer(out, answer.splitEvery);
         if (anthropic) {
-            w.frame(nl, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake1\",\"type\":"
-                    + "\"message\",\"role\":\"assistant\",\"content\":[],\"model\":" + json(model) + ",\"stop_reason\":"
-                    + "null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}");
-            w.frame(nl, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
-                    + "{\"type\":\"text\",\"text\":\"\"}}");
+            w.frame(
+                    nl,
+                    "message_start",
+                    "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake1\",\"type\":"
+                            + "\"message\",\"role\":\"assistant\",\"content\":[],\"model\":" + json(model)
+                            + ",\"stop_reason\":"
+                            + "null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}");
+            w.frame(
+                    nl,
+                    "content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                            + "{\"type\":\"text\",\"text\":\"\"}}");
             w.frame(nl, "ping", "{\"type\": \"ping\"}");
         } else {
             w.frame(nl, null, openAiChunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null));
@@ -348,8 +369,11 @@ public final class FakeModelProvider implements Closeable {
             }
             long sending = System.nanoTime();
             if (anthropic) {
-                w.frame(nl, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                        + "{\"type\":\"text_delta\",\"text\":" + json(chunk) + "}}");
+                w.frame(
+                        nl,
+                        "content_block_delta",
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                                + "{\"type\":\"text_delta\",\"text\":" + json(chunk) + "}}");
             } else {
                 w.frame(nl, null, openAiChunk(model, "{\"content\":" + json(chunk) + "}", null));
             }
@@ -372,11 +396,17 @@ public final class FakeModelProvider implements Closeable {
                 return;
             case ERROR_EVENT:
                 if (anthropic) {
-                    w.frame(nl, "error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
-                            + "\"Overloaded\"}}");
+                    w.frame(
+                            nl,
+                            "error",
+                            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
+                                    + "\"Overloaded\"}}");
                 } else {
-                    w.frame(nl, null, "{\"error\":{\"message\":\"The server had an error while processing your "
-                            + "request.\",\"type\":\"server_error\"}}");
+                    w.frame(
+                            nl,
+                            null,
+                            "{\"error\":{\"message\":\"The server had an error while processing your "
+                                    + "request.\",\"type\":\"server_error\"}}");
                 }
                 w.end();
                 return;
@@ -386,8 +416,11 @@ public final class FakeModelProvider implements Closeable {
         }
         if (anthropic) {
             w.frame(nl, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-            w.frame(nl, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + answer.chunks.size() + "}}");
+            w.frame(
+                    nl,
+                    "message_delta",
+                    "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                            + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + answer.chunks.size() + "}}");
             w.frame(nl, "message_stop", "{\"type\":\"message_stop\"}");
         } else {
             w.frame(nl, null, openAiChunk(model, "{}", "stop"));
@@ -463,11 +496,21 @@ public final class FakeModelProvider implements Closeable {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
-                case '"': b.append("\\\""); break;
-                case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
+                case '"':
+                    b.append("\\\"");
+                    break;
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                case '\r':
+                    b.append("\\r");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
                 default:
                     if (c < 0x20) {
                         b.append(String.format("\\u%04x", (int) c));

@@ -44,8 +44,7 @@ public final class HeddlePlatform {
     /** The system property that names the folder for test homes; default {@code target/itest-work}. */
     public static final String WORK_PROPERTY = "heddle.itest.work";
 
-    private HeddlePlatform() {
-    }
+    private HeddlePlatform() {}
 
     /** Options for a container with the whole platform, this kit, and its own {@code HEDDLE_HOME}. */
     public static Option[] options(Path home, Option... extra) {
@@ -54,7 +53,8 @@ public final class HeddlePlatform {
         // As the launcher does: only the lifecycle's own HTTP instances may listen.
         options.add(frameworkProperty("org.apache.felix.http.require.config").value("true"));
         options.add(frameworkProperty("heddle.home").value(home.toString()));
-        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        options.add(
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(junitBundles());
         options.addAll(Arrays.asList(platformBundles()));
         options.add(kitBundle());
@@ -68,9 +68,10 @@ public final class HeddlePlatform {
         if (configured != null) {
             return Path.of(configured).toAbsolutePath().normalize();
         }
-        return nearestBuiltDistribution().orElseThrow(() -> new IllegalStateException(
-                "No Heddle distribution found: set -D" + DIST_PROPERTY + " to a distribution folder (the one "
-                        + "holding bundles/), or build Heddle with 'mvn package'."));
+        return nearestBuiltDistribution()
+                .orElseThrow(() -> new IllegalStateException(
+                        "No Heddle distribution found: set -D" + DIST_PROPERTY + " to a distribution folder (the one "
+                                + "holding bundles/), or build Heddle with 'mvn package'."));
     }
 
     private static Optional<Path> nearestBuiltDistribution() {
@@ -95,12 +96,14 @@ public final class HeddlePlatform {
         if (pom != null) {
             return listedBundles(Path.of(pom));
         }
-        return nearestBuiltDistribution().map(d -> bundlesIn(d.resolve("bundles"))).orElseThrow(() ->
-                new IllegalStateException("No Heddle platform to start: the kit needs the io.heddle:heddle-platform "
-                        + "list. Use io.heddle:heddle-extension-parent as your project's parent and depend on "
-                        + "io.heddle:heddle-platform with <type>pom</type> (a project generated from "
-                        + "io.heddle:heddle-extension-archetype does both), or set -D" + DIST_PROPERTY
-                        + " to a Heddle distribution folder."));
+        return nearestBuiltDistribution()
+                .map(d -> bundlesIn(d.resolve("bundles")))
+                .orElseThrow(() -> new IllegalStateException(
+                        "No Heddle platform to start: the kit needs the io.heddle:heddle-platform "
+                                + "list. Use io.heddle:heddle-extension-parent as your project's parent and depend on "
+                                + "io.heddle:heddle-platform with <type>pom</type> (a project generated from "
+                                + "io.heddle:heddle-extension-archetype does both), or set -D" + DIST_PROPERTY
+                                + " to a Heddle distribution folder."));
     }
 
     /** The bundles of a {@code io.heddle:heddle-platform} POM, from the local repository or through pax-url-aether. */
@@ -120,9 +123,11 @@ public final class HeddlePlatform {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("The Heddle platform bundles " + String.join(", ", missing)
-                    + " are not in the local repository " + repository + ", and Maven runs offline (-o). Build once "
-                    + "without -o so that they are fetched, or fetch each with 'mvn dependency:get -Dartifact=GROUP:ARTIFACT:VERSION'.");
+            throw new IllegalStateException(
+                    "The Heddle platform bundles " + String.join(", ", missing)
+                            + " are not in the local repository " + repository
+                            + ", and Maven runs offline (-o). Build once "
+                            + "without -o so that they are fetched, or fetch each with 'mvn dependency:get -Dartifact=GROUP:ARTIFACT:VERSION'.");
         }
         return bundles.toArray(new Option[0]);
     }
@@ -133,8 +138,7 @@ public final class HeddlePlatform {
         if (configured == null) {
             configured = configured("maven.repo.local");
         }
-        return configured != null ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
     /** A system property's value, or null when it is unset, blank, or a Maven expression Maven left as it was. */
@@ -146,19 +150,29 @@ public final class HeddlePlatform {
     /** Every jar of a folder as a bundle option, in name order. */
     public static Option[] bundlesIn(Path dir) {
         try (Stream<Path> jars = Files.list(dir)) {
-            return jars.filter(p -> p.toString().endsWith(".jar")).sorted()
-                    .map(p -> bundle(p.toUri().toString())).toArray(Option[]::new);
+            return jars.filter(p -> p.toString().endsWith(".jar"))
+                    .sorted()
+                    .map(p -> bundle(p.toUri().toString()))
+                    .toArray(Option[]::new);
         } catch (IOException e) {
-            throw new IllegalStateException("No bundles at " + dir + ": point -D" + DIST_PROPERTY + " at a Heddle "
-                    + "distribution (the folder holding bundles/), or build it with 'mvn package' in Heddle's checkout", e);
+            throw new IllegalStateException(
+                    "No bundles at " + dir + ": point -D" + DIST_PROPERTY + " at a Heddle "
+                            + "distribution (the folder holding bundles/), or build it with 'mvn package' in Heddle's checkout",
+                    e);
         }
     }
 
     /** This kit as a bundle: its jar, or its classes folder when run from an IDE. */
     public static Option kitBundle() {
         try {
-            Path location = Path.of(HeddlePlatform.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isDirectory(location) ? bundle("reference:" + location.toUri()) : bundle(location.toUri().toString());
+            Path location = Path.of(HeddlePlatform.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return Files.isDirectory(location)
+                    ? bundle("reference:" + location.toUri())
+                    : bundle(location.toUri().toString());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -167,7 +181,8 @@ public final class HeddlePlatform {
     /** A fresh folder for one test class's {@code HEDDLE_HOME}, under {@code target/itest-work}. */
     public static Path newHome(String name) {
         try {
-            Path base = Path.of(System.getProperty(WORK_PROPERTY, "target/itest-work")).toAbsolutePath();
+            Path base = Path.of(System.getProperty(WORK_PROPERTY, "target/itest-work"))
+                    .toAbsolutePath();
             Files.createDirectories(base);
             return Files.createTempDirectory(base, name + "-");
         } catch (IOException e) {

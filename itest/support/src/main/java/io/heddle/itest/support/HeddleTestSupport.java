@@ -124,7 +124,11 @@ public abstract class HeddleTestSupport {
         if (jsonBody != null) {
             headers.put("Content-Type", "application/json");
         }
-        return RawHttp.send(server.port(), method, path, headers,
+        return RawHttp.send(
+                server.port(),
+                method,
+                path,
+                headers,
                 jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -153,7 +157,9 @@ public abstract class HeddleTestSupport {
 
     /** What {@code /api/extensions} says of one jar, if the folder's watcher knows it. */
     protected Optional<ExtensionStatus> extension(String fileName) throws InterruptedException {
-        return service(ExtensionCatalog.class).extensions().stream().filter(e -> e.file().equals(fileName)).findFirst();
+        return service(ExtensionCatalog.class).extensions().stream()
+                .filter(e -> e.file().equals(fileName))
+                .findFirst();
     }
 
     /**
@@ -184,11 +190,18 @@ public abstract class HeddleTestSupport {
      * attached to the HTTP runtime (each happens a moment after the one before).
      */
     protected void awaitActive(String fileName) throws InterruptedException {
-        Poll.until(fileName + " is deployed and active", DEADLINE, () -> extensionQuietly(fileName)
-                .map(e -> e.state().equals("ACTIVE") && e.error().isEmpty()).orElse(false));
-        long bundleId = extensionQuietly(fileName).flatMap(ExtensionStatus::bundleId).orElseThrow();
+        Poll.until(
+                fileName + " is deployed and active",
+                DEADLINE,
+                () -> extensionQuietly(fileName)
+                        .map(e -> e.state().equals("ACTIVE") && e.error().isEmpty())
+                        .orElse(false));
+        long bundleId =
+                extensionQuietly(fileName).flatMap(ExtensionStatus::bundleId).orElseThrow();
         ServiceComponentRuntime components = service(ServiceComponentRuntime.class);
-        Poll.until("the components of " + fileName + " are processed", DEADLINE,
+        Poll.until(
+                "the components of " + fileName + " are processed",
+                DEADLINE,
                 () -> componentsProcessed(components, bundleId));
         Poll.until("the servlets of " + fileName + " are attached", DEADLINE, () -> servletsAttached(bundleId));
     }
@@ -210,7 +223,8 @@ public abstract class HeddleTestSupport {
             if (!components.isComponentEnabled(description)) {
                 return false; // the runtime enables a bundle's components one after the other
             }
-            Collection<ComponentConfigurationDTO> configurations = components.getComponentConfigurationDTOs(description);
+            Collection<ComponentConfigurationDTO> configurations =
+                    components.getComponentConfigurationDTOs(description);
             if (configurations.isEmpty() && !"require".equals(description.configurationPolicy)) {
                 return false;
             }
@@ -242,7 +256,8 @@ public abstract class HeddleTestSupport {
             return true;
         }
         try {
-            for (ServiceReference<HttpServiceRuntime> runtime : context().getServiceReferences(HttpServiceRuntime.class, null)) {
+            for (ServiceReference<HttpServiceRuntime> runtime :
+                    context().getServiceReferences(HttpServiceRuntime.class, null)) {
                 HttpServiceRuntime http = context().getService(runtime);
                 if (http == null) {
                     continue;
@@ -250,7 +265,8 @@ public abstract class HeddleTestSupport {
                 try {
                     RuntimeDTO dto = http.getRuntimeDTO();
                     Set<Long> known = new HashSet<>();
-                    Arrays.stream(dto.servletContextDTOs).flatMap(c -> Arrays.stream(c.servletDTOs))
+                    Arrays.stream(dto.servletContextDTOs)
+                            .flatMap(c -> Arrays.stream(c.servletDTOs))
                             .forEach(s -> known.add(s.serviceId));
                     // A servlet that failed for good counts as attached (its test will see the failure); one
                     // shadowed by another servlet of its pattern (typically the one being replaced) does not.
@@ -273,7 +289,10 @@ public abstract class HeddleTestSupport {
     /** Removes a jar from the folder and waits until the watcher has forgotten it. */
     protected void undeploy(String fileName) throws IOException, InterruptedException {
         Files.deleteIfExists(extensionsFolder().resolve(fileName));
-        Poll.until(fileName + " is undeployed", DEADLINE, () -> extensionQuietly(fileName).isEmpty());
+        Poll.until(
+                fileName + " is undeployed",
+                DEADLINE,
+                () -> extensionQuietly(fileName).isEmpty());
     }
 
     private Optional<ExtensionStatus> extensionQuietly(String fileName) {

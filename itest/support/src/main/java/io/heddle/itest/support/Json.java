@@ -12,8 +12,7 @@ import java.util.Map;
  */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Exactly one JSON value; bad syntax or trailing content throws {@link IllegalArgumentException}. */
     public static Object parse(String text) {

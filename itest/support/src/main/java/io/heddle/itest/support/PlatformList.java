@@ -32,7 +32,10 @@ public final class PlatformList {
 
         /** Its jar's path in a local repository laid out as Maven lays it out. */
         public Path in(Path localRepository) {
-            return localRepository.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version)
+            return localRepository
+                    .resolve(groupId.replace('.', '/'))
+                    .resolve(artifactId)
+                    .resolve(version)
                     .resolve(artifactId + "-" + version + ".jar");
         }
 
@@ -49,8 +52,7 @@ public final class PlatformList {
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
-    private PlatformList() {
-    }
+    private PlatformList() {}
 
     /** The bundles the POM lists, in its order. */
     public static List<Coordinates> read(Path pom) {
@@ -67,8 +69,10 @@ public final class PlatformList {
             DocumentBuilder builder = factory.newDocumentBuilder();
             document = builder.parse(pom.toFile());
         } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new IllegalStateException("The Heddle platform list " + pom + " cannot be read (" + e.getMessage()
-                    + "). Delete it from the local repository and build again, so that Maven fetches it anew.", e);
+            throw new IllegalStateException(
+                    "The Heddle platform list " + pom + " cannot be read (" + e.getMessage()
+                            + "). Delete it from the local repository and build again, so that Maven fetches it anew.",
+                    e);
         }
         Element project = document.getDocumentElement();
         Map<String, String> properties = new HashMap<>();
@@ -93,7 +97,8 @@ public final class PlatformList {
                 if (type != null && !type.equals("jar")) {
                     continue;
                 }
-                bundles.add(new Coordinates(interpolate(text(dependency, "groupId"), properties, pom),
+                bundles.add(new Coordinates(
+                        interpolate(text(dependency, "groupId"), properties, pom),
                         interpolate(text(dependency, "artifactId"), properties, pom),
                         interpolate(text(dependency, "version"), properties, pom)));
             }
@@ -115,8 +120,8 @@ public final class PlatformList {
         while (m.find()) {
             String replacement = properties.get(m.group(1));
             if (replacement == null) {
-                throw new IllegalStateException("The Heddle platform list " + pom + " uses ${" + m.group(1)
-                        + "}, which it does not define.");
+                throw new IllegalStateException(
+                        "The Heddle platform list " + pom + " uses ${" + m.group(1) + "}, which it does not define.");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }

@@ -16,8 +16,7 @@ public final class Poll {
     private static final long FIRST_PAUSE_NANOS = 1_000_000L;
     private static final long LONGEST_PAUSE_NANOS = 16_000_000L;
 
-    private Poll() {
-    }
+    private Poll() {}
 
     /** What a poll checks; it may throw, which counts as "not yet" (the last exception is kept as the cause). */
     @FunctionalInterface
@@ -51,8 +50,8 @@ public final class Poll {
                 last = e;
             }
             if (System.nanoTime() - end > 0) {
-                AssertionError failure = new AssertionError(
-                        "Timed out after " + deadline.toMillis() + " ms waiting until " + what);
+                AssertionError failure =
+                        new AssertionError("Timed out after " + deadline.toMillis() + " ms waiting until " + what);
                 if (last != null) {
                     failure.initCause(last);
                 }

@@ -44,8 +44,7 @@ public class RawHttp {
     }
 
     /** Not instantiable; open only so {@code io.heddle.itest.RawHttp} can keep its name for older tests. */
-    protected RawHttp() {
-    }
+    protected RawHttp() {}
 
     public static Response get(int port, String path) throws IOException {
         return send(port, "GET", path, Map.of(), null);
@@ -133,7 +132,9 @@ public class RawHttp {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -150,7 +151,8 @@ public class RawHttp {
             if (lineEnd < 0) {
                 break;
             }
-            int size = Integer.parseInt(body.substring(pos, lineEnd).split(";")[0].trim(), 16);
+            int size =
+                    Integer.parseInt(body.substring(pos, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

@@ -23,35 +23,44 @@ public class PlatformListTest {
     @After
     public void cleanUp() throws IOException {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
     private Path pom(String dependencies) throws IOException {
-        return Files.writeString(dir.resolve("heddle-platform.pom"), "<project><modelVersion>4.0.0</modelVersion>"
-                + "<groupId>io.heddle</groupId><artifactId>heddle-platform</artifactId><version>1.2.3</version>"
-                + "<properties><scr.version>2.2.14</scr.version></properties><dependencies>" + dependencies
-                + "</dependencies></project>");
+        return Files.writeString(
+                dir.resolve("heddle-platform.pom"),
+                "<project><modelVersion>4.0.0</modelVersion>"
+                        + "<groupId>io.heddle</groupId><artifactId>heddle-platform</artifactId><version>1.2.3</version>"
+                        + "<properties><scr.version>2.2.14</scr.version></properties><dependencies>" + dependencies
+                        + "</dependencies></project>");
     }
 
     @Test
     public void dependenciesAreReadInOrderWithProjectVersionAndOwnPropertiesInterpolated() throws IOException {
-        Path pom = pom("<dependency><groupId>org.apache.felix</groupId><artifactId>org.apache.felix.scr</artifactId>"
-                + "<version>${scr.version}</version></dependency>"
-                + "<dependency><groupId>io.heddle</groupId><artifactId>api</artifactId><version>${project.version}</version></dependency>");
+        Path pom = pom(
+                "<dependency><groupId>org.apache.felix</groupId><artifactId>org.apache.felix.scr</artifactId>"
+                        + "<version>${scr.version}</version></dependency>"
+                        + "<dependency><groupId>io.heddle</groupId><artifactId>api</artifactId><version>${project.version}</version></dependency>");
 
         List<PlatformList.Coordinates> bundles = PlatformList.read(pom);
 
-        assertEquals(List.of(new PlatformList.Coordinates("org.apache.felix", "org.apache.felix.scr", "2.2.14"),
-                new PlatformList.Coordinates("io.heddle", "api", "1.2.3")), bundles);
-        assertEquals(Path.of("/repo/io/heddle/api/1.2.3/api-1.2.3.jar"), bundles.get(1).in(Path.of("/repo")));
+        assertEquals(
+                List.of(
+                        new PlatformList.Coordinates("org.apache.felix", "org.apache.felix.scr", "2.2.14"),
+                        new PlatformList.Coordinates("io.heddle", "api", "1.2.3")),
+                bundles);
+        assertEquals(
+                Path.of("/repo/io/heddle/api/1.2.3/api-1.2.3.jar"),
+                bundles.get(1).in(Path.of("/repo")));
         assertEquals("mvn:io.heddle/api/1.2.3", bundles.get(1).mvnUrl());
     }
 
     @Test
     public void aMissingListSaysWhichDependencyProvidesIt() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> PlatformList.read(dir.resolve("absent.pom")));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> PlatformList.read(dir.resolve("absent.pom")));
 
         assertTrue(e.getMessage(), e.getMessage().contains("io.heddle:heddle-platform"));
         assertTrue(e.getMessage(), e.getMessage().contains("-D" + HeddlePlatform.PLATFORM_POM_PROPERTY));
@@ -59,7 +68,8 @@ public class PlatformListTest {
 
     @Test
     public void anUndefinedPropertyIsNamed() throws IOException {
-        Path pom = pom("<dependency><groupId>a</groupId><artifactId>b</artifactId><version>${nowhere}</version></dependency>");
+        Path pom = pom(
+                "<dependency><groupId>a</groupId><artifactId>b</artifactId><version>${nowhere}</version></dependency>");
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> PlatformList.read(pom));
 
@@ -68,8 +78,9 @@ public class PlatformListTest {
 
     @Test
     public void offlineTheKitNamesEveryMissingBundleAndTheFix() throws IOException {
-        Path pom = pom("<dependency><groupId>io.heddle</groupId><artifactId>api</artifactId><version>${project.version}</version></dependency>"
-                + "<dependency><groupId>io.heddle</groupId><artifactId>http</artifactId><version>${project.version}</version></dependency>");
+        Path pom = pom(
+                "<dependency><groupId>io.heddle</groupId><artifactId>api</artifactId><version>${project.version}</version></dependency>"
+                        + "<dependency><groupId>io.heddle</groupId><artifactId>http</artifactId><version>${project.version}</version></dependency>");
         Path repository = Files.createDirectories(dir.resolve("repository"));
         Path api = new PlatformList.Coordinates("io.heddle", "api", "1.2.3").in(repository);
         Files.createDirectories(api.getParent());
@@ -77,7 +88,8 @@ public class PlatformListTest {
         String oldRepository = System.setProperty(HeddlePlatform.LOCAL_REPOSITORY_PROPERTY, repository.toString());
         String oldOffline = System.setProperty(HeddlePlatform.OFFLINE_PROPERTY, "true");
         try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> HeddlePlatform.listedBundles(pom));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> HeddlePlatform.listedBundles(pom));
 
             assertTrue(e.getMessage(), e.getMessage().contains("io.heddle:http:1.2.3"));
             assertTrue(e.getMessage(), !e.getMessage().contains("io.heddle:api:1.2.3"));

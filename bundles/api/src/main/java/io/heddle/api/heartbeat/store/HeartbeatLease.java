@@ -16,8 +16,14 @@ import java.util.Objects;
  * @param expiresAt    when it lapses unless renewed, by the store's clock; callers must not compare
  *                     it with their own clock to decide anything but when to renew
  */
-public record HeartbeatLease(String taskId, String runId, String owner, long fencingToken, Instant dueAt,
-        Instant acquiredAt, Instant expiresAt) {
+public record HeartbeatLease(
+        String taskId,
+        String runId,
+        String owner,
+        long fencingToken,
+        Instant dueAt,
+        Instant acquiredAt,
+        Instant expiresAt) {
 
     public HeartbeatLease {
         Objects.requireNonNull(taskId, "taskId");

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param servers     the servers that used a shared store lately, newest first, as last read
  *                    (a store answers from memory); empty for a store of one server
  */
-public record TaskStoreDescription(String kind, String description, String problem, Map<String, String> location,
-        List<TaskStoreServer> servers) {
+public record TaskStoreDescription(
+        String kind, String description, String problem, Map<String, String> location, List<TaskStoreServer> servers) {
 
     public TaskStoreDescription {
         Objects.requireNonNull(kind, "kind");

@@ -125,8 +125,7 @@ public interface WorkspaceTaskStore {
      * @param task the task as stored by the recovery
      * @param run  the run record stored by the recovery, or null when the record was kept
      */
-    record Recovered(HeartbeatTask task, HeartbeatRun run) {
-    }
+    record Recovered(HeartbeatTask task, HeartbeatRun run) {}
 
     // --- run history ---
 

@@ -19,12 +19,17 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class StaticResponses {
 
-    private StaticResponses() {
-    }
+    private StaticResponses() {}
 
     /** Sends {@code file} (no body for {@code HEAD}, {@code headOnly}) and flushes the answer. */
-    public static void send(HttpServletRequest request, HttpServletResponse response, StaticContent file,
-            String cacheControl, String pagePolicy, boolean headOnly) throws IOException {
+    public static void send(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            StaticContent file,
+            String cacheControl,
+            String pagePolicy,
+            boolean headOnly)
+            throws IOException {
         boolean zipped = file.gzipOffered() && acceptsGzip(request.getHeader("Accept-Encoding"));
         String etag = zipped ? file.gzipEtag() : file.etag();
         response.setHeader("ETag", etag);

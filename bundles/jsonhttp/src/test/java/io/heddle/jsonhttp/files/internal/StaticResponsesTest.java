@@ -47,15 +47,30 @@ class StaticResponsesTest {
         byte[] one = "one".getBytes(StandardCharsets.UTF_8);
         String etag = StaticResponses.etagOf(one);
         StaticContent content = new StaticContent() {
-            public String contentType() { return "text/plain"; }
-            public byte[] body() { return one; }
-            public String etag() { return etag; }
-            public boolean gzipOffered() { return false; }
-            public byte[] gzip() { return null; }
+            public String contentType() {
+                return "text/plain";
+            }
+
+            public byte[] body() {
+                return one;
+            }
+
+            public String etag() {
+                return etag;
+            }
+
+            public boolean gzipOffered() {
+                return false;
+            }
+
+            public byte[] gzip() {
+                return null;
+            }
         };
 
         assertThat(etag).matches("\"[0-9a-f]{32}\"");
-        assertThat(StaticResponses.etagOf("two".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(etag);
+        assertThat(StaticResponses.etagOf("two".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(etag);
         assertThat(content.gzipEtag()).isEqualTo(etag.substring(0, 33) + "-gz\"");
     }
 }

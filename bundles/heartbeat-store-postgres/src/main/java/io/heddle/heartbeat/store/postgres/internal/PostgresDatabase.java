@@ -6,10 +6,10 @@ import io.heddle.api.heartbeat.store.TaskStoreServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +32,7 @@ final class PostgresDatabase implements AutoCloseable {
 
     /** How long a caller waits for a connection before the store answers unavailable. */
     static final long CONNECTION_TIMEOUT_MS = 2_500;
+
     static final long PROBE_MS = 2_000;
     private static final long PROBE_AVAILABLE_MS = 10_000;
 
@@ -47,7 +48,8 @@ final class PostgresDatabase implements AutoCloseable {
     private final ScheduledExecutorService prober;
     private volatile String problem;
     private volatile boolean migrated;
-    private final java.util.concurrent.atomic.AtomicBoolean quickProbe = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean quickProbe =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Object migrating = new Object();
     private volatile List<TaskStoreServer> servers = List.of();
     /** Servers last seen longer ago are not listed. */
@@ -133,8 +135,11 @@ final class PostgresDatabase implements AutoCloseable {
                 if (!migrated) {
                     int applied = SchemaMigrator.migrate(c);
                     if (applied > 0) {
-                        LOG.info("PostgreSQL task store {}: applied {} schema migration(s), now at version {}",
-                                settings.describe(), applied, SchemaMigrator.latest());
+                        LOG.info(
+                                "PostgreSQL task store {}: applied {} schema migration(s), now at version {}",
+                                settings.describe(),
+                                applied,
+                                SchemaMigrator.latest());
                     }
                     migrated = true;
                 }
@@ -169,13 +174,16 @@ final class PostgresDatabase implements AutoCloseable {
         if (prober.isShutdown()) {
             return;
         }
-        prober.schedule(() -> {
-            if (probe(false)) {
-                quickProbe.set(false);
-            } else {
-                scheduleQuickProbe();
-            }
-        }, PROBE_MS, TimeUnit.MILLISECONDS);
+        prober.schedule(
+                () -> {
+                    if (probe(false)) {
+                        quickProbe.set(false);
+                    } else {
+                        scheduleQuickProbe();
+                    }
+                },
+                PROBE_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void available() {
@@ -187,14 +195,21 @@ final class PostgresDatabase implements AutoCloseable {
 
     private static boolean connectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof java.net.SocketException
-                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.UnknownHostException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String s = sql.getSQLState();
-                if (s.startsWith("08") || s.startsWith("28") || s.startsWith("57") || s.startsWith("53")
-                        || s.equals("3D000") || s.equals("42501") || s.equals("HD001")) {
+                if (s.startsWith("08")
+                        || s.startsWith("28")
+                        || s.startsWith("57")
+                        || s.startsWith("53")
+                        || s.equals("3D000")
+                        || s.equals("42501")
+                        || s.equals("HD001")) {
                     return true;
                 }
             }
@@ -219,7 +234,8 @@ final class PostgresDatabase implements AutoCloseable {
             }
             return true;
         } catch (SQLException | RuntimeException e) {
-            String sentence = e instanceof SQLException sql ? PostgresProblems.describe(sql, settings)
+            String sentence = e instanceof SQLException sql
+                    ? PostgresProblems.describe(sql, settings)
                     : PostgresProblems.describe(e, settings);
             String before = problem;
             problem = sentence;
@@ -241,7 +257,10 @@ final class PostgresDatabase implements AutoCloseable {
             s.setString(1, settings.namespace());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new TaskStoreServer(r.getString(1), instant(r.getTimestamp(2)), instant(r.getTimestamp(3)),
+                    out.add(new TaskStoreServer(
+                            r.getString(1),
+                            instant(r.getTimestamp(2)),
+                            instant(r.getTimestamp(3)),
                             instant(r.getTimestamp(4))));
                 }
             }

@@ -13,15 +13,14 @@ import java.sql.SQLException;
  */
 final class PostgresProblems {
 
-    private PostgresProblems() {
-    }
+    private PostgresProblems() {}
 
     static String describe(Throwable failure, PostgresStoreSettings settings) {
         String where = settings.host() + ":" + settings.port();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException) {
-                return "PostgreSQL host " + settings.host() + " is unknown: check url in etc/" + PostgresStoreSettings.PID
-                        + ".cfg";
+                return "PostgreSQL host " + settings.host() + " is unknown: check url in etc/"
+                        + PostgresStoreSettings.PID + ".cfg";
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
                 return "PostgreSQL at " + where + " cannot be reached (connection refused): is it running, and is url"
@@ -37,8 +36,8 @@ final class PostgresProblems {
                         return "PostgreSQL at " + where + " refused the password of user " + settings.user()
                                 + ": check passwordFile or passwordEnv";
                     case "28000":
-                        return "PostgreSQL at " + where + " does not let user " + settings.user() + " log in to database "
-                                + settings.database() + ": check the role and pg_hba.conf";
+                        return "PostgreSQL at " + where + " does not let user " + settings.user()
+                                + " log in to database " + settings.database() + ": check the role and pg_hba.conf";
                     case "3D000":
                         return "PostgreSQL at " + where + " has no database " + settings.database()
                                 + ": create it, or fix url";

@@ -21,8 +21,18 @@ import java.util.regex.Pattern;
  * either settings or one sentence naming the bad key and its fix; the password is read from its
  * file or variable here and is never part of {@link #toString()} or {@link #describe()}.
  */
-record PostgresStoreSettings(String url, String host, int port, String database, String user, char[] password,
-        String namespace, int poolSize, long leaseTtlMs, int historyLimit, Set<String> runners) {
+record PostgresStoreSettings(
+        String url,
+        String host,
+        int port,
+        String database,
+        String user,
+        char[] password,
+        String namespace,
+        int poolSize,
+        long leaseTtlMs,
+        int historyLimit,
+        Set<String> runners) {
 
     static final String PID = "io.heddle.heartbeat.store.postgres";
     static final long DEFAULT_LEASE_TTL_MS = 30_000;
@@ -47,8 +57,8 @@ record PostgresStoreSettings(String url, String host, int port, String database,
             throw new BadSettings("url is missing" + where + ": set url=jdbc:postgresql://<host>:<port>/<database>");
         }
         if (!url.startsWith("jdbc:postgresql://")) {
-            throw new BadSettings("url must start with jdbc:postgresql://" + where + " (it is '" + redactUrl(url)
-                    + "')");
+            throw new BadSettings(
+                    "url must start with jdbc:postgresql://" + where + " (it is '" + redactUrl(url) + "')");
         }
         URI uri;
         try {
@@ -57,10 +67,11 @@ record PostgresStoreSettings(String url, String host, int port, String database,
             throw new BadSettings("url is not a valid jdbc:postgresql://<host>:<port>/<database> address" + where);
         }
         if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-            throw new BadSettings("url must name a host and a database, as jdbc:postgresql://<host>:<port>/<database>"
-                    + where);
+            throw new BadSettings(
+                    "url must name a host and a database, as jdbc:postgresql://<host>:<port>/<database>" + where);
         }
-        if (uri.getRawQuery() != null && uri.getRawQuery().toLowerCase(java.util.Locale.ROOT).contains("password")) {
+        if (uri.getRawQuery() != null
+                && uri.getRawQuery().toLowerCase(java.util.Locale.ROOT).contains("password")) {
             throw new BadSettings("url must not carry the password" + where + ": use passwordFile or passwordEnv");
         }
         String user = text(props, "user");
@@ -98,8 +109,18 @@ record PostgresStoreSettings(String url, String host, int port, String database,
             throw new BadSettings("runners is empty" + where + ": list at least one runner kind, e.g. runners=command");
         }
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-        return new PostgresStoreSettings(url, uri.getHost(), port, uri.getPath().substring(1), user, password,
-                namespace, poolSize, leaseTtlMs, historyLimit, Collections.unmodifiableSet(runners));
+        return new PostgresStoreSettings(
+                url,
+                uri.getHost(),
+                port,
+                uri.getPath().substring(1),
+                user,
+                password,
+                namespace,
+                poolSize,
+                leaseTtlMs,
+                historyLimit,
+                Collections.unmodifiableSet(runners));
     }
 
     /** What the store is, for health, status and logs: never the password. */
@@ -115,7 +136,8 @@ record PostgresStoreSettings(String url, String host, int port, String database,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PostgresStoreSettings s && s.toString().equals(toString())
+        return o instanceof PostgresStoreSettings s
+                && s.toString().equals(toString())
                 && java.util.Arrays.equals(s.password, password);
     }
 
@@ -162,10 +184,11 @@ record PostgresStoreSettings(String url, String host, int port, String database,
         } catch (NoSuchFileException e) {
             throw new BadSettings("passwordFile " + path + " does not exist: write the password into it (chmod 600)");
         } catch (UnsupportedOperationException e) {
-            throw new BadSettings("passwordFile " + path + " is on a file system without permissions: use"
-                    + " passwordEnv");
+            throw new BadSettings(
+                    "passwordFile " + path + " is on a file system without permissions: use" + " passwordEnv");
         } catch (IOException e) {
-            throw new BadSettings("passwordFile " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new BadSettings(
+                    "passwordFile " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -177,7 +200,9 @@ record PostgresStoreSettings(String url, String host, int port, String database,
         }
         long n;
         try {
-            n = value instanceof Number num ? num.longValue() : Long.parseLong(value.toString().strip());
+            n = value instanceof Number num
+                    ? num.longValue()
+                    : Long.parseLong(value.toString().strip());
         } catch (NumberFormatException e) {
             throw new BadSettings(key + " '" + value + "' is not a number" + where);
         }

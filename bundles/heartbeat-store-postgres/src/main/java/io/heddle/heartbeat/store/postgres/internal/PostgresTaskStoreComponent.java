@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * then keeps its tasks nowhere else (its file tasks are not run behind the operator's back) and
  * health names the problem.
  */
-@Component(configurationPid = PostgresStoreSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(
+        configurationPid = PostgresStoreSettings.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {HeartbeatTaskStore.class, HealthContributor.class},
         property = HeartbeatTaskStore.KIND + "=postgresql")
 public final class PostgresTaskStoreComponent implements HeartbeatTaskStore, HealthContributor {
@@ -97,8 +99,10 @@ public final class PostgresTaskStoreComponent implements HeartbeatTaskStore, Hea
             return new PostgresWorkspaceTaskStore(db, workspace);
         }
         String problem = settingsProblem;
-        return (WorkspaceTaskStore) Proxy.newProxyInstance(WorkspaceTaskStore.class.getClassLoader(),
-                new Class<?>[] {WorkspaceTaskStore.class}, (proxy, method, args) -> {
+        return (WorkspaceTaskStore) Proxy.newProxyInstance(
+                WorkspaceTaskStore.class.getClassLoader(),
+                new Class<?>[] {WorkspaceTaskStore.class},
+                (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "workspace":
                             return workspace;

@@ -79,8 +79,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
     public List<HeartbeatTask> list() {
         return db.transaction(c -> {
             List<HeartbeatTask> tasks = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM heddle_tasks"
-                    + " WHERE namespace = ? AND workspace_key = ? ORDER BY id")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id, body FROM heddle_tasks" + " WHERE namespace = ? AND workspace_key = ? ORDER BY id")) {
                 s.setString(1, ns);
                 s.setString(2, workspace.key());
                 try (ResultSet rs = s.executeQuery()) {
@@ -117,8 +117,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
             }
         });
         if (!created) {
-            throw new HeartbeatTaskConflictException("A task with id " + task.id() + " exists already in namespace "
-                    + ns + ": choose another id");
+            throw new HeartbeatTaskConflictException(
+                    "A task with id " + task.id() + " exists already in namespace " + ns + ": choose another id");
         }
         return task;
     }
@@ -178,8 +178,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                     }
                 }
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT completed FROM heddle_claims"
-                    + " WHERE namespace = ? AND task_id = ? AND due_at = ?")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT completed FROM heddle_claims" + " WHERE namespace = ? AND task_id = ? AND due_at = ?")) {
                 s.setString(1, ns);
                 s.setString(2, task.id());
                 setInstant(s, 3, request.dueAt());
@@ -217,8 +217,14 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 s.setLong(7, leaseMs(request.leaseTtl()));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
-                    lease = new HeartbeatLease(task.id(), request.runId(), request.owner(), token, request.dueAt(),
-                            rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant());
+                    lease = new HeartbeatLease(
+                            task.id(),
+                            request.runId(),
+                            request.owner(),
+                            token,
+                            request.dueAt(),
+                            rs.getTimestamp(1).toInstant(),
+                            rs.getTimestamp(2).toInstant());
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO heddle_claims (namespace, task_id, due_at,"
@@ -261,8 +267,14 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                     }
                     Instant expires = rs.getTimestamp(1).toInstant();
                     seen(c, lease.owner(), "last_renew_at");
-                    return Optional.of(new HeartbeatLease(lease.taskId(), lease.runId(), lease.owner(),
-                            lease.fencingToken(), lease.dueAt(), lease.acquiredAt(), expires));
+                    return Optional.of(new HeartbeatLease(
+                            lease.taskId(),
+                            lease.runId(),
+                            lease.owner(),
+                            lease.fencingToken(),
+                            lease.dueAt(),
+                            lease.acquiredAt(),
+                            expires));
                 }
             }
         });
@@ -276,8 +288,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 return new Completion(Completion.Result.TASK_DELETED, null);
             }
             boolean current = false;
-            try (PreparedStatement s = c.prepareStatement("SELECT fencing_token FROM heddle_leases"
-                    + " WHERE namespace = ? AND task_id = ? FOR UPDATE")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT fencing_token FROM heddle_leases" + " WHERE namespace = ? AND task_id = ? FOR UPDATE")) {
                 s.setString(1, ns);
                 s.setString(2, lease.taskId());
                 try (ResultSet rs = s.executeQuery()) {
@@ -285,9 +297,21 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 }
             }
             if (!current) {
-                HeartbeatRun superseded = new HeartbeatRun(run.id(), run.taskId(), run.workspaceId(), run.serverId(),
-                        run.runner(), run.trigger(), run.dueAt(), run.startedAt(), run.finishedAt(),
-                        HeartbeatRunStatus.SUPERSEDED, run.decision(), run.summary(), run.details(), run.error());
+                HeartbeatRun superseded = new HeartbeatRun(
+                        run.id(),
+                        run.taskId(),
+                        run.workspaceId(),
+                        run.serverId(),
+                        run.runner(),
+                        run.trigger(),
+                        run.dueAt(),
+                        run.startedAt(),
+                        run.finishedAt(),
+                        HeartbeatRunStatus.SUPERSEDED,
+                        run.decision(),
+                        run.summary(),
+                        run.details(),
+                        run.error());
                 writeRun(c, superseded, lease.fencingToken());
                 return new Completion(Completion.Result.SUPERSEDED, found.get());
             }
@@ -331,14 +355,20 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                         if (rs.getBoolean(7) && !rs.getString(2).equals(recoverer)) {
                             return Optional.<Recovered>empty(); // another server holds it, alive
                         }
-                        lapsed = new HeartbeatLease(taskId, rs.getString(1), rs.getString(2), rs.getLong(3),
-                                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(),
+                        lapsed = new HeartbeatLease(
+                                taskId,
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getTimestamp(4).toInstant(),
+                                rs.getTimestamp(5).toInstant(),
                                 rs.getTimestamp(6).toInstant());
                     }
                 }
             }
             String runId = lapsed != null ? lapsed.runId() : found.get().state().lastRunId();
-            HeartbeatRun run = runId == null ? null : selectRun(c, taskId, runId).orElse(null);
+            HeartbeatRun run =
+                    runId == null ? null : selectRun(c, taskId, runId).orElse(null);
             Recovered recovered = recovery.recover(found.get(), lapsed, run);
             if (recovered == null) {
                 return Optional.<Recovered>empty();
@@ -347,8 +377,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
             if (recovered.run() != null) {
                 writeRun(c, recovered.run(), lapsed == null ? null : lapsed.fencingToken());
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM heddle_leases WHERE namespace = ? AND task_id = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("DELETE FROM heddle_leases WHERE namespace = ? AND task_id = ?")) {
                 s.setString(1, ns);
                 s.setString(2, taskId);
                 s.executeUpdate();
@@ -400,8 +430,8 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
     // --- rows ---
 
     private Optional<HeartbeatTask> select(Connection c, String taskId, String lock) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM heddle_tasks"
-                + " WHERE namespace = ? AND workspace_key = ? AND id = ?" + lock)) {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT id, body FROM heddle_tasks" + " WHERE namespace = ? AND workspace_key = ? AND id = ?" + lock)) {
             s.setString(1, ns);
             s.setString(2, workspace.key());
             s.setString(3, taskId);
@@ -503,8 +533,11 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
             return Optional.of(TaskJson.decodeTask(body));
         } catch (TaskJson.BadBody e) {
             if (REPORTED.add(ns + "/task/" + id)) {
-                LOG.warn("Task {} of namespace {} cannot be read and is left out ({}); its row is kept as it is",
-                        id, ns, e.getMessage());
+                LOG.warn(
+                        "Task {} of namespace {} cannot be read and is left out ({}); its row is kept as it is",
+                        id,
+                        ns,
+                        e.getMessage());
             }
             return Optional.empty();
         }
@@ -514,9 +547,21 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
         try {
             HeartbeatRun r = TaskJson.decodeRun(body);
             // the run as this server's catalog names the workspace (another server's id differs)
-            return Optional.of(new HeartbeatRun(r.id(), r.taskId(), workspace.id(), r.serverId(), r.runner(),
-                    r.trigger(), r.dueAt(), r.startedAt(), r.finishedAt(), r.status(), r.decision(), r.summary(),
-                    r.details(), r.error()));
+            return Optional.of(new HeartbeatRun(
+                    r.id(),
+                    r.taskId(),
+                    workspace.id(),
+                    r.serverId(),
+                    r.runner(),
+                    r.trigger(),
+                    r.dueAt(),
+                    r.startedAt(),
+                    r.finishedAt(),
+                    r.status(),
+                    r.decision(),
+                    r.summary(),
+                    r.details(),
+                    r.error()));
         } catch (TaskJson.BadBody e) {
             if (REPORTED.add(ns + "/run/" + id)) {
                 LOG.warn("Run {} of namespace {} cannot be read and is left out ({})", id, ns, e.getMessage());

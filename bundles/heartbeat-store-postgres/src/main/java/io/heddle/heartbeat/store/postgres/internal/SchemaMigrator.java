@@ -24,8 +24,7 @@ final class SchemaMigrator {
     /** The key of the advisory lock ('heddle' in ASCII). */
     private static final long LOCK_KEY = 0x686564646c65L;
 
-    private SchemaMigrator() {
-    }
+    private SchemaMigrator() {}
 
     /** The version the code knows. */
     static int latest() {
@@ -56,8 +55,10 @@ final class SchemaMigrator {
         }
         int current = current(connection);
         if (current > latest()) {
-            throw new SQLException("the database's heddle schema is version " + current + ", newer than this server"
-                    + " knows (" + latest() + "): upgrade Heddle on this server", "HD001");
+            throw new SQLException(
+                    "the database's heddle schema is version " + current + ", newer than this server" + " knows ("
+                            + latest() + "): upgrade Heddle on this server",
+                    "HD001");
         }
         int applied = 0;
         for (int version = current + 1; version <= latest(); version++) {

@@ -26,11 +26,32 @@ import java.util.Set;
  */
 final class TaskJson {
 
-    private static final Set<String> TASK = Set.of("id", "name", "task", "enabled", "continuationMode", "runner",
-            "runnerConfig", "schedule", "state", "createdAt", "updatedAt");
+    private static final Set<String> TASK = Set.of(
+            "id",
+            "name",
+            "task",
+            "enabled",
+            "continuationMode",
+            "runner",
+            "runnerConfig",
+            "schedule",
+            "state",
+            "createdAt",
+            "updatedAt");
     private static final Set<String> SCHEDULE = Set.of("intervalMs", "nextRunAt");
-    private static final Set<String> STATE = Set.of("status", "progress", "runAt", "result", "error", "updatedAt",
-            "needs", "message", "failures", "lastRunId", "runRequestedAt", "lastError");
+    private static final Set<String> STATE = Set.of(
+            "status",
+            "progress",
+            "runAt",
+            "result",
+            "error",
+            "updatedAt",
+            "needs",
+            "message",
+            "failures",
+            "lastRunId",
+            "runRequestedAt",
+            "lastError");
 
     /** A body that cannot be read back. */
     static final class BadBody extends Exception {
@@ -41,8 +62,7 @@ final class TaskJson {
         }
     }
 
-    private TaskJson() {
-    }
+    private TaskJson() {}
 
     /** The file store's shape ({@link RecordJson#task}), instants at full precision. */
     static String encodeTask(HeartbeatTask t) {
@@ -74,24 +94,40 @@ final class TaskJson {
             HeartbeatTaskState taskState = new HeartbeatTaskState(
                     HeartbeatTaskStatus.fromWireName(JsonFields.string(state, "status"))
                             .orElseThrow(() -> new BadBody("state.status is not a status")),
-                    JsonFields.string(state, "progress"), instant(state, "runAt"), JsonFields.string(state, "result"),
-                    JsonFields.string(state, "error"), instant(state, "updatedAt"), JsonFields.string(state, "needs"),
-                    JsonFields.string(state, "message"), failures == null ? 0 : failures.intValue(),
-                    JsonFields.string(state, "lastRunId"), instant(state, "runRequestedAt"),
-                    lastError == null ? null
-                            : new HeartbeatTaskError(instant(lastError, "at"), JsonFields.string(lastError, "message")));
+                    JsonFields.string(state, "progress"),
+                    instant(state, "runAt"),
+                    JsonFields.string(state, "result"),
+                    JsonFields.string(state, "error"),
+                    instant(state, "updatedAt"),
+                    JsonFields.string(state, "needs"),
+                    JsonFields.string(state, "message"),
+                    failures == null ? 0 : failures.intValue(),
+                    JsonFields.string(state, "lastRunId"),
+                    instant(state, "runRequestedAt"),
+                    lastError == null
+                            ? null
+                            : new HeartbeatTaskError(
+                                    instant(lastError, "at"), JsonFields.string(lastError, "message")));
             Long interval = JsonFields.integer(schedule, "intervalMs");
             if (interval == null) {
                 throw new BadBody("schedule.intervalMs is missing");
             }
             Map<String, Object> runnerConfig = JsonFields.object(m.get("runnerConfig"));
             Boolean enabled = JsonFields.bool(m, "enabled");
-            return new HeartbeatTask(JsonFields.string(m, "id"), JsonFields.string(m, "name"),
-                    JsonFields.string(m, "task"), enabled != null && enabled,
-                    ContinuationMode.fromWireName(JsonFields.string(m, "continuationMode")).orElse(null),
-                    JsonFields.string(m, "runner"), runnerConfig,
-                    new HeartbeatSchedule(interval, instant(schedule, "nextRunAt")), taskState,
-                    instant(m, "createdAt"), instant(m, "updatedAt"), extra);
+            return new HeartbeatTask(
+                    JsonFields.string(m, "id"),
+                    JsonFields.string(m, "name"),
+                    JsonFields.string(m, "task"),
+                    enabled != null && enabled,
+                    ContinuationMode.fromWireName(JsonFields.string(m, "continuationMode"))
+                            .orElse(null),
+                    JsonFields.string(m, "runner"),
+                    runnerConfig,
+                    new HeartbeatSchedule(interval, instant(schedule, "nextRunAt")),
+                    taskState,
+                    instant(m, "createdAt"),
+                    instant(m, "updatedAt"),
+                    extra);
         } catch (RuntimeException e) {
             throw new BadBody(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -105,14 +141,23 @@ final class TaskJson {
     static HeartbeatRun decodeRun(String body) throws BadBody {
         Map<String, Object> m = object(body);
         try {
-            return new HeartbeatRun(JsonFields.string(m, "id"), JsonFields.string(m, "taskId"),
-                    JsonFields.string(m, "workspaceId"), JsonFields.string(m, "serverId"),
-                    JsonFields.string(m, "runner"), JsonFields.string(m, "trigger"), instant(m, "dueAt"),
-                    instant(m, "startedAt"), instant(m, "finishedAt"),
+            return new HeartbeatRun(
+                    JsonFields.string(m, "id"),
+                    JsonFields.string(m, "taskId"),
+                    JsonFields.string(m, "workspaceId"),
+                    JsonFields.string(m, "serverId"),
+                    JsonFields.string(m, "runner"),
+                    JsonFields.string(m, "trigger"),
+                    instant(m, "dueAt"),
+                    instant(m, "startedAt"),
+                    instant(m, "finishedAt"),
                     HeartbeatRunStatus.fromWireName(JsonFields.string(m, "status"))
                             .orElseThrow(() -> new BadBody("status is not a run status")),
-                    HeartbeatDecision.fromWireName(JsonFields.string(m, "decision")).orElse(null),
-                    JsonFields.string(m, "summary"), JsonFields.object(m.get("details")), JsonFields.string(m, "error"));
+                    HeartbeatDecision.fromWireName(JsonFields.string(m, "decision"))
+                            .orElse(null),
+                    JsonFields.string(m, "summary"),
+                    JsonFields.object(m.get("details")),
+                    JsonFields.string(m, "error"));
         } catch (RuntimeException e) {
             throw new BadBody(e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -59,7 +59,8 @@ class PostgresStoreSettingsTest {
         p.remove("passwordFile");
         p.put("passwordEnv", "HEDDLE_PG_PASSWORD");
         assertThat(new String(PostgresStoreSettings.parse(p, k -> k.equals("HEDDLE_PG_PASSWORD") ? "v" : null)
-                .password())).isEqualTo("v");
+                        .password()))
+                .isEqualTo("v");
         assertThatThrownBy(() -> PostgresStoreSettings.parse(p, k -> null))
                 .hasMessageStartingWith("passwordEnv names HEDDLE_PG_PASSWORD, which is not set");
     }
@@ -69,11 +70,13 @@ class PostgresStoreSettingsTest {
         Path file = secret("pw", "rw-------");
         Map<String, Object> p = props(file);
         p.remove("runners");
-        assertThatThrownBy(() -> PostgresStoreSettings.parse(p, k -> null)).hasMessageStartingWith("runners is missing");
+        assertThatThrownBy(() -> PostgresStoreSettings.parse(p, k -> null))
+                .hasMessageStartingWith("runners is missing");
         Map<String, Object> q = props(file);
         q.put("url", "jdbc:postgresql://h/db?password=oops");
         assertThatThrownBy(() -> PostgresStoreSettings.parse(q, k -> null))
-                .hasMessageStartingWith("url must not carry the password").hasMessageNotContaining("oops");
+                .hasMessageStartingWith("url must not carry the password")
+                .hasMessageNotContaining("oops");
         Map<String, Object> r = props(file);
         r.put("leaseTtlMs", "10");
         assertThatThrownBy(() -> PostgresStoreSettings.parse(r, k -> null))
