@@ -47,4 +47,42 @@ public record HeartbeatRun(
         Objects.requireNonNull(status, "status");
         details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
+
+    /** This run with another status, e.g. a late result of a superseded lease holder ({@link HeartbeatRunStatus#SUPERSEDED}). */
+    public HeartbeatRun withStatus(HeartbeatRunStatus next) {
+        return new HeartbeatRun(
+                id,
+                taskId,
+                workspaceId,
+                serverId,
+                runner,
+                trigger,
+                dueAt,
+                startedAt,
+                finishedAt,
+                next,
+                decision,
+                summary,
+                details,
+                error);
+    }
+
+    /** This run as a server whose catalog gives the workspace the id {@code id} sees it. */
+    public HeartbeatRun inWorkspace(String id) {
+        return new HeartbeatRun(
+                this.id,
+                taskId,
+                id,
+                serverId,
+                runner,
+                trigger,
+                dueAt,
+                startedAt,
+                finishedAt,
+                status,
+                decision,
+                summary,
+                details,
+                error);
+    }
 }

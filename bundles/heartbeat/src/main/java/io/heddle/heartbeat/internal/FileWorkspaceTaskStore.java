@@ -195,7 +195,7 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
             boolean holder = holds(t, lease);
             String notRecorded = null;
             try {
-                files.writeRun(holder ? run : superseded(run));
+                files.writeRun(holder ? run : run.withStatus(HeartbeatRunStatus.SUPERSEDED));
             } catch (RuntimeException e) {
                 notRecorded = e.getMessage();
             }
@@ -271,23 +271,5 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
     private static HeartbeatLease leaseOf(TaskLease l, Instant dueAt) {
         return new HeartbeatLease(
                 l.taskId(), l.runId(), l.owner(), l.acquiredAt().toEpochMilli(), dueAt, l.acquiredAt(), l.expiresAt());
-    }
-
-    private static HeartbeatRun superseded(HeartbeatRun r) {
-        return new HeartbeatRun(
-                r.id(),
-                r.taskId(),
-                r.workspaceId(),
-                r.serverId(),
-                r.runner(),
-                r.trigger(),
-                r.dueAt(),
-                r.startedAt(),
-                r.finishedAt(),
-                HeartbeatRunStatus.SUPERSEDED,
-                r.decision(),
-                r.summary(),
-                r.details(),
-                r.error());
     }
 }

@@ -47,34 +47,10 @@ final class TaskCodec {
     }
 
     /** The members of a task file this version reads; every other member is kept as an extra field. */
-    private static final Set<String> TASK_FIELDS = Set.of(
-            "version",
-            "id",
-            "name",
-            "task",
-            "enabled",
-            "continuationMode",
-            "runner",
-            "runnerConfig",
-            "schedule",
-            "state",
-            "createdAt",
-            "updatedAt");
+    private static final Set<String> TASK_FIELDS = union(RecordJson.TASK_MEMBERS, "version");
 
-    private static final Set<String> SCHEDULE_FIELDS = Set.of("intervalMs", "nextRunAt");
-    private static final Set<String> STATE_FIELDS = Set.of(
-            "status",
-            "progress",
-            "runAt",
-            "result",
-            "error",
-            "updatedAt",
-            "needs",
-            "message",
-            "failures",
-            "lastRunId",
-            "runRequestedAt",
-            "lastError");
+    private static final Set<String> SCHEDULE_FIELDS = RecordJson.SCHEDULE_MEMBERS;
+    private static final Set<String> STATE_FIELDS = RecordJson.STATE_MEMBERS;
     /** The state members the reference's older files may hold at the top level, without a {@code state} object. */
     private static final Set<String> TOP_LEVEL_STATE_FIELDS = Set.of("status", "progress", "runAt", "result", "error");
 
@@ -315,5 +291,11 @@ final class TaskCodec {
         Long pid = integer(m, "pid");
         return Optional.of(new TaskLease(
                 taskId, owner, pid == null ? 0 : pid, text(m, "runId"), instant(m, "acquiredAt"), expiresAt));
+    }
+
+    private static Set<String> union(Set<String> members, String more) {
+        Set<String> all = new java.util.HashSet<>(members);
+        all.add(more);
+        return Set.copyOf(all);
     }
 }

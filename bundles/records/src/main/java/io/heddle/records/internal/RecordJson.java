@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -20,6 +21,38 @@ import java.util.function.Function;
  * the CLI and a person reading the files see the same record.
  */
 public final class RecordJson {
+
+    /** The members of a task this version writes and reads; a stored task's other members are its extra fields. */
+    public static final Set<String> TASK_MEMBERS = Set.of(
+            "id",
+            "name",
+            "task",
+            "enabled",
+            "continuationMode",
+            "runner",
+            "runnerConfig",
+            "schedule",
+            "state",
+            "createdAt",
+            "updatedAt");
+
+    /** The members of a task's {@code schedule} this version knows. */
+    public static final Set<String> SCHEDULE_MEMBERS = Set.of("intervalMs", "nextRunAt");
+
+    /** The members of a task's {@code state} this version knows. */
+    public static final Set<String> STATE_MEMBERS = Set.of(
+            "status",
+            "progress",
+            "runAt",
+            "result",
+            "error",
+            "updatedAt",
+            "needs",
+            "message",
+            "failures",
+            "lastRunId",
+            "runRequestedAt",
+            "lastError");
 
     private RecordJson() {}
 

@@ -297,21 +297,7 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
                 }
             }
             if (!current) {
-                HeartbeatRun superseded = new HeartbeatRun(
-                        run.id(),
-                        run.taskId(),
-                        run.workspaceId(),
-                        run.serverId(),
-                        run.runner(),
-                        run.trigger(),
-                        run.dueAt(),
-                        run.startedAt(),
-                        run.finishedAt(),
-                        HeartbeatRunStatus.SUPERSEDED,
-                        run.decision(),
-                        run.summary(),
-                        run.details(),
-                        run.error());
+                HeartbeatRun superseded = run.withStatus(HeartbeatRunStatus.SUPERSEDED);
                 writeRun(c, superseded, lease.fencingToken());
                 return new Completion(Completion.Result.SUPERSEDED, found.get());
             }
@@ -547,21 +533,7 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
         try {
             HeartbeatRun r = TaskJson.decodeRun(body);
             // the run as this server's catalog names the workspace (another server's id differs)
-            return Optional.of(new HeartbeatRun(
-                    r.id(),
-                    r.taskId(),
-                    workspace.id(),
-                    r.serverId(),
-                    r.runner(),
-                    r.trigger(),
-                    r.dueAt(),
-                    r.startedAt(),
-                    r.finishedAt(),
-                    r.status(),
-                    r.decision(),
-                    r.summary(),
-                    r.details(),
-                    r.error()));
+            return Optional.of(r.inWorkspace(workspace.id()));
         } catch (TaskJson.BadBody e) {
             if (REPORTED.add(ns + "/run/" + id)) {
                 LOG.warn("Run {} of namespace {} cannot be read and is left out ({})", id, ns, e.getMessage());

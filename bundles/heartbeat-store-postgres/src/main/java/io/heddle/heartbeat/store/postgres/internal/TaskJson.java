@@ -26,33 +26,6 @@ import java.util.Set;
  */
 final class TaskJson {
 
-    private static final Set<String> TASK = Set.of(
-            "id",
-            "name",
-            "task",
-            "enabled",
-            "continuationMode",
-            "runner",
-            "runnerConfig",
-            "schedule",
-            "state",
-            "createdAt",
-            "updatedAt");
-    private static final Set<String> SCHEDULE = Set.of("intervalMs", "nextRunAt");
-    private static final Set<String> STATE = Set.of(
-            "status",
-            "progress",
-            "runAt",
-            "result",
-            "error",
-            "updatedAt",
-            "needs",
-            "message",
-            "failures",
-            "lastRunId",
-            "runRequestedAt",
-            "lastError");
-
     /** A body that cannot be read back. */
     static final class BadBody extends Exception {
         private static final long serialVersionUID = 1L;
@@ -78,14 +51,14 @@ final class TaskJson {
                 throw new BadBody("schedule or state is missing");
             }
             Map<String, Object> extra = new LinkedHashMap<>();
-            unknown(m, TASK, extra);
+            unknown(m, RecordJson.TASK_MEMBERS, extra);
             Map<String, Object> scheduleExtra = new LinkedHashMap<>();
-            unknown(schedule, SCHEDULE, scheduleExtra);
+            unknown(schedule, RecordJson.SCHEDULE_MEMBERS, scheduleExtra);
             if (!scheduleExtra.isEmpty()) {
                 extra.put("schedule", scheduleExtra);
             }
             Map<String, Object> stateExtra = new LinkedHashMap<>();
-            unknown(state, STATE, stateExtra);
+            unknown(state, RecordJson.STATE_MEMBERS, stateExtra);
             if (!stateExtra.isEmpty()) {
                 extra.put("state", stateExtra);
             }
