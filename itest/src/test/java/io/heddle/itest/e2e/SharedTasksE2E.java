@@ -146,6 +146,10 @@ public class SharedTasksE2E {
                         && l.contains("task/UPDATED")
                         && l.contains("\"change\":\"stored\"")
                         && l.contains("\"runId\":\"run-"));
+        assertThat(eventsOfThird)
+                .as("runs of the other machines, announced by the third as finished")
+                .anyMatch(l ->
+                        l.startsWith("data: ") && l.contains("task/FINISHED") && l.contains("\"change\":\"stored\""));
 
         // --- the store in use, and the servers sharing it, in health and heddle status ---
         Poll.until("health lists every server that ran tasks", Duration.ofSeconds(20), () -> {

@@ -9,9 +9,11 @@ import io.heddle.storage.internal.JsonFields;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class WorkspaceScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceScheduler.class);
+    private static final int OWN_RUNS_REMEMBERED = 256;
 
     private final SchedulerContext ctx;
     private final WorkspaceTaskStore store;
@@ -60,6 +63,16 @@ final class WorkspaceScheduler {
     private final boolean shared;
 
     private boolean readOnce;
+    /**
+     * The latest runs this scheduler launched (it announces them itself), so that the runs of a
+     * shared store it announces are those of the other servers; bounded, the oldest forgotten.
+     */
+    private final Set<String> ownRuns = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > OWN_RUNS_REMEMBERED;
+        }
+    });
 
     WorkspaceScheduler(SchedulerContext ctx, WorkspaceTaskStore store) {
         this.ctx = ctx;
@@ -214,12 +227,53 @@ final class WorkspaceScheduler {
                         "stored",
                         "status",
                         now.state().status().wireName());
+                announceRunOfAnotherServer(old, now);
             }
         }
         for (String id : before.keySet()) {
             if (!after.containsKey(id)) {
                 events.post(HeartbeatEvents.TASK_DELETED, id, null, HeartbeatEvents.CHANGE, "stored");
             }
+        }
+    }
+
+    /**
+     * A run of another server, seen in the shared store: announced as {@code TASK_STARTED} while it
+     * runs, and {@code TASK_FINISHED} or {@code TASK_FAILED} once its task shows its end (with
+     * change {@code stored}), as this server announces its own runs. A run that started and ended
+     * between two reads is announced as ended only.
+     */
+    private void announceRunOfAnotherServer(HeartbeatTask old, HeartbeatTask now) {
+        String runId = now.state().lastRunId();
+        if (runId == null || ownRuns.contains(runId)) {
+            return;
+        }
+        boolean newRun = !runId.equals(old.state().lastRunId());
+        boolean wasRunning = !newRun && old.state().status() == HeartbeatTaskStatus.RUNNING;
+        HeartbeatTaskStatus status = now.state().status();
+        if (status == HeartbeatTaskStatus.RUNNING) {
+            if (!wasRunning) {
+                events.post(
+                        HeartbeatEvents.TASK_STARTED,
+                        now.id(),
+                        runId,
+                        "runner",
+                        now.runner(),
+                        HeartbeatEvents.CHANGE,
+                        "stored");
+            }
+        } else if (newRun || wasRunning) {
+            boolean failed = status == HeartbeatTaskStatus.FAILED;
+            events.post(
+                    failed ? HeartbeatEvents.TASK_FAILED : HeartbeatEvents.TASK_FINISHED,
+                    now.id(),
+                    runId,
+                    failed ? "error" : "summary",
+                    failed ? now.state().error() : now.state().result(),
+                    "status",
+                    status.wireName(),
+                    HeartbeatEvents.CHANGE,
+                    "stored");
         }
     }
 
@@ -241,6 +295,7 @@ final class WorkspaceScheduler {
 
     private void launch(ActiveRun a, HeartbeatTaskRunner runner) {
         active.put(a.taskId(), a);
+        ownRuns.add(a.runId());
         events.post(
                 HeartbeatEvents.TASK_STARTED,
                 a.taskId(),

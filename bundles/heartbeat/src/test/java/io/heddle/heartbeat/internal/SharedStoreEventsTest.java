@@ -94,6 +94,81 @@ class SharedStoreEventsTest {
                 .satisfies(e -> assertThat(e.props()).containsEntry(HeartbeatEvents.TASK_ID, t.id()));
     }
 
+    /** Server b of {@link #whatAnotherServerChangesInTheSharedStoreIsAnnouncedAtTheNextPoll}: watches only. */
+    private WorkspaceScheduler watcher() {
+        return new WorkspaceScheduler(
+                new SchedulerContext(
+                        "server-b",
+                        f.clock,
+                        () -> f.settings,
+                        new RunnerDirectory(),
+                        (topic, props) -> eventsOfB.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                        new RunSlots(() -> 4),
+                        Runnable::run,
+                        () -> {}),
+                new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
+    }
+
+    @Test
+    void aRunOfAnotherServerIsAnnouncedAsStartedThenFinishedOrFailed() {
+        SchedulerFixture.ScriptedRunner runner = f.install("script");
+        SchedulerFixture.HeldExecutor held = new SchedulerFixture.HeldExecutor();
+        WorkspaceScheduler a = new WorkspaceScheduler(
+                f.context("server-a", held), new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
+        WorkspaceScheduler b = watcher();
+        HeartbeatTask t = f.create("script", MINUTE);
+        b.poll();
+
+        f.clock.advance(MINUTE);
+        a.poll(); // claimed by server a, still running
+        String first = f.task(t.id()).state().lastRunId();
+        b.poll();
+        assertThat(stored(HeartbeatEvents.TASK_STARTED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.props())
+                        .containsEntry(HeartbeatEvents.RUN_ID, first)
+                        .containsEntry("runner", "script")
+                        .containsEntry(HeartbeatEvents.SERVER_ID, "server-b"));
+        assertThat(stored(HeartbeatEvents.TASK_FINISHED)).isEmpty();
+
+        held.runAll();
+        b.poll();
+        assertThat(stored(HeartbeatEvents.TASK_FINISHED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.props())
+                        .containsEntry(HeartbeatEvents.RUN_ID, first)
+                        .containsEntry("status", "idle"));
+        b.poll();
+        assertThat(stored(HeartbeatEvents.TASK_STARTED)).as("announced once").hasSize(1);
+
+        // a run that fails between two reads of b: announced as failed only
+        runner.failWith = new IllegalStateException("boom");
+        f.clock.advance(MINUTE);
+        a.poll();
+        held.runAll();
+        String second = f.task(t.id()).state().lastRunId();
+        assertThat(second).isNotEqualTo(first);
+        b.poll();
+        assertThat(stored(HeartbeatEvents.TASK_STARTED)).hasSize(1);
+        assertThat(stored(HeartbeatEvents.TASK_FAILED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.props())
+                        .containsEntry(HeartbeatEvents.RUN_ID, second)
+                        .containsEntry("status", "failed")
+                        .containsKey("error"));
+
+        // server a announced its own runs itself, never again as stored changes
+        a.poll();
+        assertThat(f.events)
+                .filteredOn(e -> "stored".equals(e.props().get("change")))
+                .noneMatch(e -> e.topic().equals(HeartbeatEvents.TASK_STARTED)
+                        || e.topic().equals(HeartbeatEvents.TASK_FINISHED)
+                        || e.topic().equals(HeartbeatEvents.TASK_FAILED));
+        assertThat(f.events)
+                .filteredOn(e -> e.topic().equals(HeartbeatEvents.TASK_STARTED))
+                .hasSize(2);
+    }
+
     @Test
     void aSchedulerOnTheFilesAnnouncesNoStoredChanges() {
         WorkspaceScheduler files = f.scheduler("server-c");
