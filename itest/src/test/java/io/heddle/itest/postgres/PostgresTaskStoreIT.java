@@ -122,6 +122,22 @@ public class PostgresTaskStoreIT {
     }
 
     @Test
+    public void createAllStoresEveryTaskOrNoneWhenOneIdExists() {
+        WorkspaceTaskStore store = useStore("create-all", Map.of()).workspace(workspace("w"));
+        store.create(task("task-taken", "command"));
+        assertThatThrownBy(() -> store.createAll(List.of(
+                        task("task-new-1", "command"), task("task-taken", "command"), task("task-new-2", "command"))))
+                .isInstanceOf(io.heddle.api.heartbeat.HeartbeatTaskConflictException.class)
+                .hasMessageContaining("task-taken");
+        assertThat(store.list()).extracting(HeartbeatTask::id).containsExactly("task-taken");
+
+        store.createAll(List.of(task("task-new-1", "command"), task("task-new-2", "command")));
+        assertThat(store.list())
+                .extracting(HeartbeatTask::id)
+                .containsExactlyInAnyOrder("task-taken", "task-new-1", "task-new-2");
+    }
+
+    @Test
     public void aCompletedOccurrenceIsNeverClaimedAgain() {
         WorkspaceTaskStore a = useStore("completed", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = a.create(task("task-completed", "command"));

@@ -476,11 +476,13 @@ final class HeartbeatTaskService implements HeartbeatTasks {
                     + " Import with --rename (rename=true) to give them new ids.");
         }
         Map<String, String> stored = new LinkedHashMap<>();
+        List<HeartbeatTask> renamed = new ArrayList<>();
         for (HeartbeatTask t : tasks) {
             HeartbeatTask s = existing.contains(t.id()) ? withId(t, TaskIds.newTaskId()) : t;
-            to.create(s);
+            renamed.add(s);
             stored.put(t.id(), s.id());
         }
+        to.createAll(renamed); // all or nothing, also against a server creating one of the ids meanwhile
         changed(to);
         return stored;
     }
