@@ -49,7 +49,7 @@ psql_as_postgres() {
 }
 psql_as_postgres -d postgres -c "CREATE ROLE heddle LOGIN PASSWORD '$password'" -c "CREATE DATABASE heddle OWNER heddle"
 psql_as_postgres -d heddle -c "ALTER SCHEMA public OWNER TO heddle"
-echo "PostgreSQL $(as_postgres "$bin/postgres" --version | sed 's/.* //') on 127.0.0.1:$port, data in $dir/data" \
+echo "PostgreSQL $(as_postgres "$bin/postgres" --version | sed -n 's/^postgres (PostgreSQL) \([^ ]*\).*/\1/p') on 127.0.0.1:$port, data in $dir/data" \
   "(fsync $(psql_as_postgres -d heddle -A -t -c 'SHOW fsync'), synchronous_commit $(psql_as_postgres -d heddle -A -t -c 'SHOW synchronous_commit'))"
 bench/machine.sh 2>/dev/null | grep -v hyperfine || true
 export HEDDLE_BENCH_PG_PASSWORD="$password"
