@@ -62,21 +62,12 @@ final class DaemonArgs {
         return Optional.of(new DaemonRun.Settings(
                 values.getOrDefault("--host", DaemonCommand.DEFAULT_HOST).trim(),
                 Integer.parseInt(values.getOrDefault("--port", DaemonCommand.DEFAULT_PORT)),
-                path(values.get("--workspace")),
+                Optional.ofNullable(values.get("--workspace")).map(Path::of),
                 values.getOrDefault("--state-dir", DaemonCommand.DEFAULT_STATE_DIR),
-                path(values.get("--assets-dir")),
+                Optional.ofNullable(values.get("--assets-dir")).map(Path::of),
                 values.containsKey("--no-assets"),
                 values.containsKey("--force-owner-conflict"),
-                path(values.get("--extensions-dir"))));
-    }
-
-    /**
-     * An option's folder. Not {@code map(Path::of)}: a method reference to the varargs
-     * {@code Path.of} makes the JVM generate an adapter class at run time (about 10 ms of the
-     * attach path; the class-data-sharing archive cannot hold it).
-     */
-    private static Optional<Path> path(String value) {
-        return value == null ? Optional.empty() : Optional.of(Path.of(value));
+                Optional.ofNullable(values.get("--extensions-dir")).map(Path::of)));
     }
 
     private static boolean wellFormed(String name, String value) {
