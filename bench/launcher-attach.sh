@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # launcher-attach.sh: `heddle daemon` while a daemon is live (the attach path) against the JVM
-# floor `java -cp . Hello`, in one hyperfine run. Target: median at most 3x the floor.
+# floor `java -cp . Hello`, in one hyperfine run. Target (issue 15): median at most 1.6x the floor.
 . "$(dirname -- "$0")/common.sh"
 ROUNDS=${ROUNDS:-8}
 RUNS=${RUNS:-5}
@@ -26,4 +26,4 @@ rounds "$out" "$ROUNDS" -N --warmup 2 --runs "$RUNS" \
 summary "$out"
 floor=$(median_of "$out" "java -cp . Hello")
 attach=$(median_of "$out" "heddle daemon (attach)")
-python3 -c "import sys; print('  ratio heddle daemon (attach) / java Hello: %.2fx (target <= 3x)' % (float(sys.argv[1]) / float(sys.argv[2])))" "$attach" "$floor"
+python3 -c "import sys; print('  ratio heddle daemon (attach) / java Hello: %.2fx (target <= 1.6x)' % (float(sys.argv[1]) / float(sys.argv[2])))" "$attach" "$floor"

@@ -1,9 +1,9 @@
-// Overview: the server, its live record, workspaces, tasks by status, latest runs, and
-// extensions with problems. Everything on it follows the event stream.
+// Overview: the server, its live record, the task store, workspaces, tasks by status, latest
+// runs, and extensions with problems. Everything on it follows the event stream.
 
 import {h, swap, chip, timeEl} from './dom.js';
 import {pageHead, facts, scope, loading, errorBox, empty, code} from './ui.js';
-import {stream, onStreamState} from './api.js';
+import {stream, onStreamState, refresh} from './api.js';
 
 const STATUSES = ['running', 'idle', 'waiting', 'blocked', 'failed', 'complete', 'disabled'];
 
@@ -15,6 +15,8 @@ export function overviewPage() {
   const countsBox = h('div', {class: 'card-body'}, loading('tasks'));
   const runsBox = h('div', {class: 'card-body'});
   const extBox = h('div', {class: 'card-body'}, loading('extensions'));
+  const storeBox = h('div', {class: 'card-body task-store'}, loading('task store'));
+  let store; // the task store as /api/health last said; undefined until it answered
 
   const el = h('section', {class: 'page overview'},
     pageHead('Overview', 'This server, its workspaces and what they are doing.'),
@@ -22,6 +24,7 @@ export function overviewPage() {
       card('Server', hostBox),
       card('Live record', recordBox),
       card('Tasks by status', countsBox),
+      card('Task store', storeBox),
       card('Workspaces', wsBox, h('a', {href: '/workspaces', class: 'card-link'}, 'Manage')),
       card('Extensions with problems', extBox, h('a', {href: '/extensions', class: 'card-link'}, 'All extensions')),
       card('Latest runs', runsBox, null, 'wide')));
@@ -118,9 +121,54 @@ export function overviewPage() {
     renderTasks();
   });
 
+  // Where the tasks are kept (from /api/health): the files, or a shared database with the
+  // servers that use it. Read again on task events and every 10 s (the servers' times move).
+  s.watch('/api/health', (r) => {
+    if (r.error) {
+      swap(storeBox, errorBox(r.error));
+      return;
+    }
+    store = r.data.taskStore || null;
+    renderStore();
+  });
+  const storeTimer = setInterval(() => refresh('/api/health'), 10000);
+  s.add(() => clearInterval(storeTimer));
+
+  function renderStore() {
+    if (store === undefined) return;
+    let waiting = 0;
+    for (const list of taskLists.values()) waiting += list.waiting || 0;
+    if (!store) {
+      swap(storeBox, h('p', {class: 'muted'}, 'This server does not say where its tasks are kept.'));
+      return;
+    }
+    const where = store.location || {};
+    const shared = store.kind !== 'file';
+    const servers = store.servers || [];
+    swap(storeBox,
+      h('p', {class: 'store-line'}, chip(store.available ? 'ok' : 'failed', store.available ? 'available' : 'unavailable'), ' ',
+        shared ? `Tasks are shared through ${store.kind === 'postgresql' ? 'PostgreSQL' : store.kind}.` : 'Tasks are kept in each workspace\'s files.'),
+      store.problem ? h('p', {class: 'store-problem'}, store.problem) : null,
+      facts([
+        ['Kind', code(store.kind)],
+        ['Host', where.host ? code(`${where.host}:${where.port || ''}`) : null],
+        ['Database', where.database ? code(where.database) : null],
+        ['Namespace', where.namespace ? code(where.namespace) : null],
+        ['Task files waiting', waiting ? h('span', {class: 'store-waiting'}, `${waiting} task file${waiting > 1 ? 's' : ''} not run while this store is in use (waiting to be imported)`) : null],
+      ]),
+      shared ? (servers.length
+        ? h('table', {class: 'table store-servers'},
+          h('thead', null, h('tr', null, h('th', null, 'Server'), h('th', null, 'Last claim'), h('th', null, 'Last renewal'))),
+          h('tbody', null, servers.map((sv) => h('tr', null,
+            h('td', null, code(sv.serverId)),
+            h('td', null, sv.lastClaimAt ? timeEl(sv.lastClaimAt) : '-'),
+            h('td', null, sv.lastRenewAt ? timeEl(sv.lastRenewAt) : '-')))))
+        : h('p', {class: 'muted small'}, 'No server claimed a task in this namespace in the last day.')) : null);
+  }
+
   function watchInto(url, wsId) {
     return s.watch(url, (r) => {
-      taskLists.set(wsId, r.error ? {error: r.error} : {tasks: r.data.tasks || []});
+      taskLists.set(wsId, r.error ? {error: r.error} : {tasks: r.data.tasks || [], waiting: r.data.fileTasksWaiting || 0});
       if (workspaces.every((w) => taskLists.has(w.id))) loaded('tasks');
       renderTasks();
     });
@@ -148,6 +196,7 @@ export function overviewPage() {
       total ? h('ul', {class: 'counts'}, Object.entries(counts).filter(([, n]) => n > 0).map(([status, n]) =>
         h('li', null, h('span', {class: 'count'}, String(n)), chip(status)))) : null,
       problems.map(([wsId, e]) => errorBox(e, `Tasks of ${wsId} could not be read.`)));
+    renderStore();
     latest.sort((a, b) => String(b[1].state.runAt || '').localeCompare(String(a[1].state.runAt || '')));
     const wsName = (id) => (workspaces.find((w) => w.id === id) || {}).name || id;
     swap(runsBox, latest.length

@@ -63,7 +63,9 @@ public class LifecycleIT extends InContainerTestBase {
         assertThat(server.host()).isEqualTo("127.0.0.1");
         assertThat(server.port()).isEqualTo(handle.port());
         assertThat(server.pid()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(RawHttp.get(handle.port(), "/api/health").body).contains(handle.serverId());
+        assertThat(RawHttp.get(handle.port(), "/api/health").body)
+                .contains(handle.serverId())
+                .contains("\"taskStore\":{\"kind\":\"file\"", "\"available\":true"); // the store in use, always
 
         handle.close();
 

@@ -130,7 +130,7 @@ final class DaemonRun {
                     }
                 }
                 if (handle != null) {
-                    code = serve(handle, shutdown, logFile);
+                    code = serve(handle, boot, shutdown, logFile);
                 }
             }
         } finally {
@@ -159,7 +159,7 @@ final class DaemonRun {
     }
 
     /** Prints the start lines, waits for a stop request, closes the server. */
-    private int serve(ServerHandle handle, ShutdownRequests shutdown, Path logFile) {
+    private int serve(ServerHandle handle, FelixBoot boot, ShutdownRequests shutdown, Path logFile) {
         handle.onShutdownRequest(() -> shutdown.request("shutdown request"));
         terminal.line("Heddle server listening at " + handle.endpointUrl());
         terminal.line("serverId=" + handle.serverId());
@@ -171,6 +171,11 @@ final class DaemonRun {
                     + " can reach this server, and every request needs the token in " + handle.tokenFile() + ".");
         }
         if (Boolean.getBoolean(TRAINING_PROPERTY)) {
+            CdsTraining.firstRequest(handle.endpointUrl());
+            String classLoadLog = System.getProperty(CdsTraining.CLASS_LOAD_LOG_PROPERTY);
+            if (classLoadLog != null) {
+                boot.linkForArchive(Path.of(classLoadLog));
+            }
             shutdown.request("training run");
         }
         shutdown.await();

@@ -398,6 +398,11 @@ final class FelixBoot implements AutoCloseable {
         }
     }
 
+    /** Build time only: see {@link CdsTraining#linkLoadedBundleClasses}. */
+    int linkForArchive(Path classLoadLog) {
+        return CdsTraining.linkLoadedBundleClasses(framework.getBundleContext(), classLoadLog);
+    }
+
     /** Removes this run's bundle cache; false when something was left. */
     boolean deleteCache() {
         return FileTrees.deleteQuietly(cacheDir);

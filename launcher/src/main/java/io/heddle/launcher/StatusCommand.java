@@ -47,10 +47,18 @@ final class StatusCommand implements Callable<Integer> {
         FileDaemonRegistry registry = lookup.registry();
         RegistrySnapshot snapshot = lookup.snapshot();
         Optional<LiveServer> live = lookup.judge(snapshot);
+        Map<String, Object> health = live.filter(LiveServer::fresh)
+                .map(l -> health(lookup, l.server()))
+                .orElse(null);
         if (json) {
-            terminal.line(JsonTree.writeCompact(toJson(registry, live, snapshot.workspaces())));
+            Map<String, Object> root = toJson(registry, live, snapshot.workspaces());
+            root.put("health", health);
+            terminal.line(JsonTree.writeCompact(root));
         } else {
             printText(registry, live, snapshot.workspaces());
+            if (health != null) {
+                printHealth(health);
+            }
         }
         return live.filter(LiveServer::fresh).isPresent() ? Heddle.OK : Heddle.NOT_RUNNING;
     }
@@ -81,6 +89,52 @@ final class StatusCommand implements Callable<Integer> {
             terminal.line(
                     "  " + entry.workspace().name() + "  " + entry.workspace().workspaceRoot() + "  (state "
                             + entry.workspace().stateRoot() + ")");
+        }
+    }
+
+    /**
+     * The fresh server's {@code /api/health} answer (its state, and the task store in use); a map
+     * with {@code status=unknown} and the cause when it does not answer.
+     */
+    private static Map<String, Object> health(LiveServerLookup lookup, ServerRecord server) {
+        try {
+            return new ApiClient(server, lookup.tokenIfReadable(server).orElse("")).get("/api/health");
+        } catch (CommandFailure e) {
+            Map<String, Object> unknown = new LinkedHashMap<>();
+            unknown.put("status", "unknown");
+            unknown.put("error", e.getMessage());
+            return unknown;
+        }
+    }
+
+    private void printHealth(Map<String, Object> health) {
+        terminal.line("health=" + ApiClient.text(health, "status", "unknown")
+                + (health.get("error") != null ? " (" + health.get("error") + ")" : ""));
+        for (Object o : ApiClient.list(health.get("reasons"))) {
+            Map<String, Object> r = ApiClient.object(o);
+            terminal.line("  " + ApiClient.text(r, "source", "") + ": " + ApiClient.text(r, "message", ""));
+        }
+        Object store = health.get("taskStore");
+        if (store == null) {
+            return;
+        }
+        Map<String, Object> t = ApiClient.object(store);
+        Map<String, Object> where = ApiClient.object(t.get("location"));
+        String kind = ApiClient.text(t, "kind", "");
+        String line = "taskStore=" + kind;
+        if (!where.isEmpty()) {
+            line += " " + ApiClient.text(where, "host", "") + ":" + ApiClient.text(where, "port", "") + "/"
+                    + ApiClient.text(where, "database", "") + " namespace " + ApiClient.text(where, "namespace", "");
+        }
+        line += Boolean.TRUE.equals(t.get("available"))
+                ? " (available)"
+                : " (unavailable: " + ApiClient.text(t, "problem", "") + ")";
+        terminal.line(line);
+        for (Object o : ApiClient.list(t.get("servers"))) {
+            Map<String, Object> sv = ApiClient.object(o);
+            terminal.line("  server " + ApiClient.text(sv, "serverId", "") + "  lastClaimAt="
+                    + ApiClient.text(sv, "lastClaimAt", "-") + "  lastRenewAt="
+                    + ApiClient.text(sv, "lastRenewAt", "-"));
         }
     }
 

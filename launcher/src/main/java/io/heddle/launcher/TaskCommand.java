@@ -1,5 +1,11 @@
 package io.heddle.launcher;
 
+import io.heddle.storage.internal.JsonTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +22,16 @@ import picocli.CommandLine.Spec;
  * {@code heddle task ...}: the heartbeat tasks of a workspace of the live server
  * ({@code /api/workspaces/{id}/heartbeat/tasks}). A task is named by its id or its name.
  *
- * <p>Room for more: {@code task export} and {@code task import} belong here as further
- * subcommands (list them in {@code subcommands} below, each a {@link WorkspaceScopedCommand}).
+ * {@code task export} and {@code task import} move a workspace's tasks between its files and a
+ * shared store ({@code /api/workspaces/{id}/heartbeat/export} and {@code .../import}).
  */
 @Command(
         name = "task",
         mixinStandardHelpOptions = true,
         versionProvider = HeddleVersion.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Lists, shows, adds, changes, runs, resumes and removes the heartbeat tasks of a workspace of"
-                + " the running server.",
+        description = "Lists, shows, adds, changes, runs, resumes, removes, exports and imports the heartbeat tasks"
+                + " of a workspace of the running server.",
         commandListHeading = "%nCommands:%n",
         subcommands = {
             TaskCommand.ListTasks.class,
@@ -37,7 +43,8 @@ import picocli.CommandLine.Spec;
             TaskCommand.RunNow.class,
             TaskCommand.Resume.class,
             TaskCommand.Remove.class,
-            // task export / task import go here
+            TaskCommand.Export.class,
+            TaskCommand.Import.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -184,6 +191,7 @@ final class TaskCommand implements Callable<Integer> {
             if (tasks.isEmpty()) {
                 terminal.line(
                         "No tasks. Add one with: heddle task add --every 5m \"what it is for\" -- PROGRAM ARGS...");
+                printWaiting(answer);
                 return;
             }
             List<String[]> rows = new ArrayList<>();
@@ -201,6 +209,16 @@ final class TaskCommand implements Callable<Integer> {
                 });
             }
             Table.print(terminal, rows);
+            printWaiting(answer);
+        }
+
+        /** The task files a shared store leaves waiting: not run, not lost. */
+        private void printWaiting(Map<String, Object> answer) {
+            Object waiting = answer.get("fileTasksWaiting");
+            if (waiting instanceof Number n && n.longValue() > 0) {
+                terminal.line(n.longValue() + " task file(s) of this workspace wait to be imported: they are not run"
+                        + " while the " + ApiClient.text(answer, "store", "shared") + " task store is in use.");
+            }
         }
     }
 
@@ -540,6 +558,138 @@ final class TaskCommand implements Callable<Integer> {
         int run(ApiClient api, String path, Map<String, Object> task) {
             Object answer = api.send("DELETE", path, null);
             return reply(answer, () -> "Task " + label(task) + " removed.");
+        }
+    }
+
+    /** {@code store} or {@code files}, else a usage error. */
+    static String where(ApiCommand command, String option, String value) {
+        if (!value.equals("store") && !value.equals("files")) {
+            throw command.usage(option + " must be store or files, not '" + value + "'");
+        }
+        return value;
+    }
+
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = "Writes the workspace's tasks (with their state and schedule) as one JSON document, to move"
+                    + " them into a shared task store and back with 'heddle task import'. Nothing is changed.")
+    static final class Export extends WorkspaceScopedCommand {
+
+        @Option(
+                names = "--from",
+                paramLabel = "store|files",
+                defaultValue = "store",
+                description = "store (default): the task store in use; files: the workspace's own task files (also"
+                        + " while a shared store is in use and they wait to be imported).")
+        String from;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
+                description = "Write to FILE (replaced if it exists) instead of the standard output.")
+        Path output;
+
+        Export(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            where(this, "--from", from);
+        }
+
+        @Override
+        int run(ApiClient api) {
+            Map<String, Object> doc = api.get(heartbeatPath(api) + "/export?from=" + from);
+            byte[] bytes = JsonTree.write(doc);
+            if (output == null) {
+                terminal.line(new String(bytes, StandardCharsets.UTF_8).stripTrailing());
+                return Heddle.OK;
+            }
+            try {
+                Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".heddle-export", ".tmp");
+                try {
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw CommandFailure.runtime(
+                        "Cannot write " + output + " (" + e.getMessage() + "). Choose another" + " file with --output.",
+                        e);
+            }
+            int n = ApiClient.list(doc.get("tasks")).size();
+            terminal.line("Exported " + n + " task(s) from the "
+                    + (from.equals("files") ? "workspace's task files" : "task store in use") + " to " + output + ".");
+            return Heddle.OK;
+        }
+    }
+
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = "Stores the tasks of a file written by 'heddle task export', as they are, into the task"
+                    + " store in use (or the workspace's task files). All or nothing: an id that exists already is"
+                    + " refused, unless --rename. The file is kept.")
+    static final class Import extends WorkspaceScopedCommand {
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The export to read ('-': the standard input).")
+        String file;
+
+        @Option(
+                names = "--to",
+                paramLabel = "store|files",
+                defaultValue = "store",
+                description = "store (default): the task store in use; files: the workspace's own task files.")
+        String to;
+
+        @Option(names = "--rename", description = "Give a task whose id exists already a new id instead of refusing.")
+        boolean rename;
+
+        private Object document;
+
+        Import(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            where(this, "--to", to);
+            byte[] bytes;
+            try {
+                bytes = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                throw usage("Cannot read " + file + " (" + e.getMessage() + "). Give a file written by heddle task"
+                        + " export.");
+            }
+            try {
+                document = JsonTree.parse(bytes);
+            } catch (JsonTree.MalformedJsonException e) {
+                throw usage(file + " is not JSON (" + e.getMessage() + "). Give a file written by heddle task export.");
+            }
+        }
+
+        @Override
+        int run(ApiClient api) {
+            Object answer = api.send("POST", heartbeatPath(api) + "/import?to=" + to + "&rename=" + rename, document);
+            if (json) {
+                printJson(answer);
+                return Heddle.OK;
+            }
+            List<Object> imported = ApiClient.list(ApiClient.object(answer).get("imported"));
+            terminal.line("Imported " + imported.size() + " task(s) into the "
+                    + (to.equals("files") ? "workspace's task files" : "task store in use") + ".");
+            for (Object o : imported) {
+                Map<String, Object> one = ApiClient.object(o);
+                String id = ApiClient.text(one, "id", "");
+                String from = ApiClient.text(one, "from", "");
+                terminal.line("  " + id + (id.equals(from) ? "" : " (renamed from " + from + ")"));
+            }
+            return Heddle.OK;
         }
     }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             WorkspaceCommand.ListWorkspaces.class,
             WorkspaceCommand.Add.class,
             WorkspaceCommand.Rename.class,
+            WorkspaceCommand.Key.class,
             WorkspaceCommand.Use.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -160,6 +161,65 @@ final class WorkspaceCommand implements Callable<Integer> {
             Object answer = api.send(
                     "PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")), Map.of("name", name));
             return reply(answer, () -> "Workspace " + label(ApiClient.object(answer)) + " renamed.");
+        }
+    }
+
+    @Command(
+            name = "key",
+            mixinStandardHelpOptions = true,
+            versionProvider = HeddleVersion.class,
+            description = "Sets the key a shared task store files the workspace's tasks under (by default the"
+                    + " folder's git origin remote, else its name), or clears it with --clear.")
+    static final class Key extends ApiCommand {
+
+        @Parameters(index = "0", paramLabel = "WS", description = "The workspace: its id, name or folder.")
+        String workspace;
+
+        @Parameters(
+                index = "1",
+                paramLabel = "KEY",
+                arity = "0..1",
+                description = "The key (1 to 200 characters), e.g. github.com/me/app.")
+        String key;
+
+        @picocli.CommandLine.Option(names = "--clear", description = "Derive the key from the folder again.")
+        boolean clear;
+
+        Key(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        void check() {
+            if (clear == (key != null)) {
+                throw usage("Give either a KEY or --clear");
+            }
+            if (key != null
+                    && (key.isBlank()
+                            || key.strip().length() > 200
+                            || key.chars().anyMatch(Character::isISOControl))) {
+                throw usage("The key '" + key + "' is empty, longer than 200 characters or holds control characters."
+                        + " Give 1 to 200 characters");
+            }
+        }
+
+        @Override
+        int run(ApiClient api) {
+            Map<String, Object> w = find(api, workspace);
+            Map<String, Object> body = new java.util.HashMap<>();
+            body.put("workspaceKey", key);
+            Object answer =
+                    api.send("PATCH", "/api/workspaces/" + ApiClient.segment(ApiClient.text(w, "id", "")), body);
+            if (json) {
+                printJson(answer);
+            } else if (key == null) {
+                terminal.line("Workspace " + label(ApiClient.object(answer)) + ": its task store key is derived from"
+                        + " the folder again.");
+            } else {
+                terminal.line("Workspace " + label(ApiClient.object(answer)) + ": its task store key is "
+                        + ApiClient.text(ApiClient.object(answer), "workspaceKey", "") + ".");
+            }
+            return Heddle.OK;
         }
     }
 

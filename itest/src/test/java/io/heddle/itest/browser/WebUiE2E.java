@@ -86,6 +86,17 @@ public class WebUiE2E extends BrowserTestBase {
     }
 
     @Test
+    public void theOverviewNamesTheTaskStoreInUse() throws Exception {
+        browser.open(server.url("/"));
+        assertThat(browser.text(".store-line", "files"))
+                .contains("available")
+                .contains("Tasks are kept in each workspace's files.");
+        assertThat(browser.text(".store-line ~ dl.facts", "Kind")).matches("(?s)Kind\\s+file\\b.*");
+        browser.js("document.querySelector('.store-line').scrollIntoView()");
+        screenshot();
+    }
+
+    @Test
     public void addingAWorkspaceMakesItAppearAndABadPathShowsTheServersError() throws Exception {
         browser.open(server.url("/workspaces"));
         WebElement path = browser.visible("#ws-path");

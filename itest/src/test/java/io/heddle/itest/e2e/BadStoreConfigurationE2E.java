@@ -70,6 +70,11 @@ public class BadStoreConfigurationE2E {
                     && health.body().contains("degraded")
                     && health.body().contains(cause);
         });
+        assertThat(call(sandbox, server, "/api/health").body())
+                .as("the store in use, named with its problem")
+                .contains("\"taskStore\":{\"kind\":\"postgresql\"", "\"available\":false")
+                .doesNotContain(PASSWORD)
+                .doesNotContain(WRONG);
         long asked = System.nanoTime();
         HttpResponse<String> tasks = call(sandbox, server, "/api/workspaces/" + workspaceId + "/heartbeat/tasks");
         long answeredMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();

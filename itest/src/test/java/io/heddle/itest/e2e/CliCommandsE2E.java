@@ -146,6 +146,19 @@ public class CliCommandsE2E {
                 .containsExactly("Workspace second (" + otherId + ", " + other.toRealPath() + ") renamed.");
         assertThat(json(heddle("workspace", "use", "second", "--json")).get("activeWorkspaceId"))
                 .isEqualTo(otherId);
+        // the task store key: set in the catalog entry, shown, cleared
+        assertThat(ok(heddle("workspace", "key", "second", "github.com/me/app")))
+                .containsExactly("Workspace second (" + otherId + ", " + other.toRealPath()
+                        + "): its task store key is github.com/me/app.");
+        assertThat(Files.readString(sandbox.workspace().resolve(".heddle").resolve("workspaces.catalog.json")))
+                .contains("\"workspaceKey\" : \"github.com/me/app\"");
+        assertThat(json(heddle("workspace", "key", "second", "--clear", "--json")))
+                .doesNotContainKey("workspaceKey");
+        HeddleRun neither = heddle("workspace", "key", "second");
+        assertThat(exit(neither)).as(neither.report()).isEqualTo(2);
+        assertThat(problems(neither))
+                .containsExactly("heddle workspace key: Give either a KEY or --clear. See the"
+                        + " usage of 'heddle workspace key' below.");
         assertThat(failure(heddle("workspace", "use", "nowhere"))).contains("knows no workspace 'nowhere'");
 
         // task: the workspace is the one containing the current folder (the sandbox's), not the active one

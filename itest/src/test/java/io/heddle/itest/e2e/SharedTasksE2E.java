@@ -67,6 +67,21 @@ public class SharedTasksE2E {
             paths.add(tasksPath(i));
         }
 
+        // the event stream of the third machine: it hears what the others change in the namespace
+        List<String> eventsOfThird = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(servers.get(2).endpointUrl() + "/api/events"))
+                                .header("Accept", "text/event-stream")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> stream.body().forEach(eventsOfThird::add), "shared-e2e-events");
+        reader.setDaemon(true);
+        reader.start();
+        Poll.until(
+                "the event stream is connected", Duration.ofSeconds(10), () -> eventsOfThird.contains(": connected"));
+
         // 20 tasks due every second, created on the first machine; each run appends a line
         Path effects = machines.get(0).home().resolve("effects.log");
         String tasks = paths.get(0);
@@ -87,6 +102,15 @@ public class SharedTasksE2E {
                     Duration.ofSeconds(20),
                     () -> count(callQuietly(machine, "GET", paths.get(machine)), "\"runner\":\"command\"") == TASKS);
         }
+        java.util.function.Supplier<Long> createdSeen = () -> eventsOfThird.stream()
+                .filter(l ->
+                        l.startsWith("data: ") && l.contains("task/CREATED") && l.contains("\"change\":\"stored\""))
+                .count();
+        Poll.until(
+                "the third machine announces the tasks created through the first",
+                Duration.ofSeconds(20),
+                () -> createdSeen.get() >= TASKS);
+        assertThat(createdSeen.get()).as("each created task announced once").isEqualTo((long) TASKS);
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Poll.until("30 s of runs", Duration.ofSeconds(40), () -> System.nanoTime() > until);
 
@@ -116,6 +140,35 @@ public class SharedTasksE2E {
                 .sql("shared", "SELECT DISTINCT server_id FROM heddle_runs")
                 .split("\n")));
         assertThat(ranOn).as("servers that ran tasks").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(eventsOfThird)
+                .as("runs of the namespace, seen by the third machine as stored task changes")
+                .anyMatch(l -> l.startsWith("data: ")
+                        && l.contains("task/UPDATED")
+                        && l.contains("\"change\":\"stored\"")
+                        && l.contains("\"runId\":\"run-"));
+        assertThat(eventsOfThird)
+                .as("runs of the other machines, announced by the third as finished")
+                .anyMatch(l ->
+                        l.startsWith("data: ") && l.contains("task/FINISHED") && l.contains("\"change\":\"stored\""));
+
+        // --- the store in use, and the servers sharing it, in health and heddle status ---
+        Poll.until("health lists every server that ran tasks", Duration.ofSeconds(20), () -> {
+            HttpResponse<String> health = callQuietly(2, "GET", "/api/health");
+            return health != null
+                    && health.body().contains("\"taskStore\":{\"kind\":\"postgresql\"")
+                    && ranOn.stream()
+                            .allMatch(id -> health.body().contains("\"serverId\":\"" + id + "\",\"lastClaimAt\""));
+        });
+        HeddleRun status = machines.get(0).run("status");
+        assertThat(status.stdout())
+                .as(status.report())
+                .contains(
+                        "health=ok",
+                        "taskStore=postgresql 127.0.0.1:" + DATABASE.server().port()
+                                + "/shared namespace e2e (available)")
+                .anyMatch(
+                        line -> ranOn.stream().anyMatch(id -> line.startsWith("  server " + id + "  lastClaimAt=20")));
+        assertThat(String.join("\n", status.stdout())).doesNotContain(PASSWORD);
 
         // --- kill -9 the holder of a long run: another server recovers it ---
         HttpResponse<String> slow = call(

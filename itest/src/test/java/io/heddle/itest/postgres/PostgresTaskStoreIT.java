@@ -122,6 +122,22 @@ public class PostgresTaskStoreIT {
     }
 
     @Test
+    public void createAllStoresEveryTaskOrNoneWhenOneIdExists() {
+        WorkspaceTaskStore store = useStore("create-all", Map.of()).workspace(workspace("w"));
+        store.create(task("task-taken", "command"));
+        assertThatThrownBy(() -> store.createAll(List.of(
+                        task("task-new-1", "command"), task("task-taken", "command"), task("task-new-2", "command"))))
+                .isInstanceOf(io.heddle.api.heartbeat.HeartbeatTaskConflictException.class)
+                .hasMessageContaining("task-taken");
+        assertThat(store.list()).extracting(HeartbeatTask::id).containsExactly("task-taken");
+
+        store.createAll(List.of(task("task-new-1", "command"), task("task-new-2", "command")));
+        assertThat(store.list())
+                .extracting(HeartbeatTask::id)
+                .containsExactlyInAnyOrder("task-taken", "task-new-1", "task-new-2");
+    }
+
+    @Test
     public void aCompletedOccurrenceIsNeverClaimedAgain() {
         WorkspaceTaskStore a = useStore("completed", Map.of()).workspace(workspace("w"));
         HeartbeatTask task = a.create(task("task-completed", "command"));
@@ -182,6 +198,37 @@ public class PostgresTaskStoreIT {
                         .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next)));
         assertThat(current.result()).isEqualTo(Completion.Result.APPLIED);
         assertThat(store.get(task.id()).orElseThrow().schedule().nextRunAt()).isEqualTo(next);
+    }
+
+    @Test
+    public void theStoreNamesWhereItIsAndTheServersThatClaimedInItsNamespace() {
+        HeartbeatTaskStore service = useStore("visible", Map.of());
+        WorkspaceTaskStore store = service.workspace(workspace("w"));
+        HeartbeatTask task = store.create(task("task-seen", "command"));
+        store.claim(
+                        new ClaimRequest(task.id(), task.schedule().nextRunAt(), "server-seen", "run-seen", LONG),
+                        PostgresTaskStoreIT::running)
+                .orElseThrow();
+
+        TaskStoreDescription d = service.describe();
+        assertThat(d.location())
+                .containsEntry("host", "127.0.0.1")
+                .containsEntry("port", Integer.toString(PostgresServer.shared().port()))
+                .containsEntry("database", "heddle")
+                .containsEntry("namespace", "visible");
+        assertThat(d.toString()).doesNotContain(PASSWORD);
+        Poll.until(
+                "the probe read the servers of the namespace",
+                DEADLINE,
+                () -> service.describe().servers().stream()
+                        .anyMatch(s -> s.serverId().equals("server-seen")));
+        var seen = service.describe().servers().stream()
+                .filter(s -> s.serverId().equals("server-seen"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(seen.lastClaimAt()).isNotNull();
+        assertThat(seen.lastRenewAt()).isNull();
+        assertThat(service.describe().servers()).extracting(s -> s.serverId()).doesNotContain("server-a");
     }
 
     @Test
@@ -377,6 +424,41 @@ public class PostgresTaskStoreIT {
                 DEADLINE,
                 () -> service.describe().available());
         assertThat(store.list()).extracting(HeartbeatTask::id).contains("task-survives");
+    }
+
+    @Test
+    public void aResultRefusedWhileTheDatabaseIsDownIsAppliedWhenOfferedAgainAfterIt() throws Exception {
+        HeartbeatTaskStore service = useStore("late-result", Map.of());
+        WorkspaceTaskStore store = service.workspace(workspace("w"));
+        HeartbeatTask task = store.create(task("task-late", "command"));
+        Instant due = task.schedule().nextRunAt();
+        HeartbeatLease lease = store.claim(
+                        new ClaimRequest(task.id(), due, "server-a", "run-a", LONG), PostgresTaskStoreIT::running)
+                .orElseThrow()
+                .lease();
+        store.started(lease, run(lease, HeartbeatRunStatus.RUNNING));
+        Instant next = due.plus(1, ChronoUnit.HOURS);
+        java.util.function.UnaryOperator<HeartbeatTask> outcome =
+                t -> t.withState(HeartbeatTaskState.created(Instant.now()))
+                        .withSchedule(new HeartbeatSchedule(t.schedule().intervalMs(), next));
+        PostgresServer server = PostgresServer.shared();
+        server.stop();
+        try {
+            assertThatThrownBy(() -> store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), outcome))
+                    .isInstanceOf(UncheckedIOException.class);
+        } finally {
+            server.restart();
+        }
+        Poll.until(
+                "the store is available again",
+                DEADLINE,
+                () -> service.describe().available());
+
+        Completion done = store.complete(lease, run(lease, HeartbeatRunStatus.FINISHED), outcome);
+
+        assertThat(done.result()).isEqualTo(Completion.Result.APPLIED);
+        assertThat(store.get(task.id()).orElseThrow().schedule().nextRunAt()).isEqualTo(next);
+        assertThat(store.run(task.id(), "run-a").orElseThrow().status()).isEqualTo(HeartbeatRunStatus.FINISHED);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.heddle.api.heartbeat;
 
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -53,4 +54,37 @@ public interface HeartbeatTasks {
     List<HeartbeatRun> runs(WorkspaceDescriptor workspace, String taskId);
 
     Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId);
+
+    /**
+     * The task store in use now (the files, or the store another bundle registered), with where
+     * it is and, for a shared one, the servers that used it lately. Answers from memory.
+     */
+    io.heddle.api.heartbeat.store.TaskStoreDescription store();
+
+    /**
+     * How many task files of the workspace are not run because another store is in use (they
+     * wait to be imported into it); 0 while the files are the store.
+     */
+    int fileTasksWaiting(WorkspaceDescriptor workspace);
+
+    /**
+     * The tasks of the workspace as one JSON document, {@code {"format":"heddle-tasks","version":1,
+     * "tasks":[...]}}, each task as its task file has it (state and schedule included), by id:
+     * from the store in use or, with {@code fromFiles}, from the workspace's own task files (those
+     * a shared store leaves waiting). Nothing is changed.
+     */
+    Map<String, Object> exportTasks(WorkspaceDescriptor workspace, boolean fromFiles);
+
+    /**
+     * Stores the tasks of an {@link #exportTasks} document as they are (exporting them again gives
+     * the same document) into the store in use or, with {@code toFiles}, into the workspace's own
+     * task files. All or nothing: when a task id exists there already, nothing is stored and
+     * {@link HeartbeatTaskConflictException} names the ids, unless {@code rename}, which gives each
+     * such task a new id.
+     *
+     * @return the id each task was stored under, by its id in the document, in document order
+     * @throws HeartbeatTaskValidationException when the document is not such an export
+     */
+    Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename);
 }

@@ -13,7 +13,9 @@
  * workspace's task store, which is not always the workspace's files. The task fields of 1.2 and
  * 1.3 ({@code extraFields}, {@code state.lastError}) and the live-record settings and events of
  * 1.4 ({@link io.heddle.api.heartbeat.LiveRecordSettings}, {@link io.heddle.api.heartbeat.LiveRecordEvents})
- * are part of it.
+ * are part of it, as are {@code HeartbeatTasks.store()} and {@code fileTasksWaiting} (the store
+ * in use, and the task files a shared store leaves waiting), and {@code exportTasks} and
+ * {@code importTasks} (moving tasks between the files and a shared store).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.0.0")

@@ -38,6 +38,15 @@ public interface WorkspaceCatalog {
     WorkspaceDescriptor rename(Path stateRoot, String workspaceId, String name);
 
     /**
+     * Sets the key a shared task store files the workspace's tasks under ({@code null}: derive it
+     * from the folder again). Kept in the catalog entry as the member {@code workspaceKey}, which
+     * catalogs that do not know it keep as it is.
+     *
+     * @throws java.util.NoSuchElementException when the id is not in the catalog
+     */
+    WorkspaceDescriptor setWorkspaceKey(Path stateRoot, String workspaceId, String workspaceKey);
+
+    /**
      * Adds the workspace at {@code workspaceRoot} (its own state root is
      * {@code <workspaceRoot>/<stateDirName>}); answers the existing descriptor if it is
      * already known.

@@ -8,10 +8,10 @@ package io.heddle.api.workspace;
  */
 public final class WorkspaceEvents {
 
-    /** A workspace was created, renamed or made active. */
+    /** A workspace was created, renamed, made active, or its task store key was set. */
     public static final String CHANGED = "io/heddle/workspaces/CHANGED";
 
-    /** What changed: {@link #CREATED}, {@link #RENAMED} or {@link #ACTIVATED}. */
+    /** What changed: {@link #CREATED}, {@link #RENAMED}, {@link #ACTIVATED} or {@link #KEY_SET}. */
     public static final String CHANGE = "change";
 
     public static final String WORKSPACE_ID = "workspaceId";
@@ -22,6 +22,8 @@ public final class WorkspaceEvents {
     public static final String RENAMED = "renamed";
     /** The workspace became the catalog's active one. */
     public static final String ACTIVATED = "activated";
+    /** The workspace's task store key was set or cleared. */
+    public static final String KEY_SET = "key_set";
 
     private WorkspaceEvents() {}
 }

@@ -192,6 +192,11 @@ final class FileTaskStore {
         return out;
     }
 
+    /** How many task files there are (readable or not; nothing is read or set aside). */
+    int countTaskFiles() {
+        return jsonFiles(tasks).size();
+    }
+
     /** All readable tasks, by id. Corrupt files are set aside and reported. */
     List<HeartbeatTask> readTasks() {
         List<HeartbeatTask> out = new ArrayList<>();

@@ -137,6 +137,9 @@ final class FileWorkspaceTaskStore implements WorkspaceTaskStore {
             if (fresh.isEmpty() || fresh.get().state().status() == HeartbeatTaskStatus.RUNNING) {
                 return Optional.empty(); // gone, or someone's run (recovered separately when abandoned)
             }
+            if (!request.dueAt().equals(TaskTransitions.dueAt(fresh.get()))) {
+                return Optional.empty(); // that occurrence is done or moved: the caller reads the task again
+            }
             Instant now = clock.instant();
             Optional<TaskLease> lease = files.readLease(request.taskId());
             if (lease.isPresent() && lease.get().blocks(request.owner(), now)) {

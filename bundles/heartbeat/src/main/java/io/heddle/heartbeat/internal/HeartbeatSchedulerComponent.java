@@ -11,6 +11,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.workspace.WorkspaceCatalog;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.StoreHealth;
@@ -147,7 +148,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
         this.catalog = catalog;
         this.settings = settingsOf(config);
         this.fileStore = new FileHeartbeatTaskStore(this::files, clock);
-        this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::store, this::changed);
+        this.tasks = new HeartbeatTaskService(clock, () -> settings, runners, this::currentStore, this::changed);
     }
 
     @Reference(
@@ -174,7 +175,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     }
 
     /** The task store in use: the registered one, else the files. */
-    HeartbeatTaskStore store() {
+    HeartbeatTaskStore currentStore() {
         HeartbeatTaskStore registered = registeredStore;
         return registered != null ? registered : fileStore;
     }
@@ -267,7 +268,7 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
                 () -> settings,
                 runners,
                 this::post,
-                this::store,
+                this::currentStore,
                 workers);
         sessions.add(session);
         session.sync();
@@ -424,5 +425,30 @@ public final class HeartbeatSchedulerComponent implements HeartbeatSchedulerHost
     @Override
     public Optional<HeartbeatRun> run(WorkspaceDescriptor workspace, String taskId, String runId) {
         return tasks.run(workspace, taskId, runId);
+    }
+
+    @Override
+    public TaskStoreDescription store() {
+        return tasks.store();
+    }
+
+    @Override
+    public int fileTasksWaiting(WorkspaceDescriptor workspace) {
+        return tasks.fileTasksWaiting(workspace);
+    }
+
+    @Override
+    public Map<String, Object> exportTasks(WorkspaceDescriptor workspace, boolean fromFiles) {
+        return tasks.exportTasks(workspace, fromFiles);
+    }
+
+    @Override
+    public Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename) {
+        Map<String, String> stored = tasks.importTasks(workspace, document, toFiles, rename);
+        for (String id : stored.values()) {
+            post(HeartbeatEvents.TASK_CREATED, taskProps(workspace, id));
+        }
+        return stored;
     }
 }

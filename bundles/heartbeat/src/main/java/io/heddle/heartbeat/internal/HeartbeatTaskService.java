@@ -13,6 +13,7 @@ import io.heddle.api.heartbeat.HeartbeatTaskStatus;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
 import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
 import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.JsonTree;
@@ -22,13 +23,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link HeartbeatTasks} on the task store in use ({@link HeartbeatTaskStore}: the workspace's
@@ -43,6 +50,7 @@ final class HeartbeatTaskService implements HeartbeatTasks {
     static final int MAX_NAME = 200;
     static final int MAX_INSTRUCTION = 16 * 1024;
     static final int MAX_RUNNER_CONFIG_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatTaskService.class);
     private static final Pattern KIND = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Clock clock;
@@ -367,5 +375,156 @@ final class HeartbeatTaskService implements HeartbeatTasks {
             throw new HeartbeatTaskValidationException(
                     "runnerConfig", "The runner '" + runner + "' refused field 'runnerConfig': " + e.getMessage());
         }
+    }
+
+    @Override
+    public TaskStoreDescription store() {
+        HeartbeatTaskStore store = stores.get();
+        try {
+            return store.describe();
+        } catch (RuntimeException e) {
+            return new TaskStoreDescription(
+                    "unknown", store.getClass().getName(), "Could not describe the task store: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int fileTasksWaiting(WorkspaceDescriptor workspace) {
+        if (stores.get() instanceof FileHeartbeatTaskStore) {
+            return 0; // the files are the store: they run, they do not wait
+        }
+        return new FileTaskStore(Path.of(workspace.stateRoot()), clock, null).countTaskFiles();
+    }
+
+    // --- export and import ---
+
+    /** The {@code format} of an export document. */
+    static final String EXPORT_FORMAT = "heddle-tasks";
+
+    static final int EXPORT_VERSION = 1;
+
+    @Override
+    public Map<String, Object> exportTasks(WorkspaceDescriptor workspace, boolean fromFiles) {
+        WorkspaceTaskStore from = fromFiles ? files(workspace) : store(workspace);
+        List<Object> list = new ArrayList<>();
+        List<HeartbeatTask> all = new ArrayList<>(from.list());
+        all.sort(java.util.Comparator.comparing(HeartbeatTask::id));
+        for (HeartbeatTask t : all) {
+            try {
+                list.add(JsonTree.parse(TaskCodec.encodeTask(t)));
+            } catch (JsonTree.MalformedJsonException e) {
+                throw new IllegalStateException("a task encoded to bad JSON: " + t.id(), e);
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", EXPORT_FORMAT);
+        doc.put("version", EXPORT_VERSION);
+        doc.put("tasks", list);
+        return doc;
+    }
+
+    @Override
+    public Map<String, String> importTasks(
+            WorkspaceDescriptor workspace, Map<String, Object> document, boolean toFiles, boolean rename) {
+        if (document == null || !EXPORT_FORMAT.equals(document.get("format"))) {
+            throw new HeartbeatTaskValidationException(
+                    "format",
+                    "this is not a task export: its \"format\" must be \"" + EXPORT_FORMAT
+                            + "\" (a file written by heddle task export)");
+        }
+        if (!(document.get("version") instanceof Number v) || v.intValue() != EXPORT_VERSION) {
+            throw new HeartbeatTaskValidationException(
+                    "version",
+                    "export version " + document.get("version") + " is not one this server reads (it reads version "
+                            + EXPORT_VERSION + ")");
+        }
+        if (!(document.get("tasks") instanceof List<?> raw)) {
+            throw new HeartbeatTaskValidationException("tasks", "must be a list of tasks");
+        }
+        List<HeartbeatTask> tasks = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String field = "tasks[" + i + "]";
+            if (!(raw.get(i) instanceof Map<?, ?> m)) {
+                throw new HeartbeatTaskValidationException(field, "must be a task object");
+            }
+            Object id = m.get("id");
+            if (!(id instanceof String s) || !TaskIds.valid(s)) {
+                throw new HeartbeatTaskValidationException(
+                        field + ".id", "must be a task id (letters, digits, '.', '_'" + " or '-', at most 64)");
+            }
+            if (!ids.add(s)) {
+                throw new HeartbeatTaskValidationException(field + ".id", "the id " + s + " appears twice");
+            }
+            HeartbeatTask t = TaskCodec.decodeTask(s, JsonTree.write(m))
+                    .orElseThrow(() -> new HeartbeatTaskValidationException(field, "is not a task"));
+            if (!KIND.matcher(t.runner()).matches()) {
+                throw new HeartbeatTaskValidationException(field + ".runner", "is not a runner kind: " + t.runner());
+            }
+            tasks.add(t);
+        }
+        WorkspaceTaskStore to = toFiles ? files(workspace) : store(workspace);
+        List<String> existing = new ArrayList<>();
+        for (HeartbeatTask t : tasks) {
+            if (to.get(t.id()).isPresent()) {
+                existing.add(t.id());
+            }
+        }
+        if (!existing.isEmpty() && !rename) {
+            throw new HeartbeatTaskConflictException("task id(s) " + String.join(", ", existing) + " exist already in "
+                    + (toFiles ? "the workspace's task files" : "the task store in use") + "; nothing was imported."
+                    + " Import with --rename (rename=true) to give them new ids.");
+        }
+        Map<String, String> stored = new LinkedHashMap<>();
+        List<HeartbeatTask> renamed = new ArrayList<>();
+        for (HeartbeatTask t : tasks) {
+            HeartbeatTask s = existing.contains(t.id()) ? withId(t, TaskIds.newTaskId()) : t;
+            renamed.add(s);
+            stored.put(t.id(), s.id());
+        }
+        to.createAll(renamed); // all or nothing, also against a server creating one of the ids meanwhile
+        changed(to);
+        return stored;
+    }
+
+    private static HeartbeatTask withId(HeartbeatTask t, String id) {
+        return new HeartbeatTask(
+                id,
+                t.name(),
+                t.task(),
+                t.enabled(),
+                t.continuationMode(),
+                t.runner(),
+                t.runnerConfig(),
+                t.schedule(),
+                t.state(),
+                t.createdAt(),
+                t.updatedAt(),
+                t.extraFields());
+    }
+
+    /** The workspace's own task files, whichever store is in use. */
+    private WorkspaceTaskStore files(WorkspaceDescriptor w) {
+        HeartbeatTaskStore inUse = stores.get();
+        if (inUse instanceof FileHeartbeatTaskStore f) {
+            return f.workspace(TaskWorkspaces.of(w));
+        }
+        return new FileWorkspaceTaskStore(
+                TaskWorkspaces.of(w),
+                new FileTaskStore(Path.of(w.stateRoot()), clock, new FileTaskStore.CorruptFileListener() {
+                    @Override
+                    public void setAside(Path file, Path movedTo) {
+                        LOG.warn("Heartbeat file {} was unreadable; moved it to {}", file, movedTo);
+                    }
+
+                    @Override
+                    public void cannotSetAside(Path file, java.io.IOException cause) {
+                        LOG.warn(
+                                "Heartbeat file {} is unreadable and could not be set aside: {}",
+                                file,
+                                cause.toString());
+                    }
+                }),
+                clock);
     }
 }

@@ -46,6 +46,14 @@ final class PendingTaskErrors {
         }
     }
 
+    /**
+     * The failure of a task is over before it was written (a result that waited for the store
+     * was recorded after all): nothing is written into the task. Any thread.
+     */
+    void resolved(String taskId) {
+        pending.remove(taskId);
+    }
+
     /** Writes the pending failures into their tasks' state; those that still cannot be written wait. */
     void record(TaskCache cache) {
         if (pending.isEmpty()) {

@@ -174,6 +174,23 @@ final class SchedulerSession implements HeartbeatSchedulerHost.Session {
             }
         }
         storeInUse = store;
+        for (WorkspaceDescriptor w : wanted.values()) {
+            WorkspaceScheduler running = schedulers.get(w.id());
+            if (running == null || FileHeartbeatTaskStore.isFileStore(running.store())) {
+                continue; // the files do not use the key: the same tasks whatever it is
+            }
+            String key = TaskWorkspaces.of(w).key();
+            if (!key.equals(running.store().workspace().key())) {
+                // its key was set or cleared: the tasks under the new key are other tasks; a scheduler for them
+                // takes over, and this one finishes its runs
+                retire(w.id());
+                LOG.info(
+                        "Heartbeat scheduler of workspace {} on server {} moves to the workspace key {}",
+                        w.id(),
+                        serverId,
+                        key);
+            }
+        }
         SchedulerContext ctx =
                 new SchedulerContext(serverId, clock, settings, runners, events, slots, workers, this::wake);
         for (WorkspaceDescriptor w : wanted.values()) {

@@ -51,6 +51,11 @@ final class TaskCache {
         return true;
     }
 
+    /** The tasks as last read (and put), by id: a copy. */
+    Map<String, HeartbeatTask> byId() {
+        return new HashMap<>(tasks);
+    }
+
     List<HeartbeatTask> all() {
         return new ArrayList<>(tasks.values());
     }

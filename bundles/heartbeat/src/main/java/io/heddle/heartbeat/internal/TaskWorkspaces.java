@@ -10,11 +10,12 @@ final class TaskWorkspaces {
     private TaskWorkspaces() {}
 
     /**
-     * The workspace with its key ({@link WorkspaceKeys}: the normalised {@code origin} remote, else
-     * the folder's name); the file store does not use it.
+     * The workspace with its key: the one set for it in the catalog, else {@link WorkspaceKeys}
+     * (the normalised {@code origin} remote, else the folder's name); the file store does not use it.
      */
     static TaskWorkspace of(WorkspaceDescriptor w) {
         Path root = Path.of(w.workspaceRoot());
-        return new TaskWorkspace(w.id(), WorkspaceKeys.of(root), root, Path.of(w.stateRoot()));
+        String key = w.workspaceKey() != null ? w.workspaceKey() : WorkspaceKeys.of(root);
+        return new TaskWorkspace(w.id(), key, root, Path.of(w.stateRoot()));
     }
 }

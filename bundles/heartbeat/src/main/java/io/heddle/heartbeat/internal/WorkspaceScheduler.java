@@ -9,9 +9,11 @@ import io.heddle.storage.internal.JsonFields;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler of one workspace on behalf of one server, working against the workspace's
  * task store ({@link WorkspaceTaskStore}) only. {@link #poll()} is its whole decision loop and
- * runs on one thread (the session's timer, or a test): it re-reads the tasks when the store
+ * runs on one thread (the session's timer, or a test): it offers again the run results the store
+ * could not take (it was down), re-reads the tasks when the store
  * says they changed, writes pending store failures into their tasks, renews the leases of its
  * runs, recovers abandoned runs, and starts due tasks while run slots are free. Its jobs live
  * in their own classes: {@link TaskCache}, {@link RunClaims} (claims and leases),
@@ -38,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class WorkspaceScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceScheduler.class);
+    private static final int OWN_RUNS_REMEMBERED = 256;
 
     private final SchedulerContext ctx;
     private final WorkspaceTaskStore store;
@@ -55,6 +59,20 @@ final class WorkspaceScheduler {
     private final Set<String> loggedWaiting = new HashSet<>();
 
     private volatile boolean retired;
+    /** A store other servers write too (not the files): what they change is announced here. */
+    private final boolean shared;
+
+    private boolean readOnce;
+    /**
+     * The latest runs this scheduler launched (it announces them itself), so that the runs of a
+     * shared store it announces are those of the other servers; bounded, the oldest forgotten.
+     */
+    private final Set<String> ownRuns = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > OWN_RUNS_REMEMBERED;
+        }
+    });
 
     WorkspaceScheduler(SchedulerContext ctx, WorkspaceTaskStore store) {
         this.ctx = ctx;
@@ -66,6 +84,7 @@ final class WorkspaceScheduler {
         this.claims = new RunClaims(ctx, store, cache);
         this.abandoned = new AbandonedRuns(ctx.serverId(), store, events, cache, active);
         this.outcomes = new RunOutcomes(ctx, store, events, errors, cache, active);
+        this.shared = !FileHeartbeatTaskStore.isFileStore(store);
     }
 
     String workspaceId() {
@@ -90,8 +109,14 @@ final class WorkspaceScheduler {
         retired = true;
     }
 
+    /** Runs in progress, and ended runs whose result waits for the store. */
     int activeRuns() {
         return active.size();
+    }
+
+    /** Ended runs whose result waits for the store. */
+    int pendingResults() {
+        return outcomes.pendingCount();
     }
 
     /**
@@ -104,7 +129,13 @@ final class WorkspaceScheduler {
         SchedulerSettings cfg = ctx.settings().get();
         Instant now = ctx.clock().instant();
         Instant next = now.plus(cfg.pollInterval());
+        next = outcomes.retryPending(now, next); // first: it works even when the rest of the poll cannot
+        Map<String, HeartbeatTask> before = shared && readOnce ? cache.byId() : null;
         if (cache.refresh(now, cfg)) {
+            if (before != null) {
+                announceStoreChanges(before, cache.byId());
+            }
+            readOnce = true;
             announcedDue.keySet().retainAll(cache.ids());
             announcedWaiting.keySet().retainAll(cache.ids());
             loggedWaiting.retainAll(cache.ids());
@@ -169,6 +200,84 @@ final class WorkspaceScheduler {
     }
 
     /**
+     * Tasks of a shared store changed since the last read (by any server, this one included):
+     * announced to this server's event clients as {@code TASK_CREATED}, {@code TASK_DELETED}, or
+     * {@code TASK_UPDATED} with change {@code stored} and the task's status and last run, so that
+     * every server sharing the store shows the namespace's changes within a poll interval.
+     */
+    private void announceStoreChanges(Map<String, HeartbeatTask> before, Map<String, HeartbeatTask> after) {
+        for (Map.Entry<String, HeartbeatTask> e : after.entrySet()) {
+            HeartbeatTask old = before.get(e.getKey());
+            HeartbeatTask now = e.getValue();
+            if (old == null) {
+                events.post(
+                        HeartbeatEvents.TASK_CREATED,
+                        now.id(),
+                        null,
+                        "name",
+                        now.name(),
+                        HeartbeatEvents.CHANGE,
+                        "stored");
+            } else if (!old.equals(now)) {
+                events.post(
+                        HeartbeatEvents.TASK_UPDATED,
+                        now.id(),
+                        now.state().lastRunId(),
+                        HeartbeatEvents.CHANGE,
+                        "stored",
+                        "status",
+                        now.state().status().wireName());
+                announceRunOfAnotherServer(old, now);
+            }
+        }
+        for (String id : before.keySet()) {
+            if (!after.containsKey(id)) {
+                events.post(HeartbeatEvents.TASK_DELETED, id, null, HeartbeatEvents.CHANGE, "stored");
+            }
+        }
+    }
+
+    /**
+     * A run of another server, seen in the shared store: announced as {@code TASK_STARTED} while it
+     * runs, and {@code TASK_FINISHED} or {@code TASK_FAILED} once its task shows its end (with
+     * change {@code stored}), as this server announces its own runs. A run that started and ended
+     * between two reads is announced as ended only.
+     */
+    private void announceRunOfAnotherServer(HeartbeatTask old, HeartbeatTask now) {
+        String runId = now.state().lastRunId();
+        if (runId == null || ownRuns.contains(runId)) {
+            return;
+        }
+        boolean newRun = !runId.equals(old.state().lastRunId());
+        boolean wasRunning = !newRun && old.state().status() == HeartbeatTaskStatus.RUNNING;
+        HeartbeatTaskStatus status = now.state().status();
+        if (status == HeartbeatTaskStatus.RUNNING) {
+            if (!wasRunning) {
+                events.post(
+                        HeartbeatEvents.TASK_STARTED,
+                        now.id(),
+                        runId,
+                        "runner",
+                        now.runner(),
+                        HeartbeatEvents.CHANGE,
+                        "stored");
+            }
+        } else if (newRun || wasRunning) {
+            boolean failed = status == HeartbeatTaskStatus.FAILED;
+            events.post(
+                    failed ? HeartbeatEvents.TASK_FAILED : HeartbeatEvents.TASK_FINISHED,
+                    now.id(),
+                    runId,
+                    failed ? "error" : "summary",
+                    failed ? now.state().error() : now.state().result(),
+                    "status",
+                    status.wireName(),
+                    HeartbeatEvents.CHANGE,
+                    "stored");
+        }
+    }
+
+    /**
      * A due task whose runner kind is not installed: said once per slot (log and event), and
      * nothing is written. The task service shows it as waiting for its runner
      * ({@link TaskTransitions#shownWaitingForRunner}); it runs as soon as a runner appears.
@@ -186,6 +295,7 @@ final class WorkspaceScheduler {
 
     private void launch(ActiveRun a, HeartbeatTaskRunner runner) {
         active.put(a.taskId(), a);
+        ownRuns.add(a.runId());
         events.post(
                 HeartbeatEvents.TASK_STARTED,
                 a.taskId(),
@@ -212,8 +322,12 @@ final class WorkspaceScheduler {
         }
     }
 
-    /** Records every run still in progress as interrupted (the runner did not stop in time). */
+    /**
+     * Records every run still in progress as interrupted (the runner did not stop in time), and
+     * offers the results still waiting for the store a last time.
+     */
     void interruptRemaining(String why) {
+        outcomes.giveUpPending();
         for (ActiveRun a : new ArrayList<>(active.values())) {
             a.cancelled = true;
             outcomes.interrupt(a, why);

@@ -110,6 +110,28 @@ class FileWorkspaceTaskStoreTest {
     }
 
     @Test
+    void aClaimForAnOccurrenceThatIsNoLongerTheTasksDueOneIsRefused() {
+        HeartbeatTask seen = dueTask(); // a server read the task with this slot
+        TaskClaim a = claim("server-a", seen).orElseThrow();
+        store.started(a.lease(), started(a));
+        store.complete(
+                a.lease(),
+                finished(a, f.clock.instant()),
+                task -> TaskTransitions.interrupted(task, null, null, f.clock.instant())
+                        .withSchedule(new io.heddle.api.heartbeat.HeartbeatSchedule(
+                                task.schedule().intervalMs(), f.clock.instant().minusSeconds(1))));
+        // the task is due again, at another slot: a claim for the slot read before is stale
+        String revision = store.revision();
+
+        assertThat(claim("server-b", seen)).isEmpty();
+
+        assertThat(store.revision()).isEqualTo(revision);
+        assertThat(claim("server-b", store.get(seen.id()).orElseThrow()))
+                .as("the occurrence the task shows now")
+                .isPresent();
+    }
+
+    @Test
     void aClaimWhoseStartFindsTheTaskNotDueWritesNothing() {
         HeartbeatTask t = f.create("script", Duration.ofMinutes(1)); // its slot is a minute away
         String revision = store.revision();

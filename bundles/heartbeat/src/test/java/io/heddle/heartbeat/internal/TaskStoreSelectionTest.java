@@ -116,4 +116,92 @@ class TaskStoreSelectionTest {
             session.stop();
         }
     }
+
+    @Test
+    void theTaskServiceNamesTheStoreInUseAndCountsTheTaskFilesLeftWaiting() throws Exception {
+        f.create("script", Duration.ofMinutes(1));
+        f.create("script", Duration.ofMinutes(2));
+        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
+
+        assertThat(service.store().kind()).isEqualTo("file");
+        assertThat(service.fileTasksWaiting(f.workspace)).isZero(); // the files are the store: they run
+
+        inUse.set(shared);
+        assertThat(service.store().kind()).isEqualTo("elsewhere");
+        assertThat(service.fileTasksWaiting(f.workspace)).isEqualTo(2);
+        assertThat(service.list(f.workspace)).isEmpty(); // counted, not listed, not moved
+        assertThat(f.store().readTasks()).hasSize(2);
+    }
+
+    @Test
+    void aWorkspaceKeySetInTheCatalogMovesItsSchedulerToTheTasksFiledUnderThatKey() throws Exception {
+        SchedulerFixture.ScriptedRunner runner = f.install("script");
+        HeartbeatTaskStore files = elsewhere(Files.createDirectories(dir.resolve("shared"))); // a folder per key
+        HeartbeatTaskStore shared = new HeartbeatTaskStore() { // not file-backed as the scheduler sees it
+                    @Override
+                    public TaskStoreDescription describe() {
+                        return files.describe();
+                    }
+
+                    @Override
+                    public WorkspaceTaskStore workspace(TaskWorkspace w) {
+                        return new OutageTaskStore(files.workspace(w));
+                    }
+                };
+        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(shared);
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
+        SchedulerSession session = new SchedulerSession(
+                "server-a",
+                f.stateRoot,
+                catalog,
+                f.clock,
+                () -> f.settings,
+                f.runners,
+                (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
+                inUse::get,
+                java.util.concurrent.Executors.newSingleThreadExecutor());
+        var spec = new io.heddle.api.heartbeat.HeartbeatTaskSpec(
+                "s", "keyed work", true, null, Duration.ofMinutes(1).toMillis(), "script", Map.of());
+        try {
+            session.sync();
+            var derived = catalog.read(f.stateRoot).workspaces().get(0);
+            HeartbeatTask underDerived = service.create(derived, spec);
+
+            catalog.setWorkspaceKey(f.stateRoot, derived.id(), "github.com/me/app");
+            session.sync();
+            var keyed = catalog.read(f.stateRoot).workspaces().get(0);
+            HeartbeatTask underSet = service.create(keyed, spec);
+            assertThat(service.list(keyed)).extracting(HeartbeatTask::id).containsExactly(underSet.id());
+
+            f.clock.advance(Duration.ofMinutes(1));
+            session.tick();
+            Poll.until(
+                    "the task under the set key ran",
+                    () -> !service.runs(keyed, underSet.id()).isEmpty()
+                            && service.get(keyed, underSet.id())
+                                            .orElseThrow()
+                                            .state()
+                                            .status()
+                                    == HeartbeatTaskStatus.IDLE);
+        } finally {
+            session.stop();
+        }
+        assertThat(runner.runs()).isEqualTo(1); // the task under the old key is not this workspace's any more
+        var derivedAgain = new io.heddle.api.workspace.WorkspaceDescriptor(
+                catalog.read(f.stateRoot).workspaces().get(0).id(),
+                "ws",
+                f.workspaceRoot.toString(),
+                java.util.List.of(),
+                f.stateRoot.toString(),
+                SchedulerFixture.T0,
+                SchedulerFixture.T0);
+        assertThat(service.list(derivedAgain))
+                .singleElement()
+                .extracting(t -> t.state().lastRunId())
+                .isNull();
+    }
 }

@@ -36,4 +36,30 @@ class WorkspaceKeysTest {
         Files.setLastModifiedTime(repo.resolve(".git/config"), java.nio.file.attribute.FileTime.fromMillis(1000));
         assertThat(WorkspaceKeys.of(repo)).isEqualTo("example.org/team/app");
     }
+
+    @Test
+    void aKeySetForTheWorkspaceInTheCatalogWinsOverTheDerivedOne(@org.junit.jupiter.api.io.TempDir Path folder) {
+        java.time.Instant t = java.time.Instant.EPOCH;
+        io.heddle.api.workspace.WorkspaceDescriptor derived = new io.heddle.api.workspace.WorkspaceDescriptor(
+                "ws-1",
+                "app",
+                folder.toString(),
+                java.util.List.of(),
+                folder.resolve(".heddle").toString(),
+                t,
+                t);
+        io.heddle.api.workspace.WorkspaceDescriptor set = new io.heddle.api.workspace.WorkspaceDescriptor(
+                "ws-1",
+                "app",
+                folder.toString(),
+                java.util.List.of(),
+                folder.resolve(".heddle").toString(),
+                t,
+                t,
+                "github.com/me/app");
+
+        assertThat(TaskWorkspaces.of(derived).key())
+                .isEqualTo(folder.getFileName().toString());
+        assertThat(TaskWorkspaces.of(set).key()).isEqualTo("github.com/me/app");
+    }
 }

@@ -2,8 +2,10 @@ package io.heddle.http.internal;
 
 import io.heddle.api.health.HealthContributor;
 import io.heddle.api.health.HealthProblem;
+import io.heddle.api.heartbeat.HeartbeatTasks;
 import io.heddle.api.lifecycle.ServerHandle;
 import io.heddle.jsonhttp.internal.HttpProblem;
+import io.heddle.records.internal.RecordJson;
 import io.heddle.storage.internal.JsonFields;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,8 +27,9 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * {@code GET /api/health}: {@code {"status":"ok","serverId":...}}, or, while a
  * {@link HealthContributor} names problems (a store that cannot be written),
  * {@code {"status":"degraded","serverId":...,"reasons":[{"source","path","message","since"}]}}
- * (still 200: the server answers). Contributors answer from memory, so this stays as fast as
- * before: no disk I/O per request.
+ * (still 200: the server answers). Both also carry {@code taskStore}: the heartbeat task store
+ * in use (kind, location, the servers sharing it; never a secret). Contributors and the store
+ * answer from memory, so this stays as fast as before: no disk I/O per request.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/health")
@@ -48,6 +51,10 @@ public final class HealthServlet extends JsonApiServlet {
     void removeContributor(HealthContributor contributor) {
         contributors.remove(contributor);
     }
+
+    /** Where the heartbeat tasks are kept, shown always (not only when degraded). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile HeartbeatTasks heartbeatTasks;
 
     @Override
     protected Object handle(
@@ -82,6 +89,10 @@ public final class HealthServlet extends JsonApiServlet {
         body.put("serverId", server.serverId());
         if (reasons != null) {
             body.put("reasons", reasons);
+        }
+        HeartbeatTasks tasks = heartbeatTasks;
+        if (tasks != null) {
+            body.put("taskStore", RecordJson.taskStore(tasks.store()));
         }
         return body;
     }

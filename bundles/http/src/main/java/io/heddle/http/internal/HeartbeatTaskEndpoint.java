@@ -78,6 +78,32 @@ final class HeartbeatTaskEndpoint {
             HttpServletRequest request,
             HttpServletResponse response)
             throws HttpProblem, IOException {
+        if (path.size() == 1 && path.get(0).equals("export")) {
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                throw HttpProblem.methodNotAllowed(method, "GET");
+            }
+            return tasks.exportTasks(ws, filesParameter(request, "from"));
+        }
+        if (path.size() == 1 && path.get(0).equals("import")) {
+            if (!method.equals("POST")) {
+                throw HttpProblem.methodNotAllowed(method, "POST");
+            }
+            boolean toFiles = filesParameter(request, "to");
+            String rename = request.getParameter("rename");
+            if (rename != null && !rename.equals("true") && !rename.equals("false")) {
+                throw HttpProblem.invalidField("rename", "must be true or false");
+            }
+            Map<String, String> stored =
+                    tasks.importTasks(ws, JsonApiServlet.readObject(request), toFiles, "true".equals(rename));
+            List<Object> imported = new ArrayList<>();
+            stored.forEach((from, id) -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("from", from);
+                one.put("id", id);
+                imported.add(one);
+            });
+            return Map.of("imported", imported);
+        }
         if (path.isEmpty() || !path.get(0).equals("tasks")) {
             throw HttpProblem.notFound("No such heartbeat resource: " + request.getRequestURI());
         }
@@ -87,7 +113,11 @@ final class HeartbeatTaskEndpoint {
                 case "HEAD":
                     List<Object> list = new ArrayList<>();
                     tasks.list(ws).forEach(t -> list.add(RecordJson.task(t)));
-                    return Map.of("tasks", list);
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("tasks", list);
+                    answer.put("store", tasks.store().kind());
+                    answer.put("fileTasksWaiting", tasks.fileTasksWaiting(ws));
+                    return answer;
                 case "POST":
                     HeartbeatTask created = tasks.create(ws, spec(JsonApiServlet.readObject(request)));
                     response.setStatus(201);
@@ -285,5 +315,17 @@ final class HeartbeatTaskEndpoint {
             throw HttpProblem.invalidField("runnerConfig", "Field 'runnerConfig' must be a JSON object.");
         }
         return config;
+    }
+
+    /** {@code from}/{@code to}: {@code store} (the default: the store in use) or {@code files} (the workspace's files). */
+    private static boolean filesParameter(HttpServletRequest request, String name) throws HttpProblem {
+        String value = request.getParameter(name);
+        if (value == null || value.equals("store")) {
+            return false;
+        }
+        if (value.equals("files")) {
+            return true;
+        }
+        throw HttpProblem.invalidField(name, "must be store or files");
     }
 }

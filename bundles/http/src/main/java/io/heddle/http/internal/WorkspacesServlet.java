@@ -161,18 +161,47 @@ public final class WorkspacesServlet extends JsonApiServlet {
         return RecordJson.workspace(created);
     }
 
+    /** {@code PATCH}: {@code name} renames; {@code workspaceKey} sets the task store key (null clears it). */
     private Map<String, Object> rename(ServerHandle server, String id, Map<String, Object> body) throws HttpProblem {
+        boolean hasName = body.containsKey("name");
+        boolean hasKey = body.containsKey("workspaceKey");
+        if (!hasName && !hasKey) {
+            throw HttpProblem.badRequest(
+                    "Give 'name' (to rename) or 'workspaceKey' (to set the task store key; null" + " clears it).");
+        }
         String name = text(body, "name");
-        if (name == null) {
+        if (hasName && name == null) {
             throw HttpProblem.badRequest("Field 'name' is required and must be a non-empty string.");
         }
-        if (name.length() > 200) {
+        if (hasName && name.length() > 200) {
             throw HttpProblem.badRequest("Field 'name' must be at most 200 characters.");
         }
+        Object rawKey = body.get("workspaceKey");
+        String key = null;
+        if (hasKey && rawKey != null) {
+            if (!(rawKey instanceof String s) || s.isBlank()) {
+                throw HttpProblem.invalidField(
+                        "workspaceKey",
+                        "Field 'workspaceKey' must be a non-empty string, or"
+                                + " null to derive the key from the folder again.");
+            }
+            key = s.strip();
+            if (key.length() > 200 || key.chars().anyMatch(Character::isISOControl)) {
+                throw HttpProblem.invalidField(
+                        "workspaceKey",
+                        "Field 'workspaceKey' must be at most 200 characters," + " without control characters.");
+            }
+        }
         try {
-            WorkspaceDescriptor renamed = catalog.rename(server.stateRoot(), id, name.trim());
-            registryOf(server).registerWorkspaces(List.of(renamed));
-            return RecordJson.workspace(renamed);
+            WorkspaceDescriptor changed = null;
+            if (hasName) {
+                changed = catalog.rename(server.stateRoot(), id, name.trim());
+            }
+            if (hasKey) {
+                changed = catalog.setWorkspaceKey(server.stateRoot(), id, key);
+            }
+            registryOf(server).registerWorkspaces(List.of(changed));
+            return RecordJson.workspace(changed);
         } catch (NoSuchElementException e) {
             throw HttpProblem.notFound("No workspace with id " + id + ".");
         }

@@ -3,11 +3,14 @@ package io.heddle.records.internal;
 import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
+import io.heddle.api.heartbeat.store.TaskStoreServer;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.storage.internal.JsonFields;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -62,6 +65,9 @@ public final class RecordJson {
         m.put("stateRoot", w.stateRoot());
         m.put("createdAt", format(w.createdAt()));
         m.put("updatedAt", format(w.updatedAt()));
+        if (w.workspaceKey() != null) {
+            m.put("workspaceKey", w.workspaceKey());
+        }
         return m;
     }
 
@@ -153,6 +159,27 @@ public final class RecordJson {
         m.put("summary", r.summary());
         m.put("details", new LinkedHashMap<>(r.details()));
         m.put("error", r.error());
+        return m;
+    }
+
+    /** The task store in use, as {@code /api/health} shows it (schema {@code TaskStore}). */
+    public static Map<String, Object> taskStore(TaskStoreDescription d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", d.kind());
+        m.put("description", d.description());
+        m.put("available", d.available());
+        m.put("problem", d.problem());
+        m.put("location", new LinkedHashMap<>(d.location()));
+        List<Object> servers = new ArrayList<>();
+        for (TaskStoreServer s : d.servers()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("serverId", s.serverId());
+            o.put("lastClaimAt", format(s.lastClaimAt()));
+            o.put("lastRenewAt", format(s.lastRenewAt()));
+            o.put("seenAt", format(s.seenAt()));
+            servers.add(o);
+        }
+        m.put("servers", servers);
         return m;
     }
 

@@ -134,12 +134,40 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
             WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
             WorkspaceDescriptor renamed = new WorkspaceDescriptor(
-                    old.id(), name, old.workspaceRoot(), old.repoRoots(), old.stateRoot(), old.createdAt(), now());
+                    old.id(),
+                    name,
+                    old.workspaceRoot(),
+                    old.repoRoots(),
+                    old.stateRoot(),
+                    old.createdAt(),
+                    now(),
+                    old.workspaceKey());
             List<WorkspaceDescriptor> workspaces = new ArrayList<>();
             for (WorkspaceDescriptor w : current.workspaces()) {
                 workspaces.add(w.id().equals(workspaceId) ? renamed : w);
             }
             return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), renamed);
+        });
+    }
+
+    @Override
+    public WorkspaceDescriptor setWorkspaceKey(Path stateRoot, String workspaceId, String workspaceKey) {
+        return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
+            WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
+            WorkspaceDescriptor keyed = new WorkspaceDescriptor(
+                    old.id(),
+                    old.name(),
+                    old.workspaceRoot(),
+                    old.repoRoots(),
+                    old.stateRoot(),
+                    old.createdAt(),
+                    now(),
+                    workspaceKey);
+            List<WorkspaceDescriptor> workspaces = new ArrayList<>();
+            for (WorkspaceDescriptor w : current.workspaces()) {
+                workspaces.add(w.id().equals(workspaceId) ? keyed : w);
+            }
+            return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), keyed);
         });
     }
 
@@ -294,7 +322,8 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
                 repoRoots == null ? List.of(workspaceRoot) : repoRoots,
                 stateRoot,
                 createdAt == null ? Instant.EPOCH : createdAt,
-                updatedAt == null ? Instant.EPOCH : updatedAt);
+                updatedAt == null ? Instant.EPOCH : updatedAt,
+                text(m, "workspaceKey"));
     }
 
     /**
@@ -318,7 +347,9 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
         List<Object> list = new ArrayList<>();
         for (WorkspaceDescriptor w : snapshot.workspaces()) {
             Map<String, Object> entry = RecordJson.workspace(w);
-            RecordJson.mergeExtra(entry, rawEntries.getOrDefault(w.id(), Map.of()));
+            Map<String, Object> extra = new LinkedHashMap<>(rawEntries.getOrDefault(w.id(), Map.of()));
+            extra.remove("workspaceKey"); // known now: a cleared key must not come back from the old entry
+            RecordJson.mergeExtra(entry, extra);
             list.add(entry);
         }
         root.put("workspaces", list);

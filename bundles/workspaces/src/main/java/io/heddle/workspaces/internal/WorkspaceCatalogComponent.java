@@ -97,6 +97,13 @@ public final class WorkspaceCatalogComponent implements WorkspaceCatalog, Health
     }
 
     @Override
+    public WorkspaceDescriptor setWorkspaceKey(Path stateRoot, String workspaceId, String workspaceKey) {
+        WorkspaceDescriptor keyed = catalog.setWorkspaceKey(stateRoot, workspaceId, workspaceKey);
+        changed(WorkspaceEvents.KEY_SET, stateRoot, keyed.id(), keyed.name());
+        return keyed;
+    }
+
+    @Override
     public WorkspaceDescriptor create(Path stateRoot, Path workspaceRoot, String name, String stateDirName) {
         WorkspaceDescriptor created = catalog.create(stateRoot, workspaceRoot, name, stateDirName);
         changed(WorkspaceEvents.CREATED, stateRoot, created.id(), created.name());

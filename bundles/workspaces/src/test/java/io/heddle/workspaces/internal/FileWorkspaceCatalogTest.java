@@ -176,6 +176,39 @@ class FileWorkspaceCatalogTest {
     }
 
     @Test
+    void aWorkspaceKeyIsKeptInItsEntryBesideTheReferencesMembersSurvivesARenameAndCanBeCleared() throws Exception {
+        Files.createDirectories(state);
+        Path file = state.resolve("workspaces.catalog.json");
+        Files.writeString(file, REFERENCE_CATALOG.replace("ROOT", root.toString()));
+        assertThat(catalog.read(state).workspaces().get(0).workspaceKey()).isNull(); // the reference's entry: derived
+
+        WorkspaceDescriptor keyed = catalog.setWorkspaceKey(state, "workspace-7c1d", "github.com/me/app");
+        catalog.rename(state, "workspace-7c1d", "renamed");
+
+        assertThat(keyed.workspaceKey()).isEqualTo("github.com/me/app");
+        String after = Files.readString(file);
+        assertThat(after)
+                .contains(
+                        "\"workspaceKey\" : \"github.com/me/app\"",
+                        "\"uiTheme\" : \"dark\"",
+                        "\"pinned\" : true",
+                        "\"name\" : \"renamed\"");
+        WorkspaceDescriptor read = new FileWorkspaceCatalog(Clock.systemUTC(), warnings::add)
+                .read(state)
+                .workspaces()
+                .get(0);
+        assertThat(read.workspaceKey()).isEqualTo("github.com/me/app");
+        assertThat(read.name()).isEqualTo("renamed");
+
+        catalog.setWorkspaceKey(state, "workspace-7c1d", null);
+
+        assertThat(Files.readString(file)).doesNotContain("workspaceKey").contains("\"uiTheme\" : \"dark\"");
+        assertThat(catalog.read(state).workspaces().get(0).workspaceKey()).isNull();
+        assertThatThrownBy(() -> catalog.setWorkspaceKey(state, "nope", "k"))
+                .isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
     void aFailedWriteNamesTheCatalogAndTheOsCauseNotATempFile() throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "a file where the state folder should be");

@@ -4,6 +4,7 @@ import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskConflictException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -46,6 +47,35 @@ public interface WorkspaceTaskStore {
      * @throws HeartbeatTaskConflictException when a task with its id exists already
      */
     HeartbeatTask create(HeartbeatTask task);
+
+    /**
+     * Stores new tasks, all or none: when one cannot be stored (its id exists, or the store
+     * fails), none of them is left stored and the exception reaches the caller. A store that can
+     * do it in one transaction overrides this; the default creates them one by one and deletes
+     * those it created when one fails.
+     *
+     * @return the tasks as stored, in order
+     * @throws HeartbeatTaskConflictException when a task with one of their ids exists already
+     * @since 1.1
+     */
+    default List<HeartbeatTask> createAll(List<HeartbeatTask> tasks) {
+        List<HeartbeatTask> created = new ArrayList<>();
+        try {
+            for (HeartbeatTask t : tasks) {
+                created.add(create(t));
+            }
+        } catch (RuntimeException e) {
+            for (HeartbeatTask t : created) {
+                try {
+                    delete(t.id());
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+        return created;
+    }
 
     /**
      * Changes a task atomically: {@code change} gets the task as stored now and answers the task

@@ -21,5 +21,5 @@
  * caller: the store applies the functions it is handed inside its atomic section.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.heddle.api.heartbeat.store;

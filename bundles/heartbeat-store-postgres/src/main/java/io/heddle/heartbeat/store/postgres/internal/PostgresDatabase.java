@@ -2,12 +2,18 @@ package io.heddle.heartbeat.store.postgres.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.heddle.api.heartbeat.store.TaskStoreServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +51,9 @@ final class PostgresDatabase implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean quickProbe =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final Object migrating = new Object();
+    private volatile List<TaskStoreServer> servers = List.of();
+    /** Servers last seen longer ago are not listed. */
+    static final String SERVERS_SEEN_WITHIN = "1 day";
 
     PostgresDatabase(PostgresStoreSettings settings) {
         this.settings = settings;
@@ -76,6 +85,14 @@ final class PostgresDatabase implements AutoCloseable {
             return t;
         });
         prober.execute(() -> probe(true));
+    }
+
+    /**
+     * The servers that claimed or renewed in the namespace within {@link #SERVERS_SEEN_WITHIN},
+     * newest first, as the last probe read them. Never blocks.
+     */
+    List<TaskStoreServer> servers() {
+        return servers;
     }
 
     /** Why the store cannot be used now, in a sentence; null when it can. Never blocks. */
@@ -210,9 +227,7 @@ final class PostgresDatabase implements AutoCloseable {
         }
         try (Connection c = pool.getConnection()) {
             ensureSchema(c);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-            }
+            servers = readServers(c);
             available();
             if (reschedule) {
                 prober.schedule(() -> probe(true), PROBE_AVAILABLE_MS, TimeUnit.MILLISECONDS);
@@ -232,6 +247,29 @@ final class PostgresDatabase implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    private List<TaskStoreServer> readServers(Connection c) throws SQLException {
+        List<TaskStoreServer> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT server_id, last_claim_at, last_renew_at, seen_at"
+                + " FROM heddle_servers WHERE namespace = ? AND seen_at > now() - interval '" + SERVERS_SEEN_WITHIN
+                + "' ORDER BY seen_at DESC, server_id LIMIT 100")) {
+            s.setString(1, settings.namespace());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new TaskStoreServer(
+                            r.getString(1),
+                            instant(r.getTimestamp(2)),
+                            instant(r.getTimestamp(3)),
+                            instant(r.getTimestamp(4))));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -65,7 +66,16 @@ public final class PostgresTaskStoreComponent implements HeartbeatTaskStore, Hea
 
     @Override
     public TaskStoreDescription describe() {
-        return new TaskStoreDescription("postgresql", description, db == null ? settingsProblem : db.problem());
+        if (db == null) {
+            return new TaskStoreDescription("postgresql", description, settingsProblem);
+        }
+        PostgresStoreSettings s = db.settings();
+        Map<String, String> location = new LinkedHashMap<>();
+        location.put("host", s.host());
+        location.put("port", String.valueOf(s.port()));
+        location.put("database", s.database());
+        location.put("namespace", s.namespace());
+        return new TaskStoreDescription("postgresql", description, db.problem(), location, db.servers());
     }
 
     /** The store's problem for {@code /api/health} (from memory: the probe keeps it current). */

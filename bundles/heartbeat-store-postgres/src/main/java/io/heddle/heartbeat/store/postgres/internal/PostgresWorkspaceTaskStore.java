@@ -100,27 +100,35 @@ final class PostgresWorkspaceTaskStore implements WorkspaceTaskStore {
 
     @Override
     public HeartbeatTask create(HeartbeatTask task) {
-        Objects.requireNonNull(task, "task");
-        boolean created = db.transaction(c -> {
+        return createAll(List.of(task)).get(0);
+    }
+
+    /** All the tasks in one transaction: one whose id exists rolls back every one. */
+    @Override
+    public List<HeartbeatTask> createAll(List<HeartbeatTask> tasks) {
+        tasks.forEach(t -> Objects.requireNonNull(t, "task"));
+        db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO heddle_tasks (namespace, id, workspace_key,"
                     + " runner, enabled, next_run_at, run_requested_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (namespace, id) DO NOTHING")) {
-                s.setString(1, ns);
-                s.setString(2, task.id());
-                s.setString(3, workspace.key());
-                s.setString(4, task.runner());
-                s.setBoolean(5, task.enabled());
-                setInstant(s, 6, task.schedule().nextRunAt());
-                setInstant(s, 7, task.state().runRequestedAt());
-                s.setString(8, TaskJson.encodeTask(task));
-                return s.executeUpdate() == 1;
+                for (HeartbeatTask task : tasks) {
+                    s.setString(1, ns);
+                    s.setString(2, task.id());
+                    s.setString(3, workspace.key());
+                    s.setString(4, task.runner());
+                    s.setBoolean(5, task.enabled());
+                    setInstant(s, 6, task.schedule().nextRunAt());
+                    setInstant(s, 7, task.state().runRequestedAt());
+                    s.setString(8, TaskJson.encodeTask(task));
+                    if (s.executeUpdate() != 1) {
+                        throw new HeartbeatTaskConflictException("A task with id " + task.id()
+                                + " exists already in namespace " + ns + ": choose another id");
+                    }
+                }
+                return null;
             }
         });
-        if (!created) {
-            throw new HeartbeatTaskConflictException(
-                    "A task with id " + task.id() + " exists already in namespace " + ns + ": choose another id");
-        }
-        return task;
+        return List.copyOf(tasks);
     }
 
     @Override
