@@ -45,18 +45,7 @@ class SharedStoreEventsTest {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
         WorkspaceScheduler a = new WorkspaceScheduler(
                 f.context("server-a", Runnable::run), new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
-        // server b has no runner of the kind: it only watches
-        WorkspaceScheduler b = new WorkspaceScheduler(
-                new SchedulerContext(
-                        "server-b",
-                        f.clock,
-                        () -> f.settings,
-                        new RunnerDirectory(),
-                        (topic, props) -> eventsOfB.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
-                        new RunSlots(() -> 4),
-                        Runnable::run,
-                        () -> {}),
-                new OutageTaskStore(f.fileStore.workspace(f.taskWorkspace())));
+        WorkspaceScheduler b = watcher(); // server b has no runner of the kind: it only watches
         b.poll(); // its first read announces nothing
 
         HeartbeatTask t = f.create("script", MINUTE);
@@ -94,7 +83,7 @@ class SharedStoreEventsTest {
                 .satisfies(e -> assertThat(e.props()).containsEntry(HeartbeatEvents.TASK_ID, t.id()));
     }
 
-    /** Server b of {@link #whatAnotherServerChangesInTheSharedStoreIsAnnouncedAtTheNextPoll}: watches only. */
+    /** Server b: no runner of any kind, so it only watches the shared store; its events go to {@link #eventsOfB}. */
     private WorkspaceScheduler watcher() {
         return new WorkspaceScheduler(
                 new SchedulerContext(
