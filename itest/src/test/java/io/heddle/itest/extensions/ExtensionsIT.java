@@ -420,7 +420,8 @@ public class ExtensionsIT extends HeddleTestSupport {
         // Once hello.jar is gone, its name is free for the copy.
         Files.delete(extensionsFolder().resolve("hello.jar"));
         awaitActive("hello-copy.jar");
-        assertThat(status("/api/ext/hello")).isEqualTo(200);
+        // its servlet reaches the whiteboard just after the bundle is active, as at any deploy
+        Poll.until("the copy serves /api/ext/hello", DEADLINE, () -> status("/api/ext/hello") == 200);
     }
 
     // ----------------------------------------------------------------- load and leaks
