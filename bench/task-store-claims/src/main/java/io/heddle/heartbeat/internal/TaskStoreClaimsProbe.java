@@ -307,21 +307,8 @@ public final class TaskStoreClaimsProbe {
                             if (!TaskTransitions.due(fresh, now)) {
                                 return null;
                             }
-                            started[0] = new HeartbeatRun(
-                                    runId,
-                                    fresh.id(),
-                                    store.workspace().id(),
-                                    serverId,
-                                    fresh.runner(),
-                                    TaskTransitions.trigger(fresh),
-                                    TaskTransitions.dueAt(fresh),
-                                    now,
-                                    null,
-                                    HeartbeatRunStatus.RUNNING,
-                                    null,
-                                    null,
-                                    null,
-                                    null);
+                            started[0] = TaskTransitions.startedRun(
+                                    fresh, runId, store.workspace().id(), serverId, now);
                             return TaskTransitions.started(fresh, runId, now);
                         });
                 long t1 = System.nanoTime();

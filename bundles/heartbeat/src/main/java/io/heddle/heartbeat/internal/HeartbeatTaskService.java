@@ -487,7 +487,8 @@ final class HeartbeatTaskService implements HeartbeatTasks {
         return stored;
     }
 
-    private static HeartbeatTask withId(HeartbeatTask t, String id) {
+    /** {@code t} under another id (an import with {@code rename}). */
+    static HeartbeatTask withId(HeartbeatTask t, String id) {
         return new HeartbeatTask(
                 id,
                 t.name(),

@@ -1,7 +1,6 @@
 package io.heddle.heartbeat.internal;
 
 import io.heddle.api.heartbeat.HeartbeatRun;
-import io.heddle.api.heartbeat.HeartbeatRunStatus;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.store.ClaimRequest;
 import io.heddle.api.heartbeat.store.HeartbeatLease;
@@ -45,21 +44,8 @@ final class RunClaims {
                         return null;
                     }
                     // the run record is written by the worker as the run starts, off the timer thread
-                    started[0] = new HeartbeatRun(
-                            runId,
-                            fresh.id(),
-                            store.workspace().id(),
-                            ctx.serverId(),
-                            fresh.runner(),
-                            TaskTransitions.trigger(fresh),
-                            TaskTransitions.dueAt(fresh),
-                            now,
-                            null,
-                            HeartbeatRunStatus.RUNNING,
-                            null,
-                            null,
-                            null,
-                            null);
+                    started[0] = TaskTransitions.startedRun(
+                            fresh, runId, store.workspace().id(), ctx.serverId(), now);
                     return TaskTransitions.started(fresh, runId, now);
                 });
         if (claim.isEmpty()) {

@@ -1,7 +1,9 @@
 package io.heddle.heartbeat.internal;
 
 import io.heddle.api.heartbeat.HeartbeatDecision;
+import io.heddle.api.heartbeat.HeartbeatRun;
 import io.heddle.api.heartbeat.HeartbeatRunResult;
+import io.heddle.api.heartbeat.HeartbeatRunStatus;
 import io.heddle.api.heartbeat.HeartbeatSchedule;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskState;
@@ -98,6 +100,25 @@ final class TaskTransitions {
         }
         Duration d = base.multipliedBy(1L << (n - 1));
         return d.compareTo(max) > 0 ? max : d;
+    }
+
+    /** The run record of a run the claim of {@code t} starts, as the worker writes it when it begins. */
+    static HeartbeatRun startedRun(HeartbeatTask t, String runId, String workspaceId, String serverId, Instant now) {
+        return new HeartbeatRun(
+                runId,
+                t.id(),
+                workspaceId,
+                serverId,
+                t.runner(),
+                trigger(t),
+                dueAt(t),
+                now,
+                null,
+                HeartbeatRunStatus.RUNNING,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The task as a run claims it. */

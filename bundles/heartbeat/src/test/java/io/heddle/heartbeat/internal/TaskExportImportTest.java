@@ -125,19 +125,7 @@ class TaskExportImportTest {
     void createAllOnTheFilesLeavesNoneStoredWhenOneIdExists() {
         WorkspaceTaskStore files = f.fileStore.workspace(f.taskWorkspace());
         HeartbeatTask taken = f.create("script", Duration.ofMinutes(1));
-        HeartbeatTask fresh = new HeartbeatTask(
-                "task-fresh",
-                taken.name(),
-                taken.task(),
-                taken.enabled(),
-                taken.continuationMode(),
-                taken.runner(),
-                taken.runnerConfig(),
-                taken.schedule(),
-                taken.state(),
-                taken.createdAt(),
-                taken.updatedAt(),
-                taken.extraFields());
+        HeartbeatTask fresh = HeartbeatTaskService.withId(taken, "task-fresh");
         assertThatThrownBy(() -> files.createAll(List.of(fresh, taken)))
                 .isInstanceOf(HeartbeatTaskConflictException.class);
         assertThat(files.list()).extracting(HeartbeatTask::id).containsExactly(taken.id());

@@ -57,15 +57,9 @@ class TaskStoreSelectionTest {
         };
     }
 
-    @Test
-    void schedulersMoveToTheStoreInUseAndLeaveTheFileTasksAlone() throws Exception {
-        SchedulerFixture.ScriptedRunner runner = f.install("script");
-        HeartbeatTask inFiles = f.create("script", Duration.ofMinutes(1));
-        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
-        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
-        HeartbeatTaskService service =
-                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
-        SchedulerSession session = new SchedulerSession(
+    /** Server a's session on the fixture's catalog, with the store {@code inUse} holds. */
+    private SchedulerSession session(AtomicReference<HeartbeatTaskStore> inUse) {
+        return new SchedulerSession(
                 "server-a",
                 f.stateRoot,
                 catalog,
@@ -75,6 +69,17 @@ class TaskStoreSelectionTest {
                 (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
                 inUse::get,
                 java.util.concurrent.Executors.newSingleThreadExecutor());
+    }
+
+    @Test
+    void schedulersMoveToTheStoreInUseAndLeaveTheFileTasksAlone() throws Exception {
+        SchedulerFixture.ScriptedRunner runner = f.install("script");
+        HeartbeatTask inFiles = f.create("script", Duration.ofMinutes(1));
+        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
+        HeartbeatTaskService service =
+                new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
+        SchedulerSession session = session(inUse);
         try {
             session.sync();
             inUse.set(shared);
@@ -154,16 +159,7 @@ class TaskStoreSelectionTest {
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(shared);
         HeartbeatTaskService service =
                 new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
-        SchedulerSession session = new SchedulerSession(
-                "server-a",
-                f.stateRoot,
-                catalog,
-                f.clock,
-                () -> f.settings,
-                f.runners,
-                (topic, props) -> f.events.add(new SchedulerFixture.Posted(topic, Map.copyOf(props))),
-                inUse::get,
-                java.util.concurrent.Executors.newSingleThreadExecutor());
+        SchedulerSession session = session(inUse);
         var spec = new io.heddle.api.heartbeat.HeartbeatTaskSpec(
                 "s", "keyed work", true, null, Duration.ofMinutes(1).toMillis(), "script", Map.of());
         try {
