@@ -83,13 +83,27 @@ public class ProcessLiveness {
         if (recordedStart == null) {
             return true;
         }
+        Instant start = startOf(stat, close);
+        return start != null && Duration.between(recordedStart, start).abs().compareTo(START_TOLERANCE) <= 0;
+    }
+
+    /** The start of a process as {@code /proc} tells it (null when it does not); for tests. */
+    static Instant startByProc(long pid) {
+        String stat = readAscii(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat == null || stat.lastIndexOf(')') < 0 ? null : startOf(stat, stat.lastIndexOf(')'));
+    }
+
+    /**
+     * The boot time plus field 22 of {@code stat} (the start, in clock ticks after boot), in
+     * milliseconds as the JDK computes it; null when either is missing.
+     */
+    private static Instant startOf(String stat, int close) {
         long startTicks = field(stat, close + 2, 22 - 3);
         long bootSeconds = bootTimeSeconds();
         if (startTicks < 0 || bootSeconds < 0) {
-            return false;
+            return null;
         }
-        Instant start = Instant.ofEpochMilli(bootSeconds * 1000 + startTicks * 1000 / PROC_TICKS_PER_SECOND);
-        return Duration.between(recordedStart, start).abs().compareTo(START_TOLERANCE) <= 0;
+        return Instant.ofEpochMilli(bootSeconds * 1000 + startTicks * 1000 / PROC_TICKS_PER_SECOND);
     }
 
     /** The unsigned decimal number {@code index} space-separated fields after {@code from}, or -1. */

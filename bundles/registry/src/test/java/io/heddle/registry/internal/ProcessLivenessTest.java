@@ -163,6 +163,8 @@ class ProcessLivenessTest {
     void procVouchesForThisProcessAtTheStartProcessHandleReports() {
         long self = ProcessHandle.current().pid();
 
+        // exactly the JDK's figure: the same boot time, ticks and rounding
+        assertThat(ProcessLiveness.startByProc(self)).isEqualTo(ownStart());
         assertThat(ProcessLiveness.aliveByProc(self, ownStart())).isTrue();
         assertThat(ProcessLiveness.aliveByProc(self, null)).isTrue();
     }
