@@ -49,7 +49,8 @@ final class ConfigOverrides {
      */
     static Duration staleAfter(Path etcDir) {
         String value = read(etcDir, HEARTBEAT_PID).get(STALE_AFTER_KEY);
-        return positiveMillis(value).map(Duration::ofMillis).orElse(DEFAULT_STALE_AFTER);
+        java.util.Optional<Long> millis = positiveMillis(value);
+        return millis.isPresent() ? Duration.ofMillis(millis.get()) : DEFAULT_STALE_AFTER;
     }
 
     static java.util.Optional<Long> positiveMillis(String value) {

@@ -62,12 +62,31 @@ final class DaemonArgs {
         return Optional.of(new DaemonRun.Settings(
                 values.getOrDefault("--host", DaemonCommand.DEFAULT_HOST).trim(),
                 Integer.parseInt(values.getOrDefault("--port", DaemonCommand.DEFAULT_PORT)),
-                Optional.ofNullable(values.get("--workspace")).map(Path::of),
+                optionalPath(values.get("--workspace")),
                 values.getOrDefault("--state-dir", DaemonCommand.DEFAULT_STATE_DIR),
-                Optional.ofNullable(values.get("--assets-dir")).map(Path::of),
+                optionalPath(values.get("--assets-dir")),
                 values.containsKey("--no-assets"),
                 values.containsKey("--force-owner-conflict"),
-                Optional.ofNullable(values.get("--extensions-dir")).map(Path::of)));
+                optionalPath(values.get("--extensions-dir"))));
+    }
+
+    /** (Plain code, no method reference: the attach path runs without java.lang.invoke.) */
+    private static Optional<Path> optionalPath(String value) {
+        return value == null ? Optional.empty() : Optional.of(Path.of(value));
+    }
+
+    /** One to five ASCII digits (a regular expression here would cost the attach path its compilation). */
+    static boolean portDigits(String value) {
+        if (value.isEmpty() || value.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean wellFormed(String name, String value) {
@@ -75,7 +94,7 @@ final class DaemonArgs {
             return false;
         }
         if (name.equals("--port")) {
-            return value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535;
+            return portDigits(value) && Integer.parseInt(value) <= 65535;
         }
         if (name.equals("--state-dir")) {
             return DaemonCommand.validStateDir(value);

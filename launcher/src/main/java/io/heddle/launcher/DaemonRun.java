@@ -50,7 +50,6 @@ final class DaemonRun {
 
     private final Settings settings;
     private final Terminal terminal;
-    private final long pid = ProcessHandle.current().pid();
 
     DaemonRun(Settings settings, Terminal terminal) {
         this.settings = settings;
@@ -59,7 +58,7 @@ final class DaemonRun {
 
     int run() {
         HomeFolder home = HomeFolder.fromEnvironment();
-        FileDaemonRegistry registry = home.openRegistry(terminal::warning);
+        FileDaemonRegistry registry = home.openRegistry(terminal.warnings());
         if (!settings.forceOwnerConflict()) {
             Optional<ServerRecord> live = freshLiveServer(registry);
             if (live.isPresent()) {
@@ -84,7 +83,7 @@ final class DaemonRun {
             }
         }
 
-        String serverId = ServerMode.DAEMON.wireName() + "-" + pid + "-" + System.currentTimeMillis();
+        String serverId = ServerMode.DAEMON.wireName() + "-" + pid() + "-" + System.currentTimeMillis();
         RunFiles.pruneDeadProcesses(home);
         Path logFile = stateRoot.resolve("logs").resolve("server.log");
         WriteFailures.Places places = new WriteFailures.Places(home.root(), workspace, stateRoot);
@@ -201,14 +200,25 @@ final class DaemonRun {
      * a daemon starts beside it and takes the record over (the chat keeps serving its terminal).
      */
     private Optional<ServerRecord> freshLiveServer(FileDaemonRegistry registry) {
+        // Plain code, no lambdas: the attach path runs without java.lang.invoke (decision 92).
+        Optional<LiveServer> live;
         try {
-            return registry.resolveLiveServer()
-                    .filter(LiveServer::fresh)
-                    .map(LiveServer::server)
-                    .filter(server -> server.mode() != ServerMode.EMBEDDED_CHAT);
+            live = registry.resolveLiveServer();
         } catch (RegistryException e) {
             throw registryFailure(e, HomeFolder.fromEnvironment());
         }
+        if (live.isEmpty() || !live.get().fresh() || live.get().server().mode() == ServerMode.EMBEDDED_CHAT) {
+            return Optional.empty();
+        }
+        return Optional.of(live.get().server());
+    }
+
+    /**
+     * This process's id, asked only on the start path: {@code ProcessHandle}'s first use starts
+     * its machinery (an executor built with lambdas), which the attach path does without.
+     */
+    private static long pid() {
+        return ProcessHandle.current().pid();
     }
 
     /** A registry that cannot be read or locked: the OS's cause and the fix when it is one, else its own message. */
@@ -346,7 +356,7 @@ final class DaemonRun {
             if (PortProbe.canBind(settings.host(), settings.port())) {
                 return new Peer(PeerKind.FREED, null);
             }
-            if (!RunFiles.anotherServerProcessAlive(home, pid)) {
+            if (!RunFiles.anotherServerProcessAlive(home, pid())) {
                 return new Peer(PeerKind.FOREIGN, null);
             }
             if (System.nanoTime() > end) {

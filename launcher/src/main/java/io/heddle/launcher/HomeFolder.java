@@ -5,6 +5,7 @@ import io.heddle.storage.internal.HeddleHome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The per-user folder ({@code HEDDLE_HOME}, default {@code ~/.heddle}) as the launcher uses it:
@@ -14,7 +15,21 @@ import java.util.function.Consumer;
 record HomeFolder(Path root) {
 
     static HomeFolder fromEnvironment() {
-        return new HomeFolder(HeddleHome.resolve(key -> null));
+        return new HomeFolder(HeddleHome.resolve(NoFrameworkProperties.INSTANCE));
+    }
+
+    /**
+     * Outside a framework no framework property is set. A named class, not a lambda: the attach
+     * path ({@code heddle daemon} with a live server) runs without {@code java.lang.invoke}
+     * (docs/decisions/0092-attach-path-without-invoke-and-formatters.md).
+     */
+    private static final class NoFrameworkProperties implements UnaryOperator<String> {
+        static final NoFrameworkProperties INSTANCE = new NoFrameworkProperties();
+
+        @Override
+        public String apply(String key) {
+            return null;
+        }
     }
 
     HeddleHome layout() {

@@ -54,6 +54,27 @@ final class Terminal {
         }
     }
 
+    /**
+     * {@link #warning} as a {@code Consumer} (for the registry's warnings). A named class, not a
+     * method reference: the attach path runs without {@code java.lang.invoke}.
+     */
+    java.util.function.Consumer<String> warnings() {
+        return new Warnings(this);
+    }
+
+    private static final class Warnings implements java.util.function.Consumer<String> {
+        private final Terminal terminal;
+
+        Warnings(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void accept(String text) {
+            terminal.warning(text);
+        }
+    }
+
     /** The stack trace behind a problem, only with {@code HEDDLE_DEBUG=1}. */
     void trace(Throwable t) {
         if (debug && t != null) {

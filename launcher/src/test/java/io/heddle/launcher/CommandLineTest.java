@@ -208,6 +208,8 @@ class CommandLineTest {
             {"daemon", "--port", "abc"},
             {"daemon", "--port", "70000"},
             {"daemon", "--port", "0x1"},
+            {"daemon", "--port", "000080"},
+            {"daemon", "--port", "\u0661\u0662"},
             {"daemon", "--bogus"},
             {"daemon", "--help"},
             {"daemon", "-h"},

@@ -147,7 +147,7 @@ public final class FileDaemonRegistry implements DaemonRegistry {
             @Override
             public RegistrySnapshot decode(byte[] bytes) throws LockedStore.UnreadableContentException {
                 try {
-                    return RegistryCodec.decode(bytes, FileDaemonRegistry.this::warn);
+                    return RegistryCodec.decode(bytes, warnings);
                 } catch (RegistryCodec.CorruptRegistryException corrupt) {
                     throw new LockedStore.UnreadableContentException(corrupt.getMessage(), corrupt);
                 }
@@ -158,12 +158,25 @@ public final class FileDaemonRegistry implements DaemonRegistry {
                 return RegistryCodec.encode(snapshot);
             }
         };
-        return new LockedJsonFile<>(
-                lock,
-                file,
-                codec,
-                RegistrySnapshot.empty(),
-                aside -> warn(aside.describe("the registry") + " and started from an empty registry"));
+        return new LockedJsonFile<>(lock, file, codec, RegistrySnapshot.empty(), new SetAsideWarning(warnings));
+    }
+
+    /**
+     * Warns about a registry file set aside. A named class, not a lambda (as everything on the
+     * read path): the launcher's attach path runs without {@code java.lang.invoke}
+     * (docs/decisions/0092-attach-path-without-invoke-and-formatters.md).
+     */
+    private static final class SetAsideWarning implements Consumer<LockedStore.SetAside> {
+        private final Consumer<String> warnings;
+
+        SetAsideWarning(Consumer<String> warnings) {
+            this.warnings = warnings;
+        }
+
+        @Override
+        public void accept(LockedStore.SetAside aside) {
+            warnings.accept(aside.describe("the registry") + " and started from an empty registry");
+        }
     }
 
     @Override
@@ -178,7 +191,8 @@ public final class FileDaemonRegistry implements DaemonRegistry {
     @Override
     public Optional<LiveServer> resolveLiveServer() {
         Instant now = clock.instant();
-        return read().server().map(s -> resolver.judge(s, now));
+        Optional<ServerRecord> server = read().server();
+        return server.isPresent() ? Optional.of(resolver.judge(server.get(), now)) : Optional.empty();
     }
 
     @Override
@@ -298,10 +312,6 @@ public final class FileDaemonRegistry implements DaemonRegistry {
         } catch (IOException e) {
             throw new RegistryException(e.getMessage(), e);
         }
-    }
-
-    private void warn(String message) {
-        warnings.accept(message);
     }
 
     /** For tests and tools: a snapshot's workspace ids in order. */

@@ -45,11 +45,16 @@ public final class LiveServerResolver {
                     shownAge,
                     "no heartbeat for " + age.toMillis() + " ms (stale after " + staleAfter.toMillis() + " ms)");
         }
+        // Plain code, no lambdas: the launcher's attach path runs without java.lang.invoke.
         Optional<String> dead = liveness.deadReason(record.pid(), record.processStartedAt());
         if (dead.isEmpty() && record.processStartedAt() == null) {
-            dead = endpoint.silentReason(record.host(), record.port()).map(reason -> SILENT_ENDPOINT_REASON + reason);
+            Optional<String> silent = endpoint.silentReason(record.host(), record.port());
+            if (silent.isPresent()) {
+                dead = Optional.of(SILENT_ENDPOINT_REASON + silent.get());
+            }
         }
-        return dead.map(reason -> new LiveServer(record, false, shownAge, reason))
-                .orElseGet(() -> new LiveServer(record, true, shownAge, null));
+        return dead.isPresent()
+                ? new LiveServer(record, false, shownAge, dead.get())
+                : new LiveServer(record, true, shownAge, null);
     }
 }

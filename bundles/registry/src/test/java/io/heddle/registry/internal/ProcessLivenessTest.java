@@ -153,6 +153,59 @@ class ProcessLivenessTest {
 
         assertThat(judged.stale()).isTrue();
         assertThat(judged.staleReason()).isEqualTo("process " + zombie + " has exited (zombie)");
+        assertThat(ProcessLiveness.aliveByProc(zombie, null)).isFalse();
+    }
+
+    // --- the /proc reading that spares the launcher's attach path ProcessHandle ---
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void procVouchesForThisProcessAtTheStartProcessHandleReports() {
+        long self = ProcessHandle.current().pid();
+
+        // exactly the JDK's figure: the same boot time, ticks and rounding
+        assertThat(ProcessLiveness.startByProc(self)).isEqualTo(ownStart());
+        assertThat(ProcessLiveness.aliveByProc(self, ownStart())).isTrue();
+        assertThat(ProcessLiveness.aliveByProc(self, null)).isTrue();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void procLeavesAStartOutsideTheToleranceToProcessHandle() {
+        long self = ProcessHandle.current().pid();
+
+        assertThat(ProcessLiveness.aliveByProc(self, ownStart().minus(Duration.ofMinutes(3))))
+                .isFalse();
+        assertThat(ProcessLiveness.aliveByProc(self, ownStart().plusSeconds(2))).isFalse();
+    }
+
+    @Test
+    void procNeverVouchesForAnEndedProcess() throws InterruptedException {
+        long pid = RegistryTestData.pidOfAnEndedProcess();
+
+        assertThat(ProcessLiveness.aliveByProc(pid, null)).isFalse();
+        assertThat(ProcessLiveness.aliveByProc(pid, T0)).isFalse();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void bootTimeIsReadFromProcStat() {
+        long boot = ProcessLiveness.bootTimeSeconds();
+
+        assertThat(Instant.ofEpochSecond(boot)).isBefore(ownStart().plusSeconds(1));
+        assertThat(boot).isGreaterThan(Instant.parse("2000-01-01T00:00:00Z").getEpochSecond());
+    }
+
+    @Test
+    void statFieldsAreCountedAfterTheCommandName() {
+        String stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 123456 999";
+        int state = stat.lastIndexOf(')') + 2;
+
+        assertThat(ProcessLiveness.field(stat, state, 0)).isEqualTo(-1); // "S" is no number
+        assertThat(ProcessLiveness.field(stat, state, 1)).isEqualTo(1);
+        assertThat(ProcessLiveness.field(stat, state, 19)).isEqualTo(123456);
+        assertThat(ProcessLiveness.field(stat, state, 20)).isEqualTo(999);
+        assertThat(ProcessLiveness.field(stat, state, 21)).isEqualTo(-1);
     }
 
     private static boolean isZombie(long pid) {

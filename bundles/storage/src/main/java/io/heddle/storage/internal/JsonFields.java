@@ -1,7 +1,6 @@
 package io.heddle.storage.internal;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,21 +55,12 @@ public final class JsonFields {
         return v instanceof Boolean ? (Boolean) v : null;
     }
 
-    /** An ISO-8601 instant such as {@code 2026-06-02T00:00:00.000Z}, or null. */
+    /**
+     * An ISO-8601 instant such as {@code 2026-06-02T00:00:00.000Z} (or a date-time with an
+     * offset), or null ({@link InstantText}).
+     */
     public static Instant instant(Map<String, Object> map, String field) {
-        String s = string(map, field);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.OffsetDateTime.parse(s).toInstant();
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
+        return InstantText.parse(string(map, field));
     }
 
     /** A list of strings; non-string items are skipped. Null when the field is not an array. */
@@ -90,10 +80,13 @@ public final class JsonFields {
 
     /** Formats an instant as the reference does: UTC with milliseconds, e.g. {@code 2026-06-02T00:00:00.000Z}. */
     public static String format(Instant instant) {
-        return instant == null ? null : ISO_MILLIS.format(instant);
+        return instant == null ? null : Formatter.ISO_MILLIS.format(instant);
     }
 
-    private static final java.time.format.DateTimeFormatter ISO_MILLIS = java.time.format.DateTimeFormatter.ofPattern(
-                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    /** Built on the first write only: readers (the launcher's attach path) never pay for a formatter. */
+    private static final class Formatter {
+        static final java.time.format.DateTimeFormatter ISO_MILLIS = java.time.format.DateTimeFormatter.ofPattern(
+                        "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+    }
 }

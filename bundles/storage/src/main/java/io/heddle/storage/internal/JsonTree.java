@@ -17,15 +17,21 @@ import java.util.Map;
 /**
  * A small JSON tree codec on jackson-core's streaming API: objects become
  * {@code LinkedHashMap<String,Object>}, arrays {@code List<Object>}, numbers {@code Long},
- * {@code BigInteger} or {@code Double}. It keeps start-up cheap (no data binding), which
- * matters on the launcher's attach path.
+ * {@code BigInteger} or {@code Double}. It keeps start-up cheap (no data binding, and plain
+ * JSON read without jackson-core at all), which matters on the launcher's attach path.
  */
 public final class JsonTree {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(
-                    StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .build();
+    /**
+     * jackson-core's factory, created on first use: a read of plain JSON ({@link PlainJsonReader},
+     * the launcher's attach path) never loads jackson-core.
+     */
+    private static final class Jackson {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build())
+                .build();
+    }
 
     private JsonTree() {}
 
@@ -38,9 +44,21 @@ public final class JsonTree {
         }
     }
 
-    /** Parses exactly one JSON value; empty input, trailing content or bad syntax throw. */
+    /**
+     * Parses exactly one JSON value; empty input, trailing content or bad syntax throw. Plain
+     * JSON is read by {@link PlainJsonReader}; everything else (and every error) by jackson-core.
+     */
     public static Object parse(byte[] bytes) throws MalformedJsonException {
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
+        Object plain = PlainJsonReader.read(bytes);
+        if (plain != PlainJsonReader.UNSURE) {
+            return plain;
+        }
+        return parseWithJackson(bytes);
+    }
+
+    /** {@link #parse} by jackson-core alone. */
+    static Object parseWithJackson(byte[] bytes) throws MalformedJsonException {
+        try (JsonParser parser = Jackson.FACTORY.createParser(bytes)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new MalformedJsonException("empty document", null);
@@ -104,7 +122,7 @@ public final class JsonTree {
     /** Writes a tree of maps, lists, strings, numbers, booleans and nulls, pretty-printed. */
     public static byte[] write(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+        try (JsonGenerator generator = Jackson.FACTORY.createGenerator(out)) {
             generator.useDefaultPrettyPrinter();
             writeValue(generator, value);
         } catch (IOException e) {
@@ -117,7 +135,7 @@ public final class JsonTree {
     /** Writes one value compactly on one line. */
     public static String writeCompact(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+        try (JsonGenerator generator = Jackson.FACTORY.createGenerator(out)) {
             writeValue(generator, value);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory failed", e);
