@@ -22,6 +22,7 @@ public final class LoggingActivator implements BundleActivator {
     private ServiceRegistration<?> configuration;
     private JulHandler julHandler;
     private java.util.logging.Level julRootLevel;
+    private java.util.logging.Handler[] julRootHandlers = new java.util.logging.Handler[0];
 
     /** For the framework: the bundle's shared backend (SLF4J's provider writes to it too). */
     public LoggingActivator() {
@@ -43,6 +44,11 @@ public final class LoggingActivator implements BundleActivator {
         }
         java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
         julRootLevel = julRoot.getLevel();
+        // JUL's console handler would print the same lines on stderr: set aside while active
+        julRootHandlers = julRoot.getHandlers();
+        for (java.util.logging.Handler handler : julRootHandlers) {
+            julRoot.removeHandler(handler);
+        }
         julHandler = new JulHandler(backend);
         julRoot.addHandler(julHandler);
         logService = context.registerService(
@@ -82,6 +88,9 @@ public final class LoggingActivator implements BundleActivator {
         if (julHandler != null) {
             julRoot.removeHandler(julHandler);
             julRoot.setLevel(julRootLevel);
+            for (java.util.logging.Handler handler : julRootHandlers) {
+                julRoot.addHandler(handler);
+            }
             julHandler = null;
         }
         // closes the file; a line logged later (a bundle stopping after this one) opens it again
