@@ -23,8 +23,7 @@ import org.osgi.framework.BundleContext;
  *
  * <p>JDK 17's dynamic archive keeps the classes of bundle class loaders too, but only those that
  * were <em>linked</em> when the JVM exits. A start loads some 500 bundle classes that it never
- * links (log4j2 loads every one of its plugins by name, Felix HTTP and SCR look classes up by
- * name): without help they are left out ("Skipping ...: Not linked") and parsed from their jars
+ * links (Felix HTTP and SCR look classes up by name): without help they are left out ("Skipping ...: Not linked") and parsed from their jars
  * on every start. {@link #linkLoadedBundleClasses} reads which classes this JVM loaded from the
  * bundles (the JVM's own {@code class+load} log, which the build asks for) and links each of them
  * through reflection, which links without initialising. The archive checks every class against

@@ -39,7 +39,7 @@ final class DaemonRun {
             boolean forceOwnerConflict,
             Optional<Path> extensionsDir) {}
 
-    /** The system property the shipped etc/log4j2.properties reads the log file from. */
+    /** The system property the logging bundle (io.heddle.logging) reads the log file from. */
     static final String LOG_FILE_PROPERTY = "heddle.log.file";
     /** Build-time only: start, then stop at once (used to record the class-data-sharing archive). */
     static final String TRAINING_PROPERTY = "heddle.trainingRun";

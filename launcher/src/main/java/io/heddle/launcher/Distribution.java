@@ -31,9 +31,4 @@ record Distribution(Path root) {
     Path bundles() {
         return root.resolve("bundles");
     }
-
-    /** The logging configuration pax-logging reads; it takes the log file from {@code ${heddle.log.file}}. */
-    Path logConfig() {
-        return root.resolve("etc").resolve("log4j2.properties");
-    }
 }

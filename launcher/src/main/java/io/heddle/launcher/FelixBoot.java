@@ -101,7 +101,6 @@ final class FelixBoot implements AutoCloseable {
         // (its default would rewrite, or empty, a file while configurations change at shutdown).
         props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("felix.fileinstall.log.level", "1");
-        props.put("org.ops4j.pax.logging.property.file", dist.logConfig().toString());
         // Event Admin: no blacklisting of slow handlers (a loaded machine is not a broken handler), and its
         // fallback logger (System.out) only for errors.
         props.put("org.apache.felix.eventadmin.Timeout", "0");
@@ -151,16 +150,33 @@ final class FelixBoot implements AutoCloseable {
         }
     }
 
+    /** The logging bundle's symbolic name: started first, stopped last. */
+    static final String LOGGING_BUNDLE = "io.heddle.logging";
+
     /** Logging first (so every later bundle logs to the file), then configuration, then the rest. */
+    static int startRank(String symbolicName) {
+        if (LOGGING_BUNDLE.equals(symbolicName)) {
+            return 0;
+        }
+        if ("org.apache.felix.configadmin".equals(symbolicName)) {
+            return 1;
+        }
+        return 2;
+    }
+
     private static int startRank(Bundle bundle) {
-        String name = String.valueOf(bundle.getSymbolicName());
-        if (name.startsWith("org.ops4j.pax.logging")) {
-            return name.endsWith("api") ? 0 : 1;
-        }
-        if (name.equals("org.apache.felix.configadmin")) {
-            return 2;
-        }
-        return 3;
+        return startRank(bundle.getSymbolicName());
+    }
+
+    /**
+     * Sorts the logging bundle's jar first, then the rest by name: installed first, it has the lowest
+     * bundle id, and the framework stops bundles in the reverse order of their ids, so it stops
+     * last and the other bundles' lines at shutdown still reach the file.
+     */
+    static void sortForInstall(List<Path> jars) {
+        jars.sort(Comparator.comparingInt(
+                        (Path jar) -> jar.getFileName().toString().startsWith("logging-") ? 0 : 1)
+                .thenComparing(jar -> jar.getFileName().toString()));
     }
 
     private static List<Path> platformJars(Distribution dist) {
@@ -177,7 +193,7 @@ final class FelixBoot implements AutoCloseable {
             throw CommandFailure.runtime(
                     "The distribution at " + dist.root() + " has no bundles in bundles/. Rebuild it with: mvn package");
         }
-        jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        sortForInstall(jars);
         return jars;
     }
 

@@ -5,10 +5,9 @@ import java.io.PrintStream;
 
 /**
  * While the framework runs, {@code System.out} and {@code System.err} belong to nobody inside it:
- * the log backend's own complaints (pax-logging's fallback log and log4j's status messages, each
- * with a stack trace, e.g. when the log file cannot be written or the disk is full), Event Admin's
- * fallback logger and any bundle's stray {@code printStackTrace} would otherwise reach the
- * terminal. The launcher writes through {@link Terminal}, which holds the real streams; these two
+ * Event Admin's fallback logger, java.util.logging's console handler and any bundle's stray
+ * {@code printStackTrace} would otherwise reach the terminal (the logging bundle itself never
+ * prints there, not even when the log file cannot be written). The launcher writes through {@link Terminal}, which holds the real streams; these two
  * are swapped for a sink until the framework stops. With {@code HEDDLE_DEBUG=1} nothing is
  * swapped: everything goes to the terminal, as before.
  */

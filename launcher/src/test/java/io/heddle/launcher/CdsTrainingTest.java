@@ -13,10 +13,10 @@ class CdsTrainingTest {
     void readsTheClassesEachJarLoadedFromTheJvmClassLoadLog() {
         List<String> log = List.of(
                 "java.lang.Object source: shared objects file",
-                "org.apache.logging.log4j.core.Filter source: file:/dist/bundles/pax-logging-log4j2-2.3.0.jar",
+                "org.apache.felix.scr.impl.Activator source: file:/dist/bundles/org.apache.felix.scr-2.2.14.jar",
                 "[1.041s][info][class,load] org.eclipse.jetty.server.Server source: file:/dist/bundles/jetty12.jar",
-                "org.apache.logging.log4j.core.Filter source: file:/dist/bundles/pax-logging-log4j2-2.3.0.jar",
-                "org.apache.logging.log4j.core.Layout source: file:/dist/bundles/pax-logging-log4j2-2.3.0.jar",
+                "org.apache.felix.scr.impl.Activator source: file:/dist/bundles/org.apache.felix.scr-2.2.14.jar",
+                "org.apache.felix.scr.impl.BundleComponentActivator source: file:/dist/bundles/org.apache.felix.scr-2.2.14.jar",
                 "java.lang.invoke.LambdaForm$MH/0x00007f source: __JVM_LookupDefineClass__",
                 "jdk.internal.Foo source: jrt:/java.base",
                 "io.heddle.Bar source: file:/dist/classes/",
@@ -26,9 +26,10 @@ class CdsTrainingTest {
 
         assertThat(byJar)
                 .containsOnlyKeys(
-                        Path.of("/dist/bundles/pax-logging-log4j2-2.3.0.jar"), Path.of("/dist/bundles/jetty12.jar"));
-        assertThat(byJar.get(Path.of("/dist/bundles/pax-logging-log4j2-2.3.0.jar")))
-                .containsExactly("org.apache.logging.log4j.core.Filter", "org.apache.logging.log4j.core.Layout");
+                        Path.of("/dist/bundles/org.apache.felix.scr-2.2.14.jar"), Path.of("/dist/bundles/jetty12.jar"));
+        assertThat(byJar.get(Path.of("/dist/bundles/org.apache.felix.scr-2.2.14.jar")))
+                .containsExactly(
+                        "org.apache.felix.scr.impl.Activator", "org.apache.felix.scr.impl.BundleComponentActivator");
         assertThat(byJar.get(Path.of("/dist/bundles/jetty12.jar"))).containsExactly("org.eclipse.jetty.server.Server");
     }
 

@@ -4,7 +4,6 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -53,8 +52,6 @@ public final class HeddlePlatform {
         // As the launcher does: only the lifecycle's own HTTP instances may listen.
         options.add(frameworkProperty("org.apache.felix.http.require.config").value("true"));
         options.add(frameworkProperty("heddle.home").value(home.toString()));
-        options.add(
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(junitBundles());
         options.addAll(Arrays.asList(platformBundles()));
         options.add(kitBundle());
