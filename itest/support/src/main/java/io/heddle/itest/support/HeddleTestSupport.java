@@ -33,7 +33,10 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.runtime.dto.DTOConstants;
+import org.osgi.service.servlet.runtime.dto.RequestInfoDTO;
 import org.osgi.service.servlet.runtime.dto.RuntimeDTO;
+import org.osgi.service.servlet.runtime.dto.ServletContextDTO;
+import org.osgi.service.servlet.runtime.dto.ServletDTO;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -187,7 +190,8 @@ public abstract class HeddleTestSupport {
     /**
      * Waits until the bundle of a jar of the folder is active with no problem reported, its
      * Declarative Services components have been processed, and the servlets it registered are
-     * attached to the HTTP runtime (each happens a moment after the one before).
+     * attached to the HTTP runtime, which resolves their exact patterns to them (each happens a
+     * moment after the one before).
      */
     protected void awaitActive(String fileName) throws InterruptedException {
         Poll.until(
@@ -256,8 +260,12 @@ public abstract class HeddleTestSupport {
             return true;
         }
         try {
-            for (ServiceReference<HttpServiceRuntime> runtime :
-                    context().getServiceReferences(HttpServiceRuntime.class, null)) {
+            Collection<ServiceReference<HttpServiceRuntime>> runtimes =
+                    context().getServiceReferences(HttpServiceRuntime.class, null);
+            if (runtimes.isEmpty()) {
+                return false; // no runtime lists them yet
+            }
+            for (ServiceReference<HttpServiceRuntime> runtime : runtimes) {
                 HttpServiceRuntime http = context().getService(runtime);
                 if (http == null) {
                     continue;
@@ -276,6 +284,15 @@ public abstract class HeddleTestSupport {
                     if (!known.containsAll(servletIds)) {
                         return false;
                     }
+                    // Listed is not yet routed: the runtime's own resolution of each exact pattern (what a
+                    // request to it would reach) must name the servlet, as dispatch will.
+                    for (ServletContextDTO servletContext : dto.servletContextDTOs) {
+                        for (ServletDTO servlet : servletContext.servletDTOs) {
+                            if (servletIds.contains(servlet.serviceId) && !routedHere(http, servlet)) {
+                                return false;
+                            }
+                        }
+                    }
                 } finally {
                     context().ungetService(runtime);
                 }
@@ -284,6 +301,20 @@ public abstract class HeddleTestSupport {
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether the runtime resolves each exact (wildcard-free) pattern of a servlet to that servlet. */
+    private static boolean routedHere(HttpServiceRuntime http, ServletDTO servlet) {
+        for (String pattern : servlet.patterns) {
+            if (pattern.isEmpty() || pattern.contains("*")) {
+                continue;
+            }
+            RequestInfoDTO route = http.calculateRequestInfoDTO(pattern);
+            if (route == null || route.servletDTO == null || route.servletDTO.serviceId != servlet.serviceId) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Removes a jar from the folder and waits until the watcher has forgotten it. */
