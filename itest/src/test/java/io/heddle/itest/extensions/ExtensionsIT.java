@@ -189,6 +189,11 @@ public class ExtensionsIT extends HeddleTestSupport {
                 channel.force(true);
             }
             Poll.until("the new version serves", DEADLINE, () -> "9.0.0".equals(versionQuietly()));
+            // the loop's own next answer comes a moment later: stopping it now could miss the new version
+            Poll.until(
+                    "the request loop got the new version too",
+                    DEADLINE,
+                    () -> loop.versions().contains("9.0.0"));
         } finally {
             loop.stop();
         }
