@@ -6,6 +6,10 @@ import io.heddle.api.heartbeat.HeartbeatRunResult;
 import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskRunner;
 import io.heddle.api.heartbeat.HeartbeatTaskSpec;
+import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
+import io.heddle.api.heartbeat.store.TaskStoreDescription;
+import io.heddle.api.heartbeat.store.TaskWorkspace;
+import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.api.workspace.WorkspaceDescriptor;
 import io.heddle.itest.support.MutableClock;
 import java.io.IOException;
@@ -179,5 +183,24 @@ final class SchedulerFixture {
         List<String> out = new ArrayList<>();
         events.forEach(e -> out.add(e.topic()));
         return out;
+    }
+
+    /**
+     * A store of the fixture's files that keeps every workspace's tasks under {@code folder} (a
+     * folder per workspace key) instead of its state root: a second, shared store for tests.
+     */
+    HeartbeatTaskStore elsewhere(Path folder) {
+        return new HeartbeatTaskStore() {
+            @Override
+            public TaskStoreDescription describe() {
+                return new TaskStoreDescription("elsewhere", "files under " + folder, null);
+            }
+
+            @Override
+            public WorkspaceTaskStore workspace(TaskWorkspace w) {
+                return fileStore.workspace(
+                        new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
+            }
+        };
     }
 }

@@ -7,8 +7,6 @@ import io.heddle.api.heartbeat.HeartbeatTask;
 import io.heddle.api.heartbeat.HeartbeatTaskConflictException;
 import io.heddle.api.heartbeat.HeartbeatTaskValidationException;
 import io.heddle.api.heartbeat.store.HeartbeatTaskStore;
-import io.heddle.api.heartbeat.store.TaskStoreDescription;
-import io.heddle.api.heartbeat.store.TaskWorkspace;
 import io.heddle.api.heartbeat.store.WorkspaceTaskStore;
 import io.heddle.storage.internal.JsonTree;
 import java.nio.file.Files;
@@ -41,18 +39,7 @@ class TaskExportImportTest {
         f = new SchedulerFixture(dir);
         f.install("script");
         Path folder = Files.createDirectories(dir.resolve("shared"));
-        shared = new HeartbeatTaskStore() {
-            @Override
-            public TaskStoreDescription describe() {
-                return new TaskStoreDescription("elsewhere", "files under " + folder, null);
-            }
-
-            @Override
-            public WorkspaceTaskStore workspace(TaskWorkspace w) {
-                return f.fileStore.workspace(
-                        new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
-            }
-        };
+        shared = f.elsewhere(folder);
         inUse.set(f.fileStore);
         service = new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
     }

@@ -41,22 +41,6 @@ class TaskStoreSelectionTest {
         catalog.ensure(f.workspaceRoot, f.stateRoot);
     }
 
-    /** A store keeping every workspace's tasks under {@code folder} instead of its state root. */
-    private HeartbeatTaskStore elsewhere(Path folder) {
-        return new HeartbeatTaskStore() {
-            @Override
-            public TaskStoreDescription describe() {
-                return new TaskStoreDescription("elsewhere", "files under " + folder, null);
-            }
-
-            @Override
-            public WorkspaceTaskStore workspace(TaskWorkspace w) {
-                return f.fileStore.workspace(
-                        new TaskWorkspace(w.id(), w.key(), w.workspaceRoot(), folder.resolve(w.key())));
-            }
-        };
-    }
-
     /** Server a's session on the fixture's catalog, with the store {@code inUse} holds. */
     private SchedulerSession session(AtomicReference<HeartbeatTaskStore> inUse) {
         return new SchedulerSession(
@@ -75,7 +59,7 @@ class TaskStoreSelectionTest {
     void schedulersMoveToTheStoreInUseAndLeaveTheFileTasksAlone() throws Exception {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
         HeartbeatTask inFiles = f.create("script", Duration.ofMinutes(1));
-        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        HeartbeatTaskStore shared = f.elsewhere(Files.createDirectories(dir.resolve("shared")));
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
         HeartbeatTaskService service =
                 new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
@@ -126,7 +110,7 @@ class TaskStoreSelectionTest {
     void theTaskServiceNamesTheStoreInUseAndCountsTheTaskFilesLeftWaiting() throws Exception {
         f.create("script", Duration.ofMinutes(1));
         f.create("script", Duration.ofMinutes(2));
-        HeartbeatTaskStore shared = elsewhere(Files.createDirectories(dir.resolve("shared")));
+        HeartbeatTaskStore shared = f.elsewhere(Files.createDirectories(dir.resolve("shared")));
         AtomicReference<HeartbeatTaskStore> inUse = new AtomicReference<>(f.fileStore);
         HeartbeatTaskService service =
                 new HeartbeatTaskService(f.clock, () -> f.settings, f.runners, inUse::get, p -> {});
@@ -144,7 +128,7 @@ class TaskStoreSelectionTest {
     @Test
     void aWorkspaceKeySetInTheCatalogMovesItsSchedulerToTheTasksFiledUnderThatKey() throws Exception {
         SchedulerFixture.ScriptedRunner runner = f.install("script");
-        HeartbeatTaskStore files = elsewhere(Files.createDirectories(dir.resolve("shared"))); // a folder per key
+        HeartbeatTaskStore files = f.elsewhere(Files.createDirectories(dir.resolve("shared"))); // a folder per key
         HeartbeatTaskStore shared = new HeartbeatTaskStore() { // not file-backed as the scheduler sees it
                     @Override
                     public TaskStoreDescription describe() {

@@ -131,43 +131,47 @@ public final class FileWorkspaceCatalog implements WorkspaceCatalog {
 
     @Override
     public WorkspaceDescriptor rename(Path stateRoot, String workspaceId, String name) {
-        return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
-            WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
-            WorkspaceDescriptor renamed = new WorkspaceDescriptor(
-                    old.id(),
-                    name,
-                    old.workspaceRoot(),
-                    old.repoRoots(),
-                    old.stateRoot(),
-                    old.createdAt(),
-                    now(),
-                    old.workspaceKey());
-            List<WorkspaceDescriptor> workspaces = new ArrayList<>();
-            for (WorkspaceDescriptor w : current.workspaces()) {
-                workspaces.add(w.id().equals(workspaceId) ? renamed : w);
-            }
-            return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), renamed);
-        });
+        return update(
+                stateRoot,
+                workspaceId,
+                old -> new WorkspaceDescriptor(
+                        old.id(),
+                        name,
+                        old.workspaceRoot(),
+                        old.repoRoots(),
+                        old.stateRoot(),
+                        old.createdAt(),
+                        now(),
+                        old.workspaceKey()));
     }
 
     @Override
     public WorkspaceDescriptor setWorkspaceKey(Path stateRoot, String workspaceId, String workspaceKey) {
+        return update(
+                stateRoot,
+                workspaceId,
+                old -> new WorkspaceDescriptor(
+                        old.id(),
+                        old.name(),
+                        old.workspaceRoot(),
+                        old.repoRoots(),
+                        old.stateRoot(),
+                        old.createdAt(),
+                        now(),
+                        workspaceKey));
+    }
+
+    /** Replaces one known workspace by {@code change} of it, in place in the list; answers the new one. */
+    private WorkspaceDescriptor update(
+            Path stateRoot, String workspaceId, java.util.function.UnaryOperator<WorkspaceDescriptor> change) {
         return mutate(stateRoot.toAbsolutePath().normalize(), current -> {
             WorkspaceDescriptor old = current.find(workspaceId).orElseThrow(() -> unknown(workspaceId));
-            WorkspaceDescriptor keyed = new WorkspaceDescriptor(
-                    old.id(),
-                    old.name(),
-                    old.workspaceRoot(),
-                    old.repoRoots(),
-                    old.stateRoot(),
-                    old.createdAt(),
-                    now(),
-                    workspaceKey);
+            WorkspaceDescriptor updated = change.apply(old);
             List<WorkspaceDescriptor> workspaces = new ArrayList<>();
             for (WorkspaceDescriptor w : current.workspaces()) {
-                workspaces.add(w.id().equals(workspaceId) ? keyed : w);
+                workspaces.add(w.id().equals(workspaceId) ? updated : w);
             }
-            return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), keyed);
+            return new Change<>(new CatalogSnapshot(current.activeWorkspaceId(), workspaces), updated);
         });
     }
 
